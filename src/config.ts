@@ -1,0 +1,99 @@
+/**
+ * Configuration, parsed once at the edge with zod (style.md §4.4). Only main.ts and
+ * sandbox.ts call loadConfig; everything else receives the values it needs.
+ * Errors name each bad variable, never its value.
+ */
+import { z } from 'zod';
+
+const positiveInt = z.coerce.number().int().positive();
+
+const sealKeys = z
+  .string()
+  .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean))
+  .refine((keys) => keys.length > 0, 'needs at least one key')
+  .refine(
+    (keys) => keys.every((k) => /^[A-Za-z0-9+/_-]+=*$/.test(k) && Buffer.from(k, 'base64').length === 32),
+    'each key must be 32 bytes in base64',
+  );
+
+const Env = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    OSC_ENVIRONMENT: z.string().regex(/^[a-z0-9-]{1,32}$/, 'a lowercase environment label').default('prod'),
+    OSC_CLIENT_ID: z.string().min(1).optional(),
+    OSC_CLIENT_SECRET: z.string().min(1).optional(),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    SEAL_KEYS: sealKeys.optional(),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    OSC_EMULATOR_URL: z.url({ protocol: /^https?$/ }).optional(),
+    ACCESS_TOKEN_TTL_S: positiveInt.default(3600),
+    REFRESH_TOKEN_TTL_S: positiveInt.default(30 * 24 * 3600),
+    TRUST_PROXY: z.string().optional(),
+    OSC_ACCESS_TOKEN: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    // The OSC SDK silently falls back to OSC_ACCESS_TOKEN, which in a multi-user
+    // server would act as the operator's own account (osc-api.md E.4).
+    if (env.OSC_ACCESS_TOKEN !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['OSC_ACCESS_TOKEN'], message: 'must not be set: the OSC SDK would fall back to it' });
+    }
+    if (env.OSC_CLIENT_SECRET && !env.OSC_CLIENT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['OSC_CLIENT_ID'], message: 'required when OSC_CLIENT_SECRET is set' });
+    }
+    if (env.REDIS_URL && !env.SEAL_KEYS) {
+      ctx.addIssue({ code: 'custom', path: ['SEAL_KEYS'], message: 'required with REDIS_URL (replicas must share it)' });
+    }
+  });
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Issuer and resource base, without a trailing slash. */
+  readonly publicUrl: string;
+  readonly oscEnvironment: string;
+  readonly oscClientId?: string;
+  readonly oscClientSecret?: string;
+  readonly redisUrl?: string;
+  /** Raw 32-byte keys; the first seals, all open. Undefined → an ephemeral key (warned). */
+  readonly sealKeys?: readonly Buffer[];
+  readonly logLevel: string;
+  readonly oscEmulatorUrl?: string;
+  readonly accessTokenTtlS: number;
+  readonly refreshTokenTtlS: number;
+  readonly trustProxy?: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    // Name the variable and what is wrong with it; never echo the value.
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message.replace(/received .*/i, 'invalid value')}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    oscEnvironment: e.OSC_ENVIRONMENT,
+    oscClientId: e.OSC_CLIENT_ID,
+    oscClientSecret: e.OSC_CLIENT_SECRET,
+    redisUrl: e.REDIS_URL,
+    sealKeys: e.SEAL_KEYS?.map((k) => Buffer.from(k, 'base64')),
+    logLevel: e.LOG_LEVEL,
+    oscEmulatorUrl: e.OSC_EMULATOR_URL,
+    accessTokenTtlS: e.ACCESS_TOKEN_TTL_S,
+    refreshTokenTtlS: e.REFRESH_TOKEN_TTL_S,
+    trustProxy: e.TRUST_PROXY,
+  });
+}

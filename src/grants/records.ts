@@ -1,0 +1,154 @@
+/**
+ * The records osc-mcp keeps. Every secret (our tokens, codes, client secrets) is stored
+ * only as the SHA-256 of its value, which is also its id; OSC tokens only sealed
+ * (see ./seal.ts). `docs/storage.md` shows each record with its key and TTL.
+ */
+
+/** A client of ours: registered dynamically (RFC 7591) or from a metadata document URL. */
+export interface ClientRecord {
+  clientId: string;
+  /** SHA-256 (base64url) of the client secret; absent for public clients (`none`). */
+  secretHash?: string;
+  clientName?: string;
+  clientUri?: string;
+  redirectUris: string[];
+  grantTypes: string[];
+  responseTypes: string[];
+  tokenEndpointAuthMethod: 'none' | 'client_secret_post' | 'client_secret_basic';
+  scope?: string;
+  applicationType?: 'web' | 'native';
+  /** 'dcr' for dynamic registration, 'cimd' for a Client ID Metadata Document. */
+  source: 'dcr' | 'cimd';
+  /** Hash of the registration body, to deduplicate identical re-registrations. */
+  fingerprint?: string;
+  createdAt: number;
+}
+
+/** An /authorize request waiting on our consent page. id = random, TTL 10 min. */
+export interface PendingAuthorization {
+  id: string;
+  clientId: string;
+  redirectUri: string;
+  state?: string;
+  codeChallenge: string;
+  scopes: string[];
+  resource: string;
+  /** SHA-256 of the CSRF token printed in the form and bound to the __Host- cookie. */
+  csrfHash: string;
+  /** SHA-256 of the browser-binding cookie value. */
+  browserHash: string;
+  createdAt: number;
+}
+
+/** After consent: our round trip through OSC. id = SHA-256 of the `state` sent to OSC; TTL 10 min. */
+export interface UpstreamAuthorization {
+  pendingId: string;
+  clientId: string;
+  redirectUri: string;
+  state?: string;
+  codeChallenge: string;
+  scopes: string[];
+  resource: string;
+  browserHash: string;
+  /** Our PKCE verifier toward OSC. Never in a URL or a log. */
+  oscCodeVerifier: string;
+  /** The OSC client id the authorization was started with. */
+  oscClientId: string;
+  createdAt: number;
+}
+
+/** Refresh-token rotation state kept on the grant (OAuth 2.1 §4.3.1). */
+export interface RefreshRotation {
+  /** Hash of the newest refresh token. */
+  current: string;
+  /** Whether `current` has been used once (it ends the grace of `previous`). */
+  currentUsed: boolean;
+  /** Hash of the token `current` replaced, valid for a retry until `previousUntil` (epoch ms). */
+  previous?: string;
+  previousUntil?: number;
+}
+
+/** A user's consent for one client: who, what scopes, and the sealed OSC tokens. */
+export interface GrantRecord {
+  id: string;
+  /** Incremented on every write; writes are compare-and-set on it (the fencing token). */
+  version: number;
+  clientId: string;
+  scopes: string[];
+  resource: string;
+  tenantId: string;
+  userId: string;
+  createdAt: number;
+  /** AES-256-GCM blob of `{accessToken, refreshToken}`; key id inside, grant id as AAD. */
+  oscSealed: string;
+  /** When the OSC access token expires (epoch ms). */
+  oscExpiresAt: number;
+  /** OSC access token lifetime as issued, to derive the refresh margin. */
+  oscLifetimeMs: number;
+  /** Absent until the authorization code is redeemed. */
+  refresh?: RefreshRotation;
+}
+
+/** Our authorization code. id = SHA-256(code); TTL ≤ 60 s. */
+export interface CodeRecord {
+  grantId: string;
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  resource: string;
+  scopes: string[];
+  createdAt: number;
+}
+
+/** Left behind when a code is redeemed, so a replay can revoke what it issued. */
+export interface RedeemedCodeRecord {
+  grantId: string;
+}
+
+/** Our access token. id = SHA-256(token). */
+export interface AccessTokenRecord {
+  grantId: string;
+  clientId: string;
+  scopes: string[];
+  resource: string;
+  expiresAt: number;
+}
+
+/** Our refresh token. id = SHA-256(token). Rotation state lives on the grant. */
+export interface RefreshTokenRecord {
+  grantId: string;
+  clientId: string;
+}
+
+/** The OSC OAuth client osc-mcp registered dynamically, shared by every replica. */
+export interface OscClientRecord {
+  clientId: string;
+  clientSecret?: string;
+  redirectUri: string;
+  registeredAt: number;
+}
+
+export interface Records {
+  client: ClientRecord;
+  pending: PendingAuthorization;
+  upstream: UpstreamAuthorization;
+  grant: GrantRecord;
+  code: CodeRecord;
+  redeemed: RedeemedCodeRecord;
+  access: AccessTokenRecord;
+  refresh: RefreshTokenRecord;
+  oscClient: OscClientRecord;
+}
+
+export type Kind = keyof Records;
+export const KINDS: readonly Kind[] = [
+  'client',
+  'pending',
+  'upstream',
+  'grant',
+  'code',
+  'redeemed',
+  'access',
+  'refresh',
+  'oscClient',
+] as const;

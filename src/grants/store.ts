@@ -1,0 +1,46 @@
+/**
+ * The storage port. Two adapters implement it (memory, Redis) and both pass one contract
+ * suite (test/support/token-store-contract.ts), so the memory store is a faithful stand-in.
+ *
+ * Rules (DESIGN §3): every record has a TTL; single-use items are consumed atomically;
+ * a grant's writes are compare-and-set on its `version`; revoking a grant removes every
+ * record that names it in a `grantId` field.
+ */
+import type { GrantRecord, Kind, Records } from './records.js';
+
+/** Thrown by an adapter when its backend cannot answer (Redis down, timeout). Mapped to 503. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  constructor(cause?: unknown) {
+    super('the token store is unavailable', { cause });
+  }
+}
+
+export interface TokenStore {
+  /** Writes a record. `ttlSeconds` is required and > 0: nothing lives forever. */
+  put<K extends Kind>(kind: K, id: string, value: Records[K], ttlSeconds: number): Promise<void>;
+  /** Writes only if no record exists under that id. Returns whether it wrote. */
+  putIfAbsent<K extends Kind>(kind: K, id: string, value: Records[K], ttlSeconds: number): Promise<boolean>;
+  get<K extends Kind>(kind: K, id: string): Promise<Records[K] | undefined>;
+  /** Atomic read-and-delete: of N concurrent callers exactly one gets the record. */
+  take<K extends Kind>(kind: K, id: string): Promise<Records[K] | undefined>;
+  delete(kind: Kind, id: string): Promise<void>;
+  /**
+   * Replaces a grant only if its stored `version` equals `expectedVersion`; the written
+   * record must carry `expectedVersion + 1`. Returns false (and writes nothing) otherwise,
+   * including when the grant no longer exists.
+   */
+  casGrant(next: GrantRecord, expectedVersion: number, ttlSeconds: number): Promise<boolean>;
+  /** Deletes the grant and every record whose value has `grantId` equal to it. */
+  revokeGrant(grantId: string): Promise<void>;
+  /**
+   * A short lock (SET NX PX). Returns an owner token, or undefined when someone holds it.
+   * Used for cross-replica single-flight of OSC refreshes.
+   */
+  acquireLock(name: string, ttlMs: number): Promise<string | undefined>;
+  /** Releases the lock only if `owner` still holds it (compare-and-delete). */
+  releaseLock(name: string, owner: string): Promise<void>;
+  /** Resolves when the backend answers; rejects with StoreUnavailableError otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

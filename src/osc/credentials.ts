@@ -1,0 +1,31 @@
+/**
+ * What the platform adapter gets instead of a token store: a way to obtain the grant's
+ * current OSC access token (PAT), refreshed under single flight when it nears expiry
+ * (DESIGN §2). Tools never see this object; only src/osc adapters do.
+ */
+export interface OscCredentials {
+  readonly grantId: string;
+  /** The current PAT, refreshed first if it expires within the margin. */
+  accessToken(): Promise<string>;
+  /**
+   * OSC answered 401 to `rejected`: refresh once (unless another caller already did)
+   * and return the new PAT. Throws GrantRevokedError when OSC refuses the refresh.
+   */
+  forceRefresh(rejected: string): Promise<string>;
+}
+
+/** The grant is dead (OSC refused the refresh, or answered 401 twice): re-authorize. */
+export class GrantRevokedError extends Error {
+  override readonly name = 'GrantRevokedError';
+  constructor(message = 'the OSC authorization is no longer valid') {
+    super(message);
+  }
+}
+
+/** OSC could not be reached or answered 5xx while refreshing: keep the tokens, answer 503. */
+export class UpstreamUnavailableError extends Error {
+  override readonly name = 'UpstreamUnavailableError';
+  constructor(message = 'OSC is unavailable', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
