@@ -85,6 +85,8 @@ export interface GrantRecord {
   oscExpiresAt: number;
   /** OSC access token lifetime as issued, to derive the refresh margin. */
   oscLifetimeMs: number;
+  /** The OSC OAuth client the tokens were issued to; refreshes must use it. */
+  oscClientId: string;
   /** Absent until the authorization code is redeemed. */
   refresh?: RefreshRotation;
 }
@@ -123,9 +125,12 @@ export interface RefreshTokenRecord {
 /** The OSC OAuth client osc-mcp registered dynamically, shared by every replica. */
 export interface OscClientRecord {
   clientId: string;
-  clientSecret?: string;
+  /** Sealed (AAD = client id): we must present it to OSC, so it cannot be hashed. */
+  clientSecretSealed?: string;
   redirectUri: string;
   registeredAt: number;
+  /** When OSC stops accepting it (epoch ms); absent when it does not expire. */
+  expiresAt?: number;
 }
 
 export interface Records {

@@ -1,0 +1,33 @@
+/**
+ * Our scopes (DESIGN §4): `osc:read` (list, describe, get, logs, balance) and `osc:write`
+ * (create, restart, delete). Unknown requested scopes are dropped; none left means both.
+ * No omnibus scope and no `offline_access` in what we advertise (mcp-auth.md A.1 #5, #11).
+ */
+export const SCOPES = ['osc:read', 'osc:write'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
+  'osc:read': 'See your services, instances, logs, plan and token balance',
+  'osc:write': 'Create, restart and delete instances in your workspace (creating spends OSC tokens)',
+};
+
+export function isScope(s: string): s is Scope {
+  return (SCOPES as readonly string[]).includes(s);
+}
+
+/** Parses a space-delimited scope string (RFC 6749 §3.3) into known scopes, in canonical order. */
+export function parseRequestedScopes(scope: string | undefined): Scope[] {
+  const asked = new Set((scope ?? '').split(' ').filter(Boolean));
+  const known = SCOPES.filter((s) => asked.has(s));
+  return known.length > 0 ? known : [...SCOPES];
+}
+
+/** Keeps the canonical order and drops anything unknown. */
+export function normalizeScopes(scopes: Iterable<string>): Scope[] {
+  const set = new Set(scopes);
+  return SCOPES.filter((s) => set.has(s));
+}
+
+export function formatScopes(scopes: readonly string[]): string {
+  return scopes.join(' ');
+}
