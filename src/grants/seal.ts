@@ -1,0 +1,121 @@
+/**
+ * Sealing of OSC tokens at rest (DESIGN §3, security-catalog T21, SECRETS-02, SECRETS-05).
+ *
+ * Blob: `v1.<kid>.<base64url(iv ‖ ciphertext ‖ tag)>`, AES-256-GCM with a fresh 12-byte IV.
+ * `kid` is the first 8 hex digits of SHA-256(key), so a keyring (`SEAL_KEYS`) can find the
+ * key that sealed a blob and a rotation can be detected. The caller's `aad` (the grant id)
+ * is authenticated together with the blob header, so a blob copied onto another grant, or a
+ * header edited to point at another key, fails to open.
+ *
+ * Errors are `SealError` with a fixed message per reason: never the plaintext, the key or
+ * the blob (T21: nothing secret in an error).
+ */
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+const VERSION = 'v1';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const KEY_BYTES = 32;
+
+export type SealErrorReason = 'malformed' | 'unknown-key' | 'auth-failed';
+
+/** A blob could not be opened. The grant holding it is unusable: treat it as revoked. */
+export class SealError extends Error {
+  override readonly name = 'SealError';
+  constructor(readonly reason: SealErrorReason) {
+    super(`sealed value could not be opened (${reason})`);
+  }
+}
+
+export interface Sealer {
+  /** Encrypts `plaintext`, binding it to `aad` (the grant id). */
+  seal(plaintext: string, aad: string): string;
+  /** Decrypts a blob sealed with any key of the ring and the same `aad`; otherwise SealError. */
+  open(blob: string, aad: string): string;
+  /** True when the blob was not sealed with the current (first) key: re-seal it on next write. */
+  needsReseal(blob: string): boolean;
+  /** True when no keys were configured and a random per-process key is in use. */
+  readonly ephemeral: boolean;
+  /** Key id of the sealing key (safe to log: a truncated hash). */
+  readonly keyId: string;
+}
+
+export interface SealerOptions {
+  /** Source of the ephemeral key when `keys` is undefined (tests may pin it). */
+  generateKey?: () => Buffer;
+}
+
+/** The key id: first 8 hex digits of SHA-256(key). Not secret; identifies a key in a blob. */
+export function keyIdOf(key: Buffer): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 8);
+}
+
+/**
+ * Builds a sealer over a keyring: the first key seals, every key opens. `undefined` keys →
+ * one random ephemeral key and `ephemeral: true` (the caller warns at boot: restarts then
+ * sign every user out, DESIGN §6). Throws at construction on an empty ring or a key that is
+ * not 32 bytes, so a bad configuration never reaches a request.
+ */
+export function createSealer(keys: readonly Buffer[] | undefined, opts: SealerOptions = {}): Sealer {
+  const ephemeral = keys === undefined;
+  const ring = ephemeral ? [(opts.generateKey ?? (() => randomBytes(KEY_BYTES)))()] : [...keys];
+  if (ring.length === 0) throw new TypeError('seal keyring is empty');
+  for (const k of ring) {
+    if (k.length !== KEY_BYTES) throw new TypeError(`each seal key must be ${KEY_BYTES} bytes`);
+  }
+  const byId = new Map<string, Buffer>();
+  // First occurrence wins, so a duplicated key id cannot shadow the sealing key.
+  for (const k of ring) if (!byId.has(keyIdOf(k))) byId.set(keyIdOf(k), k);
+  const sealKey = ring[0]!;
+  const sealKid = keyIdOf(sealKey);
+
+  const header = (kid: string): string => `${VERSION}.${kid}.`;
+  const aadBytes = (kid: string, aad: string): Buffer => Buffer.from(header(kid) + aad, 'utf8');
+
+  function parse(blob: string): { kid: string; raw: Buffer } {
+    const parts = typeof blob === 'string' ? blob.split('.') : [];
+    const [version, kid, body] = parts;
+    if (parts.length !== 3 || version !== VERSION || !kid || !/^[0-9a-f]{8}$/.test(kid) || !body) {
+      throw new SealError('malformed');
+    }
+    const raw = Buffer.from(body, 'base64url');
+    if (raw.length < IV_BYTES + TAG_BYTES) throw new SealError('malformed');
+    return { kid, raw };
+  }
+
+  return {
+    ephemeral,
+    keyId: sealKid,
+    seal(plaintext, aad) {
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', sealKey, iv);
+      cipher.setAAD(aadBytes(sealKid, aad));
+      const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return header(sealKid) + Buffer.concat([iv, ct, cipher.getAuthTag()]).toString('base64url');
+    },
+    open(blob, aad) {
+      const { kid, raw } = parse(blob);
+      const key = byId.get(kid);
+      if (!key) throw new SealError('unknown-key');
+      const iv = raw.subarray(0, IV_BYTES);
+      const tag = raw.subarray(raw.length - TAG_BYTES);
+      const ct = raw.subarray(IV_BYTES, raw.length - TAG_BYTES);
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+        decipher.setAAD(aadBytes(kid, aad));
+        decipher.setAuthTag(tag);
+        return Buffer.concat([decipher.update(ct), decipher.final()]).toString('utf8');
+      } catch {
+        // OpenSSL's message says nothing useful and must not leak; the reason is enough.
+        throw new SealError('auth-failed');
+      }
+    },
+    needsReseal(blob) {
+      try {
+        return parse(blob).kid !== sealKid;
+      } catch {
+        return true;
+      }
+    },
+  };
+}
