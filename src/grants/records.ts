@@ -54,6 +54,8 @@ export interface UpstreamAuthorization {
   oscCodeVerifier: string;
   /** The OSC client id the authorization was started with. */
   oscClientId: string;
+  /** How often OSC was re-entered after it refused an expired client (at most once). */
+  restarts?: number;
   createdAt: number;
 }
 

@@ -1,0 +1,54 @@
+/**
+ * The OSC token pair as it lives on a grant: sealed with AES-256-GCM, the grant id as
+ * associated data (DESIGN §3), so a blob copied onto another grant does not open.
+ */
+import type { Sealer } from './seal.js';
+import { SealError } from './seal.js';
+import type { GrantRecord } from './records.js';
+import { GrantRevokedError } from '../osc/credentials.js';
+
+export interface OscTokenPair {
+  accessToken: string;
+  refreshToken?: string;
+}
+
+export function sealOscTokens(sealer: Sealer, grantId: string, pair: OscTokenPair): string {
+  return sealer.seal(JSON.stringify(pair), `grant:${grantId}`);
+}
+
+/**
+ * Opens a grant's OSC tokens. A blob that no key of the ring opens (key removed, byte
+ * flipped) makes the grant unusable: the user re-authorizes (SECRETS-05), never a 500.
+ */
+export function openOscTokens(sealer: Sealer, grant: GrantRecord): OscTokenPair {
+  try {
+    return JSON.parse(sealer.open(grant.oscSealed, `grant:${grant.id}`)) as OscTokenPair;
+  } catch (err) {
+    if (err instanceof SealError || err instanceof SyntaxError) throw new GrantRevokedError('the stored OSC authorization cannot be opened');
+    throw err;
+  }
+}
+
+/**
+ * How long before expiry the OSC token is refreshed: the smaller of 120 s and half its
+ * lifetime, so a token that lives 8 s is not refreshed on every call (DESIGN §6).
+ */
+export function refreshMarginMs(grant: Pick<GrantRecord, 'oscLifetimeMs'>): number {
+  return Math.min(120_000, Math.floor(grant.oscLifetimeMs / 2));
+}
+
+/** Reads the claims of OSC's JWT-shaped PAT without verifying it (we cannot; osc-api.md A.8). */
+export function patClaims(pat: string): { tenantId?: string; userId?: string; exp?: number } {
+  const part = pat.split('.')[1];
+  if (!part) return {};
+  try {
+    const claims = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+    return {
+      tenantId: typeof claims.tenantId === 'string' ? claims.tenantId : undefined,
+      userId: typeof claims.userId === 'string' ? claims.userId : undefined,
+      exp: typeof claims.exp === 'number' ? claims.exp : undefined,
+    };
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Refreshing a grant's OSC token, single flight per grant (DESIGN §2, T27):
+ * in process a promise map; across replicas a store lock plus a fencing version — the
+ * write is a compare-and-set on the grant's `version`, so a replica whose lock expired
+ * cannot overwrite newer tokens. Losers wait for the version to change and re-read.
+ *
+ * OSC `invalid_grant` (or `invalid_client` for a client that is gone) → the grant is dead
+ * and revoked; OSC 5xx or a timeout → the stored tokens are kept and the caller gets
+ * UpstreamUnavailableError (503).
+ */
+import type { Logger } from 'pino';
+import type { TokenStore } from './store.js';
+import type { Sealer } from './seal.js';
+import type { GrantRecord } from './records.js';
+import { openOscTokens, refreshMarginMs, sealOscTokens } from './osc-tokens.js';
+import { GrantRevokedError, UpstreamUnavailableError } from '../osc/credentials.js';
+import { OscInvalidClientError, OscInvalidGrantError, type OscOAuthClient } from '../osc/oauth-client.js';
+import type { OscClientProvider } from '../osc/client-registration.js';
+
+const LOCK_TTL_MS = 15_000;
+const POLL_MS = 50;
+/** A loser gives up (503) after the lock TTL plus a margin, so a dead holder delays others by at most that. */
+const WAIT_LIMIT_MS = LOCK_TTL_MS + 5_000;
+
+export interface UpstreamRefresherOptions {
+  store: TokenStore;
+  sealer: Sealer;
+  oauth: OscOAuthClient;
+  clients: OscClientProvider;
+  log: Logger;
+  /** TTL of a grant record on write (our refresh-token lifetime). */
+  grantTtlS: number;
+  now?: () => number;
+}
+
+/** What the caller wants: a token valid beyond the margin, or a token other than one OSC rejected. */
+type Need = { kind: 'fresh' } | { kind: 'replace'; rejected: string };
+
+export interface UpstreamRefresher {
+  /** The grant with an OSC access token valid beyond the refresh margin. */
+  ensureFresh(grant: GrantRecord): Promise<{ grant: GrantRecord; accessToken: string }>;
+  /** OSC answered 401 to `rejected`: refresh unless someone already replaced it. */
+  replace(grantId: string, rejected: string): Promise<{ grant: GrantRecord; accessToken: string }>;
+}
+
+export function createUpstreamRefresher(opts: UpstreamRefresherOptions): UpstreamRefresher {
+  const { store, sealer, oauth, clients, log, grantTtlS } = opts;
+  const now = opts.now ?? Date.now;
+  const flights = new Map<string, Promise<GrantRecord>>();
+
+  const satisfied = (grant: GrantRecord, need: Need): boolean => {
+    if (need.kind === 'replace') return openOscTokens(sealer, grant).accessToken !== need.rejected;
+    return grant.oscExpiresAt - now() > refreshMarginMs(grant);
+  };
+
+  const load = async (grantId: string): Promise<GrantRecord> => {
+    const grant = await store.get('grant', grantId);
+    if (!grant) throw new GrantRevokedError();
+    return grant;
+  };
+
+  const kill = async (grant: GrantRecord, why: string): Promise<never> => {
+    log.warn({ event: 'grant_revoked', grantId: grant.id, reason: why }, 'OSC authorization is dead; grant revoked');
+    await store.revokeGrant(grant.id);
+    throw new GrantRevokedError();
+  };
+
+  /** Calls OSC and stores the new pair with compare-and-set. Runs only while holding the lock. */
+  const refreshHeld = async (start: GrantRecord): Promise<GrantRecord> => {
+    const pair = openOscTokens(sealer, start);
+    const client = await clients.byId(start.oscClientId);
+    if (!client) return kill(start, 'osc_client_gone');
+    if (!pair.refreshToken) return kill(start, 'no_refresh_token');
+    let fresh;
+    try {
+      fresh = await oauth.refresh({ client, refreshToken: pair.refreshToken });
+    } catch (err) {
+      if (err instanceof OscInvalidGrantError) return kill(start, 'osc_invalid_grant');
+      if (err instanceof OscInvalidClientError) return kill(start, 'osc_invalid_client');
+      throw err instanceof UpstreamUnavailableError ? err : new UpstreamUnavailableError('OSC refresh failed', { cause: err });
+    }
+    const oscSealed = sealOscTokens(sealer, start.id, {
+      accessToken: fresh.accessToken,
+      // OSC rotates; if it ever does not, the old refresh token stays usable (osc-api.md A.5).
+      refreshToken: fresh.refreshToken ?? pair.refreshToken,
+    });
+    // Other writes (our own refresh-token rotation) may bump the version meanwhile: merge onto
+    // them. But if the OSC tokens changed under us, another holder won and we must not overwrite.
+    let base = start;
+    for (;;) {
+      const next: GrantRecord = {
+        ...base,
+        version: base.version + 1,
+        oscSealed,
+        oscExpiresAt: now() + fresh.expiresIn * 1000,
+        oscLifetimeMs: fresh.expiresIn * 1000,
+      };
+      if (await store.casGrant(next, base.version, grantTtlS)) {
+        log.info({ event: 'osc_refreshed', grantId: start.id, version: next.version }, 'OSC token refreshed');
+        return next;
+      }
+      base = await load(start.id);
+      if (base.oscSealed !== start.oscSealed) {
+        log.warn({ event: 'osc_refresh_fenced', grantId: start.id }, 'a newer OSC token was stored; ours is discarded');
+        return base;
+      }
+    }
+  };
+
+  const run = async (grantId: string, need: Need): Promise<GrantRecord> => {
+    const deadline = now() + WAIT_LIMIT_MS;
+    let seenVersion = -1;
+    for (;;) {
+      const grant = await load(grantId);
+      if (satisfied(grant, need)) return grant;
+      const owner = await store.acquireLock(`refresh:${grantId}`, LOCK_TTL_MS);
+      if (owner) {
+        try {
+          const current = await load(grantId);
+          return satisfied(current, need) ? current : await refreshHeld(current);
+        } finally {
+          await store.releaseLock(`refresh:${grantId}`, owner).catch(() => undefined);
+        }
+      }
+      if (grant.version !== seenVersion && seenVersion !== -1) continue;
+      seenVersion = grant.version;
+      if (now() > deadline) throw new UpstreamUnavailableError('timed out waiting for another refresh');
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  };
+
+  const flight = (grantId: string, need: Need): Promise<GrantRecord> => {
+    const key = need.kind === 'fresh' ? `${grantId}:fresh` : `${grantId}:replace`;
+    let p = flights.get(key);
+    if (!p) {
+      p = run(grantId, need).finally(() => flights.delete(key));
+      flights.set(key, p);
+    }
+    return p;
+  };
+
+  const withToken = (grant: GrantRecord) => ({ grant, accessToken: openOscTokens(sealer, grant).accessToken });
+
+  return {
+    async ensureFresh(grant) {
+      if (satisfied(grant, { kind: 'fresh' })) return withToken(grant);
+      return withToken(await flight(grant.id, { kind: 'fresh' }));
+    },
+    async replace(grantId, rejected) {
+      return withToken(await flight(grantId, { kind: 'replace', rejected }));
+    },
+  };
+}

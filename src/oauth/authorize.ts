@@ -1,0 +1,106 @@
+/**
+ * GET /authorize (OAuth 2.1 §4.1.1) → our consent page, on every request (T9: we do not
+ * know the user before OSC sign-in, so there is no remembered consent).
+ *
+ * Until the client and its redirect URI are validated, errors render locally and never
+ * redirect (RFC 6749 §4.1.2.1, T1/T7); afterwards they go back to the client with `state`
+ * and `iss`. Parameters sent twice are errors (OAuth 2.1 §3.1).
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import { randomBytes } from 'node:crypto';
+import type { TokenStore } from '../grants/store.js';
+import type { PendingAuthorization } from '../grants/records.js';
+import { hashSecret } from '../grants/hash.js';
+import { sendErrorPage } from '../http/page-headers.js';
+import { StoreUnavailableError } from '../grants/store.js';
+import type { ClientDirectory } from './clients.js';
+import { matchRedirectUri } from './redirect-uri.js';
+import { CHALLENGE_RE } from './pkce.js';
+import { parseRequestedScopes } from './scopes.js';
+import { redirectToClient } from './client-redirect.js';
+import { bindBrowser } from './browser-binding.js';
+import { renderConsentPage } from './consent-page.js';
+import { canonicalResource } from './resource.js';
+
+/** Pending consent and our OSC round trip live 10 minutes (MCP SBP "OAuth State Parameter Validation"). */
+export const PENDING_TTL_S = 600;
+
+type Param = { ok: true; value: string | undefined } | { ok: false };
+
+function param(req: Request, name: string): Param {
+  const v = (req.query as Record<string, unknown>)[name];
+  if (v === undefined) return { ok: true, value: undefined };
+  return typeof v === 'string' ? { ok: true, value: v } : { ok: false };
+}
+
+export interface AuthorizeDeps {
+  store: TokenStore;
+  clients: ClientDirectory;
+  issuer: string;
+  resource: string;
+  now?: () => number;
+}
+
+export function authorizeRouter(deps: AuthorizeDeps): Router {
+  const { store, clients, issuer, resource } = deps;
+  const now = deps.now ?? Date.now;
+  const router = express.Router();
+
+  router.get('/authorize', async function authorize(req: Request, res: Response) {
+    try {
+      const clientId = param(req, 'client_id');
+      if (!clientId.ok || !clientId.value) return sendErrorPage(res, 400, 'Invalid request', 'The request does not name exactly one client.');
+      const client = await clients.find(clientId.value);
+      if (!client) return sendErrorPage(res, 400, 'Unknown application', 'This application is not registered, or its registration has expired. Reconnect it from your MCP client.');
+      const redirect = param(req, 'redirect_uri');
+      if (!redirect.ok) return sendErrorPage(res, 400, 'Invalid request', 'The redirect URI was sent more than once.');
+      const redirectUri = redirect.value ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
+      if (!redirectUri || !matchRedirectUri(redirectUri, client.redirectUris)) {
+        return sendErrorPage(res, 400, 'Invalid redirect URI', 'The redirect URI does not match the application registration.');
+      }
+      // From here on the redirect URI is trusted: errors go back to the client (RFC 6749 §4.1.2.1).
+      const state = param(req, 'state');
+      const fail = (error: string, description: string) =>
+        redirectToClient(res, redirectUri, issuer, { error, error_description: description, state: state.ok ? state.value : undefined });
+      if (!state.ok) return fail('invalid_request', 'state was sent more than once');
+      const responseType = param(req, 'response_type');
+      if (!responseType.ok || responseType.value !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported');
+      const challenge = param(req, 'code_challenge');
+      const method = param(req, 'code_challenge_method');
+      if (!challenge.ok || !challenge.value) return fail('invalid_request', 'code_challenge is required (PKCE)');
+      if (!method.ok || method.value !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
+      if (!CHALLENGE_RE.test(challenge.value)) return fail('invalid_request', 'code_challenge must be 43 base64url characters');
+      const resourceParam = param(req, 'resource');
+      if (!resourceParam.ok) return fail('invalid_target', 'resource was sent more than once');
+      // RFC 8707 §2: absent defaults to our one resource; anything else is refused.
+      if (resourceParam.value !== undefined && canonicalResource(resourceParam.value) !== resource) {
+        return fail('invalid_target', 'this server only issues tokens for its own MCP endpoint');
+      }
+      const scope = param(req, 'scope');
+      if (!scope.ok) return fail('invalid_scope', 'scope was sent more than once');
+
+      const csrf = randomBytes(32).toString('base64url');
+      const pending: PendingAuthorization = {
+        id: randomBytes(32).toString('base64url'),
+        clientId: client.clientId,
+        redirectUri,
+        state: state.value,
+        codeChallenge: challenge.value,
+        scopes: parseRequestedScopes(scope.value),
+        resource,
+        csrfHash: hashSecret(csrf),
+        browserHash: bindBrowser(req, res),
+        createdAt: now(),
+      };
+      await store.put('pending', pending.id, pending, PENDING_TTL_S);
+      renderConsentPage(res, { client, pending, csrf });
+    } catch (err) {
+      if (err instanceof StoreUnavailableError) {
+        res.set('Retry-After', '1');
+        return sendErrorPage(res, 503, 'Temporarily unavailable', 'The service is temporarily unavailable. Please try again in a moment.');
+      }
+      throw err;
+    }
+  });
+  return router;
+}

@@ -1,0 +1,91 @@
+/**
+ * The bearer check in front of /mcp (OAuth 2.1 §5.2; MCP 2025-11-25 authorization "Token
+ * Handling"; T15, T17, T28). Only our own opaque tokens, only from the Authorization
+ * header, only for our canonical resource, only while their grant lives. The OSC token's
+ * freshness is checked here too, so a dead OSC authorization answers this HTTP request
+ * with a 401 challenge and the client re-authorizes (UPSTREAM-06); a store or OSC outage
+ * answers 503 with Retry-After, never 401 or 500 (DESIGN §3).
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { Logger } from 'pino';
+import type { TokenStore } from '../grants/store.js';
+import { StoreUnavailableError } from '../grants/store.js';
+import { hashSecret } from '../grants/hash.js';
+import type { UpstreamRefresher } from '../grants/upstream-refresh.js';
+import { grantCredentials } from '../grants/grant-credentials.js';
+import { GrantRevokedError, UpstreamUnavailableError, type OscCredentials } from '../osc/credentials.js';
+import { sendUnauthorized } from './challenge.js';
+import { RETRY_AFTER_S } from './errors.js';
+import { SCOPES } from './scopes.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: AuthInfo;
+  }
+}
+
+const TOKEN_RE = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+const credentialsByAuth = new WeakMap<AuthInfo, OscCredentials>();
+
+/** The OSC credentials of a request the bearer check accepted. */
+export function credentialsFor(auth: AuthInfo): OscCredentials {
+  const c = credentialsByAuth.get(auth);
+  if (!c) throw new GrantRevokedError('request was not authenticated');
+  return c;
+}
+
+export interface BearerDeps {
+  store: TokenStore;
+  refresher: UpstreamRefresher;
+  resource: string;
+  resourceMetadataUrl: string;
+  log: Logger;
+  now?: () => number;
+}
+
+export function requireBearer(deps: BearerDeps): RequestHandler {
+  const { store, refresher, resource, resourceMetadataUrl, log } = deps;
+  const now = deps.now ?? Date.now;
+  const challenge = { resourceMetadataUrl, scope: SCOPES.join(' ') };
+
+  return async function bearer(req: Request, res: Response, next: NextFunction) {
+    const m = TOKEN_RE.exec(req.headers.authorization ?? '');
+    if (!m?.[1]) return sendUnauthorized(res, { ...challenge, description: 'a bearer token is required' });
+    const token = m[1];
+    try {
+      const rec = await store.get('access', hashSecret(token));
+      if (!rec || rec.expiresAt <= now() || rec.resource !== resource) {
+        return sendUnauthorized(res, { ...challenge, error: 'invalid_token', description: 'the access token is invalid or expired' });
+      }
+      const grant = await store.get('grant', rec.grantId);
+      if (!grant) return sendUnauthorized(res, { ...challenge, error: 'invalid_token', description: 'the authorization was revoked' });
+      const fresh = await refresher.ensureFresh(grant);
+      const auth: AuthInfo = {
+        token,
+        clientId: rec.clientId,
+        scopes: rec.scopes,
+        expiresAt: Math.floor(rec.expiresAt / 1000),
+        resource: new URL(resource),
+        extra: { grantId: grant.id, tenantId: grant.tenantId },
+      };
+      credentialsByAuth.set(auth, grantCredentials(refresher, fresh.grant));
+      req.auth = auth;
+      next();
+    } catch (err) {
+      if (err instanceof GrantRevokedError) {
+        return sendUnauthorized(res, { ...challenge, error: 'invalid_token', description: 'the OSC authorization ended; authorize again' });
+      }
+      if (err instanceof StoreUnavailableError || err instanceof UpstreamUnavailableError) {
+        log.warn({ event: 'bearer_unavailable', reason: err.name }, 'dependency unavailable during bearer check');
+        res.status(503).set('Retry-After', String(RETRY_AFTER_S)).set('Cache-Control', 'no-store').json({
+          jsonrpc: '2.0',
+          error: { code: -32000, message: 'Service temporarily unavailable, retry shortly' },
+          id: null,
+        });
+        return;
+      }
+      next(err);
+    }
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Our consent page (MCP SBP "Consent UI Requirements"; T8, T10, T11; OAUTH-12, -13):
+ * names the client — marked self-declared unless its identity comes from a metadata
+ * document URL —, shows the redirect host and the scopes as checkboxes the user may
+ * narrow, and offers Approve and Deny. No script, no client-supplied images, everything
+ * escaped.
+ */
+import type { Response } from 'express';
+import type { ClientRecord, PendingAuthorization } from '../grants/records.js';
+import { escapeHtml, renderPage, setPageHeaders } from '../http/page-headers.js';
+import { SCOPES, SCOPE_DESCRIPTIONS } from './scopes.js';
+import { isLoopbackHost } from './redirect-uri.js';
+
+function redirectHost(uri: string): { host: string; loopback: boolean } {
+  try {
+    const url = new URL(uri);
+    return { host: url.host || `${url.protocol}//`, loopback: isLoopbackHost(url.hostname) };
+  } catch {
+    return { host: uri, loopback: false };
+  }
+}
+
+export function renderConsentPage(res: Response, p: { client: ClientRecord; pending: PendingAuthorization; csrf: string }): void {
+  const { client, pending, csrf } = p;
+  const name = client.clientName ?? 'An unnamed application';
+  const identity =
+    client.source === 'cimd'
+      ? `<span class="badge">identity verified by ${escapeHtml(new URL(client.clientId).host)}</span>`
+      : '<span class="badge">unverified, self-declared name</span>';
+  const target = redirectHost(pending.redirectUri);
+  const loopbackNote = target.loopback
+    ? '<p class="note">This application receives the answer on your own computer. Only approve if you just started connecting it.</p>'
+    : '';
+  const scopes = SCOPES.filter((s) => pending.scopes.includes(s))
+    .map(
+      (s) =>
+        `<label><input type="checkbox" name="scope" value="${escapeHtml(s)}" checked> <strong>${escapeHtml(s)}</strong> — ${escapeHtml(SCOPE_DESCRIPTIONS[s])}</label>`,
+    )
+    .join('');
+  const body = `<h1>Connect an application to your OSC workspace?</h1>
+<p><span class="client" id="client-name">${escapeHtml(name)}</span>${identity}</p>
+<p>After you approve, it will be sent back to <span class="host" id="redirect-host">${escapeHtml(target.host)}</span>.</p>
+${loopbackNote}
+<form method="post" action="/consent">
+<input type="hidden" name="pending" value="${escapeHtml(pending.id)}">
+<input type="hidden" name="csrf" value="${escapeHtml(csrf)}">
+<fieldset><legend>It asks to</legend>${scopes}</fieldset>
+<p class="note">Next you sign in to Eyevinn Open Source Cloud. The application never sees your OSC credentials; it acts through this server, in your workspace, on your plan.</p>
+<div class="actions"><button class="approve" type="submit" name="decision" value="approve">Approve</button>
+<button type="submit" name="decision" value="deny">Deny</button></div>
+</form>`;
+  setPageHeaders(res);
+  res.status(200).type('html').send(renderPage('Connect to OSC', body));
+}

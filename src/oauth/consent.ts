@@ -1,0 +1,110 @@
+/**
+ * POST /consent: the user's decision (MCP SBP "Confused Deputy", T9, T12; OAUTH-14…16, -37).
+ * The CSRF token and the `__Host-` browser cookie must both match the pending request;
+ * a mismatch answers 403 and leaves the pending request for the real user. Approve →
+ * our own PKCE pair and `state` toward OSC, created only now (after consent), then 303 to
+ * OSC. Deny → 303 to the client with `access_denied`.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { TokenStore } from '../grants/store.js';
+import { StoreUnavailableError } from '../grants/store.js';
+import { hashSecret, timingSafeEqualStr } from '../grants/hash.js';
+import type { PendingAuthorization, UpstreamAuthorization } from '../grants/records.js';
+import { sendErrorPage } from '../http/page-headers.js';
+import { UpstreamUnavailableError } from '../osc/credentials.js';
+import type { OscOAuthClient } from '../osc/oauth-client.js';
+import type { OscClientProvider } from '../osc/client-registration.js';
+import { newPkcePair } from './pkce.js';
+import { normalizeScopes } from './scopes.js';
+import { redirectToClient } from './client-redirect.js';
+import { browserHashOf } from './browser-binding.js';
+import { PENDING_TTL_S } from './authorize.js';
+
+export interface ConsentDeps {
+  store: TokenStore;
+  oscOAuth: OscOAuthClient;
+  oscClients: OscClientProvider;
+  issuer: string;
+  callbackUrl: string;
+  log: Logger;
+  now?: () => number;
+}
+
+/** Starts (or restarts) the round trip through OSC for an approved authorization. */
+export async function startUpstream(
+  deps: Pick<ConsentDeps, 'store' | 'oscOAuth' | 'oscClients' | 'callbackUrl'>,
+  from: Omit<UpstreamAuthorization, 'oscCodeVerifier' | 'oscClientId' | 'createdAt'>,
+  now: number,
+  client?: Awaited<ReturnType<OscClientProvider['current']>>,
+): Promise<string> {
+  const oscClient = client ?? (await deps.oscClients.current());
+  const pkce = newPkcePair();
+  const state = randomBytes(32).toString('base64url');
+  const rec: UpstreamAuthorization = { ...from, oscCodeVerifier: pkce.verifier, oscClientId: oscClient.clientId, createdAt: now };
+  await deps.store.put('upstream', hashSecret(state), rec, PENDING_TTL_S);
+  return deps.oscOAuth.authorizeUrl({ client: oscClient, state, codeChallenge: pkce.challenge, redirectUri: deps.callbackUrl });
+}
+
+export function consentRouter(deps: ConsentDeps): Router {
+  const { store, issuer, log } = deps;
+  const now = deps.now ?? Date.now;
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
+
+  router.get('/consent', function consentByGet(_req: Request, res: Response) {
+    // An approval can never be a GET (OAUTH-14): nothing here changes state.
+    res.set('Allow', 'POST');
+    sendErrorPage(res, 405, 'Not allowed', 'Open the link your application gave you to start again.');
+  });
+
+  router.post('/consent', form, async function consent(req: Request, res: Response) {
+    try {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const pendingId = typeof body.pending === 'string' ? body.pending : '';
+      const csrf = typeof body.csrf === 'string' ? body.csrf : '';
+      const pending = pendingId ? await store.get('pending', pendingId) : undefined;
+      if (!pending) return sendErrorPage(res, 400, 'Request expired', 'This authorization request is unknown or has expired. Start again from your application.');
+      const browser = browserHashOf(req);
+      if (!csrf || !browser || !timingSafeEqualStr(hashSecret(csrf), pending.csrfHash) || !timingSafeEqualStr(browser, pending.browserHash)) {
+        log.warn({ event: 'consent_csrf_rejected', clientId: pending.clientId }, 'consent POST without a matching CSRF token and cookie');
+        return sendErrorPage(res, 403, 'Request refused', 'This form was not submitted from the page we showed you. Start again from your application.');
+      }
+      const decision = body.decision;
+      const chosen = normalizeScopes(([] as unknown[]).concat(body.scope ?? []).filter((s): s is string => typeof s === 'string')).filter((s) =>
+        pending.scopes.includes(s),
+      );
+      if (decision === 'approve' && chosen.length > 0) {
+        const url = await startUpstream(deps, upstreamFrom(pending, chosen), now());
+        if (!(await store.take('pending', pending.id))) return sendErrorPage(res, 400, 'Request expired', 'This authorization request was already answered.');
+        log.info({ event: 'consent_approved', clientId: pending.clientId, scopes: chosen }, 'consent approved');
+        res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').redirect(303, url);
+        return;
+      }
+      if (!(await store.take('pending', pending.id))) return sendErrorPage(res, 400, 'Request expired', 'This authorization request was already answered.');
+      log.info({ event: 'consent_denied', clientId: pending.clientId }, 'consent denied');
+      redirectToClient(res, pending.redirectUri, issuer, { error: 'access_denied', error_description: 'the user denied the request', state: pending.state });
+    } catch (err) {
+      if (err instanceof StoreUnavailableError || err instanceof UpstreamUnavailableError) {
+        res.set('Retry-After', '1');
+        return sendErrorPage(res, 503, 'Temporarily unavailable', 'We could not reach a service we depend on. Please try again in a moment.');
+      }
+      throw err;
+    }
+  });
+  return router;
+}
+
+function upstreamFrom(p: PendingAuthorization, scopes: string[]): Omit<UpstreamAuthorization, 'oscCodeVerifier' | 'oscClientId' | 'createdAt'> {
+  return {
+    pendingId: p.id,
+    clientId: p.clientId,
+    redirectUri: p.redirectUri,
+    state: p.state,
+    codeChallenge: p.codeChallenge,
+    scopes,
+    resource: p.resource,
+    browserHash: p.browserHash,
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * POST /revoke (RFC 7009). Revoking a refresh token ends its grant and every access token
+ * under it (§2.1); revoking an access token ends only that token. Unknown tokens, and
+ * tokens of another client, answer 200 and change nothing (§2.2).
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import type { Logger } from 'pino';
+import type { TokenStore } from '../grants/store.js';
+import { hashSecret } from '../grants/hash.js';
+import type { ClientDirectory } from './clients.js';
+import { InvalidRequestError, sendOAuthError } from './errors.js';
+
+export function revokeRouter(deps: { store: TokenStore; clients: ClientDirectory; log: Logger }): Router {
+  const { store, clients, log } = deps;
+  const router = express.Router();
+  router.post('/revoke', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }), async function revoke(req: Request, res: Response) {
+    res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
+    try {
+      const client = await clients.authenticate(req);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof body.token !== 'string' || !body.token) throw new InvalidRequestError('token is required');
+      const key = hashSecret(body.token);
+      const access = await store.get('access', key);
+      if (access?.clientId === client.clientId) {
+        await store.delete('access', key);
+        log.info({ event: 'token_revoked', kind: 'access', grantId: access.grantId }, 'access token revoked');
+      } else {
+        const refresh = await store.get('refresh', key);
+        if (refresh?.clientId === client.clientId) {
+          await store.revokeGrant(refresh.grantId);
+          log.info({ event: 'token_revoked', kind: 'refresh', grantId: refresh.grantId }, 'refresh token revoked; grant ended');
+        }
+      }
+      res.status(200).end();
+    } catch (err) {
+      sendOAuthError(res, err);
+    }
+  });
+  return router;
+}

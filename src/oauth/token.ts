@@ -1,0 +1,159 @@
+/**
+ * POST /token (OAuth 2.1 §3.2, §4.1.3, §4.3). Invalid redemptions (wrong verifier, client,
+ * redirect URI or resource) neither consume the code nor revoke anything (T4). A second
+ * valid redemption revokes what the code issued. Refresh tokens rotate; the previous one
+ * stays valid for a retry until the new one is first used, at most 60 s; any other reuse
+ * revokes the grant (T5; OAUTH-27…30). Scopes may narrow, never widen.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import type { Logger } from 'pino';
+import type { TokenStore } from '../grants/store.js';
+import type { GrantRecord } from '../grants/records.js';
+import { hashSecret } from '../grants/hash.js';
+import type { ClientDirectory } from './clients.js';
+import {
+  InvalidGrantError,
+  InvalidRequestError,
+  InvalidScopeError,
+  InvalidTargetError,
+  TooManyRequestsError,
+  UnauthorizedClientError,
+  UnsupportedGrantTypeError,
+  sendOAuthError,
+} from './errors.js';
+import { VERIFIER_RE, verifyS256 } from './pkce.js';
+import { canonicalResource } from './resource.js';
+import { newPair, storePair, tokenResponse, type Lifetimes } from './issue.js';
+import type { Limiter } from './register.js';
+
+/** A redeemed code is remembered this long so a replay can revoke what it issued. */
+const REDEEMED_TTL_S = 600;
+/** How long the previous refresh token answers a retry (T5). */
+const REFRESH_GRACE_MS = 60_000;
+
+export interface TokenDeps {
+  store: TokenStore;
+  clients: ClientDirectory;
+  resource: string;
+  lifetimes: Lifetimes;
+  limiter: Limiter;
+  log: Logger;
+  now?: () => number;
+}
+
+function str(body: Record<string, unknown>, name: string, required = true): string | undefined {
+  const v = body[name];
+  if (v === undefined || v === '') {
+    if (required) throw new InvalidRequestError(`${name} is required`);
+    return undefined;
+  }
+  if (typeof v !== 'string') throw new InvalidRequestError(`${name} must be given once`);
+  return v;
+}
+
+export function tokenRouter(deps: TokenDeps): Router {
+  const { store, clients, resource, lifetimes, limiter, log } = deps;
+  const now = deps.now ?? Date.now;
+  const router = express.Router();
+
+  const checkResource = (body: Record<string, unknown>): void => {
+    const r = str(body, 'resource', false);
+    if (r !== undefined && canonicalResource(r) !== resource) throw new InvalidTargetError('this server only issues tokens for its own MCP endpoint');
+  };
+
+  /** Compare-and-set loop: re-read and re-apply when another write bumped the version. */
+  const updateGrant = async (grantId: string, change: (g: GrantRecord) => GrantRecord | Promise<GrantRecord>): Promise<GrantRecord> => {
+    for (;;) {
+      const grant = await store.get('grant', grantId);
+      if (!grant) throw new InvalidGrantError('the grant is no longer valid');
+      const next = await change(grant);
+      if (await store.casGrant({ ...next, version: grant.version + 1 }, grant.version, lifetimes.refreshTokenTtlS)) return { ...next, version: grant.version + 1 };
+    }
+  };
+
+  const authorizationCode = async (req: Request, res: Response, body: Record<string, unknown>) => {
+    const client = await clients.authenticate(req);
+    const code = str(body, 'code')!;
+    const verifier = str(body, 'code_verifier')!;
+    if (!VERIFIER_RE.test(verifier)) throw new InvalidRequestError('code_verifier must be 43-128 unreserved characters');
+    const redirectUri = str(body, 'redirect_uri', false);
+    checkResource(body);
+    const key = hashSecret(code);
+    const rec = await store.get('code', key);
+    if (!rec) {
+      const redeemed = await store.get('redeemed', key);
+      if (redeemed) {
+        // OAuth 2.1 §4.1.3: a replayed code revokes the tokens it issued.
+        log.warn({ event: 'code_replay', grantId: redeemed.grantId, clientId: client.clientId }, 'authorization code replayed; grant revoked');
+        await store.revokeGrant(redeemed.grantId);
+      }
+      throw new InvalidGrantError('the authorization code is invalid, expired or already used');
+    }
+    if (rec.clientId !== client.clientId) throw new InvalidGrantError('the authorization code was issued to another client');
+    if (redirectUri !== undefined && redirectUri !== rec.redirectUri) throw new InvalidGrantError('redirect_uri does not match the authorization request');
+    if (!verifyS256(verifier, rec.codeChallenge)) throw new InvalidGrantError('code_verifier does not match the code_challenge');
+    if (!(await store.take('code', key))) throw new InvalidGrantError('the authorization code is invalid, expired or already used');
+    await store.put('redeemed', key, { grantId: rec.grantId }, REDEEMED_TTL_S);
+    const pair = newPair();
+    const grant = await updateGrant(rec.grantId, (g) => ({ ...g, refresh: { current: pair.refreshHash, currentUsed: false } }));
+    await storePair(store, grant, pair, grant.scopes, lifetimes, now());
+    await clients.touch(client, lifetimes.refreshTokenTtlS);
+    log.info({ event: 'token_issued', grantId: grant.id, clientId: client.clientId }, 'authorization code redeemed');
+    res.json(tokenResponse(pair, grant.scopes, lifetimes));
+  };
+
+  const refreshToken = async (req: Request, res: Response, body: Record<string, unknown>) => {
+    const client = await clients.authenticate(req);
+    const token = str(body, 'refresh_token')!;
+    const scopeParam = str(body, 'scope', false);
+    checkResource(body);
+    const presented = hashSecret(token);
+    const rec = await store.get('refresh', presented);
+    if (!rec) throw new InvalidGrantError('the refresh token is invalid or expired');
+    if (rec.clientId !== client.clientId) throw new InvalidGrantError('the refresh token was issued to another client');
+    const pair = newPair();
+    let scopes: string[] = [];
+    const grant = await updateGrant(rec.grantId, async (g) => {
+      const asked = scopeParam === undefined ? g.scopes : scopeParam.split(' ').filter(Boolean);
+      if (asked.length === 0 || asked.some((s) => !g.scopes.includes(s))) throw new InvalidScopeError('the requested scope exceeds the grant');
+      scopes = g.scopes.filter((s) => asked.includes(s));
+      const rot = g.refresh;
+      const t = now();
+      if (rot?.current === presented) {
+        return { ...g, refresh: { current: pair.refreshHash, currentUsed: false, previous: presented, previousUntil: t + REFRESH_GRACE_MS } };
+      }
+      if (rot?.previous === presented && (rot.previousUntil ?? 0) > t) {
+        // A retry: the newest token was never used, so the previous one still answers once more.
+        return { ...g, refresh: { ...rot, current: pair.refreshHash } };
+      }
+      log.warn({ event: 'refresh_reuse', grantId: g.id, clientId: client.clientId }, 'rotated refresh token reused; grant revoked');
+      await store.revokeGrant(g.id);
+      throw new InvalidGrantError('the refresh token was already used');
+    });
+    await storePair(store, grant, pair, scopes, lifetimes, now());
+    await clients.touch(client, lifetimes.refreshTokenTtlS);
+    res.json(tokenResponse(pair, scopes, lifetimes));
+  };
+
+  router.post('/token', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }), async function token(req: Request, res: Response) {
+    res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
+    try {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const who = typeof body.client_id === 'string' ? body.client_id : (req.headers.authorization ?? req.ip ?? 'unknown');
+      const limit = await limiter.consume(`token:${hashSecret(String(who))}`);
+      if (!limit.allowed) {
+        res.set('Retry-After', String(limit.retryAfterS));
+        throw new TooManyRequestsError('too many token requests, try again later');
+      }
+      const grantType = str(body, 'grant_type');
+      if (grantType === 'authorization_code') return await authorizationCode(req, res, body);
+      if (grantType === 'refresh_token') return await refreshToken(req, res, body);
+      if (grantType === 'client_credentials' || grantType === 'password') throw new UnauthorizedClientError('grant type not allowed');
+      throw new UnsupportedGrantTypeError('unsupported grant_type');
+    } catch (err) {
+      if (!(err instanceof Error && 'errorCode' in err)) log.error({ err }, 'token endpoint failure');
+      sendOAuthError(res, err);
+    }
+  });
+  return router;
+}

@@ -1,0 +1,96 @@
+/**
+ * Which OSC OAuth client osc-mcp uses. `OSC_CLIENT_ID`/`OSC_CLIENT_SECRET` when
+ * configured; otherwise a dynamic registration at `/api/connect/register`, kept in the
+ * store so every replica shares it (DESIGN §1). OSC's dynamic registrations are
+ * short-lived (osc-api.md A.6), so we register again before one expires and when OSC
+ * answers `invalid_client`. Each registration is also kept under its own id, so an
+ * authorization or a grant started with an older client can still finish with it.
+ */
+import type { Logger } from 'pino';
+import type { TokenStore } from '../grants/store.js';
+import type { Sealer } from '../grants/seal.js';
+import type { OscClientRecord } from '../grants/records.js';
+import type { OscClientCredentials, OscOAuthClient } from './oauth-client.js';
+
+const CURRENT = 'current';
+/** Start a new authorization only with a client valid for at least this long (the upstream state TTL and then some). */
+const RENEW_MARGIN_MS = 15 * 60_000;
+/** Registrations that never expire are kept this long without use. */
+const DEFAULT_TTL_S = 90 * 24 * 3600;
+
+export interface OscClientProviderOptions {
+  store: TokenStore;
+  oauth: OscOAuthClient;
+  sealer: Sealer;
+  redirectUri: string;
+  configured?: OscClientCredentials;
+  log: Logger;
+  now?: () => number;
+}
+
+export interface OscClientProvider {
+  /** A client to start a new authorization with. */
+  current(): Promise<OscClientCredentials>;
+  /** The client with this id (for a code exchange or a refresh), or undefined when gone. */
+  byId(clientId: string): Promise<OscClientCredentials | undefined>;
+  /** OSC refused `staleId` with invalid_client: register a new client. */
+  renew(staleId: string): Promise<OscClientCredentials>;
+}
+
+export function createOscClientProvider(opts: OscClientProviderOptions): OscClientProvider {
+  const { store, oauth, sealer, redirectUri, configured, log } = opts;
+  const now = opts.now ?? Date.now;
+  let inflight: Promise<OscClientCredentials> | undefined;
+
+  const open = (rec: OscClientRecord): OscClientCredentials => ({
+    clientId: rec.clientId,
+    clientSecret: rec.clientSecretSealed ? sealer.open(rec.clientSecretSealed, `osc-client:${rec.clientId}`) : undefined,
+  });
+
+  const usable = (rec: OscClientRecord | undefined): rec is OscClientRecord =>
+    !!rec && rec.redirectUri === redirectUri && (rec.expiresAt === undefined || rec.expiresAt - now() > RENEW_MARGIN_MS);
+
+  const register = (): Promise<OscClientCredentials> => {
+    // Single flight in process; two replicas racing just register two valid clients.
+    inflight ??= (async () => {
+      try {
+        const reg = await oauth.register({ redirectUri, clientName: 'osc-mcp' });
+        const ttlS = reg.expiresAt ? Math.max(60, Math.ceil((reg.expiresAt - now()) / 1000)) : DEFAULT_TTL_S;
+        const rec: OscClientRecord = {
+          clientId: reg.clientId,
+          clientSecretSealed: reg.clientSecret ? sealer.seal(reg.clientSecret, `osc-client:${reg.clientId}`) : undefined,
+          redirectUri,
+          registeredAt: now(),
+          expiresAt: reg.expiresAt,
+        };
+        await store.put('oscClient', reg.clientId, rec, ttlS);
+        await store.put('oscClient', CURRENT, rec, ttlS);
+        log.info({ event: 'osc_client_registered', oscClientId: reg.clientId, expiresAt: reg.expiresAt }, 'registered with OSC');
+        return { clientId: reg.clientId, clientSecret: reg.clientSecret };
+      } finally {
+        inflight = undefined;
+      }
+    })();
+    return inflight;
+  };
+
+  return {
+    async current() {
+      if (configured) return configured;
+      const rec = await store.get('oscClient', CURRENT);
+      return usable(rec) ? open(rec) : register();
+    },
+    async byId(clientId) {
+      if (configured) return configured.clientId === clientId ? configured : undefined;
+      const rec = await store.get('oscClient', clientId);
+      return rec ? open(rec) : undefined;
+    },
+    async renew(staleId) {
+      if (configured) return configured;
+      await store.delete('oscClient', staleId);
+      const rec = await store.get('oscClient', CURRENT);
+      if (rec && rec.clientId !== staleId && usable(rec)) return open(rec);
+      return register();
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * osc-mcp as an ordinary OAuth client of OSC (DESIGN §1 leg 2; osc-api.md A.3–A.6).
+ * Replies are parsed with zod; OSC's response text never leaves this file except as a
+ * typed error whose message we wrote.
+ */
+import { z } from 'zod';
+import { UpstreamUnavailableError } from './credentials.js';
+import type { OscOAuthUrls } from './hosts.js';
+
+/** Bounded time for every OAuth call to OSC (T29). */
+const TIMEOUT_MS = 10_000;
+const MAX_BODY = 64 * 1024;
+
+export interface OscTokens {
+  accessToken: string;
+  refreshToken?: string;
+  /** Seconds, as OSC sent it (3600 when absent, osc-api.md A.7). */
+  expiresIn: number;
+}
+
+export interface OscClientCredentials {
+  clientId: string;
+  clientSecret?: string;
+}
+
+export interface OscRegistration extends OscClientCredentials {
+  /** Epoch ms when OSC stops accepting it; undefined when it never expires. */
+  expiresAt?: number;
+}
+
+/** OSC refused the grant (RFC 6749 §5.2 `invalid_grant`): the refresh token or code is dead. */
+export class OscInvalidGrantError extends Error {
+  override readonly name = 'OscInvalidGrantError';
+}
+/** OSC does not know our client (expired dynamic registration): register again. */
+export class OscInvalidClientError extends Error {
+  override readonly name = 'OscInvalidClientError';
+}
+
+const TokenReply = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  expires_in: z.coerce.number().int().positive().optional(),
+  refresh_token: z.string().min(1).optional(),
+});
+
+const RegistrationReply = z.object({
+  client_id: z.string().min(1),
+  client_secret: z.string().min(1).optional(),
+  client_secret_expires_at: z.number().int().nonnegative().optional(),
+});
+
+const ErrorReply = z.object({ error: z.string() });
+
+async function call(url: string, init: RequestInit): Promise<{ status: number; json: unknown }> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (err) {
+    throw new UpstreamUnavailableError('OSC could not be reached', { cause: err });
+  }
+  const text = await res.text();
+  if (text.length > MAX_BODY) throw new UpstreamUnavailableError('OSC sent an oversized reply');
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json };
+}
+
+function classify(status: number, json: unknown): Error {
+  const code = ErrorReply.safeParse(json).data?.error;
+  if (code === 'invalid_grant') return new OscInvalidGrantError('OSC refused the grant');
+  if (code === 'invalid_client' || status === 401) return new OscInvalidClientError('OSC does not accept our client');
+  return new UpstreamUnavailableError(`OSC answered ${status}`);
+}
+
+function tokens(json: unknown): OscTokens {
+  const parsed = TokenReply.safeParse(json);
+  if (!parsed.success) throw new UpstreamUnavailableError('OSC sent an unexpected token reply');
+  return {
+    accessToken: parsed.data.access_token,
+    refreshToken: parsed.data.refresh_token,
+    expiresIn: parsed.data.expires_in ?? 3600,
+  };
+}
+
+export interface OscOAuthClient {
+  authorizeUrl(p: { client: OscClientCredentials; state: string; codeChallenge: string; redirectUri: string }): string;
+  exchangeCode(p: { client: OscClientCredentials; code: string; codeVerifier: string; redirectUri: string }): Promise<OscTokens>;
+  refresh(p: { client: OscClientCredentials; refreshToken: string }): Promise<OscTokens>;
+  register(p: { redirectUri: string; clientName: string }): Promise<OscRegistration>;
+}
+
+/** The OSC OAuth client over fetch. */
+export function createOscOAuthClient(urls: OscOAuthUrls): OscOAuthClient {
+  const form = (client: OscClientCredentials, fields: Record<string, string>): RequestInit => {
+    const body = new URLSearchParams({ ...fields, client_id: client.clientId });
+    // client_secret_post, as Eyevinn's own apps do (osc-api.md A.4); DCR clients may omit it.
+    if (client.clientSecret) body.set('client_secret', client.clientSecret);
+    return {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body,
+    };
+  };
+  const tokenCall = async (init: RequestInit): Promise<OscTokens> => {
+    const { status, json } = await call(urls.token, init);
+    if (status >= 200 && status < 300) return tokens(json);
+    throw classify(status, json);
+  };
+  return {
+    authorizeUrl({ client, state, codeChallenge, redirectUri }) {
+      const url = new URL(urls.browserAuthorize);
+      url.search = new URLSearchParams({
+        response_type: 'code',
+        client_id: client.clientId,
+        redirect_uri: redirectUri,
+        code_challenge: codeChallenge,
+        code_challenge_method: 'S256',
+        state,
+      }).toString();
+      return url.toString();
+    },
+    exchangeCode({ client, code, codeVerifier, redirectUri }) {
+      return tokenCall(form(client, { grant_type: 'authorization_code', code, code_verifier: codeVerifier, redirect_uri: redirectUri }));
+    },
+    refresh({ client, refreshToken }) {
+      return tokenCall(form(client, { grant_type: 'refresh_token', refresh_token: refreshToken }));
+    },
+    async register({ redirectUri, clientName }) {
+      const { status, json } = await call(urls.register, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        // The request Eyevinn's apps send (osc-api.md A.6).
+        body: JSON.stringify({
+          client_name: clientName,
+          redirect_uris: [redirectUri],
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_post',
+        }),
+      });
+      if (status < 200 || status >= 300) throw new UpstreamUnavailableError(`OSC registration answered ${status}`);
+      const parsed = RegistrationReply.safeParse(json);
+      if (!parsed.success) throw new UpstreamUnavailableError('OSC sent an unexpected registration reply');
+      const exp = parsed.data.client_secret_expires_at;
+      return {
+        clientId: parsed.data.client_id,
+        clientSecret: parsed.data.client_secret,
+        // RFC 7591 §3.2.1: 0 means it does not expire.
+        expiresAt: exp ? exp * 1000 : undefined,
+      };
+    },
+  };
+}
