@@ -1,0 +1,134 @@
+/**
+ * The process-wide HTTP dispatcher for calls to OSC (security-catalog T29): bounded
+ * connect/headers/body timeouts and a response size cap on every upstream call,
+ * including the ones `@osaas/client-core` makes through the global `fetch` with no
+ * timeout of its own (osc-api.md B "No timeouts, retries, or caching anywhere in the
+ * SDK"; E.1 "The SDK calls the global fetch at call time").
+ *
+ * The SDK takes no AbortSignal. `runInUpstreamScope` lends it one: requests dispatched
+ * inside the scope (an AsyncLocalStorage) are aborted when the scope's signal fires, so a
+ * client that goes away or a tool deadline closes the upstream socket too (MCP-09), and
+ * the undici error the SDK drops ("fetch failed", osc-api.md B) is kept on the scope for
+ * the error factory. OSC OAuth refreshes must NOT run inside a scope: one caller's abort
+ * must never cut a refresh that other requests share (T27).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Duplex } from 'node:stream';
+import { Agent, Dispatcher, setGlobalDispatcher } from 'undici';
+import { EmulatorRedirect } from './emulator-redirect.js';
+
+export interface UpstreamScope {
+  signal: AbortSignal;
+  /** The last transport failure of a request in this scope (set by the dispatcher). */
+  failure?: Error;
+}
+
+const scopes = new AsyncLocalStorage<UpstreamScope>();
+
+/** Runs `fn` with `scope` attached to every request it dispatches. */
+export function runInUpstreamScope<T>(scope: UpstreamScope, fn: () => Promise<T>): Promise<T> {
+  return scopes.run(scope, fn);
+}
+
+/** Forwards every callback to the fetch handler; aborts the request when the scope does. */
+class ScopedHandler implements Dispatcher.DispatchHandlers {
+  private release: (() => void) | undefined;
+  constructor(
+    private readonly scope: UpstreamScope,
+    private readonly inner: Dispatcher.DispatchHandlers,
+  ) {}
+  onConnect(abort: (err?: Error) => void): void {
+    const { signal } = this.scope;
+    const onAbort = () => abort(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    this.release?.();
+    if (signal.aborted) onAbort();
+    else {
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.release = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.inner.onConnect?.(abort);
+  }
+  onError(err: Error): void {
+    this.release?.();
+    this.scope.failure = err;
+    this.inner.onError?.(err);
+  }
+  onComplete(trailers: string[] | null): void {
+    this.release?.();
+    this.inner.onComplete?.(trailers);
+  }
+  onUpgrade(statusCode: number, headers: Buffer[] | string[] | null, socket: Duplex): void {
+    this.inner.onUpgrade?.(statusCode, headers, socket);
+  }
+  onResponseStarted(): void {
+    this.inner.onResponseStarted?.();
+  }
+  onHeaders(statusCode: number, headers: Buffer[], resume: () => void, statusText: string): boolean {
+    return this.inner.onHeaders?.(statusCode, headers, resume, statusText) ?? true;
+  }
+  onData(chunk: Buffer): boolean {
+    return this.inner.onData?.(chunk) ?? true;
+  }
+  onBodySent(chunkSize: number, totalBytesSent: number): void {
+    this.inner.onBodySent?.(chunkSize, totalBytesSent);
+  }
+}
+
+/** Attaches the current scope (if any) to each request, then hands it to `inner`. */
+export class ScopedDispatcher extends Dispatcher {
+  constructor(private readonly inner: Dispatcher) {
+    super();
+  }
+
+  override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
+    const scope = scopes.getStore();
+    return this.inner.dispatch(opts, scope ? new ScopedHandler(scope, handler) : handler);
+  }
+
+  override close(): Promise<void>;
+  override close(callback: () => void): void;
+  override close(callback?: () => void): Promise<void> | void {
+    const p = this.inner.close();
+    if (!callback) return p;
+    p.then(callback, callback);
+  }
+
+  override destroy(): Promise<void>;
+  override destroy(err: Error | null): Promise<void>;
+  override destroy(callback: () => void): void;
+  override destroy(err: Error | null, callback: () => void): void;
+  override destroy(a?: Error | null | (() => void), b?: () => void): Promise<void> | void {
+    const err = typeof a === 'function' ? null : (a ?? null);
+    const callback = typeof a === 'function' ? a : b;
+    const p = this.inner.destroy(err);
+    if (!callback) return p;
+    p.then(callback, callback);
+  }
+}
+
+export interface OscDispatcherOptions {
+  /** OSC_EMULATOR_URL: send `https://*.osaas.io` there instead (DESIGN §5). */
+  emulatorUrl?: string;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  /** Largest response body read from any upstream (default 8 MiB, UPSTREAM-11). */
+  maxResponseBytes?: number;
+}
+
+/** Installs the global dispatcher and returns it (close it on shutdown). */
+export function installOscDispatcher(opts: OscDispatcherOptions): Dispatcher {
+  for (const k of ['connectTimeoutMs', 'headersTimeoutMs', 'bodyTimeoutMs'] as const) {
+    if (!(opts[k] > 0)) throw new TypeError(`installOscDispatcher: ${k} must be a positive number`);
+  }
+  const agent = new Agent({
+    connect: { timeout: opts.connectTimeoutMs },
+    headersTimeout: opts.headersTimeoutMs,
+    bodyTimeout: opts.bodyTimeoutMs,
+    maxResponseSize: opts.maxResponseBytes ?? 8 * 1024 * 1024,
+  });
+  const inner = opts.emulatorUrl ? new EmulatorRedirect(opts.emulatorUrl, agent) : agent;
+  const dispatcher = new ScopedDispatcher(inner);
+  setGlobalDispatcher(dispatcher);
+  return dispatcher;
+}

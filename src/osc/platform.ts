@@ -1,0 +1,105 @@
+/**
+ * The OSC platform port: what tools may do in the signed-in user's workspace (style.md
+ * §4.2; DESIGN §1 point 4). Tools see this interface only: never a token, never the SDK,
+ * never a URL. The workspace always comes from the verified grant behind the adapter,
+ * never from an argument (security-catalog T24).
+ *
+ * Every method takes an AbortSignal (the tool's deadline and the client's disconnect,
+ * T29/MCP-09) and fails with an `UpstreamError` (./errors.ts), `ServiceNotSubscribedError`,
+ * `GrantRevokedError` or `UpstreamUnavailableError` (./credentials.ts).
+ */
+
+/** One configurable option of a service (`serviceInstanceOptions[]`, osc-api.md B). */
+export interface ServiceOption {
+  name: string;
+  label?: string;
+  description?: string;
+  /** 'string' | 'boolean' | 'enum' | 'list' in today's catalog; kept open for new kinds. */
+  type: string;
+  mandatory: boolean;
+  enums?: string[];
+  regexValidator?: string;
+  default?: string;
+  /** The catalog flags the value as a credential: never shown back to a model. */
+  sensitive: boolean;
+}
+
+export interface Service {
+  serviceId: string;
+  title: string;
+  description?: string;
+  category?: string;
+  documentationUrl?: string;
+  /** What one instance is called, e.g. "minio". */
+  instanceNoun?: string;
+  /** 'instance' or 'job'. */
+  serviceType?: string;
+  /** Human price hint from the catalog, e.g. "3 tokens/day". */
+  pricing?: string;
+  options: ServiceOption[];
+}
+
+/**
+ * An instance document as OSC returned it, not yet redacted. `fields` carries the
+ * service's options echoed back, cleartext credentials included (osc-api.md B "Instance
+ * document"): the MCP layer redacts before a model sees anything (src/mcp/redact.ts).
+ */
+export interface Instance {
+  serviceId: string;
+  name: string;
+  url?: string;
+  status?: string;
+  fields: Record<string, unknown>;
+  /** Option names the catalog flags `sensitive` for this service. */
+  sensitive: readonly string[];
+}
+
+export type HealthStatus = 'starting' | 'running' | 'stopped' | 'failed' | 'unknown';
+
+export interface InstanceHealth {
+  status: HealthStatus;
+}
+
+export interface InstanceLogs {
+  /** Raw log text, at most the adapter's byte cap (the most recent part when cut). */
+  text: string;
+  /** True when OSC sent more than the cap and the adapter kept only the tail. */
+  truncated: boolean;
+}
+
+export interface Balance {
+  /** Plan name, e.g. FREE, PERSONAL, PROFESSIONAL (osc-api.md A.9). */
+  plan: string;
+  /** Tokens left; undefined when OSC did not say. */
+  tokens?: number;
+}
+
+export interface OscPlatform {
+  /** Services the workspace is subscribed to (the only catalog a PAT can read). */
+  listServices(signal: AbortSignal): Promise<Service[]>;
+  describeService(serviceId: string, signal: AbortSignal): Promise<Service>;
+  listInstances(serviceId: string, signal: AbortSignal): Promise<Instance[]>;
+  getInstance(serviceId: string, name: string, signal: AbortSignal): Promise<Instance>;
+  /**
+   * Creates an instance; subscribes the workspace to the service first when needed
+   * (the only method allowed to subscribe). Never retried: a failure after the request
+   * left may have created it anyway (osc-api.md B, 504 while provisioning).
+   */
+  createInstance(serviceId: string, name: string, options: Record<string, unknown>, signal: AbortSignal): Promise<Instance>;
+  deleteInstance(serviceId: string, name: string, signal: AbortSignal): Promise<void>;
+  restartInstance(serviceId: string, name: string, signal: AbortSignal): Promise<void>;
+  instanceHealth(serviceId: string, name: string, signal: AbortSignal): Promise<InstanceHealth>;
+  readLogs(serviceId: string, name: string, signal: AbortSignal): Promise<InstanceLogs>;
+  tokenBalance(signal: AbortSignal): Promise<Balance>;
+}
+
+/**
+ * A read or a write named a service the workspace is not subscribed to. Reads never
+ * subscribe (the SDK's `getServiceAccessToken` would, osc-api.md E.4).
+ */
+export class ServiceNotSubscribedError extends Error {
+  override readonly name = 'ServiceNotSubscribedError';
+  constructor(readonly serviceId: string) {
+    super(`the workspace is not subscribed to service ${serviceId}`);
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * `OscPlatform` over the unmodified `@osaas/client-core` 0.20.0, the only file that imports
+ * it. One instance per MCP request (it memoizes the subscription list for that request).
+ *
+ * Where the SDK serves: the catalog read (`listSubscriptions`), subscribing
+ * (`Context.activateService`) and `removeInstance`. Where it does not, we call the same OSC
+ * URLs directly (upstream-http.ts), and say why:
+ * - SATs: `getServiceAccessToken` subscribes the user when unsubscribed (a side effect no
+ *   read may have) and drops `expiry`, which the cache needs (osc-api.md E.4).
+ * - list/get/create: the SDK re-reads `/mysubscriptions` inside each call; we already
+ *   hold the record (for `apiUrl` and the `sensitive` flags), so calling through the SDK
+ *   would cost a third round trip. `getInstance` also turns every 5xx into "absent".
+ * - health/logs/restart: the SDK's `getInstanceLink` costs three extra GETs, logs are read
+ *   unbounded, and restart has no fallback path. We use the API paths the SDK falls back
+ *   to (`/health/<name>`, `/logs/<name>`) and `/restart/<name>` (osc-api.md B).
+ * - plan and balance: the SDK has no call for `money.svc` (osc-api.md A.9).
+ *
+ * Round trips per tool call, steady state (PAT fresh, SAT cached) — UPSTREAM counters in
+ * test/integration/mcp/round-trips.test.ts:
+ *   list_services, describe_service: 1 (GET /mysubscriptions)
+ *   list_instances, get_instance, read_logs, restart_instance: 2 — GET /mysubscriptions is
+ *     forced because OSC gives a service's API host and schema nowhere else;
+ *   create_instance: 2 (the schema check reuses the same read), plus one health GET per
+ *     second while `wait` polls;
+ *   delete_instance: 2 — the SDK's `removeInstance` does its own GET /mysubscriptions first;
+ *   token_balance: 2 (plan and balance, in parallel).
+ * A cold SAT adds one POST /servicetoken; a refresh adds the OAuth round trip.
+ */
+import { Context, listSubscriptions, removeInstance } from '@osaas/client-core';
+import type { Instance, InstanceHealth, InstanceLogs, OscPlatform, Service } from './platform.js';
+import { ServiceNotSubscribedError } from './platform.js';
+import { UpstreamBadResponseError, UpstreamError, UpstreamNotFoundError } from './errors.js';
+import { retryRead } from './retry.js';
+import { OscSession, toUpstreamErrorUnlessOurs, type SessionDeps } from './osc-session.js';
+import { oscJson, oscSend, oscText } from './upstream-http.js';
+import { HealthReply, InstanceDoc, InstanceList, PlanReply, TokenCountReply, toHealth, toInstance, toService, type ServiceRecord } from './upstream-schemas.js';
+
+export type SdkPlatformDeps = SessionDeps;
+
+/** Bytes of log text kept from OSC (the tool trims further, to 64 KB / 500 lines). */
+const LOG_BYTES = 256 * 1024;
+
+export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
+  const s = new OscSession(deps);
+  const ctx = (pat: string) => new Context({ personalAccessToken: pat, environment: s.env });
+  const read = <T>(signal: AbortSignal, op: () => Promise<T>) => retryRead(op, { signal });
+
+  const all = (signal: AbortSignal) => s.subscriptions(signal, (pat) => listSubscriptions(ctx(pat)));
+  const record = async (serviceId: string, signal: AbortSignal): Promise<ServiceRecord> => {
+    const r = (await all(signal)).find((x) => x.serviceId === serviceId);
+    if (!r) throw new ServiceNotSubscribedError(serviceId);
+    return r;
+  };
+  /** The service API base; only https on an OSC host, whatever the catalog says (T26). */
+  const api = (r: ServiceRecord): URL => {
+    const url = r.apiUrl ? new URL(r.apiUrl) : undefined;
+    if (!url || url.protocol !== 'https:' || !url.hostname.endsWith('.osaas.io')) {
+      throw new UpstreamBadResponseError('OSC listed the service without a usable API address');
+    }
+    return url;
+  };
+  const instanceUrl = (r: ServiceRecord, name: string) => new URL(`${api(r).href.replace(/\/+$/, '')}/${encodeURIComponent(name)}`);
+  const opUrl = (r: ServiceRecord, op: 'health' | 'logs' | 'restart', name: string) =>
+    new URL(`/${op}/${encodeURIComponent(name)}`, `https://${api(r).host}`);
+  const jwt = (sat: string) => ({ 'x-jwt': `Bearer ${sat}` });
+
+  return guarded({
+    async listServices(signal): Promise<Service[]> {
+      return (await all(signal)).map(toService);
+    },
+
+    async describeService(serviceId, signal): Promise<Service> {
+      return toService(await record(serviceId, signal));
+    },
+
+    async listInstances(serviceId, signal): Promise<Instance[]> {
+      const r = await record(serviceId, signal);
+      const body = await read(signal, () =>
+        s.withSat(serviceId, signal, async (sat) => oscJson({ method: 'GET', url: api(r), headers: jwt(sat), signal: s.callSignal(signal) })),
+      );
+      return InstanceList.parse(body ?? []).map((d) => toInstance(r, d));
+    },
+
+    async getInstance(serviceId, name, signal): Promise<Instance> {
+      const r = await record(serviceId, signal);
+      const body = await read(signal, () =>
+        s.withSat(serviceId, signal, (sat) => oscJson({ method: 'GET', url: instanceUrl(r, name), headers: jwt(sat), signal: s.callSignal(signal) })),
+      );
+      return toInstance(r, InstanceDoc.parse(body));
+    },
+
+    async createInstance(serviceId, name, options, signal): Promise<Instance> {
+      let r = (await all(signal)).find((x) => x.serviceId === serviceId);
+      if (!r) {
+        // The only place that subscribes the workspace (DESIGN §4; osc-api.md E.4).
+        await s.withPat((pat) => s.sdk(signal, () => ctx(pat).activateService(serviceId)));
+        s.invalidate();
+        r = await record(serviceId, signal);
+      }
+      const svc = r;
+      // Never retried: after a 5xx or a timeout the instance may exist (UPSTREAM-09).
+      const body = await s.withSat(serviceId, signal, (sat) =>
+        oscJson({ method: 'POST', url: api(svc), headers: jwt(sat), json: { ...options, name }, signal: s.callSignal(signal) }),
+      );
+      return toInstance(svc, InstanceDoc.parse(body));
+    },
+
+    async deleteInstance(serviceId, name, signal): Promise<void> {
+      // The SDK builds `apiUrl + '/' + name` unencoded: only names that need no encoding.
+      if (!/^[a-z0-9]{1,64}$/.test(name)) throw new RangeError('invalid instance name');
+      // Both tokens travel in this one SDK call, so a 401 cannot be told apart: withSat
+      // re-mints the SAT, and the mint itself refreshes a PAT OSC no longer accepts.
+      await s.withSat(serviceId, signal, async (sat) => {
+        const pat = await s.pat();
+        await s.sdk(signal, () => removeInstance(ctx(pat), serviceId, name, sat)).catch((err: unknown) => {
+          // The SDK's only plain Error here is its subscription check (core.js getService).
+          if (err instanceof Error && !(err instanceof UpstreamError)) throw new ServiceNotSubscribedError(serviceId);
+          throw err;
+        });
+      });
+    },
+
+    async restartInstance(serviceId, name, signal): Promise<void> {
+      const r = await record(serviceId, signal);
+      await s.withSat(serviceId, signal, (sat) => oscSend({ method: 'POST', url: opUrl(r, 'restart', name), headers: jwt(sat), signal: s.callSignal(signal) }));
+    },
+
+    async instanceHealth(serviceId, name, signal): Promise<InstanceHealth> {
+      const r = await record(serviceId, signal);
+      const body = await read(signal, () =>
+        s.withSat(serviceId, signal, (sat) => oscJson({ method: 'GET', url: opUrl(r, 'health', name), headers: jwt(sat), signal: s.callSignal(signal) })),
+      );
+      return { status: toHealth(HealthReply.parse(body).status) };
+    },
+
+    async readLogs(serviceId, name, signal): Promise<InstanceLogs> {
+      const r = await record(serviceId, signal);
+      const got = await read(signal, () =>
+        s.withSat(serviceId, signal, (sat) => oscText({ method: 'GET', url: opUrl(r, 'logs', name), headers: jwt(sat), signal: s.callSignal(signal) }, LOG_BYTES)),
+      );
+      // JSON logs are an array of lines (osc-api.md B "logs"); a cut array is read as text.
+      if (got.contentType.includes('json') && !got.truncated) {
+        const lines: unknown = JSON.parse(got.text || '[]');
+        if (Array.isArray(lines)) return { text: lines.map(String).join('\n'), truncated: false };
+      }
+      return { text: got.text, truncated: got.truncated };
+    },
+
+    async tokenBalance(signal) {
+      const money = (path: string) => (pat: string) =>
+        oscJson({ method: 'GET', url: new URL(path, s.host('money')), headers: { 'x-pat-jwt': `Bearer ${pat}` }, signal: s.callSignal(signal) });
+      const [plan, count] = await read(signal, () =>
+        s.withPat((pat) => Promise.all([money('/mytenantplan')(pat), money('/mytokencount')(pat).catch(absentAsUndefined)])),
+      );
+      const c = count === undefined ? undefined : TokenCountReply.parse(count);
+      return { plan: PlanReply.parse(plan).name, tokens: c?.tokens ?? c?.remainingTokens ?? c?.availableTokens };
+    },
+  });
+}
+
+/** Every failure leaves the port typed: zod and JSON failures become bad responses. */
+function guarded(p: OscPlatform): OscPlatform {
+  const out: Partial<Record<keyof OscPlatform, unknown>> = {};
+  for (const key of Object.keys(p) as Array<keyof OscPlatform>) {
+    const fn = p[key] as (...a: unknown[]) => Promise<unknown>;
+    out[key] = (...args: unknown[]) => fn(...args).catch((err: unknown) => Promise.reject(toUpstreamErrorUnlessOurs(err)));
+  }
+  return out as OscPlatform;
+}
+
+/** `/mytokencount` is UNCONFIRMED (osc-api.md A.9): its absence is not an error. */
+function absentAsUndefined(err: unknown): undefined {
+  if (err instanceof UpstreamNotFoundError) return undefined;
+  throw err;
+}

@@ -1,0 +1,113 @@
+/**
+ * Direct calls to OSC for what the SDK does not serve within our rules (sdk-platform.ts
+ * says which and why). Every call: a per-call timeout and the tool's AbortSignal (T29),
+ * a size cap on what is read (UPSTREAM-11), no redirects followed (T26), and failures
+ * typed by the one factory in ./errors.ts. OSC's text never leaves except as `detail`.
+ */
+import { toUpstreamError, UpstreamBadResponseError } from './errors.js';
+
+export interface OscCall {
+  method: 'GET' | 'POST' | 'DELETE';
+  url: URL;
+  headers: Record<string, string>;
+  /** Serialized as JSON when present. */
+  json?: unknown;
+  signal: AbortSignal;
+  /** Per-call timeout (default 10 s, T29). */
+  timeoutMs?: number;
+}
+
+const ERROR_BODY_BYTES = 2048;
+const JSON_BYTES = 1024 * 1024;
+
+async function send(call: OscCall): Promise<Response> {
+  const headers = { ...call.headers, ...(call.json === undefined ? {} : { 'content-type': 'application/json' }) };
+  let res: Response;
+  try {
+    res = await fetch(call.url, {
+      method: call.method,
+      headers,
+      body: call.json === undefined ? undefined : JSON.stringify(call.json),
+      redirect: 'manual',
+      signal: AbortSignal.any([call.signal, AbortSignal.timeout(call.timeoutMs ?? 10_000)]),
+    });
+  } catch (err) {
+    throw toUpstreamError(err);
+  }
+  if (res.status >= 200 && res.status < 300) return res;
+  const { text } = await readCapped(res, ERROR_BODY_BYTES, 'head').catch(() => ({ text: '' }));
+  throw toUpstreamError({ status: res.status, body: text, retryAfter: res.headers.get('retry-after') });
+}
+
+/**
+ * Reads a body up to `limit` bytes. `head` stops at the limit; `tail` keeps reading (up
+ * to 16× the limit, then gives up) and keeps the last `limit` bytes, for logs.
+ */
+export async function readCapped(res: Response, limit: number, keep: 'head' | 'tail'): Promise<{ text: string; truncated: boolean }> {
+  if (!res.body) return { text: '', truncated: false };
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let held = 0;
+  let seen = 0;
+  let truncated = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      seen += value.byteLength;
+      chunks.push(value);
+      held += value.byteLength;
+      if (keep === 'head' && held > limit) {
+        truncated = true;
+        break;
+      }
+      while (keep === 'tail' && held - (chunks[0]?.byteLength ?? 0) >= limit) held -= chunks.shift()!.byteLength;
+      if (keep === 'tail' && seen > limit * 16) {
+        truncated = true;
+        break;
+      }
+    }
+  } finally {
+    if (truncated) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+  let buf = Buffer.concat(chunks);
+  if (buf.byteLength > limit) {
+    truncated = true;
+    buf = keep === 'head' ? buf.subarray(0, limit) : buf.subarray(buf.byteLength - limit);
+  }
+  if (seen > buf.byteLength) truncated = true;
+  return { text: buf.toString('utf8'), truncated };
+}
+
+/** A 2xx JSON body (undefined when empty), parsed; anything else is a bad response. */
+export async function oscJson(call: OscCall): Promise<unknown> {
+  const res = await send(call);
+  try {
+    const { text, truncated } = await readCapped(res, JSON_BYTES, 'head');
+    if (truncated) throw new UpstreamBadResponseError('OSC sent an oversized response');
+    if (text.trim() === '') return undefined;
+    if (!(res.headers.get('content-type') ?? '').includes('json')) {
+      throw new UpstreamBadResponseError('OSC sent a response that is not JSON', { detail: text.slice(0, 200) });
+    }
+    return JSON.parse(text);
+  } catch (err) {
+    throw toUpstreamError(err);
+  }
+}
+
+/** A 2xx text body, capped; the most recent `limit` bytes are kept. */
+export async function oscText(call: OscCall, limit: number): Promise<{ text: string; truncated: boolean; contentType: string }> {
+  const res = await send(call);
+  try {
+    return { ...(await readCapped(res, limit, 'tail')), contentType: res.headers.get('content-type') ?? '' };
+  } catch (err) {
+    throw toUpstreamError(err);
+  }
+}
+
+/** A call whose 2xx body we do not need (restart: 204). */
+export async function oscSend(call: OscCall): Promise<void> {
+  const res = await send(call);
+  await res.body?.cancel().catch(() => undefined);
+}
