@@ -50,18 +50,13 @@ export function describeTokenStore(name: string, make: () => Promise<StoreHarnes
   describe(`TokenStore contract: ${name}`, () => {
     let h: StoreHarness;
     let store: TokenStore;
-    const elapse = async (ms: number): Promise<void> => {
-      if (h.advance) h.advance(ms);
-      else await new Promise((r) => setTimeout(r, ms));
-    };
+    const elapse = async (ms: number): Promise<unknown> => (h.advance ? h.advance(ms) : new Promise((r) => setTimeout(r, ms)));
 
     beforeEach(async () => {
       h = await make();
       store = h.store;
     });
-    afterEach(async () => {
-      await h.cleanup();
-    });
+    afterEach(() => h.cleanup());
 
     it('puts, gets and deletes a record of every kind, values round-tripping exactly', async () => {
       const recs = sampleRecords();
@@ -116,6 +111,7 @@ export function describeTokenStore(name: string, make: () => Promise<StoreHarnes
       expect(await store.putIfAbsent('redeemed', id, { grantId: 'a' }, 60)).toBe(true);
       expect(await store.putIfAbsent('redeemed', id, { grantId: 'b' }, 60)).toBe(false);
       expect(await store.get('redeemed', id)).toStrictEqual({ grantId: 'a' });
+      await expect(store.ping()).resolves.toBeUndefined();
     });
 
     it('take is atomic: of 50 parallel takes exactly one gets the record', async () => {
@@ -210,8 +206,5 @@ export function describeTokenStore(name: string, make: () => Promise<StoreHarnes
       expect(await store.acquireLock(name, 60_000)).toBeUndefined();
     });
 
-    it('ping resolves while the backend answers', async () => {
-      await expect(store.ping()).resolves.toBeUndefined();
-    });
   });
 }

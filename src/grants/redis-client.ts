@@ -1,0 +1,81 @@
+/**
+ * The Redis connection, configured to fail fast (DESIGN §3, security-catalog T30, T31).
+ *
+ * ioredis defaults queue commands while disconnected and retry them 20 times with backoff
+ * up to 5 s: a command could hang for over a minute (T30 measured 74 s), and the HTTP layer
+ * would time out or answer 500. With the options below a command during an outage rejects
+ * at once and the caller answers 503 + Retry-After. Measured here (Redis 7.0, loopback):
+ * - server killed: `get`/`put` reject in 0–1 ms ("Stream isn't writeable and
+ *   enableOfflineQueue options is false"); with ioredis defaults the same `get` took 73.5 s;
+ * - server frozen (SIGSTOP, socket still open): reject after `commandTimeout`, 500 ms;
+ * - server restarted: the first command succeeds ~55 ms after the spawn (backoff capped at
+ *   500 ms, REDIS-04 asks ≤ 1 s; the default backoff grows to 5 s).
+ * test/integration/grants/redis-store.test.ts asserts the bounds (250 ms down, 1 s back).
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+
+export type { Redis };
+
+export interface RedisClientOptions {
+  /** Per-command timeout in ms (default 500). */
+  commandTimeoutMs?: number;
+  /** TCP connect timeout in ms (default 1000). */
+  connectTimeoutMs?: number;
+  /** Receives connection errors; they are never thrown (an unhandled 'error' event would crash). */
+  onError?: (err: Error) => void;
+  /** Name shown in `CLIENT LIST`, for operators. */
+  connectionName?: string;
+}
+
+/** Reconnect delay: 50 ms, 100 ms, … capped at 500 ms, forever (REDIS-04: back within 1 s). */
+export function reconnectDelay(times: number): number {
+  return Math.min(50 * times, 500);
+}
+
+/**
+ * Creates an ioredis client that never queues or waits for a dead server.
+ * Connects immediately (`lazyConnect: false`); use `whenReady` at boot to wait for it.
+ */
+export function createRedisClient(url: string, opts: RedisClientOptions = {}): Redis {
+  const options: RedisOptions = {
+    // No offline queue: while disconnected a command rejects at once instead of waiting.
+    enableOfflineQueue: false,
+    // A command in flight when the connection drops is retried once at most, then rejected.
+    maxRetriesPerRequest: 1,
+    commandTimeout: opts.commandTimeoutMs ?? 500,
+    connectTimeout: opts.connectTimeoutMs ?? 1000,
+    retryStrategy: reconnectDelay,
+    // After a failover the old primary answers READONLY; reconnect so DNS/the proxy can
+    // route us to the writable node (T31, REDIS-07). The failed command is not resent
+    // (return true, not 2): it has been rejected and the caller answered 503.
+    reconnectOnError: (err) => err.message.includes('READONLY'),
+    lazyConnect: false,
+    connectionName: opts.connectionName ?? 'osc-mcp',
+  };
+  const client = new Redis(url, options);
+  client.on('error', (err: Error) => opts.onError?.(err));
+  return client;
+}
+
+/**
+ * Resolves once the client is ready; rejects after `timeoutMs` (default 5 s) with the last
+ * connection error. For boot and tests only: requests never wait for Redis (T30).
+ */
+export function whenReady(client: Redis, timeoutMs = 5000): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    let lastError: Error | undefined;
+    const onError = (err: Error): void => void (lastError = err);
+    const done = (err?: Error): void => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('error', onError);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onReady = (): void => done();
+    const timer = setTimeout(() => done(lastError ?? new Error('Redis not ready in time')), timeoutMs);
+    client.on('ready', onReady);
+    client.on('error', onError);
+  });
+}

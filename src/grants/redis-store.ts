@@ -1,0 +1,196 @@
+/**
+ * TokenStore over Redis (DESIGN §3): survives restarts, shared by any number of replicas.
+ *
+ * Keys: `<prefix><kind>:<id>` (JSON), `<prefix>grantidx:<grantId>` (sorted set of
+ * `<kind>:<id>` scored by expiry, for the revokeGrant cascade), `<prefix>lock:<name>`.
+ * Every key is written with a TTL (T33, REDIS-08); each multi-key change is one Lua script,
+ * so a crash or failover never leaves half a write (REDIS-07). Scripts touch keys derived
+ * from stored values (the cascade), which is fine on a single primary; Redis Cluster would
+ * need hash tags. Any Redis error or timeout becomes StoreUnavailableError (T30: 503).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { grantIdOf, ttlMs } from './memory-store.js';
+import type { GrantRecord, Kind, Records } from './records.js';
+import { StoreUnavailableError, type TokenStore } from './store.js';
+
+// Index maintenance shared by put and putIfAbsent: prune members past their expiry, add
+// this one, and keep the index alive at least as long as its longest-lived member.
+const PUT = `
+local ttl = tonumber(ARGV[2])
+if ARGV[4] == '1' then
+  if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl, 'NX') then return 0 end
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+end
+if #KEYS == 2 then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  redis.call('ZADD', KEYS[2], now + ttl, ARGV[3])
+  if redis.call('PTTL', KEYS[2]) < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
+end
+return 1`;
+
+// take (ARGV[3] = '1') and delete: read, delete, drop the member from its grant's index.
+const TAKE = `
+local v = redis.call('GET', KEYS[1])
+if not v then return false end
+redis.call('DEL', KEYS[1])
+local ok, rec = pcall(cjson.decode, v)
+if ok and type(rec) == 'table' and type(rec.grantId) == 'string' then
+  redis.call('ZREM', ARGV[1] .. 'grantidx:' .. rec.grantId, ARGV[2])
+end
+if ARGV[3] == '1' then return v end
+return false`;
+
+// Compare-and-set on the grant's version: the fencing token of DESIGN §2 / T27.
+const CAS = `
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local ok, rec = pcall(cjson.decode, v)
+if not ok or type(rec) ~= 'table' or rec.version ~= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', tonumber(ARGV[3]))
+return 1`;
+
+// The cascade: members still naming this grant, the grant, the index; all or nothing.
+const REVOKE = `
+for _, m in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local v = redis.call('GET', ARGV[1] .. m)
+  if v then
+    local ok, rec = pcall(cjson.decode, v)
+    if ok and type(rec) == 'table' and rec.grantId == ARGV[2] then redis.call('DEL', ARGV[1] .. m) end
+  end
+end
+redis.call('DEL', KEYS[1], KEYS[2])
+return 1`;
+
+// Compare-and-delete: a holder whose lock expired cannot free the next holder's lock.
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+const SCRIPTS = {
+  oscmPut: { lua: PUT },
+  oscmTake: { lua: TAKE, numberOfKeys: 1 },
+  oscmCas: { lua: CAS, numberOfKeys: 1 },
+  oscmRevoke: { lua: REVOKE, numberOfKeys: 2 },
+  oscmRelease: { lua: RELEASE, numberOfKeys: 1 },
+} as const;
+type ScriptName = keyof typeof SCRIPTS;
+
+export interface RedisTokenStoreOptions {
+  /** Key prefix (default `oscmcp:`); tests use a random one to isolate themselves. */
+  prefix?: string;
+  /** Whether close() also closes the client (default true). */
+  closeClient?: boolean;
+}
+
+/** Keeps only the error's name and message: ioredis errors may carry command arguments. */
+function sanitized(err: unknown): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return new Error(`${e.name}: ${e.message}`.slice(0, 200));
+}
+
+/** TokenStore on a fail-fast ioredis client (see ./redis-client.ts). */
+export class RedisTokenStore implements TokenStore {
+  readonly prefix: string;
+  private readonly closeClient: boolean;
+
+  constructor(
+    private readonly client: Redis,
+    opts: RedisTokenStoreOptions = {},
+  ) {
+    this.prefix = opts.prefix ?? 'oscmcp:';
+    this.closeClient = opts.closeClient ?? true;
+    // defineCommand sends EVALSHA and falls back to EVAL after a restart (NOSCRIPT).
+    for (const [name, def] of Object.entries(SCRIPTS)) {
+      if (!(name in client)) client.defineCommand(name, def);
+    }
+  }
+
+  async put<K extends Kind>(kind: K, id: string, value: Records[K], ttlSeconds: number): Promise<void> {
+    await this.write(kind, id, value, ttlMs(ttlSeconds), false);
+  }
+
+  async putIfAbsent<K extends Kind>(kind: K, id: string, value: Records[K], ttlSeconds: number): Promise<boolean> {
+    return this.write(kind, id, value, ttlMs(ttlSeconds), true);
+  }
+
+  async get<K extends Kind>(kind: K, id: string): Promise<Records[K] | undefined> {
+    const v = await this.call(() => this.client.get(this.key(kind, id)));
+    return v == null ? undefined : (JSON.parse(v) as Records[K]);
+  }
+
+  async take<K extends Kind>(kind: K, id: string): Promise<Records[K] | undefined> {
+    const v = await this.script('oscmTake', [this.key(kind, id)], [this.prefix, `${kind}:${id}`, '1']);
+    return typeof v === 'string' ? (JSON.parse(v) as Records[K]) : undefined;
+  }
+
+  async delete(kind: Kind, id: string): Promise<void> {
+    await this.script('oscmTake', [this.key(kind, id)], [this.prefix, `${kind}:${id}`, '0']);
+  }
+
+  async casGrant(next: GrantRecord, expectedVersion: number, ttlSeconds: number): Promise<boolean> {
+    const ms = ttlMs(ttlSeconds);
+    if (next.version !== expectedVersion + 1) throw new RangeError('next.version must be expectedVersion + 1');
+    const args = [String(expectedVersion), JSON.stringify(next), String(ms)];
+    return (await this.script('oscmCas', [this.key('grant', next.id)], args)) === 1;
+  }
+
+  async revokeGrant(grantId: string): Promise<void> {
+    const keys = [this.key('grant', grantId), this.indexKey(grantId)];
+    await this.script('oscmRevoke', keys, [this.prefix, grantId]);
+  }
+
+  async acquireLock(name: string, ttlMsValue: number): Promise<string | undefined> {
+    if (!Number.isFinite(ttlMsValue) || ttlMsValue <= 0) throw new RangeError('lock ttl must be positive');
+    const owner = randomBytes(16).toString('base64url');
+    const ok = await this.call(() => this.client.set(this.lockKey(name), owner, 'PX', Math.ceil(ttlMsValue), 'NX'));
+    return ok === 'OK' ? owner : undefined;
+  }
+
+  async releaseLock(name: string, owner: string): Promise<void> {
+    await this.script('oscmRelease', [this.lockKey(name)], [owner]);
+  }
+
+  async ping(): Promise<void> {
+    await this.call(() => this.client.ping());
+  }
+
+  async close(): Promise<void> {
+    if (!this.closeClient) return;
+    try {
+      await this.client.quit();
+    } catch {
+      // Already disconnected (Redis down): drop the socket and stop reconnecting.
+      this.client.disconnect();
+    }
+  }
+
+  private key = (kind: Kind, id: string): string => `${this.prefix}${kind}:${id}`;
+  private indexKey = (grantId: string): string => `${this.prefix}grantidx:${grantId}`;
+  private lockKey = (name: string): string => `${this.prefix}lock:${name}`;
+
+  private async write(kind: Kind, id: string, value: unknown, ms: number, nx: boolean): Promise<boolean> {
+    const grantId = grantIdOf(value);
+    const keys = [this.key(kind, id), ...(grantId === undefined ? [] : [this.indexKey(grantId)])];
+    const args = [JSON.stringify(value), String(ms), `${kind}:${id}`, nx ? '1' : '0'];
+    return (await this.script('oscmPut', keys, args, keys.length)) === 1;
+  }
+
+  private script(name: ScriptName, keys: string[], args: string[], numKeys?: number): Promise<unknown> {
+    const fn = (this.client as unknown as Record<ScriptName, (...a: (string | number)[]) => Promise<unknown>>)[name];
+    // oscmPut takes a variable number of keys: ioredis expects the count first then.
+    const params = numKeys === undefined ? [...keys, ...args] : [numKeys, ...keys, ...args];
+    return this.call(() => fn.apply(this.client, params));
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw new StoreUnavailableError(sanitized(err));
+    }
+  }
+}
