@@ -1,0 +1,60 @@
+/**
+ * Which OSC host a request is for, from its `Host` header (osc-api.md E.3: hosts matched by
+ * suffix, `<env>` any label). Anything that is not a platform or service host is the OAuth
+ * host, so a browser sent to the emulator's own loopback URL gets the sign-in pages
+ * (DESIGN.md section 6, "The browser reaches OSC's pages").
+ */
+import type { Request } from 'express';
+
+export type HostInfo =
+  | { kind: 'catalog' | 'token' | 'money' | 'deploy'; env: string }
+  | { kind: 'instances'; env: string; serviceId: string }
+  | { kind: 'unknown-svc'; env: string }
+  | { kind: 'oauth'; host: string };
+
+const SVC = /^([a-z0-9-]+)\.svc\.([a-z0-9-]+)\.osaas\.io$/;
+const API = /^api-([a-z0-9-]+)\.auto\.([a-z0-9-]+)\.osaas\.io$/;
+const PLATFORM = new Set(['catalog', 'token', 'money', 'deploy']);
+
+export function hostName(hostHeader: string): string {
+  const h = hostHeader.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  const colon = h.lastIndexOf(':');
+  return colon >= 0 ? h.slice(0, colon) : h;
+}
+
+export function classify(hostHeader: string | undefined): HostInfo {
+  const host = hostHeader ?? '';
+  const name = hostName(host);
+  const api = API.exec(name);
+  if (api) return { kind: 'instances', serviceId: api[1] as string, env: api[2] as string };
+  const svc = SVC.exec(name);
+  if (svc) {
+    const which = svc[1] as string;
+    const env = svc[2] as string;
+    return PLATFORM.has(which) ? { kind: which as 'catalog', env } : { kind: 'unknown-svc', env };
+  }
+  return { kind: 'oauth', host };
+}
+
+export function hostInfo(req: Request): HostInfo {
+  return classify(req.headers.host);
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function isLoopback(hostname: string): boolean {
+  return LOOPBACK.has(hostname.toLowerCase());
+}
+
+/**
+ * The issuer for the OAuth host as the caller named it: `https://app[.<env>].osaas.io` for
+ * OSC's own names (osc-api.md A.1), `http://<host>` for loopback, else the request protocol.
+ */
+export function issuerFor(req: Request): string {
+  const host = req.headers.host ?? '127.0.0.1';
+  const name = hostName(host);
+  if (name === 'osaas.io' || name.endsWith('.osaas.io')) return `https://${host}`;
+  if (isLoopback(name)) return `http://${host}`;
+  return `${req.protocol}://${host}`;
+}

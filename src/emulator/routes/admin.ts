@@ -1,0 +1,145 @@
+/**
+ * `/__emulator/*` on any host: test knobs and counters (README.md lists every body).
+ * Not part of OSC; never counted in `apiCalls` nor logged in `/__emulator/requests`.
+ */
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { parseBody } from '../body.js';
+import { registerConsoleClient, redirectUriProblem } from '../clients.js';
+import { faultSchema } from '../faults.js';
+import type { EmulatorState } from '../state.js';
+import { issueTokenPair } from '../tokens.js';
+import { DEMO_USERS } from '../users.js';
+
+const configSchema = z.object({
+  rememberConsent: z.boolean().optional(),
+  autoConsent: z.string().nullable().optional(),
+  accessTokenTtlS: z.number().int().positive().optional(),
+  refreshTokenTtlS: z.number().int().positive().optional(),
+  dcrClientTtlS: z.number().int().positive().optional(),
+  satTtlS: z.number().int().positive().optional(),
+  instanceStartMs: z.number().int().min(0).optional(),
+});
+const instanceRef = z.object({ tenantId: z.string(), serviceId: z.string(), name: z.string() });
+
+/** Parses the JSON body with a schema; answers 400 itself when it does not fit. */
+function input<T>(schema: z.ZodType<T>, req: Request, res: Response): T | undefined {
+  const r = schema.safeParse(parseBody(req));
+  if (r.success) return r.data;
+  res.status(400).json({ error: 'invalid_body', issues: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+  return undefined;
+}
+
+export function adminRouter(state: EmulatorState): Router {
+  const r = Router();
+  const ok = (res: Response, extra: object = {}) => res.json({ ok: true, ...extra });
+
+  r.get('/stats', (_q, res) => res.json(state.stats));
+  r.get('/users', (_q, res) => res.json(DEMO_USERS));
+  r.get('/requests', (_q, res) => res.json(state.requests));
+  r.delete('/requests', (_q, res) => { state.requests = []; ok(res); });
+  r.get('/secrets', (_q, res) => res.json({ secrets: state.issued, values: state.issued.map((s) => s.value) }));
+  r.post('/reset', (_q, res) => { state.reset(); ok(res); });
+
+  r.get('/faults', (_q, res) => res.json(state.faults.list()));
+  r.delete('/faults', (_q, res) => { state.faults.clear(); ok(res); });
+  r.post('/faults', (req, res) => {
+    const f = input(faultSchema, req, res);
+    if (f) { state.faults.add(f); ok(res); }
+  });
+
+  r.post('/latency', (req, res) => {
+    const b = input(z.object({ ms: z.number().int().min(0).max(600_000) }), req, res);
+    if (b) { state.latencyMs = b.ms; ok(res, { ms: b.ms }); }
+  });
+
+  r.post('/revoke', (req, res) => {
+    const b = input(z.object({ userId: z.string() }), req, res);
+    if (!b) return;
+    if (!state.users.has(b.userId)) return void res.status(404).json({ error: 'unknown_user' });
+    ok(res, { revoked: state.revokeUser(b.userId) });
+  });
+
+  r.get('/clock', (_q, res) => res.json({ offsetS: state.clock.offsetS, nowMs: state.clock.nowMs() }));
+  r.post('/clock', (req, res) => {
+    const b = input(z.object({ offsetS: z.number().optional(), advanceS: z.number().optional() }), req, res);
+    if (!b) return;
+    if (b.offsetS !== undefined) state.clock.set(b.offsetS);
+    if (b.advanceS !== undefined) state.clock.advance(b.advanceS);
+    res.json({ offsetS: state.clock.offsetS, nowMs: state.clock.nowMs() });
+  });
+
+  r.get('/config', (_q, res) => res.json({ ...state.options, rememberConsent: state.rememberConsent }));
+  r.post('/config', (req, res) => {
+    const b = input(configSchema, req, res);
+    if (!b) return;
+    if (b.autoConsent && !state.users.has(b.autoConsent)) return void res.status(400).json({ error: 'unknown_user' });
+    const { rememberConsent, autoConsent, ...ttls } = b;
+    if (rememberConsent !== undefined) state.rememberConsent = rememberConsent;
+    if (autoConsent !== undefined) state.options.autoConsent = autoConsent ?? undefined;
+    Object.assign(state.options, ttls);
+    res.json({ ...state.options, rememberConsent: state.rememberConsent });
+  });
+
+  // A token pair for a demo user without the browser flow (test convenience).
+  r.post('/mint', (req, res) => {
+    const b = input(z.object({ userId: z.string(), clientId: z.string().default('cli') }), req, res);
+    if (!b) return;
+    const user = state.users.get(b.userId);
+    if (!user || !state.clients.has(b.clientId)) return void res.status(404).json({ error: 'unknown_user_or_client' });
+    res.json({ ...issueTokenPair(state, user, b.clientId), client_id: b.clientId, tenantId: user.tenantId });
+  });
+
+  // A console-style confidential client (`osc_<24>` / `osc_secret_<64 hex>`).
+  r.post('/clients', (req, res) => {
+    const b = input(z.object({ redirect_uris: z.array(z.string()).min(1), client_name: z.string().default('Console app') }), req, res);
+    if (!b) return;
+    const bad = b.redirect_uris.find((u) => redirectUriProblem(u));
+    if (bad !== undefined) return void res.status(400).json({ error: 'invalid_redirect_uri' });
+    const c = registerConsoleClient(state, b.client_name, b.redirect_uris);
+    res.status(201).json({ client_id: c.clientId, client_secret: c.secret, redirect_uris: c.redirectUris, client_name: c.name });
+  });
+
+  r.get('/tenants/:id', (req, res) => {
+    const t = state.tenants.get(String(req.params.id));
+    if (!t) return void res.status(404).json({ error: 'unknown_tenant' });
+    res.json({
+      id: t.id, plan: t.plan, availableTokens: t.availableTokens, usedTokens: t.usedTokens,
+      subscriptions: [...t.subscriptions],
+      instances: Object.fromEntries([...t.instances].map(([sid, m]) => [sid, [...m.keys()]])),
+      secrets: Object.fromEntries([...t.secrets].map(([sid, m]) => [sid, [...m.keys()]])),
+      apps: [...t.apps.values()].map((a) => a.name),
+    });
+  });
+  r.post('/tenants/:id', (req, res) => {
+    const t = state.tenants.get(String(req.params.id));
+    if (!t) return void res.status(404).json({ error: 'unknown_tenant' });
+    const b = input(z.object({
+      plan: z.enum(['FREE', 'PERSONAL', 'PROFESSIONAL']).optional(),
+      availableTokens: z.number().int().optional(),
+      usedTokens: z.number().int().optional(),
+      subscriptions: z.array(z.string()).optional(),
+    }), req, res);
+    if (!b) return;
+    if (b.plan) t.plan = b.plan;
+    if (b.availableTokens !== undefined) t.availableTokens = b.availableTokens;
+    if (b.usedTokens !== undefined) t.usedTokens = b.usedTokens;
+    if (b.subscriptions) t.subscriptions = new Set(b.subscriptions);
+    ok(res);
+  });
+
+  // Shape an instance: append log text (MCP-07) or force a health status.
+  r.post('/instance', (req, res) => {
+    const b = input(instanceRef.extend({ logs: z.string().optional(), health: z.string().nullable().optional() }), req, res);
+    if (!b) return;
+    const inst = state.tenants.get(b.tenantId)?.instances.get(b.serviceId)?.get(b.name);
+    if (!inst) return void res.status(404).json({ error: 'unknown_instance' });
+    if (b.logs !== undefined) inst.logs.push(...b.logs.split('\n'));
+    if (b.health === null) delete inst.healthOverride;
+    else if (b.health !== undefined) inst.healthOverride = b.health;
+    ok(res);
+  });
+
+  r.use((_q, res) => void res.status(404).json({ error: 'unknown_knob' }));
+  return r;
+}

@@ -1,0 +1,239 @@
+/**
+ * Everything the emulator remembers, in memory, per process. `reset()` returns it to the
+ * seed (a new signing key too, so every token issued before is dead).
+ */
+import { randomBytes } from 'node:crypto';
+import { Clock } from './clock.js';
+import { FaultRegistry } from './faults.js';
+import { DEMO_USERS, type DemoUser, type Plan } from './users.js';
+
+export interface EmulatorOptions {
+  accessTokenTtlS: number;
+  refreshTokenTtlS: number;
+  dcrClientTtlS: number;
+  satTtlS: number;
+  instanceStartMs: number;
+  autoConsent?: string | undefined;
+}
+
+export interface Client {
+  clientId: string;
+  secret?: string;
+  name: string;
+  redirectUris: string[];
+  /** public: `cli`; dcr: `/api/connect/register`; console: `osc_…` via the admin API. */
+  kind: 'public' | 'dcr' | 'console';
+  authMethod: 'none' | 'client_secret_post' | 'client_secret_basic';
+  grantTypes: string[];
+  issuedAtS: number;
+  expiresAtS?: number;
+}
+
+export interface Transaction {
+  id: string;
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  state?: string;
+  scope?: string;
+  userId?: string;
+  expiresAtMs: number;
+}
+
+export interface AuthCode {
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  userId: string;
+  scope?: string;
+  expiresAtMs: number;
+}
+
+export interface RefreshRecord {
+  userId: string;
+  clientId: string;
+  expiresAtMs: number;
+  dead: boolean;
+}
+
+export interface TokenRecord {
+  userId: string;
+  revoked: boolean;
+}
+
+export interface SatRecord extends TokenRecord {
+  tenantId: string;
+  serviceId: string;
+}
+
+export interface Instance {
+  serviceId: string;
+  name: string;
+  options: Record<string, unknown>;
+  createdAtMs: number;
+  startedAtMs: number;
+  healthOverride?: string;
+  logs: string[];
+}
+
+export interface MyApp {
+  id: string;
+  name: string;
+  type: string;
+  gitHubUrl: string;
+  createdAtMs: number;
+}
+
+export interface Tenant {
+  id: string;
+  plan: Plan;
+  availableTokens: number;
+  usedTokens: number;
+  subscriptions: Set<string>;
+  /** serviceId → instance name → instance */
+  instances: Map<string, Map<string, Instance>>;
+  /** serviceId → secret name → value */
+  secrets: Map<string, Map<string, string>>;
+  apps: Map<string, MyApp>;
+}
+
+export interface IssuedSecret {
+  kind: 'pat' | 'refresh_token' | 'sat' | 'client_secret' | 'code';
+  value: string;
+  userId?: string;
+  issuedAtMs: number;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  host: string;
+  path: string;
+  query: string;
+}
+
+export interface Stats {
+  codeExchanges: number;
+  codeExchangeFailures: number;
+  refreshes: number;
+  refreshFailures: number;
+  apiCalls: number;
+  registrations: number;
+  hangsClosed: number;
+  calls: Record<string, number>;
+}
+
+const REQUEST_LOG_CAP = 10_000;
+
+export class EmulatorState {
+  readonly clock = new Clock();
+  readonly faults = new FaultRegistry();
+  readonly baseOptions: EmulatorOptions;
+  options!: EmulatorOptions;
+  jwtKey!: Buffer;
+  rememberConsent = false;
+  latencyMs = 0;
+  users = new Map<string, DemoUser>();
+  tenants = new Map<string, Tenant>();
+  clients = new Map<string, Client>();
+  transactions = new Map<string, Transaction>();
+  codes = new Map<string, AuthCode>();
+  refreshTokens = new Map<string, RefreshRecord>();
+  pats = new Map<string, TokenRecord>();
+  sats = new Map<string, SatRecord>();
+  consents = new Set<string>();
+  issued: IssuedSecret[] = [];
+  requests: RequestLogEntry[] = [];
+  stats!: Stats;
+
+  constructor(options: EmulatorOptions) {
+    this.baseOptions = { ...options };
+    this.reset();
+  }
+
+  reset(): void {
+    this.options = { ...this.baseOptions };
+    this.jwtKey = randomBytes(32);
+    this.clock.set(0);
+    this.faults.clear();
+    this.rememberConsent = false;
+    this.latencyMs = 0;
+    this.users = new Map(DEMO_USERS.map((u) => [u.id, u]));
+    this.tenants = new Map(DEMO_USERS.map((u) => [u.tenantId, newTenant(u)]));
+    this.clients = new Map([['cli', cliClient()]]);
+    this.transactions.clear();
+    this.codes.clear();
+    this.refreshTokens.clear();
+    this.pats.clear();
+    this.sats.clear();
+    this.consents.clear();
+    this.issued = [];
+    this.requests = [];
+    this.stats = {
+      codeExchanges: 0,
+      codeExchangeFailures: 0,
+      refreshes: 0,
+      refreshFailures: 0,
+      apiCalls: 0,
+      registrations: 0,
+      hangsClosed: 0,
+      calls: {},
+    };
+  }
+
+  count(routeId: string): void {
+    this.stats.calls[routeId] = (this.stats.calls[routeId] ?? 0) + 1;
+  }
+
+  recordSecret(kind: IssuedSecret['kind'], value: string, userId?: string): void {
+    this.issued.push({ kind, value, ...(userId ? { userId } : {}), issuedAtMs: this.clock.nowMs() });
+  }
+
+  logRequest(entry: RequestLogEntry): void {
+    this.requests.push(entry);
+    if (this.requests.length > REQUEST_LOG_CAP) this.requests.splice(0, this.requests.length - REQUEST_LOG_CAP);
+  }
+
+  /** Kills every PAT, refresh token and SAT of a user (`POST /__emulator/revoke`). */
+  revokeUser(userId: string): number {
+    let n = 0;
+    for (const rec of [...this.pats.values(), ...this.sats.values()]) {
+      if (rec.userId === userId && !rec.revoked) {
+        rec.revoked = true;
+        n += 1;
+      }
+    }
+    for (const rt of this.refreshTokens.values()) {
+      if (rt.userId === userId && !rt.dead) {
+        rt.dead = true;
+        n += 1;
+      }
+    }
+    return n;
+  }
+}
+
+function newTenant(u: DemoUser): Tenant {
+  return {
+    id: u.tenantId,
+    plan: u.plan,
+    availableTokens: u.tokens,
+    usedTokens: 0,
+    subscriptions: new Set(u.subscriptions),
+    instances: new Map(),
+    secrets: new Map(),
+    apps: new Map(),
+  };
+}
+
+/** The CLI's pre-registered public client (osc-api.md A.3: loopback redirect, no secret). */
+function cliClient(): Client {
+  return {
+    clientId: 'cli',
+    name: 'OSC CLI',
+    redirectUris: ['http://localhost/callback', 'http://127.0.0.1/callback'],
+    kind: 'public',
+    authMethod: 'none',
+    grantTypes: ['authorization_code', 'refresh_token'],
+    issuedAtS: 0,
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Sends every request for `https://*.osaas.io` (and `https://osaas.io`) to the offline
+ * emulator instead, keeping the original host in the `Host` header so the emulator can
+ * route on it (DESIGN.md section 5; osc-api.md E.2 option 1). Everything else passes
+ * through to `inner` untouched. Node's built-in `fetch` (which `@osaas/client-core` calls,
+ * osc-api.md E.1) honours an undici global dispatcher, so installing this redirects the
+ * SDK without modifying it. Production never installs it (`OSC_EMULATOR_URL` unset).
+ */
+import { Agent, Dispatcher, setGlobalDispatcher } from 'undici';
+
+type Headers = Dispatcher.DispatchOptions['headers'];
+
+function isOsaas(url: URL): boolean {
+  const h = url.hostname.toLowerCase();
+  return url.protocol === 'https:' && (h === 'osaas.io' || h.endsWith('.osaas.io'));
+}
+
+/**
+ * The request headers as a flat `[name, value, …]` list with `host` replaced. undici hands
+ * headers over as a plain object, a list of `[name, value]` pairs, a flat list, or any
+ * iterable of pairs; each is handled.
+ */
+export function withHost(headers: Headers, host: string): string[] {
+  const out: string[] = [];
+  const push = (k: unknown, v: unknown): void => {
+    if (typeof k !== 'string' || k.toLowerCase() === 'host' || v === undefined || v === null) return;
+    if (Array.isArray(v)) for (const x of v) out.push(k, String(x));
+    else out.push(k, String(v));
+  };
+  if (headers == null) {
+    // nothing to copy
+  } else if (Array.isArray(headers)) {
+    if (headers.length > 0 && Array.isArray(headers[0])) {
+      for (const pair of headers as unknown as Array<[unknown, unknown]>) push(pair[0], pair[1]);
+    } else {
+      for (let i = 0; i + 1 < headers.length; i += 2) push(headers[i], headers[i + 1]);
+    }
+  } else if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    for (const pair of headers as Iterable<[string, unknown]>) push(pair[0], pair[1]);
+  } else {
+    for (const [k, v] of Object.entries(headers as Record<string, unknown>)) push(k, v);
+  }
+  out.push('host', host);
+  return out;
+}
+
+export class EmulatorRedirect extends Dispatcher {
+  private readonly target: string;
+
+  constructor(
+    emulatorUrl: string,
+    private readonly inner: Dispatcher,
+  ) {
+    super();
+    const u = new URL(emulatorUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError('EmulatorRedirect: emulatorUrl must be http(s)');
+    this.target = u.origin;
+  }
+
+  override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
+    let origin: URL | undefined;
+    try {
+      origin = opts.origin === undefined ? undefined : new URL(String(opts.origin));
+    } catch {
+      origin = undefined;
+    }
+    if (!origin || !isOsaas(origin)) return this.inner.dispatch(opts, handler);
+    return this.inner.dispatch({ ...opts, origin: this.target, headers: withHost(opts.headers, origin.host) }, handler);
+  }
+
+  override close(): Promise<void>;
+  override close(callback: () => void): void;
+  override close(callback?: () => void): Promise<void> | void {
+    const p = this.inner.close();
+    if (!callback) return p;
+    p.then(callback, callback);
+  }
+
+  override destroy(): Promise<void>;
+  override destroy(err: Error | null): Promise<void>;
+  override destroy(callback: () => void): void;
+  override destroy(err: Error | null, callback: () => void): void;
+  override destroy(a?: Error | null | (() => void), b?: () => void): Promise<void> | void {
+    const err = typeof a === 'function' ? null : (a ?? null);
+    const callback = typeof a === 'function' ? a : b;
+    const p = this.inner.destroy(err);
+    if (!callback) return p;
+    p.then(callback, callback);
+  }
+}
+
+/** Makes every `fetch` of this process that targets OSC go to the emulator. */
+export function installEmulatorRedirect(emulatorUrl: string, inner: Dispatcher = new Agent()): void {
+  setGlobalDispatcher(new EmulatorRedirect(emulatorUrl, inner));
+}
