@@ -1,0 +1,68 @@
+/**
+ * Rate limits for the OAuth endpoints (/register, /token), over rate-limiter-flexible.
+ *
+ * With a Redis client the counters live in Redis, so every replica counts against the same
+ * budget (DESIGN §3: Redis is the engine for scale-out). No `insuranceLimiter`: a per-process
+ * fallback would silently multiply the limit by the number of replicas during an outage.
+ * Instead a store failure is a StoreUnavailableError, which the HTTP layer maps to 503 +
+ * Retry-After like every other store outage (T30), never 429 or 500.
+ */
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { StoreUnavailableError } from './store.js';
+
+export interface RateLimiterOptions {
+  /** Shared Redis client (see ./redis-client.ts); absent → in-process counters. */
+  redis?: Redis;
+  /** Namespace of this limiter's keys, e.g. `rl:token`. */
+  keyPrefix: string;
+  /** Points allowed per window. */
+  points: number;
+  /** Window length in seconds; each key's counter expires with it. */
+  durationS: number;
+}
+
+export interface RateDecision {
+  allowed: boolean;
+  /** Seconds until the window resets (for Retry-After); 0 when allowed. */
+  retryAfterS: number;
+}
+
+export interface RateLimiter {
+  /** Spends `points` (default 1) of `key`'s budget. Rejects with StoreUnavailableError on outage. */
+  consume(key: string, points?: number): Promise<RateDecision>;
+}
+
+/** A fixed-window limiter, Redis-backed when a client is given, in memory otherwise. */
+export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
+  if (!Number.isInteger(opts.points) || opts.points <= 0) throw new RangeError('points must be a positive integer');
+  if (!Number.isInteger(opts.durationS) || opts.durationS <= 0) throw new RangeError('durationS must be a positive integer');
+  const common = { keyPrefix: opts.keyPrefix, points: opts.points, duration: opts.durationS };
+  const limiter: RateLimiterAbstract = opts.redis
+    ? new RateLimiterRedis({
+        ...common,
+        // ioredis is the library's native client: `useRedisPackage` stays false (that flag
+        // selects the node-redis v4+ command syntax).
+        storeClient: opts.redis,
+        // Refuse at once while disconnected instead of trying the command (T30).
+        rejectIfRedisNotReady: true,
+      })
+    : new RateLimiterMemory(common);
+
+  return {
+    async consume(key, points = 1) {
+      if (!Number.isInteger(points) || points <= 0) throw new RangeError('points must be a positive integer');
+      try {
+        await limiter.consume(key, points);
+        return { allowed: true, retryAfterS: 0 };
+      } catch (err) {
+        // The library rejects with a RateLimiterRes when over the limit, an Error otherwise.
+        if (err instanceof RateLimiterRes) {
+          return { allowed: false, retryAfterS: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
+        }
+        const e = err instanceof Error ? err : new Error(String(err));
+        throw new StoreUnavailableError(new Error(`${e.name}: ${e.message}`.slice(0, 200)));
+      }
+    },
+  };
+}
