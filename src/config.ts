@@ -31,21 +31,18 @@ const Env = z
     ACCESS_TOKEN_TTL_S: positiveInt.default(3600),
     REFRESH_TOKEN_TTL_S: positiveInt.default(30 * 24 * 3600),
     TRUST_PROXY: z.string().optional(),
-    OSC_ACCESS_TOKEN: z.string().optional(),
-  })
-  .superRefine((env, ctx) => {
-    // The OSC SDK silently falls back to OSC_ACCESS_TOKEN, which in a multi-user
-    // server would act as the operator's own account (osc-api.md E.4).
-    if (env.OSC_ACCESS_TOKEN !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['OSC_ACCESS_TOKEN'], message: 'must not be set: the OSC SDK would fall back to it' });
-    }
-    if (env.OSC_CLIENT_SECRET && !env.OSC_CLIENT_ID) {
-      ctx.addIssue({ code: 'custom', path: ['OSC_CLIENT_ID'], message: 'required when OSC_CLIENT_SECRET is set' });
-    }
-    if (env.REDIS_URL && !env.SEAL_KEYS) {
-      ctx.addIssue({ code: 'custom', path: ['SEAL_KEYS'], message: 'required with REDIS_URL (replicas must share it)' });
-    }
   });
+
+/** Rules across variables, checked on the raw environment so they are reported with the rest. */
+function crossProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  // The OSC SDK silently falls back to OSC_ACCESS_TOKEN, which in a multi-user server
+  // would act as the operator's own account (osc-api.md E.4).
+  if (env.OSC_ACCESS_TOKEN !== undefined) problems.push('OSC_ACCESS_TOKEN: must not be set: the OSC SDK would fall back to it');
+  if (env.OSC_CLIENT_SECRET && !env.OSC_CLIENT_ID) problems.push('OSC_CLIENT_ID: required when OSC_CLIENT_SECRET is set');
+  if (env.REDIS_URL && !env.SEAL_KEYS) problems.push('SEAL_KEYS: required with REDIS_URL (replicas must share it)');
+  return problems;
+}
 
 export interface Config {
   readonly port: number;
@@ -74,11 +71,12 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    // Name the variable and what is wrong with it; never echo the value.
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message.replace(/received .*/i, 'invalid value')}`);
-    throw new ConfigError(problems);
-  }
+  // Name the variable and what is wrong with it; never echo the value.
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message.replace(/received .*/i, 'invalid value')}`)),
+    ...crossProblems(env),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return Object.freeze({

@@ -1,0 +1,111 @@
+/**
+ * The HTTP application: the authorization server, the protected /mcp endpoint, health and
+ * metrics, wired from ports the caller chose (main.ts and the tests pick the adapters).
+ */
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { TokenStore } from './grants/store.js';
+import type { Sealer } from './grants/seal.js';
+import { createUpstreamRefresher, type UpstreamRefresher } from './grants/upstream-refresh.js';
+import { createOscOAuthClient, type OscClientCredentials } from './osc/oauth-client.js';
+import { oscOAuthUrls } from './osc/hosts.js';
+import { createOscClientProvider } from './osc/client-registration.js';
+import { endpointsFor, metadataRouter } from './oauth/metadata.js';
+import { createCimdResolver, type CimdOptions } from './oauth/cimd.js';
+import { createClientDirectory } from './oauth/clients.js';
+import { registerRouter, type Limiter } from './oauth/register.js';
+import { authorizeRouter } from './oauth/authorize.js';
+import { consentRouter } from './oauth/consent.js';
+import { callbackRouter } from './oauth/callback.js';
+import { tokenRouter } from './oauth/token.js';
+import { revokeRouter } from './oauth/revoke.js';
+import { credentialsFor, requireBearer } from './oauth/bearer.js';
+import { canonicalResource } from './oauth/resource.js';
+import { PAGE_CSS } from './http/page-headers.js';
+import { requestLog } from './http/request-log.js';
+import { errorHandler, notFound } from './http/error-handler.js';
+import { healthRouter } from './http/health.js';
+import { createMetrics } from './http/metrics.js';
+import { cors } from './http/cors.js';
+import { originHostGuard } from './http/origin-host.js';
+import { createMcpRoute } from './mcp/route.js';
+import { createSatCache } from './osc/sat-cache.js';
+
+export interface AppDeps {
+  publicUrl: string;
+  oscEnvironment: string;
+  oscEmulatorUrl?: string;
+  oscClient?: OscClientCredentials;
+  store: TokenStore;
+  sealer: Sealer;
+  log: Logger;
+  accessTokenTtlS: number;
+  refreshTokenTtlS: number;
+  limits: { register: Limiter; token: Limiter; toolCalls?: Limiter };
+  trustProxy?: string;
+  cimd?: CimdOptions;
+  now?: () => number;
+}
+
+export interface App {
+  app: Express;
+  refresher: UpstreamRefresher;
+}
+
+export function createApp(deps: AppDeps): App {
+  const { publicUrl, store, sealer, log } = deps;
+  const now = deps.now ?? Date.now;
+  const e = endpointsFor(publicUrl);
+  const resource = canonicalResource(e.resource) ?? e.resource;
+  const callbackUrl = `${publicUrl}/oauth/callback`;
+
+  const oscOAuth = createOscOAuthClient(oscOAuthUrls(deps.oscEnvironment, deps.oscEmulatorUrl));
+  const oscClients = createOscClientProvider({ store, oauth: oscOAuth, sealer, redirectUri: callbackUrl, configured: deps.oscClient, log, now });
+  const refresher = createUpstreamRefresher({ store, sealer, oauth: oscOAuth, clients: oscClients, log, grantTtlS: deps.refreshTokenTtlS, now });
+  const clients = createClientDirectory(store, createCimdResolver(deps.cimd));
+  const lifetimes = { accessTokenTtlS: deps.accessTokenTtlS, refreshTokenTtlS: deps.refreshTokenTtlS };
+  const metrics = createMetrics();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ? (/^\d+$/.test(deps.trustProxy) ? Number(deps.trustProxy) : deps.trustProxy) : false);
+  app.set('query parser', 'simple');
+  app.use(requestLog(log));
+  app.use(metrics.middleware);
+
+  app.use(healthRouter(store));
+  app.use(metrics.router());
+  app.get('/assets/page.css', (_req, res) => {
+    res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(PAGE_CSS);
+  });
+
+  // CORS only where browser-based clients need it: discovery, registration, token,
+  // revocation and /mcp; never on /authorize or the consent page (T20, OAUTH-36).
+  const apiCors = cors();
+  app.use(['/.well-known', '/register', '/token', '/revoke'], apiCors);
+  app.use(metadataRouter(e));
+  app.use(registerRouter({ store, limiter: deps.limits.register, now }));
+  app.use(authorizeRouter({ store, clients, issuer: e.issuer, resource, now }));
+  app.use(consentRouter({ store, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, now }));
+  app.use(callbackRouter({ store, sealer, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, now }));
+  app.use(tokenRouter({ store, clients, resource, lifetimes, limiter: deps.limits.token, log, now }));
+  app.use(revokeRouter({ store, clients, log }));
+
+  const publicHost = new URL(publicUrl).host;
+  app.use('/mcp', apiCors, originHostGuard({ publicUrl, allowedHosts: [publicHost] }));
+  app.post('/mcp', requireBearer({ store, refresher, resource, resourceMetadataUrl: e.resourceMetadataUrl, log, now }));
+  app.use(
+    createMcpRoute({
+      credentialsFor,
+      oscEnvironment: deps.oscEnvironment,
+      resourceMetadataUrl: e.resourceMetadataUrl,
+      log,
+      satCache: createSatCache(),
+      limits: deps.limits.toolCalls ? { toolCalls: deps.limits.toolCalls } : undefined,
+    }),
+  );
+
+  app.use(notFound);
+  app.use(errorHandler(log));
+  return { app, refresher };
+}

@@ -1,0 +1,24 @@
+/**
+ * Liveness and readiness. `/healthz` answers while the process serves HTTP; `/readyz`
+ * reflects the store, so a load balancer stops sending traffic to a replica whose Redis
+ * is gone (DESIGN §3).
+ */
+import express, { type Router } from 'express';
+import type { TokenStore } from '../grants/store.js';
+
+export function healthRouter(store: TokenStore): Router {
+  const router = express.Router();
+  router.get('/healthz', function healthz(_req, res) {
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+  router.get('/readyz', async function readyz(_req, res) {
+    res.set('Cache-Control', 'no-store');
+    try {
+      await store.ping();
+      res.json({ status: 'ready', store: 'ok' });
+    } catch {
+      res.status(503).set('Retry-After', '1').json({ status: 'unavailable', store: 'down' });
+    }
+  });
+  return router;
+}

@@ -1,0 +1,43 @@
+/**
+ * One log line per request: method, path, status, duration, request id. Query values that
+ * carry secrets or single-use values are replaced by `[redacted]` (BCP §4.3; SECRETS-08).
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+
+const SENSITIVE = new Set(['code', 'state', 'code_verifier', 'code_challenge', 'access_token', 'refresh_token', 'token', 'client_secret', 'csrf', 'pending']);
+
+/** The request target with sensitive query values redacted. */
+export function redactedUrl(originalUrl: string): string {
+  const q = originalUrl.indexOf('?');
+  if (q < 0) return originalUrl;
+  const params = new URLSearchParams(originalUrl.slice(q + 1));
+  for (const key of [...params.keys()]) if (SENSITIVE.has(key.toLowerCase())) params.set(key, '[redacted]');
+  return `${originalUrl.slice(0, q)}?${params.toString().replace(/%5Bredacted%5D/g, '[redacted]')}`;
+}
+
+export function requestLog(log: Logger) {
+  return function logRequest(req: Request, res: Response, next: NextFunction): void {
+    const started = process.hrtime.bigint();
+    const id = randomUUID();
+    res.locals.requestId = id;
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info(
+        {
+          event: 'http',
+          requestId: id,
+          method: req.method,
+          url: redactedUrl(req.originalUrl),
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+          clientId: req.auth?.clientId,
+          userAgent: req.headers['user-agent'],
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}

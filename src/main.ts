@@ -1,0 +1,34 @@
+/**
+ * `npm start`: the server for real OSC. Zero configuration works: dynamic registration
+ * toward OSC, the memory store and an ephemeral seal key, each announced with a warning.
+ */
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './log.js';
+import { startServer } from './server.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger({ level: config.logLevel });
+  const running = await startServer(config, log);
+  process.stdout.write(`MCP endpoint: ${running.mcpUrl}\n`);
+  const stop = (signal: string) => {
+    log.info({ event: 'shutdown', signal }, 'shutting down');
+    running.close().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`osc-mcp failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,96 @@
+/**
+ * Boot: pick the adapters the configuration asks for, start HTTP with tight timeouts
+ * (T32), and stop cleanly. main.ts and sandbox.ts both start the server through here.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { createApp } from './app.js';
+import type { TokenStore } from './grants/store.js';
+import { MemoryTokenStore } from './grants/memory-store.js';
+import { RedisTokenStore } from './grants/redis-store.js';
+import { createRedisClient, type Redis } from './grants/redis-client.js';
+import { createSealer } from './grants/seal.js';
+import { createRateLimiter } from './grants/rate-limits.js';
+import { installOscDispatcher } from './osc/dispatcher.js';
+import type { CimdOptions } from './oauth/cimd.js';
+
+export interface RunningServer {
+  url: string;
+  mcpUrl: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Upstream timeouts for every call to OSC (T29). */
+const UPSTREAM = { connectTimeoutMs: 5_000, headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000 };
+
+/** Adapters a caller may supply instead of the ones the configuration picks (tests share a store across replicas). */
+export interface ServerOverrides {
+  store?: TokenStore;
+  redis?: Redis;
+  cimd?: CimdOptions;
+  now?: () => number;
+}
+
+export async function startServer(config: Config, log: Logger, overrides: ServerOverrides = {}): Promise<RunningServer> {
+  installOscDispatcher({ emulatorUrl: config.oscEmulatorUrl, ...UPSTREAM });
+
+  let redis: Redis | undefined = overrides.redis;
+  let store: TokenStore;
+  if (overrides.store) {
+    store = overrides.store;
+  } else if (config.redisUrl) {
+    redis = createRedisClient(config.redisUrl, { onError: (err) => log.warn({ event: 'redis_error', message: err.message }, 'Redis connection problem') });
+    store = new RedisTokenStore(redis);
+  } else {
+    store = new MemoryTokenStore();
+    log.warn({ event: 'memory_store' }, 'no REDIS_URL: tokens live in this process only; a restart signs every user out and replicas cannot share them');
+  }
+  const sealer = createSealer(config.sealKeys);
+  if (sealer.ephemeral) log.warn({ event: 'ephemeral_seal_key' }, 'no SEAL_KEYS: using a random key for this process; a restart signs every user out');
+  const limits = {
+    register: createRateLimiter({ redis, keyPrefix: 'rl:register', points: 20, durationS: 3600 }),
+    token: createRateLimiter({ redis, keyPrefix: 'rl:token', points: 50, durationS: 900 }),
+  };
+
+  // Bind first, so PORT=0 works and PUBLIC_URL can name the real port.
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 2_000 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const publicUrl = config.port === 0 && config.publicUrl.endsWith(':0') ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
+  const { app } = createApp({
+    publicUrl,
+    oscEnvironment: config.oscEnvironment,
+    oscEmulatorUrl: config.oscEmulatorUrl,
+    oscClient: config.oscClientId ? { clientId: config.oscClientId, clientSecret: config.oscClientSecret } : undefined,
+    store,
+    sealer,
+    log,
+    accessTokenTtlS: config.accessTokenTtlS,
+    refreshTokenTtlS: config.refreshTokenTtlS,
+    limits,
+    trustProxy: config.trustProxy,
+    cimd: overrides.cimd,
+    now: overrides.now,
+  });
+  server.on('request', app);
+  const mcpUrl = `${publicUrl}/mcp`;
+  log.info({ event: 'listening', port, publicUrl, store: redis ? 'redis' : 'memory' }, `MCP endpoint: ${mcpUrl}`);
+  return {
+    url: publicUrl,
+    mcpUrl,
+    server,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      if (!overrides.store) await store.close();
+    },
+  };
+}

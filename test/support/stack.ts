@@ -1,0 +1,86 @@
+/**
+ * The system under test, in process: the OSC emulator, and one or more osc-mcp replicas
+ * started through the real boot path (`startServer`) with OSC_EMULATOR_URL pointing at it.
+ * Logs are captured so tests can scan them for secrets.
+ */
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { startServer, type RunningServer, type ServerOverrides } from '../../src/server.js';
+import type { TokenStore } from '../../src/grants/store.js';
+import { MemoryTokenStore } from '../../src/grants/memory-store.js';
+import { startTestEmulator, type StartOptions, type TestEmulator } from './emulator.js';
+
+export interface StackOptions {
+  emulator?: StartOptions;
+  env?: Record<string, string>;
+  store?: TokenStore;
+  overrides?: ServerOverrides;
+}
+
+export interface Replica extends RunningServer {
+  logs: string[];
+}
+
+export interface Stack {
+  emulator: TestEmulator;
+  store: TokenStore;
+  replica: Replica;
+  url: string;
+  mcpUrl: string;
+  logs: string[];
+  /** Starts another replica on the same store and emulator. */
+  addReplica(env?: Record<string, string>): Promise<Replica>;
+  close(): Promise<void>;
+}
+
+/** A fixed 32-byte key so replicas of one stack share it (SEAL_KEYS). */
+export const TEST_SEAL_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export async function startReplica(emulatorUrl: string, store: TokenStore, env: Record<string, string> = {}, overrides: ServerOverrides = {}): Promise<Replica> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PUBLIC_URL: 'http://127.0.0.1:0',
+    OSC_ENVIRONMENT: 'emu',
+    OSC_EMULATOR_URL: emulatorUrl,
+    SEAL_KEYS: TEST_SEAL_KEY,
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+  const running = await startServer(config, createLogger({ level: 'debug', destination: sink }), { store, ...overrides });
+  return Object.assign(running, { logs });
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const emulator = await startTestEmulator(opts.emulator);
+  const store = opts.store ?? new MemoryTokenStore();
+  const replicas: Replica[] = [];
+  const replica = await startReplica(emulator.url, store, opts.env, opts.overrides);
+  replicas.push(replica);
+  return {
+    emulator,
+    store,
+    replica,
+    url: replica.url,
+    mcpUrl: replica.mcpUrl,
+    logs: replica.logs,
+    async addReplica(env) {
+      const r = await startReplica(emulator.url, store, { ...opts.env, ...env }, opts.overrides);
+      replicas.push(r);
+      return r;
+    },
+    async close() {
+      for (const r of replicas) await r.close();
+      await store.close();
+      await emulator.close();
+    },
+  };
+}
