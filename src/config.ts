@@ -25,6 +25,7 @@ const Env = z
     OSC_CLIENT_ID: z.string().min(1).optional(),
     OSC_CLIENT_SECRET: z.string().min(1).optional(),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, : _ - (at most 64)').default('oscmcp:'),
     SEAL_KEYS: sealKeys.optional(),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     OSC_EMULATOR_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -53,6 +54,8 @@ export interface Config {
   readonly oscClientId?: string;
   readonly oscClientSecret?: string;
   readonly redisUrl?: string;
+  /** Prefix of every key, so deployments (or test runs) can share one Redis. */
+  readonly redisKeyPrefix: string;
   /** Raw 32-byte keys; the first seals, all open. Undefined → an ephemeral key (warned). */
   readonly sealKeys?: readonly Buffer[];
   readonly logLevel: string;
@@ -87,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     oscClientId: e.OSC_CLIENT_ID,
     oscClientSecret: e.OSC_CLIENT_SECRET,
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     sealKeys: e.SEAL_KEYS?.map((k) => Buffer.from(k, 'base64')),
     logLevel: e.LOG_LEVEL,
     oscEmulatorUrl: e.OSC_EMULATOR_URL,

@@ -43,7 +43,7 @@ export async function startServer(config: Config, log: Logger, overrides: Server
     store = overrides.store;
   } else if (config.redisUrl) {
     redis = createRedisClient(config.redisUrl, { onError: (err) => log.warn({ event: 'redis_error', message: err.message }, 'Redis connection problem') });
-    store = new RedisTokenStore(redis);
+    store = new RedisTokenStore(redis, { prefix: config.redisKeyPrefix });
   } else {
     store = new MemoryTokenStore();
     log.warn({ event: 'memory_store' }, 'no REDIS_URL: tokens live in this process only; a restart signs every user out and replicas cannot share them');
@@ -51,8 +51,8 @@ export async function startServer(config: Config, log: Logger, overrides: Server
   const sealer = createSealer(config.sealKeys);
   if (sealer.ephemeral) log.warn({ event: 'ephemeral_seal_key' }, 'no SEAL_KEYS: using a random key for this process; a restart signs every user out');
   const limits = {
-    register: createRateLimiter({ redis, keyPrefix: 'rl:register', points: 20, durationS: 3600 }),
-    token: createRateLimiter({ redis, keyPrefix: 'rl:token', points: 50, durationS: 900 }),
+    register: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:register`, points: 20, durationS: 3600 }),
+    token: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:token`, points: 50, durationS: 900 }),
   };
 
   // Bind first, so PORT=0 works and PUBLIC_URL can name the real port.

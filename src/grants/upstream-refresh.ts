@@ -141,8 +141,16 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
 
   const withToken = (grant: GrantRecord) => ({ grant, accessToken: openOscTokens(sealer, grant).accessToken });
 
+  /** After a key rotation (SEAL_KEYS = [new, old]) a grant is re-sealed with the new key on first use (SECRETS-05). */
+  const reseal = async (grant: GrantRecord): Promise<GrantRecord> => {
+    const next: GrantRecord = { ...grant, version: grant.version + 1, oscSealed: sealOscTokens(sealer, grant.id, openOscTokens(sealer, grant)) };
+    if (await store.casGrant(next, grant.version, grantTtlS)) return next;
+    return load(grant.id);
+  };
+
   return {
     async ensureFresh(grant) {
+      if (sealer.needsReseal(grant.oscSealed)) grant = await reseal(grant);
       if (satisfied(grant, { kind: 'fresh' })) return withToken(grant);
       return withToken(await flight(grant.id, { kind: 'fresh' }));
     },
