@@ -70,8 +70,12 @@ export interface InstanceLogs {
 export interface Balance {
   /** Plan name, e.g. FREE, PERSONAL, PROFESSIONAL (osc-api.md A.9). */
   plan: string;
-  /** Tokens left; undefined when OSC did not say. */
-  tokens?: number;
+  /** Tokens left to spend; undefined when OSC did not say. */
+  remaining?: number;
+  /** Tokens granted in the current period, when OSC says. */
+  available?: number;
+  /** Tokens spent so far, when OSC says. */
+  used?: number;
 }
 
 export interface OscPlatform {
@@ -81,9 +85,13 @@ export interface OscPlatform {
   listInstances(serviceId: string, signal: AbortSignal): Promise<Instance[]>;
   getInstance(serviceId: string, name: string, signal: AbortSignal): Promise<Instance>;
   /**
-   * Creates an instance; subscribes the workspace to the service first when needed
-   * (the only method allowed to subscribe). Never retried: a failure after the request
-   * left may have created it anyway (osc-api.md B, 504 while provisioning).
+   * Subscribes the workspace to a service and returns its record. A write with a
+   * possible fee: only `create_instance` calls it (reads never subscribe, osc-api.md E.4).
+   */
+  subscribe(serviceId: string, signal: AbortSignal): Promise<Service>;
+  /**
+   * Creates an instance of a subscribed service. Never retried: a failure after the
+   * request left may have created it anyway (osc-api.md B, 504 while provisioning).
    */
   createInstance(serviceId: string, name: string, options: Record<string, unknown>, signal: AbortSignal): Promise<Instance>;
   deleteInstance(serviceId: string, name: string, signal: AbortSignal): Promise<void>;

@@ -98,3 +98,8 @@ export class SatCache {
 function keyOf(grantId: string, serviceId: string): string {
   return `${grantId}\n${serviceId}`;
 }
+
+/** The process's cache (one per process; the app builds it once). */
+export function createSatCache(opts?: SatCacheOptions): SatCache {
+  return new SatCache(opts);
+}

@@ -89,20 +89,21 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
       return toInstance(r, InstanceDoc.parse(body));
     },
 
+    async subscribe(serviceId, signal): Promise<Service> {
+      // The only place that subscribes the workspace (DESIGN §4; osc-api.md E.4).
+      await s.withPat((pat) => s.sdk(signal, () => ctx(pat).activateService(serviceId)));
+      s.invalidate();
+      return toService(await record(serviceId, signal));
+    },
+
     async createInstance(serviceId, name, options, signal): Promise<Instance> {
-      let r = (await all(signal)).find((x) => x.serviceId === serviceId);
-      if (!r) {
-        // The only place that subscribes the workspace (DESIGN §4; osc-api.md E.4).
-        await s.withPat((pat) => s.sdk(signal, () => ctx(pat).activateService(serviceId)));
-        s.invalidate();
-        r = await record(serviceId, signal);
-      }
-      const svc = r;
-      // Never retried: after a 5xx or a timeout the instance may exist (UPSTREAM-09).
+      const r = await record(serviceId, signal);
+      // Never retried: after a 5xx or a timeout the instance may exist (UPSTREAM-09). A 401
+      // is retried once with a new SAT inside withSat: OSC refused it, nothing was created.
       const body = await s.withSat(serviceId, signal, (sat) =>
-        oscJson({ method: 'POST', url: api(svc), headers: jwt(sat), json: { ...options, name }, signal: s.callSignal(signal) }),
+        oscJson({ method: 'POST', url: api(r), headers: jwt(sat), json: { ...options, name }, signal: s.callSignal(signal) }),
       );
-      return toInstance(svc, InstanceDoc.parse(body));
+      return toInstance(r, InstanceDoc.parse(body));
     },
 
     async deleteInstance(serviceId, name, signal): Promise<void> {
@@ -153,7 +154,8 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
         s.withPat((pat) => Promise.all([money('/mytenantplan')(pat), money('/mytokencount')(pat).catch(absentAsUndefined)])),
       );
       const c = count === undefined ? undefined : TokenCountReply.parse(count);
-      return { plan: PlanReply.parse(plan).name, tokens: c?.tokens ?? c?.remainingTokens ?? c?.availableTokens };
+      const remaining = c?.remainingTokens ?? (c?.availableTokens !== undefined && c.tokenCount !== undefined ? c.availableTokens - c.tokenCount : undefined);
+      return { plan: PlanReply.parse(plan).name, remaining, available: c?.availableTokens, used: c?.tokenCount };
     },
   });
 }

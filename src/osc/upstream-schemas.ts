@@ -57,7 +57,7 @@ export const HealthReply = z.looseObject({ status: z.string() });
 export const PlanReply = z.looseObject({ name: z.string().min(1) });
 /** Shape GUESS (osc-api.md A.9): the caller's element of the admin `/tokencount` list. */
 export const TokenCountReply = z.looseObject({
-  tokens: z.number().optional(),
+  tokenCount: z.number().optional(),
   remainingTokens: z.number().optional(),
   availableTokens: z.number().optional(),
 });
@@ -93,7 +93,9 @@ export function toService(r: ServiceRecord): Service {
 }
 
 export function toInstance(r: ServiceRecord, doc: z.infer<typeof InstanceDoc>): Instance {
-  const { name, url, status, ...fields } = doc;
+  // `_links` are OSC's internal API paths: of no use to a model (osc-api.md B).
+  const { name, url, status, _links, ...fields } = doc;
+  void _links;
   const sensitive = (r.serviceInstanceOptions ?? []).filter((o) => o.sensitive === true).map((o) => o.name);
   return { serviceId: r.serviceId, name, url, status, fields, sensitive };
 }

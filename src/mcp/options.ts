@@ -1,0 +1,99 @@
+/**
+ * Checks `create_instance` options against the service's `serviceInstanceOptions`
+ * (osc-api.md B) before anything is sent, and says exactly which are missing or invalid
+ * (DESIGN §4): mandatory options, enums, `regexValidator`, value types, unknown names.
+ * A failed create costs the user a round trip at best and tokens at worst.
+ *
+ * Values go to OSC as strings (options are string-valued forms; the SDK types an update
+ * body `Record<string, string>`). `{{secrets.<name>}}` references skip the regex: OSC
+ * resolves them at run time (osc-api.md B "create instance").
+ */
+import type { Service, ServiceOption } from '../osc/platform.js';
+
+export type OptionInput = string | number | boolean;
+
+export interface OptionCheck {
+  /** What to send (without `name`), when `problems` is empty. */
+  body: Record<string, string>;
+  problems: string[];
+}
+
+const SECRET_REF = /^\{\{secrets\.[A-Za-z0-9_-]+\}\}$/;
+/** A catalog regex longer than this is not compiled (it is upstream data; T29 spirit). */
+const MAX_PATTERN = 500;
+
+function matches(pattern: string, value: string): boolean | undefined {
+  if (pattern.length > MAX_PATTERN) return undefined;
+  try {
+    return new RegExp(pattern).test(value);
+  } catch {
+    return undefined; // a pattern JS cannot read: leave the check to OSC
+  }
+}
+
+function describe(o: ServiceOption): string {
+  const label = o.label && o.label !== o.name ? ` (${o.label})` : '';
+  const what = o.description ? `: ${o.description}` : '';
+  const choices = o.enums?.length ? `; one of ${o.enums.map((e) => JSON.stringify(e)).join(', ')}` : '';
+  return `${JSON.stringify(o.name)}${label}${what}${choices}`;
+}
+
+function checkValue(o: ServiceOption, raw: OptionInput): { value?: string; problem?: string } {
+  const value = typeof raw === 'string' ? raw : String(raw);
+  const type = o.type.toLowerCase();
+  if (type === 'boolean' && value !== 'true' && value !== 'false') {
+    return { problem: `option ${JSON.stringify(o.name)} must be true or false` };
+  }
+  if (type === 'enum' && o.enums && !o.enums.includes(value)) {
+    return { problem: `option ${JSON.stringify(o.name)} must be one of ${o.enums.map((e) => JSON.stringify(e)).join(', ')}` };
+  }
+  if (type !== 'boolean' && type !== 'enum' && typeof raw === 'boolean') {
+    return { problem: `option ${JSON.stringify(o.name)} takes text, not true/false` };
+  }
+  if (o.regexValidator && !SECRET_REF.test(value) && matches(o.regexValidator, value) === false) {
+    return { problem: `option ${JSON.stringify(o.name)} does not have the expected format (pattern ${o.regexValidator})` };
+  }
+  return { value };
+}
+
+/**
+ * Validates `given` for a new instance called `name`. The catalog lists `name` among the
+ * options; it comes from the tool's own argument, so it is checked but not taken twice.
+ */
+export function checkOptions(service: Service, name: string, given: Record<string, OptionInput>): OptionCheck {
+  const missing: string[] = [];
+  const invalid: string[] = [];
+  const unknown: string[] = [];
+  const body: Record<string, string> = {};
+  const byName = new Map(service.options.map((o) => [o.name, o]));
+
+  for (const o of service.options) {
+    if (o.name === 'name') {
+      const r = checkValue(o, name);
+      if (r.problem) invalid.push(r.problem.replace('option "name"', 'the instance name'));
+      continue;
+    }
+    const raw = Object.hasOwn(given, o.name) ? given[o.name] : undefined;
+    if (raw === undefined || raw === '') {
+      if (o.mandatory && o.default === undefined) missing.push(describe(o));
+      continue;
+    }
+    const r = checkValue(o, raw);
+    if (r.problem) invalid.push(r.problem);
+    else if (r.value !== undefined) body[o.name] = r.value;
+  }
+  for (const key of Object.keys(given)) {
+    if (key === 'name') {
+      unknown.push('"name" goes in the name argument, not in options');
+    } else if (!byName.has(key)) {
+      const near = service.options.find((o) => o.name.toLowerCase() === key.toLowerCase());
+      unknown.push(`unknown option ${JSON.stringify(key)}${near ? ` (did you mean ${JSON.stringify(near.name)}?)` : ''}`);
+    }
+  }
+  const problems = [
+    ...missing.map((m) => `missing mandatory option ${m}`),
+    ...invalid,
+    ...unknown,
+  ];
+  return { body, problems };
+}

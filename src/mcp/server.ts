@@ -1,0 +1,94 @@
+/**
+ * One `McpServer` per HTTP request (stateless, DESIGN §4; T33), with only the tools the
+ * grant's scopes allow, so `tools/list` shows exactly what the grant may call.
+ *
+ * Every handler is wrapped: a failure of any kind becomes a result with `isError: true`,
+ * our own wording (./failure.ts) and a correlation id, and one scrubbed log line; never a
+ * JSON-RPC error (MCP 2025-11-25 tools "Tool Execution Errors"; sentry-mcp `server.ts`).
+ * `GrantRevokedError` says "re-authorization required" (UPSTREAM-07); the grant is dead in
+ * the store, so the bearer check challenges the client's next request (src/oauth/bearer.ts).
+ * A grant whose OSC token needs refreshing when the request arrives is answered 401/503 by
+ * that bearer check before any tool runs; what `onFatal` reports is the rest (mid-call).
+ */
+import { randomBytes } from 'node:crypto';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { Logger } from '../log.js';
+import type { OscPlatform } from '../osc/platform.js';
+import { GrantRevokedError, UpstreamUnavailableError } from '../osc/credentials.js';
+import { UpstreamError } from '../osc/errors.js';
+import { describeFailure } from './failure.js';
+import type { AnyTool, ProgressUpdate, ToolContext } from './tool.js';
+import { TOOLS } from './tools/index.js';
+
+export const SERVER_INFO = { name: 'osc-mcp', version: '0.1.0' } as const;
+
+const INSTRUCTIONS =
+  'Tools act in the signed-in user\'s own Eyevinn Open Source Cloud (OSC) workspace. Start with list_services; ' +
+  'describe_service before create_instance. Creating instances spends the user\'s OSC tokens daily; deleting is permanent.';
+
+export interface McpServerContext {
+  osc: OscPlatform;
+  /** The grant's scopes (`AuthInfo.scopes`). */
+  scopes: readonly string[];
+  log: Logger;
+  /** The HTTP request's id, for joining tool log lines to the request log line. */
+  requestId?: string;
+  tools?: readonly AnyTool[];
+  /** Default tool deadline (15 s, T29). */
+  deadlineMs?: number;
+  /** Told about failures the route may answer with an HTTP status instead (401/503). */
+  onFatal?: (err: GrantRevokedError | UpstreamUnavailableError) => void;
+}
+
+/** The tools a grant with these scopes may see and call (DESIGN §4). */
+export function toolsFor(scopes: readonly string[], tools: readonly AnyTool[] = TOOLS): AnyTool[] {
+  return tools.filter((t) => scopes.includes(t.scope));
+}
+
+export function buildMcpServer(ctx: McpServerContext): McpServer {
+  const server = new McpServer(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
+  for (const tool of toolsFor(ctx.scopes, ctx.tools)) {
+    server.registerTool(
+      tool.name,
+      { title: tool.title, description: tool.description, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: { title: tool.title, ...tool.annotations } },
+      (input: Record<string, unknown>, extra: Extra) => runTool(tool, input, extra, ctx),
+    );
+  }
+  return server;
+}
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+async function runTool(tool: AnyTool, input: Record<string, unknown>, extra: Extra, ctx: McpServerContext): Promise<CallToolResult> {
+  const correlationId = randomBytes(6).toString('hex');
+  const log = ctx.log.child({ tool: tool.name, correlationId, requestId: ctx.requestId });
+  const signal = AbortSignal.any([extra.signal, AbortSignal.timeout(tool.deadlineMs ?? ctx.deadlineMs ?? 15_000)]);
+  const token = extra._meta?.progressToken;
+  const progress =
+    token === undefined
+      ? undefined
+      : async (p: ProgressUpdate) => {
+          await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...p } });
+        };
+  const toolCtx: ToolContext = { osc: ctx.osc, log, signal, correlationId, ...(progress ? { progress } : {}) };
+  const started = Date.now();
+  try {
+    const out = await tool.handler(input, toolCtx);
+    log.info({ event: 'tool', outcome: 'ok', ms: Date.now() - started }, 'tool call');
+    return { content: [{ type: 'text', text: out.text }], structuredContent: out.structured as Record<string, unknown> };
+  } catch (err) {
+    const failure = describeFailure(err, {
+      serviceId: typeof input.serviceId === 'string' ? input.serviceId : undefined,
+      name: typeof input.name === 'string' ? input.name : undefined,
+      writes: !tool.annotations.readOnlyHint,
+    });
+    // The upstream detail is scrubbed (src/osc/errors.ts) and only ever goes to the log.
+    const e = err instanceof Error ? err : new Error('non-error thrown');
+    const detail = err instanceof UpstreamError ? { status: err.status, detail: err.detail } : {};
+    log[failure.level]({ event: 'tool', outcome: failure.kind, ms: Date.now() - started, err: e, ...detail }, 'tool call failed');
+    if (err instanceof GrantRevokedError || err instanceof UpstreamUnavailableError) ctx.onFatal?.(err);
+    return { isError: true, content: [{ type: 'text', text: `${failure.text} (reference ${correlationId})` }] };
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The tool shape, in the style of sentry-mcp's `defineTool` with github-mcp-server's
+ * annotation rules (style.md §4.2, §5 rules 5 and 8): one file per tool, annotations
+ * required by the type, an output schema and `structuredContent` on every success, and
+ * failures returned as results worded by us (MCP 2025-11-25 tools "Tool Execution Errors").
+ * Handlers see ports only (`ToolContext`): never Express, the store, a token or a URL.
+ */
+import { z } from 'zod';
+import type { Logger } from '../log.js';
+import type { OscPlatform } from '../osc/platform.js';
+import type { Scope } from '../oauth/scopes.js';
+
+/** All four hints, always (sentry-mcp `tools/types.ts`: "required so every tool declares its safety posture"). */
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  /** True for every OSC tool: it reaches a system outside this server. */
+  openWorldHint: boolean;
+}
+
+export interface ProgressUpdate {
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
+export interface ToolContext {
+  osc: OscPlatform;
+  log: Logger;
+  /** The tool's deadline and the client's disconnect (T29, MCP-09). */
+  signal: AbortSignal;
+  /** Present when the client sent a progressToken (MCP 2025-11-25 utilities/progress). */
+  progress?: (update: ProgressUpdate) => Promise<void>;
+  /** Shown in every error result and logged with it, to join a user report to a log line. */
+  correlationId: string;
+}
+
+/** What a handler returns on success: structured data (matching `outputSchema`) and a short text. */
+export interface ToolOutput<O> {
+  structured: O;
+  text: string;
+}
+
+export interface Tool<I extends z.ZodRawShape, O extends z.ZodRawShape> {
+  /** snake_case, unique, stable. */
+  name: string;
+  title: string;
+  /** When to use it, what it returns, what it costs. */
+  description: string;
+  /** The grant must hold this scope to see and call the tool (DESIGN §4). */
+  scope: Scope;
+  inputSchema: I;
+  outputSchema: O;
+  annotations: ToolAnnotations;
+  /** Overall deadline (default 15 s, T29). */
+  deadlineMs?: number;
+  handler(input: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<ToolOutput<z.infer<z.ZodObject<O>>>>;
+}
+
+/** Identity, for inference (sentry-mcp `internal/tool-helpers/define.ts`). */
+export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(tool: Tool<I, O>): Tool<I, O> {
+  return tool;
+}
+
+/**
+ * A registry entry of any schema. Handlers are contravariant in their input, so the
+ * registry array is typed loosely; each tool file keeps its precise types.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTool = Tool<any, any>;
+
+/** A refusal of the tool itself (bad arguments, missing confirmation): our words, shown as is. */
+export class ToolInputError extends Error {
+  override readonly name = 'ToolInputError';
+}
+
+/** Service ids are lowercase words joined by dashes (osc-api.md B, e.g. `minio-minio`); T24. */
+export const serviceIdArg = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'serviceId must be lowercase letters, digits and dashes, e.g. "minio-minio"')
+  .describe('Service id from list_services, e.g. "minio-minio"');
+
+/** Instance names: the SDK's rule (`/^[a-z0-9]+$/`, osc-api.md B) with a length bound (T24, INPUT-04). */
+export const instanceNameArg = z
+  .string()
+  .regex(/^[a-z0-9]{1,64}$/, 'name must be 1-64 lowercase letters or digits, no spaces or dashes')
+  .describe('Instance name: lowercase letters and digits only, e.g. "mystore"');
+
+/** Output shape of an instance after redaction (src/mcp/redact.ts). */
+export const instanceShape = {
+  serviceId: z.string(),
+  name: z.string(),
+  url: z.string().optional(),
+  status: z.string().optional(),
+  fields: z.record(z.string(), z.unknown()).describe('Options and resources as OSC returned them; credentials replaced by "[redacted]"'),
+};
+
+/** Quotes a value for our own sentences so a name cannot read as an instruction. */
+export function q(value: string): string {
+  return JSON.stringify(value);
+}

@@ -1,0 +1,78 @@
+/**
+ * create_instance: a new instance in the user's workspace; it spends OSC tokens every day
+ * it runs. Options are checked against the catalog first (../options.ts), the request is
+ * sent once and never retried (UPSTREAM-09: an ambiguous failure may have created it), and
+ * an optional bounded wait reports progress (MCP 2025-11-25 utilities/progress).
+ * Steady state: 2 OSC calls (the catalog read serves the check and the address) + polls.
+ */
+import { z } from 'zod';
+import { defineTool, instanceNameArg, instanceShape, q, serviceIdArg, ToolInputError } from '../tool.js';
+import { checkOptions } from '../options.js';
+import { redactInstance } from '../redact.js';
+import { ServiceNotSubscribedError, type Service } from '../../osc/platform.js';
+import { waitUntilReady } from './wait-ready.js';
+
+/** The create request itself; the wait has its own bound. */
+const CREATE_MS = 15_000;
+const MAX_WAIT_S = 60;
+
+const optionValue = z.union([z.string().max(4096), z.number(), z.boolean()]);
+
+export default defineTool({
+  name: 'create_instance',
+  title: 'Create an instance',
+  description:
+    'Creates a new instance of a service in your workspace. It COSTS OSC tokens for every day it runs (describe_service shows the price) ' +
+    'and may be refused by your plan. Call describe_service first for the options; this tool checks them and says exactly which are missing or invalid. ' +
+    'If the workspace is not subscribed to the service yet, this subscribes it. Set wait: true to wait (up to 60 s) until the instance runs. ' +
+    'Not retried automatically: if the outcome is unknown, check list_instances before calling again.',
+  scope: 'osc:write',
+  inputSchema: {
+    serviceId: serviceIdArg,
+    name: instanceNameArg,
+    options: z
+      .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'option names are letters, digits, "_", "." or "-"'), optionValue)
+      .refine((o) => Object.keys(o).length <= 50, 'at most 50 options')
+      .optional()
+      .describe('Service options by name, as describe_service lists them, e.g. {"RootUser": "admin"}. Secrets may be "{{secrets.<name>}}" references'),
+    wait: z.boolean().optional().describe('Wait until the instance is running (default false)'),
+    waitSeconds: z.number().int().min(5).max(MAX_WAIT_S).optional().describe(`How long to wait at most, 5-${MAX_WAIT_S} s (default ${MAX_WAIT_S})`),
+  },
+  outputSchema: {
+    instance: z.object(instanceShape),
+    ready: z.boolean().optional().describe('With wait: whether it was running before the wait ended'),
+    health: z.string().optional(),
+    subscribed: z.boolean().describe('True when this call subscribed the workspace to the service'),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  deadlineMs: CREATE_MS + MAX_WAIT_S * 1000 + 5_000,
+  async handler({ serviceId, name, options = {}, wait = false, waitSeconds = MAX_WAIT_S }, ctx) {
+    const createSignal = AbortSignal.any([ctx.signal, AbortSignal.timeout(CREATE_MS)]);
+    let service: Service;
+    let subscribed = false;
+    try {
+      service = await ctx.osc.describeService(serviceId, createSignal);
+    } catch (err) {
+      if (!(err instanceof ServiceNotSubscribedError)) throw err;
+      service = await ctx.osc.subscribe(serviceId, createSignal);
+      subscribed = true;
+    }
+    const check = checkOptions(service, name, options);
+    if (check.problems.length > 0) {
+      const sub = subscribed ? ` (The workspace is now subscribed to ${q(serviceId)}.)` : '';
+      throw new ToolInputError(
+        `Nothing was created: the options for ${q(name)} of ${q(serviceId)} need fixing.\n- ${check.problems.join('\n- ')}\ndescribe_service lists every option.${sub}`,
+      );
+    }
+    await ctx.progress?.({ progress: 0, total: wait ? waitSeconds : 1, message: 'creating the instance' });
+    const instance = redactInstance(await ctx.osc.createInstance(serviceId, name, check.body, createSignal));
+    let ready: boolean | undefined;
+    let health: string | undefined;
+    if (wait) ({ ready, health } = await waitUntilReady(ctx, serviceId, name, waitSeconds));
+    const state = ready === undefined ? '' : ready ? ' It is running.' : ` It is not running yet (${health ?? 'unknown'}); get_instance shows its status later.`;
+    return {
+      structured: { instance, ready, health, subscribed },
+      text: `Created ${q(name)} of ${q(serviceId)}${instance.url ? ` at ${instance.url}` : ''}.${state} It spends OSC tokens daily until deleted. Credentials in the result are redacted.`,
+    };
+  },
+});

@@ -1,0 +1,72 @@
+/**
+ * describe_service: one service's options schema (`serviceInstanceOptions`, osc-api.md B)
+ * and price, so a model can fill `create_instance` correctly. One OSC call.
+ */
+import { z } from 'zod';
+import { defineTool, serviceIdArg } from '../tool.js';
+import { stripControls } from '../sanitize-logs.js';
+
+const clean = (s: string | undefined, max: number) => (s === undefined ? undefined : stripControls(s).slice(0, max));
+
+export default defineTool({
+  name: 'describe_service',
+  title: 'Describe a service',
+  description:
+    'Shows one subscribed service: what it is, its indicative price in OSC tokens, and every option create_instance accepts for it ' +
+    '(name, type, whether mandatory, allowed values, default, format). Use it before create_instance. Read-only; spends no OSC tokens.',
+  scope: 'osc:read',
+  inputSchema: { serviceId: serviceIdArg },
+  outputSchema: {
+    serviceId: z.string(),
+    title: z.string(),
+    description: z.string().optional(),
+    category: z.string().optional(),
+    pricing: z.string().optional(),
+    documentationUrl: z.string().optional(),
+    options: z.array(
+      z.object({
+        name: z.string(),
+        label: z.string().optional(),
+        description: z.string().optional(),
+        type: z.string(),
+        mandatory: z.boolean(),
+        enums: z.array(z.string()).optional(),
+        default: z.string().optional(),
+        pattern: z.string().optional(),
+        sensitive: z.boolean(),
+      }),
+    ),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler({ serviceId }, ctx) {
+    const s = await ctx.osc.describeService(serviceId, ctx.signal);
+    const options = s.options
+      .filter((o) => o.name !== 'name')
+      .map((o) => ({
+        name: o.name,
+        label: clean(o.label, 100),
+        description: clean(o.description, 300),
+        type: o.type,
+        mandatory: o.mandatory,
+        enums: o.enums,
+        // A default of a sensitive option is a credential too.
+        default: o.sensitive ? undefined : clean(o.default, 200),
+        pattern: o.regexValidator,
+        sensitive: o.sensitive,
+      }));
+    const lines = options.map(
+      (o) => `- ${o.name} (${o.type}${o.mandatory ? ', mandatory' : ''}${o.sensitive ? ', secret' : ''})${o.enums ? ` one of ${o.enums.join(' | ')}` : ''}${o.description ? `: ${o.description}` : ''}`,
+    );
+    const structured = {
+      serviceId: s.serviceId,
+      title: clean(s.title, 100) ?? s.serviceId,
+      description: clean(s.description, 1000),
+      category: s.category,
+      pricing: s.pricing,
+      documentationUrl: s.documentationUrl,
+      options,
+    };
+    const head = `${structured.title} (${s.serviceId})${s.pricing ? `, ${s.pricing}` : ''}. Options for create_instance besides the name:`;
+    return { structured, text: [head, ...(lines.length ? lines : ['(none)'])].join('\n') };
+  },
+});

@@ -1,0 +1,30 @@
+/**
+ * The tool registry: an ordered array (style.md §4.2). A new tool is one file plus one
+ * line here. test/unit/mcp/registry.test.ts checks its invariants and schema snapshots.
+ */
+import type { AnyTool } from '../tool.js';
+import listServices from './list-services.js';
+import describeService from './describe-service.js';
+import listInstances from './list-instances.js';
+import getInstance from './get-instance.js';
+import createInstance from './create-instance.js';
+import deleteInstance from './delete-instance.js';
+import restartInstance from './restart-instance.js';
+import readLogs from './read-logs.js';
+import tokenBalance from './token-balance.js';
+
+export const TOOLS: readonly AnyTool[] = [
+  listServices,
+  describeService,
+  listInstances,
+  getInstance,
+  createInstance,
+  deleteInstance,
+  restartInstance,
+  readLogs,
+  tokenBalance,
+];
+
+export function findTool(name: string): AnyTool | undefined {
+  return TOOLS.find((t) => t.name === name);
+}

@@ -1,0 +1,28 @@
+/**
+ * The bounded wait of create_instance (osc-api.md B: the SDK's `waitForInstanceReady` has
+ * no timeout). Polls health once a second, reports progress, stops on `running`, on a
+ * final state, at the bound, or when the request goes away. Polling failures are not the
+ * create's failure: the instance exists, so they end the wait, they do not fail the tool.
+ */
+import type { ToolContext } from '../tool.js';
+import { sleep } from '../../osc/retry.js';
+
+export async function waitUntilReady(ctx: ToolContext, serviceId: string, name: string, seconds: number): Promise<{ ready: boolean; health?: string }> {
+  const started = Date.now();
+  let health: string | undefined;
+  for (let tick = 1; Date.now() - started < seconds * 1000; tick++) {
+    try {
+      await sleep(1000, ctx.signal);
+      health = (await ctx.osc.instanceHealth(serviceId, name, ctx.signal)).status;
+    } catch (err) {
+      ctx.log.info({ err: (err as Error).name }, 'create_instance wait stopped early');
+      return { ready: false, health };
+    }
+    if (health === 'running') return { ready: true, health };
+    if (health === 'failed' || health === 'stopped') return { ready: false, health };
+    const elapsed = Math.min(seconds, Math.round((Date.now() - started) / 1000));
+    await ctx.progress?.({ progress: elapsed, total: seconds, message: `status: ${health}` }).catch(() => undefined);
+    if (tick > seconds * 2) break;
+  }
+  return { ready: false, health };
+}
