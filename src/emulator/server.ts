@@ -105,8 +105,6 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  // Hung requests (faults) must not keep the process alive after close().
-  server.keepAliveTimeout = 5000;
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -114,6 +112,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
+        // Hung requests (faults) and idle keep-alive sockets must not hold close() open.
         server.closeAllConnections();
       }),
   };
