@@ -133,6 +133,17 @@ describe('instances: validation and billing', () => {
     expect(await ok.json()).toMatchObject({ PostgresPassword: 'secret', PostgresUser: 'postgres' });
   });
 
+  it('updates options with PATCH, validating them', async () => {
+    const s = await sat(await pat(), 'minio-minio');
+    await create(s, 'minio-minio', 'minio', { name: 'b', RootUser: 'u', RootPassword: 'p1' });
+    const patch = (body: unknown) =>
+      fetch(`${api('minio-minio')}/minioinstance/b`, { method: 'PATCH', headers: { 'x-jwt': `Bearer ${s}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await patch({ RootPassword: 'p2' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ RootUser: 'u', RootPassword: 'p2' });
+    expect((await patch([1])).status).toBe(400);
+  });
+
   it('debits tokens per instance and refuses with 403 when the balance runs out', async () => {
     const p = await pat('carol'); // PERSONAL, 40 tokens
     const s = await sat(p, 'eyevinn-auto-subtitles'); // 25 per day

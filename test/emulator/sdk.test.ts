@@ -19,7 +19,7 @@ import {
 } from '@osaas/client-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { installEmulatorRedirect } from '../../src/osc/emulator-redirect.js';
-import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
+import { oauthFlow, startTestEmulator, type TestEmulator } from '../support/emulator.js';
 
 let emu: TestEmulator;
 let ctx: Context;
@@ -143,5 +143,16 @@ describe('@osaas/client-core 0.20.0 against the emulator', () => {
     await emu.control.failNext('instances.get', { status: 500 });
     expect(await getInstance(ctx, 'eyevinn-test-adserver', 'here', sat)).toBeUndefined();
     expect(await getInstance(ctx, 'eyevinn-test-adserver', 'here', sat)).toMatchObject({ name: 'here' });
+  });
+
+  it('works with a PAT from the OAuth flow run against app.emu.osaas.io', async () => {
+    const t = await oauthFlow('https://app.emu.osaas.io', 'bob');
+    const bob = new Context({ personalAccessToken: t.access_token, environment: 'emu' });
+    const sat = await bob.getServiceAccessToken('valkey-io-valkey');
+    await createInstance(bob, 'valkey-io-valkey', sat, { name: 'cache', Password: 'pw' });
+    const ports = await getPortsForInstance(bob, 'valkey-io-valkey', 'cache', sat);
+    expect(ports).toEqual([expect.objectContaining({ internalPort: 6379, externalIp: expect.any(String), externalPort: expect.any(Number) })]);
+    const hosts = new Set((await emu.control.requests()).map((r) => r.host));
+    expect(hosts).toEqual(new Set(['app.emu.osaas.io', 'catalog.svc.emu.osaas.io', 'token.svc.emu.osaas.io', 'api-valkey-io-valkey.auto.emu.osaas.io']));
   });
 });
