@@ -1,0 +1,64 @@
+/**
+ * osc-mcp replicas as real processes (`npm start`'s entry point), for cases that kill one
+ * mid-flight (REDIS-09, UPSTREAM-04) and for the several-servers contract of DESIGN §6:
+ * `OSC_EMULATOR_URL=… REDIS_URL=… SEAL_KEYS=… PORT=… PUBLIC_URL=… npm start`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './redis-server.js';
+import { TEST_SEAL_KEY } from './stack.js';
+
+const entry = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+export interface ReplicaProcess {
+  url: string;
+  mcpUrl: string;
+  output: string[];
+  child: ChildProcess;
+  /** SIGKILL: no cleanup, no lock release. */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function spawnReplica(env: Record<string, string>): Promise<ReplicaProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: url,
+      OSC_ENVIRONMENT: 'emu',
+      SEAL_KEYS: TEST_SEAL_KEY,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (l) => output.push(l));
+  const lines = createInterface({ input: child.stdout! });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`replica did not start: ${output.join('\n')}`)), 20_000);
+    lines.on('line', (l) => {
+      output.push(l);
+      if (l.startsWith('MCP endpoint:')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`replica exited (${code}): ${output.join('\n')}`));
+    });
+  });
+  const waitExit = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+  return { url, mcpUrl: `${url}/mcp`, output, child, kill: () => waitExit('SIGKILL'), stop: () => waitExit('SIGTERM') };
+}
