@@ -303,7 +303,7 @@ export async function redisStoreFor(url: string, prefix: string): Promise<{ stor
         const type = await client.type(key);
         let value = '';
         if (type === 'string') value = (await client.get(key)) ?? '';
-        else if (type === 'zset') value = JSON.stringify(await client.zrange(key, 0, -1, 'WITHSCORES'));
+        else if (type === 'zset') value = JSON.stringify(await client.zrange(key, '0', '-1', 'WITHSCORES'));
         else if (type === 'set') value = JSON.stringify(await client.smembers(key));
         else if (type === 'hash') value = JSON.stringify(await client.hgetall(key));
         else if (type === 'list') value = JSON.stringify(await client.lrange(key, 0, -1));
