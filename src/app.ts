@@ -44,6 +44,8 @@ export interface AppDeps {
   limits: { register: Limiter; token: Limiter; toolCalls?: Limiter };
   trustProxy?: string;
   cimd?: CimdOptions;
+  /** OSC refresh lock lifetime (default 15 s). */
+  refreshLockTtlMs?: number;
   now?: () => number;
 }
 
@@ -61,7 +63,7 @@ export function createApp(deps: AppDeps): App {
 
   const oscOAuth = createOscOAuthClient(oscOAuthUrls(deps.oscEnvironment, deps.oscEmulatorUrl));
   const oscClients = createOscClientProvider({ store, oauth: oscOAuth, sealer, redirectUri: callbackUrl, configured: deps.oscClient, log, now });
-  const refresher = createUpstreamRefresher({ store, sealer, oauth: oscOAuth, clients: oscClients, log, grantTtlS: deps.refreshTokenTtlS, now });
+  const refresher = createUpstreamRefresher({ store, sealer, oauth: oscOAuth, clients: oscClients, log, grantTtlS: deps.refreshTokenTtlS, lockTtlMs: deps.refreshLockTtlMs, now });
   const clients = createClientDirectory(store, createCimdResolver(deps.cimd));
   const lifetimes = { accessTokenTtlS: deps.accessTokenTtlS, refreshTokenTtlS: deps.refreshTokenTtlS };
   const metrics = createMetrics();

@@ -32,6 +32,7 @@ const Env = z
     ACCESS_TOKEN_TTL_S: positiveInt.default(3600),
     REFRESH_TOKEN_TTL_S: positiveInt.default(30 * 24 * 3600),
     TRUST_PROXY: z.string().optional(),
+    TOOL_CALLS_PER_MINUTE: positiveInt.default(60),
   });
 
 /** Rules across variables, checked on the raw environment so they are reported with the rest. */
@@ -63,6 +64,8 @@ export interface Config {
   readonly accessTokenTtlS: number;
   readonly refreshTokenTtlS: number;
   readonly trustProxy?: string;
+  /** Tool calls per grant per minute, shared by all replicas through Redis (INPUT-08). */
+  readonly toolCallsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -97,5 +100,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlS: e.ACCESS_TOKEN_TTL_S,
     refreshTokenTtlS: e.REFRESH_TOKEN_TTL_S,
     trustProxy: e.TRUST_PROXY,
+    toolCallsPerMinute: e.TOOL_CALLS_PER_MINUTE,
   });
 }

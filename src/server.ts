@@ -31,6 +31,7 @@ export interface ServerOverrides {
   store?: TokenStore;
   redis?: Redis;
   cimd?: CimdOptions;
+  refreshLockTtlMs?: number;
   now?: () => number;
 }
 
@@ -53,6 +54,7 @@ export async function startServer(config: Config, log: Logger, overrides: Server
   const limits = {
     register: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:register`, points: 20, durationS: 3600 }),
     token: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:token`, points: 50, durationS: 900 }),
+    toolCalls: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:tools`, points: config.toolCallsPerMinute, durationS: 60 }),
   };
 
   // Bind first, so PORT=0 works and PUBLIC_URL can name the real port.
@@ -76,6 +78,7 @@ export async function startServer(config: Config, log: Logger, overrides: Server
     limits,
     trustProxy: config.trustProxy,
     cimd: overrides.cimd,
+    refreshLockTtlMs: overrides.refreshLockTtlMs,
     now: overrides.now,
   });
   server.on('request', app);

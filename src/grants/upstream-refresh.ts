@@ -17,10 +17,9 @@ import { GrantRevokedError, UpstreamUnavailableError } from '../osc/credentials.
 import { OscInvalidClientError, OscInvalidGrantError, type OscOAuthClient } from '../osc/oauth-client.js';
 import type { OscClientProvider } from '../osc/client-registration.js';
 
+/** How long a refresh lock lives: a replica killed while holding it delays others by at most this (REDIS-09). */
 const LOCK_TTL_MS = 15_000;
 const POLL_MS = 50;
-/** A loser gives up (503) after the lock TTL plus a margin, so a dead holder delays others by at most that. */
-const WAIT_LIMIT_MS = LOCK_TTL_MS + 5_000;
 
 export interface UpstreamRefresherOptions {
   store: TokenStore;
@@ -30,6 +29,8 @@ export interface UpstreamRefresherOptions {
   log: Logger;
   /** TTL of a grant record on write (our refresh-token lifetime). */
   grantTtlS: number;
+  /** Lock lifetime (default 15 s); tests shorten it to exercise a holder that outlives its lock. */
+  lockTtlMs?: number;
   now?: () => number;
 }
 
@@ -46,6 +47,9 @@ export interface UpstreamRefresher {
 export function createUpstreamRefresher(opts: UpstreamRefresherOptions): UpstreamRefresher {
   const { store, sealer, oauth, clients, log, grantTtlS } = opts;
   const now = opts.now ?? Date.now;
+  const lockTtlMs = opts.lockTtlMs ?? LOCK_TTL_MS;
+  /** A loser gives up (503) after the lock TTL plus a margin. */
+  const waitLimitMs = lockTtlMs + 5_000;
   const flights = new Map<string, Promise<GrantRecord>>();
 
   const satisfied = (grant: GrantRecord, need: Need): boolean => {
@@ -75,7 +79,13 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
     try {
       fresh = await oauth.refresh({ client, refreshToken: pair.refreshToken });
     } catch (err) {
-      if (err instanceof OscInvalidGrantError) return kill(start, 'osc_invalid_grant');
+      if (err instanceof OscInvalidGrantError) {
+        // Fencing also guards the kill: if our lock expired and another replica rotated the
+        // OSC tokens meanwhile, OSC refused our stale refresh token, not the user (UPSTREAM-05).
+        const latest = await load(start.id);
+        if (latest.oscSealed !== start.oscSealed) return latest;
+        return kill(start, 'osc_invalid_grant');
+      }
       if (err instanceof OscInvalidClientError) return kill(start, 'osc_invalid_client');
       throw err instanceof UpstreamUnavailableError ? err : new UpstreamUnavailableError('OSC refresh failed', { cause: err });
     }
@@ -108,12 +118,12 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
   };
 
   const run = async (grantId: string, need: Need): Promise<GrantRecord> => {
-    const deadline = now() + WAIT_LIMIT_MS;
+    const deadline = Date.now() + waitLimitMs;
     let seenVersion = -1;
     for (;;) {
       const grant = await load(grantId);
       if (satisfied(grant, need)) return grant;
-      const owner = await store.acquireLock(`refresh:${grantId}`, LOCK_TTL_MS);
+      const owner = await store.acquireLock(`refresh:${grantId}`, lockTtlMs);
       if (owner) {
         try {
           const current = await load(grantId);
@@ -124,7 +134,7 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
       }
       if (grant.version !== seenVersion && seenVersion !== -1) continue;
       seenVersion = grant.version;
-      if (now() > deadline) throw new UpstreamUnavailableError('timed out waiting for another refresh');
+      if (Date.now() > deadline) throw new UpstreamUnavailableError('timed out waiting for another refresh');
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   };
