@@ -41,7 +41,8 @@ export function cleanLogs(raw: string, budget: LogBudget = DEFAULT_LOG_BUDGET, u
   const all = stripControls(raw).split('\n');
   if (all.length > 0 && all[all.length - 1] === '') all.pop();
   // When the adapter cut the text, its first line is probably partial: drop it.
-  if (upstreamTruncated && all.length > 1) all.shift();
+  const partial = upstreamTruncated && all.length > 1 ? 1 : 0;
+  if (partial) all.shift();
   const kept: string[] = [];
   let bytes = 0;
   let cut = false;
@@ -55,7 +56,7 @@ export function cleanLogs(raw: string, budget: LogBudget = DEFAULT_LOG_BUDGET, u
     kept.push(line);
   }
   kept.reverse();
-  const droppedLines = all.length - kept.length;
+  const droppedLines = all.length - kept.length + partial;
   return { lines: kept, truncated: upstreamTruncated || cut || droppedLines > 0, droppedLines };
 }
 

@@ -1,0 +1,79 @@
+/**
+ * Registry invariants (sentry-mcp `tools.test.ts`, github-mcp-server toolsnaps; MCP-02):
+ * unique snake_case names, all four annotations, bounded descriptions that mention OSC
+ * token cost, delete destructive and confirmed, no argument that could carry a credential,
+ * a URL or a workspace (T24), scopes matching read-only-ness, and the JSON Schemas a
+ * client sees through the real SDK, snapshotted.
+ */
+import { describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Tool as WireTool } from '@modelcontextprotocol/sdk/types.js';
+import { TOOLS } from '../../../src/mcp/tools/index.js';
+import { buildMcpServer, toolsFor } from '../../../src/mcp/server.js';
+import { createSdkPlatform } from '../../../src/osc/sdk-platform.js';
+import { SatCache } from '../../../src/osc/sat-cache.js';
+import { createLogger } from '../../../src/log.js';
+
+/** Listing tools reaches no OSC: credentials that refuse prove it. */
+const refuse = () => Promise.reject(new Error('listing tools must not need OSC'));
+const osc = createSdkPlatform({ credentials: { grantId: 'g', accessToken: refuse, forceRefresh: refuse }, environment: 'emu', satCache: new SatCache() });
+
+async function listed(scopes: string[]): Promise<WireTool[]> {
+  const server = buildMcpServer({ osc, scopes, log: createLogger({ level: 'silent' }) });
+  const client = new Client({ name: 't', version: '1' });
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  await server.connect(a);
+  await client.connect(b);
+  try {
+    return (await client.listTools()).tools;
+  } finally {
+    await client.close();
+  }
+}
+
+const FORBIDDEN_ARG = /token|url|uri|authorization|bearer|secret|password|cookie|key|tenant|workspace|host|env/i;
+
+describe('tool registry', () => {
+  it('names are unique snake_case and the surface stays small', () => {
+    const names = TOOLS.map((t) => t.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) expect(n).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)+$/);
+    expect(names.length).toBeLessThanOrEqual(25);
+  });
+
+  it.each(TOOLS.map((t) => [t.name, t] as const))('%s declares its posture, cost and scope', (_n, t) => {
+    for (const k of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) expect(typeof t.annotations[k]).toBe('boolean');
+    expect(t.annotations.openWorldHint).toBe(true);
+    expect(t.title.length).toBeGreaterThan(0);
+    expect(t.description.length).toBeGreaterThanOrEqual(80);
+    expect(t.description.length).toBeLessThanOrEqual(700);
+    expect(t.description).toMatch(/OSC tokens/);
+    expect(t.scope).toBe(t.annotations.readOnlyHint ? 'osc:read' : 'osc:write');
+    if (t.annotations.readOnlyHint) expect(t.annotations.destructiveHint).toBe(false);
+    if (t.annotations.destructiveHint) expect(Object.keys(t.inputSchema)).toContain('confirm');
+    for (const arg of Object.keys(t.inputSchema)) expect(arg).not.toMatch(FORBIDDEN_ARG);
+  });
+
+  it('delete_instance is the destructive one', () => {
+    expect(TOOLS.filter((t) => t.annotations.destructiveHint).map((t) => t.name)).toEqual(['delete_instance']);
+  });
+
+  it('scopes: osc:read (list, describe, get, logs, balance) and osc:write (create, restart, delete) — DESIGN §4', () => {
+    expect(toolsFor(['osc:read']).map((t) => t.name)).toEqual(['list_services', 'describe_service', 'list_instances', 'get_instance', 'read_logs', 'token_balance']);
+    expect(toolsFor(['osc:write']).map((t) => t.name)).toEqual(['create_instance', 'delete_instance', 'restart_instance']);
+  });
+
+  it('MCP-02: tools/list shows exactly what the grant allows', async () => {
+    expect((await listed(['osc:read'])).map((t) => t.name)).toEqual(toolsFor(['osc:read']).map((t) => t.name));
+    expect((await listed(['osc:read', 'osc:write'])).map((t) => t.name)).toEqual(TOOLS.map((t) => t.name));
+  });
+
+  it('MCP-02: every listed tool has annotations and an output schema; schemas match the snapshots', async () => {
+    for (const t of await listed(['osc:read', 'osc:write'])) {
+      expect(t.annotations).toMatchObject({ readOnlyHint: expect.any(Boolean), destructiveHint: expect.any(Boolean), openWorldHint: expect.any(Boolean) });
+      expect(t.outputSchema?.type).toBe('object');
+      await expect(`${JSON.stringify(t, null, 2)}\n`).toMatchFileSnapshot(`./__toolsnaps__/${t.name}.snap.json`);
+    }
+  });
+});
