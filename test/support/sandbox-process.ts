@@ -1,0 +1,107 @@
+/**
+ * `npm run sandbox` as a child process, the way an outside script uses it (DESIGN §6):
+ * PORT chosen by the caller, EMULATOR_* passed through, the `MCP endpoint:` line awaited.
+ * The child runs in its own process group so `kill()` can end npm, tsx, the server and
+ * the emulator together even when a test failed half-way.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A TCP port nobody listens on right now (loopback). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The parent's environment minus anything that would change what the sandbox does. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(env)) {
+    if (/^(REDIS_URL|SEAL_KEYS|PUBLIC_URL|HOST|OSC_|EMULATOR_|ACCESS_TOKEN_TTL_S|REFRESH_TOKEN_TTL_S|TRUST_PROXY|LOG_LEVEL)/.test(k)) delete env[k];
+  }
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+export interface SandboxProcess {
+  child: ChildProcess;
+  port: number;
+  mcpUrl: string;
+  emulatorUrl: string;
+  /** Everything the child wrote so far, stdout and stderr. */
+  output(): string;
+  /** Resolves with the exit code (or signal name) once the child is gone. */
+  exited: Promise<number | string>;
+  /** SIGTERM to the npm process only, the way a supervisor stops it. */
+  terminate(): void;
+  /** SIGKILL to the whole process group (cleanup after failures); safe to call twice. */
+  kill(): void;
+}
+
+export async function startSandbox(opts: { port?: number; env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<SandboxProcess> {
+  const port = opts.port ?? (await freePort());
+  const child = spawn('npm', ['run', '--silent', 'sandbox'], {
+    cwd: REPO_ROOT,
+    env: cleanEnv({ PORT: String(port), ...opts.env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const kill = () => {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  try {
+    const found = await new Promise<{ mcpUrl: string; emulatorUrl: string }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`sandbox did not print its MCP endpoint within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+      const check = () => {
+        const mcp = /^MCP endpoint: (\S+)$/m.exec(out);
+        const emu = /^OSC emulator: (\S+)$/m.exec(out);
+        if (mcp?.[1] && emu?.[1]) {
+          clearTimeout(timer);
+          resolve({ mcpUrl: mcp[1], emulatorUrl: emu[1] });
+        }
+      };
+      child.stdout!.on('data', check);
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`sandbox exited (${code}) before printing its MCP endpoint:\n${out}`));
+      });
+    });
+    return {
+      child,
+      port,
+      ...found,
+      output: () => out,
+      exited,
+      terminate: () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      },
+      kill,
+    };
+  } catch (err) {
+    kill();
+    throw err;
+  }
+}
