@@ -52,6 +52,18 @@ export async function startClockedStack(opts: Omit<StackOptions, 'store'> = {}):
   return Object.assign(stack, { clock, memory });
 }
 
+/** Live records per kind in a memory store (expired ones are swept first). */
+export function countKinds(memory: MemoryTokenStore): Record<string, number> {
+  memory.sweep();
+  const out: Record<string, number> = {};
+  // The store keeps `<kind>:<id>` keys in a private map; tests may read it to prove what was (not) written.
+  for (const key of (memory['entries'] as Map<string, unknown>).keys()) {
+    const kind = key.slice(0, key.indexOf(':'));
+    out[kind] = (out[kind] ?? 0) + 1;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------
 // The flow, step by step
 
