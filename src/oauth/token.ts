@@ -93,10 +93,12 @@ export function tokenRouter(deps: TokenDeps): Router {
     if (redirectUri !== undefined && redirectUri !== rec.redirectUri) throw new InvalidGrantError('redirect_uri does not match the authorization request');
     if (!verifyS256(verifier, rec.codeChallenge)) throw new InvalidGrantError('code_verifier does not match the code_challenge');
     if (!(await store.take('code', key))) throw new InvalidGrantError('the authorization code is invalid, expired or already used');
-    await store.put('redeemed', key, { grantId: rec.grantId }, REDEEMED_TTL_S);
     const pair = newPair();
     const grant = await updateGrant(rec.grantId, (g) => ({ ...g, refresh: { current: pair.refreshHash, currentUsed: false } }));
     await storePair(store, grant, pair, grant.scopes, lifetimes, now());
+    // Remembered only once the tokens exist: a duplicate that raced this redemption fails
+    // plainly, one that comes after it is a replay and revokes what was issued.
+    await store.put('redeemed', key, { grantId: rec.grantId }, REDEEMED_TTL_S);
     await clients.touch(client, lifetimes.refreshTokenTtlS);
     log.info({ event: 'token_issued', grantId: grant.id, clientId: client.clientId }, 'authorization code redeemed');
     res.json(tokenResponse(pair, grant.scopes, lifetimes));

@@ -29,7 +29,7 @@ export interface Stack {
   url: string;
   mcpUrl: string;
   logs: string[];
-  /** Starts another replica on the same store and emulator. */
+  /** Starts another replica on the same store and emulator, with the same PUBLIC_URL. */
   addReplica(env?: Record<string, string>): Promise<Replica>;
   close(): Promise<void>;
 }
@@ -73,7 +73,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     mcpUrl: replica.mcpUrl,
     logs: replica.logs,
     async addReplica(env) {
-      const r = await startReplica(emulator.url, store, { ...opts.env, ...env }, opts.overrides);
+      // Replicas behind one load balancer share one public URL (issuer and resource).
+      const r = await startReplica(emulator.url, store, { PUBLIC_URL: replica.url, ...opts.env, ...env }, opts.overrides);
       replicas.push(r);
       return r;
     },
