@@ -7,8 +7,9 @@
  * JSON-RPC error (MCP 2025-11-25 tools "Tool Execution Errors"; sentry-mcp `server.ts`).
  * `GrantRevokedError` says "re-authorization required" (UPSTREAM-07); the grant is dead in
  * the store, so the bearer check challenges the client's next request (src/oauth/bearer.ts).
- * A grant whose OSC token needs refreshing when the request arrives is answered 401/503 by
- * that bearer check before any tool runs; what `onFatal` reports is the rest (mid-call).
+ * A grant whose OSC token needs refreshing when the request arrives never gets here: the
+ * bearer check refreshes first and answers 401 (dead) or 503 (OSC or store down) itself.
+ * Mid-call, once the transport owns the response, the same failures are tool results.
  */
 import { randomBytes } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -16,7 +17,6 @@ import type { CallToolResult, ServerNotification, ServerRequest } from '@modelco
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Logger } from '../log.js';
 import type { OscPlatform } from '../osc/platform.js';
-import { GrantRevokedError, UpstreamUnavailableError } from '../osc/credentials.js';
 import { UpstreamError } from '../osc/errors.js';
 import { describeFailure } from './failure.js';
 import type { AnyTool, ProgressUpdate, ToolContext } from './tool.js';
@@ -38,8 +38,6 @@ export interface McpServerContext {
   tools?: readonly AnyTool[];
   /** Default tool deadline (15 s, T29). */
   deadlineMs?: number;
-  /** Told about failures the route may answer with an HTTP status instead (401/503). */
-  onFatal?: (err: GrantRevokedError | UpstreamUnavailableError) => void;
 }
 
 /** The tools a grant with these scopes may see and call (DESIGN §4). */
@@ -88,7 +86,6 @@ async function runTool(tool: AnyTool, input: Record<string, unknown>, extra: Ext
     const e = err instanceof Error ? err : new Error('non-error thrown');
     const detail = err instanceof UpstreamError ? { status: err.status, detail: err.detail } : {};
     log[failure.level]({ event: 'tool', outcome: failure.kind, ms: Date.now() - started, err: e, ...detail }, 'tool call failed');
-    if (err instanceof GrantRevokedError || err instanceof UpstreamUnavailableError) ctx.onFatal?.(err);
     return { isError: true, content: [{ type: 'text', text: `${failure.text} (reference ${correlationId})` }] };
   }
 }

@@ -144,6 +144,8 @@ export class OscSession {
 export function toUpstreamErrorUnlessOurs(err: unknown): Error {
   const ours = [GrantRevokedError, UpstreamUnavailableError, StoreUnavailableError, ServiceNotSubscribedError];
   if (ours.some((c) => err instanceof c)) return err as Error;
+  // Our own argument checks (e.g. an instance name the SDK would put in a URL unencoded).
+  if (err instanceof RangeError) return err;
   if (err instanceof Error && err.name === 'ZodError') return new UpstreamBadResponseError('OSC sent a response we could not read', { cause: err });
   return toUpstreamError(err);
 }

@@ -64,7 +64,8 @@ export default defineTool({
         `Nothing was created: the options for ${q(name)} of ${q(serviceId)} need fixing.\n- ${check.problems.join('\n- ')}\ndescribe_service lists every option.${sub}`,
       );
     }
-    await ctx.progress?.({ progress: 0, total: wait ? waitSeconds : 1, message: 'creating the instance' });
+    // A client that cannot take the notification must not stop the create.
+    await ctx.progress?.({ progress: 0, total: wait ? waitSeconds : 1, message: 'creating the instance' }).catch(() => undefined);
     const instance = redactInstance(await ctx.osc.createInstance(serviceId, name, check.body, createSignal));
     let ready: boolean | undefined;
     let health: string | undefined;

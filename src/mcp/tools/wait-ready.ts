@@ -10,7 +10,8 @@ import { sleep } from '../../osc/retry.js';
 export async function waitUntilReady(ctx: ToolContext, serviceId: string, name: string, seconds: number): Promise<{ ready: boolean; health?: string }> {
   const started = Date.now();
   let health: string | undefined;
-  for (let tick = 1; Date.now() - started < seconds * 1000; tick++) {
+  // Bounded twice: by the clock, and by the number of polls (one per second at most).
+  for (let tick = 1; tick <= seconds && Date.now() - started < seconds * 1000; tick++) {
     try {
       await sleep(1000, ctx.signal);
       health = (await ctx.osc.instanceHealth(serviceId, name, ctx.signal)).status;
@@ -22,7 +23,6 @@ export async function waitUntilReady(ctx: ToolContext, serviceId: string, name: 
     if (health === 'failed' || health === 'stopped') return { ready: false, health };
     const elapsed = Math.min(seconds, Math.round((Date.now() - started) / 1000));
     await ctx.progress?.({ progress: elapsed, total: seconds, message: `status: ${health}` }).catch(() => undefined);
-    if (tick > seconds * 2) break;
   }
   return { ready: false, health };
 }

@@ -213,3 +213,12 @@ describe('a client that leaves (MCP-09)', () => {
     expect(stack.logs.join('')).not.toMatch(/unhandled/i);
   });
 });
+
+describe('secrets (T21)', () => {
+  it('after every case above, no token the emulator issued appears in a log line', async () => {
+    const canaries = await stack.emulator.control.canaries();
+    expect(canaries.length).toBeGreaterThan(0);
+    const logs = stack.logs.join('');
+    for (const secret of canaries) expect(logs).not.toContain(secret);
+  });
+});
