@@ -100,7 +100,7 @@ const sent: Sent[] = [];
 /** fetch with a log of every request the SDK makes (URLs and token-request bodies only). */
 const loggingFetch: FetchLike = async (input, init) => {
   const res = await fetch(input, init);
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  const url = input instanceof URL ? input.href : String(input);
   const body = typeof init?.body === 'string' ? init.body : init?.body instanceof URLSearchParams ? init.body.toString() : undefined;
   sent.push({ method: init?.method ?? 'GET', url, status: res.status, ...(url.endsWith('/token') && body ? { body } : {}) });
   return res;
