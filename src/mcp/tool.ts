@@ -67,7 +67,6 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(too
  * A registry entry of any schema. Handlers are contravariant in their input, so the
  * registry array is typed loosely; each tool file keeps its precise types.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyTool = Tool<any, any>;
 
 /** A refusal of the tool itself (bad arguments, missing confirmation): our words, shown as is. */
