@@ -55,8 +55,10 @@ describe('npm run sandbox', () => {
   it('stops cleanly on SIGTERM: exit 0, the port and the emulator closed', async () => {
     sb.terminate();
     const code = await Promise.race([sb.exited, new Promise((r) => setTimeout(() => r('timeout'), 15_000))]);
-    expect(code).toBe(0);
-    expect(await refused(sb.mcpUrl)).toBe(true);
+    const stillServing = !(await refused(sb.mcpUrl));
+    // npm killed by the signal while the server still answers = the signal never reached
+    // the server (npm → sh → tsx: `sh -c` does not pass SIGTERM on).
+    expect({ code, stillServing }).toEqual({ code: 0, stillServing: false });
     // The emulator child gets SIGTERM from the sandbox; give it a moment to close its port.
     let emulatorGone = false;
     for (let i = 0; i < 20 && !emulatorGone; i++) {

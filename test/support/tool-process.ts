@@ -59,8 +59,9 @@ export function startTool(command: string, args: string[], opts: { env?: NodeJS.
       });
     }),
   );
+  // The whole group, even when npx itself is gone: what it started may still run.
   const kill = () => {
-    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    if (child.pid === undefined) return;
     try {
       process.kill(-child.pid, 'SIGKILL');
     } catch {

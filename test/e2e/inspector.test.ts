@@ -1,0 +1,218 @@
+// The MCP Inspector CLI (@modelcontextprotocol/inspector 2.12.0) against `npm run sandbox`:
+// it discovers, registers and authorizes by itself (its own PKCE, its own loopback
+// callback), through OUR consent page; then, on its stored tokens, the issue-4 journey:
+// create_instance → list_instances shows it → read_logs → delete_instance (confirm) → gone.
+//
+// How the Inspector opens the authorization URL (clients/cli/build/index.js 2.12.0,
+// core/cli/cli-oauth-navigation.ts): it prints "Please navigate to: <url>" on stderr and,
+// with MCP_AUTO_OPEN_ENABLED=true (required without a TTY), calls the `open` package, which
+// runs `xdg-open`, which with no desktop runs $BROWSER <url>. $BROWSER is our fetch-driven
+// stand-in (test/support/fetch-browser.mjs).
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, freePort, startSandbox, type SandboxProcess } from '../support/sandbox-process.js';
+import { npxArgs, startTool, type ToolProcess } from '../support/tool-process.js';
+
+const INSPECTOR = '@modelcontextprotocol/inspector@2.12.0';
+const FIRST_RUN_TIMEOUT_MS = 240_000;
+const RUN_TIMEOUT_MS = 90_000;
+const BROWSER_SCRIPT = fileURLToPath(new URL('../support/fetch-browser.mjs', import.meta.url));
+
+let sb: SandboxProcess;
+let home: string;
+let callbackPort: number;
+let browserLog: string;
+const running = new Set<ToolProcess>();
+
+interface BrowserStep {
+  url?: string;
+  method?: string;
+  status?: number;
+  kind: string;
+  to?: string;
+  clientName?: string;
+  redirectHost?: string;
+  unverified?: boolean;
+  scopes?: string[];
+  message?: string;
+}
+
+function browserSteps(): BrowserStep[] {
+  if (!existsSync(browserLog)) return [];
+  return readFileSync(browserLog, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as BrowserStep);
+}
+
+function inspectorEnv(): NodeJS.ProcessEnv {
+  for (const p of [process.execPath, BROWSER_SCRIPT]) {
+    if (/[\s:]/.test(p)) throw new Error(`$BROWSER cannot hold a path with spaces or ':' (${p})`);
+  }
+  return cleanEnv({
+    HOME: home,
+    // HOME moves, the npx cache must not (no second download).
+    npm_config_cache: process.env.npm_config_cache ?? join(homedir(), '.npm'),
+    npm_config_update_notifier: 'false',
+    MCP_AUTO_OPEN_ENABLED: 'true',
+    MCP_INSPECTOR_SECRET_STORE: 'file',
+    MCP_INSPECTOR_SECRET_FILE: join(home, 'secrets.json'),
+    BROWSER: `${process.execPath} ${BROWSER_SCRIPT}`,
+    FETCH_BROWSER_LOG: browserLog,
+    FETCH_BROWSER_USER: 'alice',
+    NO_COLOR: '1',
+    // No desktop: xdg-open takes its generic path, which runs $BROWSER.
+    DISPLAY: undefined,
+    WAYLAND_DISPLAY: undefined,
+    XDG_CURRENT_DESKTOP: undefined,
+    DESKTOP_SESSION: undefined,
+    KDE_FULL_SESSION: undefined,
+    GNOME_DESKTOP_SESSION_ID: undefined,
+  });
+}
+
+interface Run {
+  code: number | string;
+  stdout: string;
+  stderr: string;
+  json: { result?: { content?: Array<{ type: string; text?: string }>; structuredContent?: Record<string, unknown>; isError?: boolean; tools?: Array<{ name: string }> }; error?: { code?: string; message?: string } };
+  durationS: number;
+}
+
+async function inspector(args: string[], timeoutMs = RUN_TIMEOUT_MS): Promise<Run> {
+  const started = Date.now();
+  const t = startTool(
+    'npx',
+    npxArgs(['node@22', INSPECTOR], 'mcp-inspector', ['--cli', sb.mcpUrl, '--callback-url', `http://127.0.0.1:${callbackPort}/oauth/callback`, '--format', 'json', ...args]),
+    { env: inspectorEnv(), cwd: home },
+  );
+  running.add(t);
+  try {
+    const code = await t.wait(timeoutMs);
+    const stdout = t.stdout();
+    let json: Run['json'] = {};
+    const start = stdout.indexOf('{');
+    if (start >= 0) json = JSON.parse(stdout.slice(start)) as Run['json'];
+    else if (t.stderr().includes('{"error"')) json = JSON.parse(t.stderr().slice(t.stderr().indexOf('{"error"')).split('\n')[0]!) as Run['json'];
+    return { code, stdout, stderr: t.stderr(), json, durationS: (Date.now() - started) / 1000 };
+  } finally {
+    t.kill();
+    running.delete(t);
+  }
+}
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'osc-mcp-inspector-'));
+  browserLog = join(home, 'browser.jsonl');
+  callbackPort = await freePort();
+  sb = await startSandbox({ env: { EMULATOR_AUTO_CONSENT: 'alice' } });
+}, 90_000);
+
+afterAll(() => {
+  for (const t of running) t.kill();
+  sb?.kill();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('MCP Inspector CLI against npm run sandbox', () => {
+  it(
+    'tools/list with no header: the Inspector registers, opens our consent page (approved), finishes OAuth and lists the tools',
+    async () => {
+      const run = await inspector(['--method', 'tools/list'], FIRST_RUN_TIMEOUT_MS);
+      console.log(`inspector tools/list (with OAuth) took ${run.durationS.toFixed(1)} s, exit ${run.code}`);
+      expect(run.code, `${run.stderr.slice(-3000)}\n${run.stdout.slice(0, 500)}`).toBe(0);
+      const names = (run.json.result?.tools ?? []).map((t) => t.name);
+      expect(names).toEqual(expect.arrayContaining(['list_services', 'list_instances', 'create_instance', 'delete_instance', 'read_logs', 'token_balance']));
+
+      // It printed OUR authorization URL, with PKCE S256 and the resource indicator.
+      const printed = /Please navigate to: (\S+)/.exec(run.stderr)?.[1];
+      expect(printed, run.stderr).toBeDefined();
+      const authUrl = new URL(printed!);
+      expect(`${authUrl.origin}${authUrl.pathname}`).toBe(new URL('/authorize', sb.mcpUrl).toString());
+      expect(authUrl.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(authUrl.searchParams.get('resource')).toBe(sb.mcpUrl);
+      expect(authUrl.searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${callbackPort}/oauth/callback`);
+      expect(run.stderr).toContain('Authorization complete');
+
+      // The journey the stand-in browser made: our consent page (self-declared name, the
+      // Inspector's loopback callback host), OSC (auto consent), our callback, the Inspector.
+      const steps = browserSteps();
+      expect(steps.filter((s) => s.kind === 'failed')).toEqual([]);
+      const consent = steps.find((s) => s.kind === 'consent');
+      expect(consent).toMatchObject({ url: new URL('/authorize', sb.mcpUrl).toString(), status: 200, unverified: true, redirectHost: `127.0.0.1:${callbackPort}` });
+      expect(consent?.clientName).toBeTruthy();
+      expect(consent?.scopes).toEqual(['osc:read', 'osc:write']);
+      expect(steps.map((s) => `${s.kind} ${s.url}`)).toEqual([
+        `consent ${new URL('/authorize', sb.mcpUrl).toString()}`,
+        `redirect ${new URL('/consent', sb.mcpUrl).toString()}`,
+        `redirect ${sb.emulatorUrl}/api/connect/authorize`,
+        `redirect ${new URL('/oauth/callback', sb.mcpUrl).toString()}`,
+        `landed http://127.0.0.1:${callbackPort}/oauth/callback`,
+      ]);
+      expect(steps.at(-1)?.status).toBe(200);
+    },
+    FIRST_RUN_TIMEOUT_MS + 20_000,
+  );
+
+  describe('on its stored tokens (--stored-auth-only: no second authorization)', () => {
+    const NAME = `insp${Date.now().toString(36)}`;
+    const SERVICE = 'minio-minio';
+
+    it('create_instance creates it (credentials redacted)', async () => {
+      const before = browserSteps().length;
+      const run = await inspector([
+        '--stored-auth-only',
+        '--method',
+        'tools/call',
+        '--tool-name',
+        'create_instance',
+        '--tool-args-json',
+        JSON.stringify({ serviceId: SERVICE, name: NAME, options: { RootUser: 'admin', RootPassword: 'inspector-s3cret-pw' } }),
+      ]);
+      console.log(`inspector create_instance took ${run.durationS.toFixed(1)} s`);
+      expect(run.code, run.stderr.slice(-2000)).toBe(0);
+      expect(run.json.result?.isError).toBeFalsy();
+      expect(run.json.result?.structuredContent).toMatchObject({ instance: { serviceId: SERVICE, name: NAME } });
+      expect(run.stdout).not.toContain('inspector-s3cret-pw');
+      expect(browserSteps().length).toBe(before);
+      const tenant = (await (await fetch(`${sb.emulatorUrl}/__emulator/tenants/alice-team`)).json()) as { instances: Record<string, string[]> };
+      expect(tenant.instances[SERVICE]).toContain(NAME);
+    }, RUN_TIMEOUT_MS + 10_000);
+
+    it('list_instances shows it', async () => {
+      const run = await inspector(['--stored-auth-only', '--method', 'tools/call', '--tool-name', 'list_instances', '--tool-arg', `serviceId=${SERVICE}`]);
+      expect(run.code, run.stderr.slice(-2000)).toBe(0);
+      const listed = run.json.result?.structuredContent as { instances: Array<{ name: string }>; count: number };
+      expect(listed.instances.map((i) => i.name)).toContain(NAME);
+    }, RUN_TIMEOUT_MS + 10_000);
+
+    it('read_logs returns its log lines, quoted as data', async () => {
+      const run = await inspector(['--stored-auth-only', '--method', 'tools/call', '--tool-name', 'read_logs', '--tool-arg', `serviceId=${SERVICE}`, `name=${NAME}`]);
+      expect(run.code, run.stderr.slice(-2000)).toBe(0);
+      const logs = run.json.result?.structuredContent as { lines: string[] };
+      expect(logs.lines.length).toBeGreaterThan(0);
+      expect(logs.lines.join('\n')).toContain(NAME);
+    }, RUN_TIMEOUT_MS + 10_000);
+
+    it('delete_instance without confirm is refused as a tool result; with confirm=true it deletes; list_instances no longer shows it', async () => {
+      const refused = await inspector(['--stored-auth-only', '--method', 'tools/call', '--tool-name', 'delete_instance', '--tool-args-json', JSON.stringify({ serviceId: SERVICE, name: NAME })]);
+      expect(refused.json.result?.isError).toBe(true);
+      expect(refused.json.result?.content?.[0]?.text).toMatch(/confirm/);
+      let tenant = (await (await fetch(`${sb.emulatorUrl}/__emulator/tenants/alice-team`)).json()) as { instances: Record<string, string[]> };
+      expect(tenant.instances[SERVICE]).toContain(NAME);
+
+      const deleted = await inspector(['--stored-auth-only', '--method', 'tools/call', '--tool-name', 'delete_instance', '--tool-args-json', JSON.stringify({ serviceId: SERVICE, name: NAME, confirm: true })]);
+      expect(deleted.code, deleted.stderr.slice(-2000)).toBe(0);
+      expect(deleted.json.result?.structuredContent).toMatchObject({ serviceId: SERVICE, name: NAME, deleted: true });
+
+      const listed = await inspector(['--stored-auth-only', '--method', 'tools/call', '--tool-name', 'list_instances', '--tool-arg', `serviceId=${SERVICE}`]);
+      expect(listed.code).toBe(0);
+      expect((listed.json.result?.structuredContent as { instances: Array<{ name: string }> }).instances.map((i) => i.name)).not.toContain(NAME);
+      tenant = (await (await fetch(`${sb.emulatorUrl}/__emulator/tenants/alice-team`)).json()) as { instances: Record<string, string[]> };
+      expect(tenant.instances[SERVICE] ?? []).not.toContain(NAME);
+    }, 3 * RUN_TIMEOUT_MS);
+  });
+});
