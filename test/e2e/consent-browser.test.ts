@@ -2,6 +2,7 @@
 // Chromium (Debian's package through playwright-core), through the emulator's own sign-in
 // and consent pages to a real loopback redirect URI.
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page, Request as PwRequest, Response as PwResponse } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack.js';
@@ -302,8 +303,8 @@ describeBrowser('in headless Chromium', () => {
       // The style sheet applied: the card is centred with a white background.
       const bg: unknown = await page.evaluate('getComputedStyle(document.querySelector("main")).backgroundColor');
       expect(bg).toBe('rgb(255, 255, 255)');
-      mkdirSync('test-results', { recursive: true });
-      await page.screenshot({ path: 'test-results/consent.png', fullPage: true });
+      mkdirSync(fileURLToPath(new URL('../../test-results/', import.meta.url)), { recursive: true });
+      await page.screenshot({ path: fileURLToPath(new URL('../../test-results/consent.png', import.meta.url)), fullPage: true });
     } finally {
       await ctx.close();
     }

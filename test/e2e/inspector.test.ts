@@ -54,8 +54,10 @@ function inspectorEnv(): NodeJS.ProcessEnv {
   }
   return cleanEnv({
     HOME: home,
-    // HOME moves, the npx cache must not (no second download).
+    // HOME moves (the Inspector keeps its catalog and tokens under it); npm's cache and
+    // user config must not (no second download, the same registry settings).
     npm_config_cache: process.env.npm_config_cache ?? join(homedir(), '.npm'),
+    npm_config_userconfig: process.env.npm_config_userconfig ?? join(homedir(), '.npmrc'),
     npm_config_update_notifier: 'false',
     MCP_AUTO_OPEN_ENABLED: 'true',
     MCP_INSPECTOR_SECRET_STORE: 'file',
