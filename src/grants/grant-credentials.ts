@@ -24,5 +24,8 @@ export function grantCredentials(refresher: UpstreamRefresher, grant: GrantRecor
       current = r.grant;
       return r.accessToken;
     },
+    revoke() {
+      return refresher.revoke(current.id, 'osc_rejected_fresh_token');
+    },
   };
 }

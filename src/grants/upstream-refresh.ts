@@ -42,6 +42,8 @@ export interface UpstreamRefresher {
   ensureFresh(grant: GrantRecord): Promise<{ grant: GrantRecord; accessToken: string }>;
   /** OSC answered 401 to `rejected`: refresh unless someone already replaced it. */
   replace(grantId: string, rejected: string): Promise<{ grant: GrantRecord; accessToken: string }>;
+  /** The grant is dead: revoke it and everything issued under it. */
+  revoke(grantId: string, reason: string): Promise<void>;
 }
 
 export function createUpstreamRefresher(opts: UpstreamRefresherOptions): UpstreamRefresher {
@@ -166,6 +168,10 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
     },
     async replace(grantId, rejected) {
       return withToken(await flight(grantId, { kind: 'replace', rejected }));
+    },
+    async revoke(grantId, reason) {
+      log.warn({ event: 'grant_revoked', grantId, reason }, 'OSC authorization is dead; grant revoked');
+      await store.revokeGrant(grantId);
     },
   };
 }

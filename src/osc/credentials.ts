@@ -12,6 +12,11 @@ export interface OscCredentials {
    * and return the new PAT. Throws GrantRevokedError when OSC refuses the refresh.
    */
   forceRefresh(rejected: string): Promise<string>;
+  /**
+   * OSC refused a token it had just issued: the authorization is dead (DESIGN §2). Revokes
+   * the grant and everything issued under it, so the next request gets a 401 challenge.
+   */
+  revoke(): Promise<void>;
 }
 
 /** The grant is dead (OSC refused the refresh, or answered 401 twice): re-authorize. */

@@ -77,7 +77,10 @@ export async function withPat<T>(credentials: OscCredentials, op: (pat: string) 
   try {
     return await op(fresh);
   } catch (err) {
-    if (err instanceof UpstreamAuthError) throw new GrantRevokedError('OSC refused a freshly refreshed token');
+    if (err instanceof UpstreamAuthError) {
+      await credentials.revoke();
+      throw new GrantRevokedError('OSC refused a freshly refreshed token');
+    }
     throw err;
   }
 }

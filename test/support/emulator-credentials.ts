@@ -9,6 +9,7 @@ import { GrantRevokedError, UpstreamUnavailableError, type OscCredentials } from
 import type { EmulatorControl } from './emulator.js';
 
 export interface EmulatorCredentials extends OscCredentials {
+  readonly revoked: boolean;
   /** Refreshes that reached the emulator through this object. */
   readonly refreshes: number;
   /** Every PAT this object has held (for leak scans). */
@@ -49,6 +50,7 @@ export async function emulatorCredentials(emulatorUrl: string, control: Emulator
     return access;
   };
 
+  let revoked = false;
   return {
     grantId: `emu-${userId}-${Math.random().toString(36).slice(2)}`,
     get refreshes() {
@@ -66,6 +68,12 @@ export async function emulatorCredentials(emulatorUrl: string, control: Emulator
         flight = undefined;
       });
       return flight;
+    },
+    async revoke() {
+      revoked = true;
+    },
+    get revoked() {
+      return revoked;
     },
   };
 }

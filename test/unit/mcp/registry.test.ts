@@ -17,7 +17,7 @@ import { createLogger } from '../../../src/log.js';
 
 /** Listing tools reaches no OSC: credentials that refuse prove it. */
 const refuse = () => Promise.reject(new Error('listing tools must not need OSC'));
-const osc = createSdkPlatform({ credentials: { grantId: 'g', accessToken: refuse, forceRefresh: refuse }, environment: 'emu', satCache: new SatCache() });
+const osc = createSdkPlatform({ credentials: { grantId: 'g', accessToken: refuse, forceRefresh: refuse, revoke: refuse }, environment: 'emu', satCache: new SatCache() });
 
 async function listed(scopes: string[]): Promise<WireTool[]> {
   const server = buildMcpServer({ osc, scopes, log: createLogger({ level: 'silent' }) });

@@ -55,19 +55,24 @@ describe('retryRead', () => {
 });
 
 /** An OscCredentials whose OSC accepts only the tokens listed as valid. */
-function credentials(initial: string, next: string[]): OscCredentials & { refreshed: string[] } {
+function credentials(initial: string, next: string[]): OscCredentials & { refreshed: string[]; revoked: number } {
   let current = initial;
   const refreshed: string[] = [];
-  return {
+  const creds = {
     grantId: 'g',
     refreshed,
+    revoked: 0,
+    revoke: async () => {
+      creds.revoked += 1;
+    },
     accessToken: async () => current,
-    forceRefresh: async (rejected) => {
+    forceRefresh: async (rejected: string) => {
       refreshed.push(rejected);
       current = next.shift() ?? current;
       return current;
     },
   };
+  return creds;
 }
 
 describe('withPat', () => {
@@ -82,10 +87,11 @@ describe('withPat', () => {
     expect(c.refreshed).toEqual(['old']);
   });
 
-  it('a second 401 to the fresh PAT → GrantRevokedError', async () => {
+  it('a second 401 to the fresh PAT → the grant is revoked and GrantRevokedError', async () => {
     const c = credentials('old', ['new']);
     await expect(withPat(c, osc(new Set()))).rejects.toBeInstanceOf(GrantRevokedError);
     expect(c.refreshed).toEqual(['old']);
+    expect(c.revoked).toBe(1);
   });
 
   it('other errors pass through without a refresh', async () => {
