@@ -141,6 +141,28 @@ describe('OAUTH-23: code replay revokes what the code issued', () => {
   });
 });
 
+describe('T4: an invalid replay neither revokes nor helps (stops DoS)', () => {
+  it('replaying a redeemed code with a wrong verifier, or as another client → invalid_grant, and the grant lives on', async () => {
+    const r = await authorizeSteps(stack.url, client);
+    const first = await tokenRequest(stack.url, codeForm(client, r));
+    expect(first.status).toBe(200);
+    const { access_token: at1, refresh_token: rt1 } = first.body as unknown as Tokens;
+    const other = await registerClient(stack.url, { client_name: 'Bystander' });
+
+    // Whoever sees a used code (a log, a Referer) but not its verifier or client…
+    const wrongVerifier = await tokenRequest(stack.url, codeForm(client, r, { code_verifier: pkcePair().verifier }));
+    expect(wrongVerifier.status).toBe(400);
+    expect(wrongVerifier.body.error).toBe('invalid_grant');
+    const asOther = await tokenRequest(stack.url, codeForm(other, r));
+    expect(asOther.status).toBe(400);
+    expect(asOther.body.error).toBe('invalid_grant');
+
+    // …cannot end the user's authorization (security-catalog T4).
+    expect((await mcpPost(stack.mcpUrl, at1, toolsList)).status).toBe(200);
+    expect((await refresh(stack.url, client, rt1)).status).toBe(200);
+  });
+});
+
 describe('OAUTH-25: codes live 60 s', () => {
   it('exchange at +55 s → 200; another code at +61 s → invalid_grant', async () => {
     const early = await authorizeSteps(stack.url, client);
