@@ -26,19 +26,24 @@ async function onlyGrant(stack: RedisStack, grantIds: Set<string>): Promise<Gran
   return (await stack.store.get('grant', fresh[0]!))!;
 }
 
-describe('three replicas, short refresh locks', () => {
+describe.each([
+  ['default 15 s', undefined],
+  ['short 300 ms', 300],
+] as const)('three replicas, %s refresh locks', (_name, refreshLockTtlMs) => {
   let stack: RedisStack;
   let b: Replica;
   let c: Replica;
   const seen = new Set<string>();
   beforeAll(async () => {
-    stack = await startRedisStack({ overrides: { now, refreshLockTtlMs: 300 } });
+    stack = await startRedisStack({ overrides: { now, refreshLockTtlMs } });
     b = await stack.addReplica();
     c = await stack.addReplica();
   });
   afterAll(() => stack.close());
 
-  it('UPSTREAM-03: 20 concurrent calls on each of 3 replicas → 1 OSC refresh, 60 successes, grant version +1', async () => {
+  // With a 300 ms lock a slow machine may let a second replica in: correctness then rests on
+  // fencing alone (UPSTREAM-05), so the exact count is asserted with the production lock.
+  it.runIf(refreshLockTtlMs === undefined)('UPSTREAM-03: 20 concurrent calls on each of 3 replicas → 1 OSC refresh, 60 successes, grant version +1', async () => {
     const { tokens } = await connect(stack.url, { user: 'alice' });
     const before = await onlyGrant(stack, seen);
     const stats0 = await stack.emulator.control.stats();
@@ -57,7 +62,7 @@ describe('three replicas, short refresh locks', () => {
     }
   });
 
-  it('UPSTREAM-05: a holder that outlives its lock cannot overwrite newer tokens, nor kill the grant', async () => {
+  it.runIf(refreshLockTtlMs !== undefined)('UPSTREAM-05: a holder that outlives its lock cannot overwrite newer tokens, nor kill the grant', async () => {
     const { tokens } = await connect(stack.url, { user: 'bob' });
     const start = await onlyGrant(stack, seen);
     offsetMs = EXPIRE_OSC;
