@@ -47,6 +47,7 @@ export class MemoryTokenStore implements TokenStore {
   private readonly entries = new Map<string, Entry>();
   private readonly grantIndex = new Map<string, Set<string>>();
   private readonly locks = new Map<string, { owner: string; expiresAt: number }>();
+  private readonly userIndex = new Map<string, Map<string, number>>();
   private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(opts: MemoryTokenStoreOptions = {}) {
@@ -64,6 +65,10 @@ export class MemoryTokenStore implements TokenStore {
     const now = this.now();
     for (const [key, e] of this.entries) if (e.expiresAt <= now) this.remove(key);
     for (const [name, l] of this.locks) if (l.expiresAt <= now) this.locks.delete(name);
+    for (const [user, grants] of this.userIndex) {
+      for (const [id, until] of grants) if (until <= now) grants.delete(id);
+      if (grants.size === 0) this.userIndex.delete(user);
+    }
   }
 
   /** Number of live and not-yet-swept records (for tests of boundedness). */
@@ -116,6 +121,25 @@ export class MemoryTokenStore implements TokenStore {
     }
     this.grantIndex.delete(grantId);
     this.remove(`grant:${grantId}`);
+  }
+
+  async linkUserGrant(userKey: string, grantId: string, ttlSeconds: number): Promise<void> {
+    const until = this.now() + ttlMs(ttlSeconds);
+    const grants = this.userIndex.get(userKey) ?? new Map<string, number>();
+    grants.set(grantId, Math.max(until, grants.get(grantId) ?? 0));
+    this.userIndex.set(userKey, grants);
+  }
+
+  async userGrants(userKey: string): Promise<string[]> {
+    const grants = this.userIndex.get(userKey);
+    if (!grants) return [];
+    const now = this.now();
+    const live: string[] = [];
+    for (const [id, until] of grants) {
+      if (until > now && this.live(`grant:${id}`)) live.push(id);
+      else grants.delete(id);
+    }
+    return live;
   }
 
   async acquireLock(name: string, ttlMsValue: number): Promise<string | undefined> {

@@ -135,6 +135,23 @@ export interface OscClientRecord {
   expiresAt?: number;
 }
 
+/** A browser signing in to /connections through OSC. id = SHA-256 of the `state` sent to OSC; TTL 10 min. */
+export interface SignInRecord {
+  browserHash: string;
+  oscCodeVerifier: string;
+  oscClientId: string;
+  createdAt: number;
+}
+
+/** A signed-in /connections session. id = SHA-256 of the session cookie; TTL 30 min. */
+export interface SessionRecord {
+  tenantId: string;
+  userId: string;
+  /** SHA-256 of the CSRF token printed in the page's forms. */
+  csrfHash: string;
+  createdAt: number;
+}
+
 export interface Records {
   client: ClientRecord;
   pending: PendingAuthorization;
@@ -145,6 +162,8 @@ export interface Records {
   access: AccessTokenRecord;
   refresh: RefreshTokenRecord;
   oscClient: OscClientRecord;
+  signin: SignInRecord;
+  session: SessionRecord;
 }
 
 export type Kind = keyof Records;
@@ -158,4 +177,6 @@ export const KINDS: readonly Kind[] = [
   'access',
   'refresh',
   'oscClient',
+  'signin',
+  'session',
 ] as const;

@@ -143,6 +143,33 @@ export class RedisTokenStore implements TokenStore {
     await this.script('oscmRevoke', keys, [this.prefix, grantId]);
   }
 
+  /** A sorted set per user: members are grant ids scored by when the link expires. */
+  async linkUserGrant(userKey: string, grantId: string, ttlSeconds: number): Promise<void> {
+    const ms = ttlMs(ttlSeconds);
+    const key = this.userKey(userKey);
+    const until = Date.now() + ms;
+    await this.call(() =>
+      this.client
+        .multi()
+        .zadd(key, 'GT', until, grantId)
+        .zremrangebyscore(key, '-inf', Date.now())
+        // GT treats a key without TTL as infinite, so NX sets the first one.
+        .pexpire(key, ms, 'GT')
+        .pexpire(key, ms, 'NX')
+        .exec(),
+    );
+  }
+
+  async userGrants(userKey: string): Promise<string[]> {
+    const key = this.userKey(userKey);
+    const ids = await this.call(() => this.client.zrangebyscore(key, Date.now(), '+inf'));
+    if (ids.length === 0) return [];
+    const exists = await this.call(() => this.client.mget(ids.map((id) => this.key('grant', id))));
+    const gone = ids.filter((_, i) => exists[i] == null);
+    if (gone.length) await this.call(() => this.client.zrem(key, ...gone));
+    return ids.filter((_, i) => exists[i] != null);
+  }
+
   async acquireLock(name: string, ttlMsValue: number): Promise<string | undefined> {
     if (!Number.isFinite(ttlMsValue) || ttlMsValue <= 0) throw new RangeError('lock ttl must be positive');
     const owner = randomBytes(16).toString('base64url');
@@ -171,6 +198,7 @@ export class RedisTokenStore implements TokenStore {
   private key = (kind: Kind, id: string): string => `${this.prefix}${kind}:${id}`;
   private indexKey = (grantId: string): string => `${this.prefix}grantidx:${grantId}`;
   private lockKey = (name: string): string => `${this.prefix}lock:${name}`;
+  private userKey = (userKey: string): string => `${this.prefix}usergrants:${userKey}`;
 
   private async write(kind: Kind, id: string, value: unknown, ms: number, nx: boolean): Promise<boolean> {
     const grantId = grantIdOf(value);

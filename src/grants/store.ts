@@ -34,6 +34,13 @@ export interface TokenStore {
   /** Deletes the grant and every record whose value has `grantId` equal to it. */
   revokeGrant(grantId: string): Promise<void>;
   /**
+   * Notes that `grantId` belongs to a user (`userKey`), for at least `ttlSeconds`, so the
+   * user can list and revoke their connections. Calling it again extends the link.
+   */
+  linkUserGrant(userKey: string, grantId: string, ttlSeconds: number): Promise<void>;
+  /** Ids of the user's linked grants that still exist. */
+  userGrants(userKey: string): Promise<string[]>;
+  /**
    * A short lock (SET NX PX). Returns an owner token, or undefined when someone holds it.
    * Used for cross-replica single-flight of OSC refreshes.
    */

@@ -42,6 +42,8 @@ export function sampleRecords(grantId = uid()): Records {
     access: { grantId, clientId: 'c-1', scopes: ['osc:read'], resource: 'https://mcp.example/mcp', expiresAt: T + 3_600_000 },
     refresh: { grantId, clientId: 'c-1' },
     oscClient: { clientId: 'osc-c', clientSecretSealed: 'v1.0123abcd.BBBB', redirectUri: 'https://mcp.example/oauth/callback', registeredAt: T, expiresAt: T + 86_400_000 },
+    signin: { browserHash: 'h2', oscCodeVerifier: 'v'.repeat(43), oscClientId: 'osc-c', createdAt: T },
+    session: { tenantId: 'tenant-ø', userId: 'u-1', csrfHash: 'h3', createdAt: T },
   };
 }
 
@@ -104,6 +106,24 @@ export function describeTokenStore(name: string, make: () => Promise<StoreHarnes
       expect(await store.get('access', long)).toBeDefined();
       expect(await store.putIfAbsent('redeemed', nx, { grantId: 'second' }, 30)).toBe(true);
       expect(await store.get('redeemed', nx)).toStrictEqual({ grantId: 'second' });
+    });
+
+    it("lists a user's linked grants that still exist, per user, until the link expires", async () => {
+      const [u1, u2] = [`tenant:${uid()}`, `tenant:${uid()}`];
+      const [g1, g2, g3] = [uid(), uid(), uid()];
+      for (const g of [g1, g2, g3]) await store.put('grant', g, sampleGrant(g), 60);
+      await store.linkUserGrant(u1, g1, 60);
+      await store.linkUserGrant(u1, g2, 1);
+      await store.linkUserGrant(u2, g3, 60);
+      expect((await store.userGrants(u1)).sort()).toEqual([g1, g2].sort());
+      expect(await store.userGrants(u2)).toEqual([g3]);
+      expect(await store.userGrants(`tenant:${uid()}`)).toEqual([]);
+      await store.revokeGrant(g1);
+      expect(await store.userGrants(u1)).toEqual([g2]);
+      await store.linkUserGrant(u2, g3, 1); // a shorter link never shortens an existing one
+      await elapse(1_100);
+      expect(await store.userGrants(u1)).toEqual([]);
+      expect(await store.userGrants(u2)).toEqual([g3]);
     });
 
     it('putIfAbsent writes once and keeps the first value', async () => {
