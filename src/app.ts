@@ -19,6 +19,7 @@ import { consentRouter } from './oauth/consent.js';
 import { callbackRouter } from './oauth/callback.js';
 import { tokenRouter } from './oauth/token.js';
 import { revokeRouter } from './oauth/revoke.js';
+import { connectionsRouter, finishSignIn } from './connections/router.js';
 import { credentialsFor, requireBearer } from './oauth/bearer.js';
 import { canonicalResource } from './oauth/resource.js';
 import { PAGE_CSS } from './http/page-headers.js';
@@ -89,7 +90,9 @@ export function createApp(deps: AppDeps): App {
   app.use(registerRouter({ store, limiter: deps.limits.register, now }));
   app.use(authorizeRouter({ store, clients, issuer: e.issuer, resource, now }));
   app.use(consentRouter({ store, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, now }));
-  app.use(callbackRouter({ store, sealer, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, now }));
+  const connections = { store, clients, oscOAuth, oscClients, callbackUrl, log, now };
+  app.use(callbackRouter({ store, sealer, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, now, onSignIn: (res, rec, code) => finishSignIn(connections, res, rec, code) }));
+  app.use(connectionsRouter(connections));
   app.use(tokenRouter({ store, clients, resource, lifetimes, limiter: deps.limits.token, log, now }));
   app.use(revokeRouter({ store, clients, log }));
 

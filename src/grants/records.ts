@@ -93,6 +93,11 @@ export interface GrantRecord {
   refresh?: RefreshRotation;
 }
 
+/** The key under which a user's grants are linked (one OSC user in one tenant). */
+export function userKeyOf(g: Pick<GrantRecord, 'tenantId' | 'userId'>): string {
+  return `${g.tenantId}:${g.userId}`;
+}
+
 /** Our authorization code. id = SHA-256(code); TTL ≤ 60 s. */
 export interface CodeRecord {
   grantId: string;

@@ -12,7 +12,7 @@ export interface Metrics {
   router(): Router;
 }
 
-const KNOWN = new Set(['/mcp', '/token', '/register', '/authorize', '/consent', '/oauth/callback', '/revoke', '/healthz', '/readyz', '/metrics']);
+const KNOWN = new Set(['/mcp', '/token', '/register', '/authorize', '/consent', '/oauth/callback', '/revoke', '/connections', '/connections/revoke', '/connections/signout', '/healthz', '/readyz', '/metrics']);
 
 export function createMetrics(): Metrics {
   const registry = new Registry();

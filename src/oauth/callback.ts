@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { TokenStore } from '../grants/store.js';
 import { StoreUnavailableError } from '../grants/store.js';
 import type { Sealer } from '../grants/seal.js';
-import type { CodeRecord, GrantRecord, UpstreamAuthorization } from '../grants/records.js';
+import type { CodeRecord, GrantRecord, SignInRecord, UpstreamAuthorization } from '../grants/records.js';
 import { hashSecret, randomToken } from '../grants/hash.js';
 import { patClaims, sealOscTokens } from '../grants/osc-tokens.js';
 import { sendErrorPage } from '../http/page-headers.js';
@@ -38,6 +38,8 @@ export interface CallbackDeps {
   issuer: string;
   callbackUrl: string;
   log: Logger;
+  /** Completes a /connections sign-in, whose state lives under the `signin` kind. */
+  onSignIn?: (res: Response, rec: SignInRecord, code: string) => Promise<void>;
   now?: () => number;
 }
 
@@ -60,13 +62,28 @@ export function callbackRouter(deps: CallbackDeps): Router {
     }
   };
 
+  /** The same state rules for a /connections sign-in: ours, same browser, once, 10 minutes. */
+  const signIn = async (req: Request, res: Response, key: string, q: Record<string, unknown>): Promise<void> => {
+    const rec = deps.onSignIn ? await store.get('signin', key) : undefined;
+    if (!rec || browserHashOf(req) !== rec.browserHash || !(await store.take('signin', key))) return expired(res);
+    if (typeof q.code !== 'string' || !q.code) return sendErrorPage(res, 400, 'Sign-in cancelled', 'OSC did not sign you in. Open /connections to try again.');
+    try {
+      await deps.onSignIn!(res, rec, q.code);
+    } catch (err) {
+      if (err instanceof OscInvalidGrantError || err instanceof OscInvalidClientError) {
+        return sendErrorPage(res, 400, 'Sign-in failed', 'OSC did not accept this sign-in. Open /connections to try again.');
+      }
+      throw err;
+    }
+  };
+
   router.get('/oauth/callback', async function oscCallback(req: Request, res: Response) {
     try {
       const q = req.query as Record<string, unknown>;
       if (typeof q.state !== 'string' || !q.state) return expired(res);
       const key = hashSecret(q.state);
       const rec = await store.get('upstream', key);
-      if (!rec) return expired(res);
+      if (!rec) return await signIn(req, res, key, q);
       const browser = browserHashOf(req);
       if (!browser || browser !== rec.browserHash) {
         log.warn({ event: 'callback_browser_mismatch', clientId: rec.clientId }, 'OSC callback from another browser');

@@ -8,7 +8,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { TokenStore } from '../grants/store.js';
-import type { GrantRecord } from '../grants/records.js';
+import { userKeyOf, type GrantRecord } from '../grants/records.js';
 import { hashSecret } from '../grants/hash.js';
 import type { ClientDirectory } from './clients.js';
 import {
@@ -96,6 +96,7 @@ export function tokenRouter(deps: TokenDeps): Router {
     const pair = newPair();
     const grant = await updateGrant(rec.grantId, (g) => ({ ...g, refresh: { current: pair.refreshHash, currentUsed: false } }));
     await storePair(store, grant, pair, grant.scopes, lifetimes, now());
+    await store.linkUserGrant(userKeyOf(grant), grant.id, lifetimes.refreshTokenTtlS);
     // Remembered only once the tokens exist: a duplicate that raced this redemption fails
     // plainly, one that comes after it is a replay and revokes what was issued.
     await store.put('redeemed', key, { grantId: rec.grantId }, REDEEMED_TTL_S);
@@ -133,6 +134,8 @@ export function tokenRouter(deps: TokenDeps): Router {
       throw new InvalidGrantError('the refresh token was already used');
     });
     await storePair(store, grant, pair, scopes, lifetimes, now());
+    // The grant lives on with each rotation; so do its client and its place in /connections.
+    await store.linkUserGrant(userKeyOf(grant), grant.id, lifetimes.refreshTokenTtlS);
     await clients.touch(client, lifetimes.refreshTokenTtlS);
     res.json(tokenResponse(pair, scopes, lifetimes));
   };
