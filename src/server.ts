@@ -26,6 +26,9 @@ export interface RunningServer {
 /** Upstream timeouts for every call to OSC (T29). */
 const UPSTREAM = { connectTimeoutMs: 5_000, headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000 };
 
+/** How long a grant write waits for replica acknowledgements (REDIS_WAIT_REPLICAS, T31). */
+const REDIS_WAIT_TIMEOUT_MS = 100;
+
 /** Adapters a caller may supply instead of the ones the configuration picks (tests share a store across replicas). */
 export interface ServerOverrides {
   store?: TokenStore;
@@ -44,7 +47,11 @@ export async function startServer(config: Config, log: Logger, overrides: Server
     store = overrides.store;
   } else if (config.redisUrl) {
     redis = createRedisClient(config.redisUrl, { onError: (err) => log.warn({ event: 'redis_error', message: err.message }, 'Redis connection problem') });
-    store = new RedisTokenStore(redis, { prefix: config.redisKeyPrefix });
+    store = new RedisTokenStore(redis, {
+      prefix: config.redisKeyPrefix,
+      waitReplicas: config.redisWaitReplicas > 0 ? { count: config.redisWaitReplicas, timeoutMs: REDIS_WAIT_TIMEOUT_MS } : undefined,
+      log,
+    });
   } else {
     store = new MemoryTokenStore();
     log.warn({ event: 'memory_store' }, 'no REDIS_URL: tokens live in this process only; a restart signs every user out and replicas cannot share them');

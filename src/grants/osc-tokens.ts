@@ -17,14 +17,17 @@ export function sealOscTokens(sealer: Sealer, grantId: string, pair: OscTokenPai
 }
 
 /**
- * Opens a grant's OSC tokens. A blob that no key of the ring opens (key removed, byte
- * flipped) makes the grant unusable: the user re-authorizes (SECRETS-05), never a 500.
+ * Opens a grant's OSC tokens. A blob that no key of the ring opens makes the grant
+ * unusable: the user re-authorizes (SECRETS-05), never a 500. A key missing from the ring
+ * may come back (an operator's mistake), so only a blob that fails authentication — tampered
+ * or corrupt — marks the grant for removal.
  */
 export function openOscTokens(sealer: Sealer, grant: GrantRecord): OscTokenPair {
   try {
     return JSON.parse(sealer.open(grant.oscSealed, `grant:${grant.id}`)) as OscTokenPair;
   } catch (err) {
-    if (err instanceof SealError || err instanceof SyntaxError) throw new GrantRevokedError('the stored OSC authorization cannot be opened');
+    if (err instanceof SealError) throw new GrantRevokedError('the stored OSC authorization cannot be opened', { tampered: err.reason !== 'unknown-key' });
+    if (err instanceof SyntaxError) throw new GrantRevokedError('the stored OSC authorization cannot be opened', { tampered: true });
     throw err;
   }
 }

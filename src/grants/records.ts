@@ -61,10 +61,8 @@ export interface UpstreamAuthorization {
 
 /** Refresh-token rotation state kept on the grant (OAuth 2.1 §4.3.1). */
 export interface RefreshRotation {
-  /** Hash of the newest refresh token. */
+  /** Hash of the newest refresh token. Using it rotates again, which ends `previous`'s grace. */
   current: string;
-  /** Whether `current` has been used once (it ends the grace of `previous`). */
-  currentUsed: boolean;
   /** Hash of the token `current` replaced, valid for a retry until `previousUntil` (epoch ms). */
   previous?: string;
   previousUntil?: number;
@@ -109,9 +107,11 @@ export interface CodeRecord {
   createdAt: number;
 }
 
-/** Left behind when a code is redeemed, so a replay can revoke what it issued. */
+/** Left behind when a code is redeemed, so a valid replay can revoke what it issued. */
 export interface RedeemedCodeRecord {
   grantId: string;
+  clientId: string;
+  codeChallenge: string;
 }
 
 /** Our access token. id = SHA-256(token). */
@@ -157,8 +157,14 @@ export interface SessionRecord {
   createdAt: number;
 }
 
+/** Identical public registrations share one client: fingerprint → client id. */
+export interface ClientAliasRecord {
+  clientId: string;
+}
+
 export interface Records {
   client: ClientRecord;
+  clientAlias: ClientAliasRecord;
   pending: PendingAuthorization;
   upstream: UpstreamAuthorization;
   grant: GrantRecord;
@@ -174,6 +180,7 @@ export interface Records {
 export type Kind = keyof Records;
 export const KINDS: readonly Kind[] = [
   'client',
+  'clientAlias',
   'pending',
   'upstream',
   'grant',

@@ -160,14 +160,30 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
     return load(grant.id);
   };
 
+  /** A tampered grant is removed with everything issued under it (SECRETS-05). */
+  const dropTampered = async <T>(grantId: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof GrantRevokedError && err.tampered) {
+        log.warn({ event: 'grant_revoked', grantId, reason: 'sealed_tokens_tampered' }, 'stored OSC tokens failed authentication; grant revoked');
+        await store.revokeGrant(grantId);
+      }
+      throw err;
+    }
+  };
+
   return {
-    async ensureFresh(grant) {
-      if (sealer.needsReseal(grant.oscSealed)) grant = await reseal(grant);
-      if (satisfied(grant, { kind: 'fresh' })) return withToken(grant);
-      return withToken(await flight(grant.id, { kind: 'fresh' }));
+    ensureFresh(grant) {
+      return dropTampered(grant.id, async () => {
+        let g = grant;
+        if (sealer.needsReseal(g.oscSealed)) g = await reseal(g);
+        if (satisfied(g, { kind: 'fresh' })) return withToken(g);
+        return withToken(await flight(g.id, { kind: 'fresh' }));
+      });
     },
-    async replace(grantId, rejected) {
-      return withToken(await flight(grantId, { kind: 'replace', rejected }));
+    replace(grantId, rejected) {
+      return dropTampered(grantId, async () => withToken(await flight(grantId, { kind: 'replace', rejected })));
     },
     async revoke(grantId, reason) {
       log.warn({ event: 'grant_revoked', grantId, reason }, 'OSC authorization is dead; grant revoked');

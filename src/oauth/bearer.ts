@@ -25,7 +25,8 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const TOKEN_RE = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+/** RFC 6750 §2.1 b64token; the scheme is case-insensitive (RFC 7235 §2.1). */
+const TOKEN_RE = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
 const credentialsByAuth = new WeakMap<AuthInfo, OscCredentials>();
 
 /** The OSC credentials of a request the bearer check accepted. */

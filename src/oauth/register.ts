@@ -83,7 +83,8 @@ export function registerRouter(deps: { store: TokenStore; limiter: Limiter; now?
       const authMethod = m.token_endpoint_auth_method ?? 'client_secret_basic';
       const fp = fingerprint(m, authMethod);
       if (authMethod === 'none') {
-        const existing = await store.get('client', `fp:${fp}`);
+        const alias = await store.get('clientAlias', fp);
+        const existing = alias && (await store.get('client', alias.clientId));
         if (existing) return reply(res, existing);
       }
       const secret = authMethod === 'none' ? undefined : randomToken('oscm_cs_');
@@ -104,7 +105,7 @@ export function registerRouter(deps: { store: TokenStore; limiter: Limiter; now?
       };
       // logo_uri is dropped on purpose: we never render client-supplied images (T11).
       await store.put('client', client.clientId, client, UNUSED_CLIENT_TTL_S);
-      if (authMethod === 'none') await store.put('client', `fp:${fp}`, client, UNUSED_CLIENT_TTL_S);
+      if (authMethod === 'none') await store.put('clientAlias', fp, { clientId: client.clientId }, UNUSED_CLIENT_TTL_S);
       reply(res, client, secret);
     } catch (err) {
       sendOAuthError(res, err);

@@ -82,8 +82,9 @@ export function tokenRouter(deps: TokenDeps): Router {
     const rec = await store.get('code', key);
     if (!rec) {
       const redeemed = await store.get('redeemed', key);
-      if (redeemed) {
-        // OAuth 2.1 §4.1.3: a replayed code revokes the tokens it issued.
+      // OAuth 2.1 §4.1.3: a replayed code revokes the tokens it issued — but only a replay
+      // that would have been valid, so a leaked used code cannot end someone's access (T4).
+      if (redeemed && redeemed.clientId === client.clientId && verifyS256(verifier, redeemed.codeChallenge)) {
         log.warn({ event: 'code_replay', grantId: redeemed.grantId, clientId: client.clientId }, 'authorization code replayed; grant revoked');
         await store.revokeGrant(redeemed.grantId);
       }
@@ -94,12 +95,12 @@ export function tokenRouter(deps: TokenDeps): Router {
     if (!verifyS256(verifier, rec.codeChallenge)) throw new InvalidGrantError('code_verifier does not match the code_challenge');
     if (!(await store.take('code', key))) throw new InvalidGrantError('the authorization code is invalid, expired or already used');
     const pair = newPair();
-    const grant = await updateGrant(rec.grantId, (g) => ({ ...g, refresh: { current: pair.refreshHash, currentUsed: false } }));
+    const grant = await updateGrant(rec.grantId, (g) => ({ ...g, refresh: { current: pair.refreshHash } }));
     await storePair(store, grant, pair, grant.scopes, lifetimes, now());
     await store.linkUserGrant(userKeyOf(grant), grant.id, lifetimes.refreshTokenTtlS);
     // Remembered only once the tokens exist: a duplicate that raced this redemption fails
     // plainly, one that comes after it is a replay and revokes what was issued.
-    await store.put('redeemed', key, { grantId: rec.grantId }, REDEEMED_TTL_S);
+    await store.put('redeemed', key, { grantId: rec.grantId, clientId: rec.clientId, codeChallenge: rec.codeChallenge }, REDEEMED_TTL_S);
     await clients.touch(client, lifetimes.refreshTokenTtlS);
     log.info({ event: 'token_issued', grantId: grant.id, clientId: client.clientId }, 'authorization code redeemed');
     res.json(tokenResponse(pair, grant.scopes, lifetimes));
@@ -123,7 +124,7 @@ export function tokenRouter(deps: TokenDeps): Router {
       const rot = g.refresh;
       const t = now();
       if (rot?.current === presented) {
-        return { ...g, refresh: { current: pair.refreshHash, currentUsed: false, previous: presented, previousUntil: t + REFRESH_GRACE_MS } };
+        return { ...g, refresh: { current: pair.refreshHash, previous: presented, previousUntil: t + REFRESH_GRACE_MS } };
       }
       if (rot?.previous === presented && (rot.previousUntil ?? 0) > t) {
         // A retry: the newest token was never used, so the previous one still answers once more.

@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { TokenStore } from '../grants/store.js';
-import type { Sealer } from '../grants/seal.js';
+import { SealError, type Sealer } from '../grants/seal.js';
 import type { OscClientRecord } from '../grants/records.js';
 import type { OscClientCredentials, OscOAuthClient } from './oauth-client.js';
 
@@ -42,10 +42,15 @@ export function createOscClientProvider(opts: OscClientProviderOptions): OscClie
   const now = opts.now ?? Date.now;
   let inflight: Promise<OscClientCredentials> | undefined;
 
-  const open = (rec: OscClientRecord): OscClientCredentials => ({
-    clientId: rec.clientId,
-    clientSecret: rec.clientSecretSealed ? sealer.open(rec.clientSecretSealed, `osc-client:${rec.clientId}`) : undefined,
-  });
+  /** The credentials, or undefined when the secret no longer opens (seal key rotated away): register anew. */
+  const open = (rec: OscClientRecord): OscClientCredentials | undefined => {
+    try {
+      return { clientId: rec.clientId, clientSecret: rec.clientSecretSealed ? sealer.open(rec.clientSecretSealed, `osc-client:${rec.clientId}`) : undefined };
+    } catch (err) {
+      if (err instanceof SealError) return undefined;
+      throw err;
+    }
+  };
 
   const usable = (rec: OscClientRecord | undefined): rec is OscClientRecord =>
     !!rec && rec.redirectUri === redirectUri && (rec.expiresAt === undefined || rec.expiresAt - now() > RENEW_MARGIN_MS);
@@ -78,7 +83,7 @@ export function createOscClientProvider(opts: OscClientProviderOptions): OscClie
     async current() {
       if (configured) return configured;
       const rec = await store.get('oscClient', CURRENT);
-      return usable(rec) ? open(rec) : register();
+      return (usable(rec) && open(rec)) || register();
     },
     async byId(clientId) {
       if (configured) return configured.clientId === clientId ? configured : undefined;
@@ -89,8 +94,7 @@ export function createOscClientProvider(opts: OscClientProviderOptions): OscClie
       if (configured) return configured;
       await store.delete('oscClient', staleId);
       const rec = await store.get('oscClient', CURRENT);
-      if (rec && rec.clientId !== staleId && usable(rec)) return open(rec);
-      return register();
+      return (rec && rec.clientId !== staleId && usable(rec) && open(rec)) || register();
     },
   };
 }

@@ -22,8 +22,11 @@ export interface OscCredentials {
 /** The grant is dead (OSC refused the refresh, or answered 401 twice): re-authorize. */
 export class GrantRevokedError extends Error {
   override readonly name = 'GrantRevokedError';
-  constructor(message = 'the OSC authorization is no longer valid') {
+  /** The grant's stored OSC tokens were tampered with: the grant itself must go. */
+  readonly tampered: boolean;
+  constructor(message = 'the OSC authorization is no longer valid', opts: { tampered?: boolean } = {}) {
     super(message);
+    this.tampered = opts.tampered ?? false;
   }
 }
 

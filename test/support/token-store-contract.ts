@@ -25,7 +25,7 @@ export function sampleGrant(id = uid(), version = 1): GrantRecord {
     id, version, clientId: 'c-1', scopes: ['osc:read', 'osc:write'], resource: 'https://mcp.example/mcp',
     tenantId: 'tenant-ø', userId: 'user "quoted" 🎬', createdAt: T, oscSealed: 'v1.0123abcd.AAAA',
     oscExpiresAt: T + 3_600_000, oscLifetimeMs: 3_600_000, oscClientId: 'osc-c',
-    refresh: { current: 'h-cur', currentUsed: false, previous: 'h-prev', previousUntil: T + 30_000 },
+    refresh: { current: 'h-cur', previous: 'h-prev', previousUntil: T + 30_000 },
   };
 }
 
@@ -38,7 +38,8 @@ export function sampleRecords(grantId = uid()): Records {
     upstream: { ...base, pendingId: uid(), browserHash: 'h2', oscCodeVerifier: 'v'.repeat(43), oscClientId: 'osc-c' },
     grant: sampleGrant(grantId),
     code: { ...base, grantId },
-    redeemed: { grantId },
+    redeemed: { grantId, clientId: 'c-1', codeChallenge: 'x'.repeat(43) },
+    clientAlias: { clientId: 'c-1' },
     access: { grantId, clientId: 'c-1', scopes: ['osc:read'], resource: 'https://mcp.example/mcp', expiresAt: T + 3_600_000 },
     refresh: { grantId, clientId: 'c-1' },
     oscClient: { clientId: 'osc-c', clientSecretSealed: 'v1.0123abcd.BBBB', redirectUri: 'https://mcp.example/oauth/callback', registeredAt: T, expiresAt: T + 86_400_000 },
@@ -88,9 +89,9 @@ export function describeTokenStore(name: string, make: () => Promise<StoreHarnes
     });
 
     it('refuses a missing or non-positive TTL', async () => {
-      await expect(store.put('redeemed', uid(), { grantId: 'g' }, 0)).rejects.toBeInstanceOf(RangeError);
-      await expect(store.put('redeemed', uid(), { grantId: 'g' }, -5)).rejects.toBeInstanceOf(RangeError);
-      await expect(store.putIfAbsent('redeemed', uid(), { grantId: 'g' }, Number.NaN)).rejects.toBeInstanceOf(RangeError);
+      await expect(store.put('redeemed', uid(), { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 0)).rejects.toBeInstanceOf(RangeError);
+      await expect(store.put('redeemed', uid(), { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, -5)).rejects.toBeInstanceOf(RangeError);
+      await expect(store.putIfAbsent('redeemed', uid(), { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, Number.NaN)).rejects.toBeInstanceOf(RangeError);
     });
 
     it('expires records after their TTL, for get, take and putIfAbsent alike', async () => {
@@ -98,14 +99,14 @@ export function describeTokenStore(name: string, make: () => Promise<StoreHarnes
       await store.put('access', short, sampleRecords().access, 1);
       await store.put('access', long, sampleRecords().access, 30);
       await store.put('code', taken, sampleRecords().code, 1);
-      await store.putIfAbsent('redeemed', nx, { grantId: 'first' }, 1);
+      await store.putIfAbsent('redeemed', nx, { grantId: 'first', clientId: 'c', codeChallenge: 'x' }, 1);
       expect(await store.get('access', short)).toBeDefined();
       await elapse(1_100);
       expect(await store.get('access', short)).toBeUndefined();
       expect(await store.take('code', taken)).toBeUndefined();
       expect(await store.get('access', long)).toBeDefined();
-      expect(await store.putIfAbsent('redeemed', nx, { grantId: 'second' }, 30)).toBe(true);
-      expect(await store.get('redeemed', nx)).toStrictEqual({ grantId: 'second' });
+      expect(await store.putIfAbsent('redeemed', nx, { grantId: 'second', clientId: 'c', codeChallenge: 'x' }, 30)).toBe(true);
+      expect(await store.get('redeemed', nx)).toStrictEqual({ grantId: 'second', clientId: 'c', codeChallenge: 'x' });
     });
 
     it("lists a user's linked grants that still exist, per user, until the link expires", async () => {
@@ -128,9 +129,9 @@ export function describeTokenStore(name: string, make: () => Promise<StoreHarnes
 
     it('putIfAbsent writes once and keeps the first value', async () => {
       const id = uid();
-      expect(await store.putIfAbsent('redeemed', id, { grantId: 'a' }, 60)).toBe(true);
-      expect(await store.putIfAbsent('redeemed', id, { grantId: 'b' }, 60)).toBe(false);
-      expect(await store.get('redeemed', id)).toStrictEqual({ grantId: 'a' });
+      expect(await store.putIfAbsent('redeemed', id, { grantId: 'a', clientId: 'c', codeChallenge: 'x' }, 60)).toBe(true);
+      expect(await store.putIfAbsent('redeemed', id, { grantId: 'b', clientId: 'c', codeChallenge: 'x' }, 60)).toBe(false);
+      expect(await store.get('redeemed', id)).toStrictEqual({ grantId: 'a', clientId: 'c', codeChallenge: 'x' });
       await expect(store.ping()).resolves.toBeUndefined();
     });
 

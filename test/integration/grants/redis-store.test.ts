@@ -156,20 +156,20 @@ describe('RedisTokenStore when Redis goes away (T30)', () => {
   });
 
   it('rejects within 250 ms while Redis is down, and recovers within 1 s of its return', async () => {
-    await store.put('redeemed', 'a', { grantId: 'g' }, 60);
+    await store.put('redeemed', 'a', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 60);
     server.kill('SIGKILL');
     await new Promise((r) => server.once('exit', r));
     for (let i = 0; i < 3; i++) {
       expect(await rejectsUnavailable(() => store.get('redeemed', 'a'))).toBeLessThan(250);
-      expect(await rejectsUnavailable(() => store.put('redeemed', 'b', { grantId: 'g' }, 60))).toBeLessThan(250);
+      expect(await rejectsUnavailable(() => store.put('redeemed', 'b', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 60))).toBeLessThan(250);
       expect(await rejectsUnavailable(() => store.take('code', 'c'))).toBeLessThan(250);
     }
     server = startRedis(port);
     const probe = createRedisClient(`redis://127.0.0.1:${port}`, { connectTimeoutMs: 200 });
     await until(() => probe.ping(), 5_000); // Redis accepts connections from here on
     probe.disconnect();
-    expect(await until(() => store.put('redeemed', 'b', { grantId: 'g' }, 60), 5_000)).toBeLessThan(1_000);
-    expect(await store.get('redeemed', 'b')).toEqual({ grantId: 'g' });
+    expect(await until(() => store.put('redeemed', 'b', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 60), 5_000)).toBeLessThan(1_000);
+    expect(await store.get('redeemed', 'b')).toEqual({ grantId: 'g', clientId: 'c', codeChallenge: 'x' });
     expect(crashes).toEqual([]);
   });
 
@@ -189,15 +189,15 @@ describe('RedisTokenStore when Redis goes away (T30)', () => {
   it('answers StoreUnavailableError on a read-only replica and recovers when writable (REDIS-07)', async () => {
     await own.call('REPLICAOF', '127.0.0.1', String(await freePort()));
     try {
-      await rejectsUnavailable(() => store.put('redeemed', 'ro', { grantId: 'g' }, 60));
+      await rejectsUnavailable(() => store.put('redeemed', 'ro', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 60));
       await rejectsUnavailable(() => store.take('redeemed', 'b'));
     } finally {
       const admin = createRedisClient(`redis://127.0.0.1:${port}`);
       await until(() => admin.call('REPLICAOF', 'NO', 'ONE'), 5_000);
       admin.disconnect();
     }
-    await until(() => store.put('redeemed', 'ro', { grantId: 'g' }, 60), 5_000);
-    expect(await store.get('redeemed', 'ro')).toEqual({ grantId: 'g' });
+    await until(() => store.put('redeemed', 'ro', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 60), 5_000);
+    expect(await store.get('redeemed', 'ro')).toEqual({ grantId: 'g', clientId: 'c', codeChallenge: 'x' });
     expect(crashes).toEqual([]);
   });
 });

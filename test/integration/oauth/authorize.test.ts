@@ -193,7 +193,12 @@ describe('INPUT-09: no open redirector on any GET route', () => {
       const q = new URLSearchParams({ redirect_uri: evil, ...lures });
       const res = await get(`${stack.url}${path}?${q}`);
       await res.arrayBuffer();
-      expect(res.headers.get('location'), path).toBeNull();
+      const location = res.headers.get('location');
+      if (location === null) continue;
+      // The only other target allowed: OSC's authorize URL, sending the user back to our callback.
+      const to = new URL(location);
+      expect(`${to.origin}${to.pathname}`, path).toBe(`${stack.emulator.url}/api/connect/authorize`);
+      expect(to.searchParams.get('redirect_uri'), path).toBe(`${stack.url}/oauth/callback`);
     }
   });
 

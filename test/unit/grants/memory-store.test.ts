@@ -31,7 +31,7 @@ describe('MemoryTokenStore specifics', () => {
   it('runs the sweep on its own timer', async () => {
     let t = 0;
     const store = new MemoryTokenStore({ now: () => t, sweepIntervalMs: 10 });
-    await store.put('redeemed', 'x', { grantId: 'g' }, 1);
+    await store.put('redeemed', 'x', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 1);
     t = 5_000;
     await new Promise((r) => setTimeout(r, 50));
     expect(store.size).toBe(0);
