@@ -26,6 +26,7 @@ const Env = z
     OSC_CLIENT_SECRET: z.string().min(1).optional(),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, : _ - (at most 64)').default('oscmcp:'),
+    REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
     SEAL_KEYS: sealKeys.optional(),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     OSC_EMULATOR_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -41,8 +42,11 @@ function crossProblems(env: NodeJS.ProcessEnv): string[] {
   // The OSC SDK silently falls back to OSC_ACCESS_TOKEN, which in a multi-user server
   // would act as the operator's own account (osc-api.md E.4).
   if (env.OSC_ACCESS_TOKEN !== undefined) problems.push('OSC_ACCESS_TOKEN: must not be set: the OSC SDK would fall back to it');
+  // An OSC app made in the console is confidential: its id is useless without its secret.
   if (env.OSC_CLIENT_SECRET && !env.OSC_CLIENT_ID) problems.push('OSC_CLIENT_ID: required when OSC_CLIENT_SECRET is set');
+  if (env.OSC_CLIENT_ID && !env.OSC_CLIENT_SECRET) problems.push('OSC_CLIENT_SECRET: required when OSC_CLIENT_ID is set');
   if (env.REDIS_URL && !env.SEAL_KEYS) problems.push('SEAL_KEYS: required with REDIS_URL (replicas must share it)');
+  if (!env.REDIS_URL && Number(env.REDIS_WAIT_REPLICAS ?? 0) > 0) problems.push('REDIS_WAIT_REPLICAS: only applies with REDIS_URL');
   return problems;
 }
 
@@ -57,6 +61,11 @@ export interface Config {
   readonly redisUrl?: string;
   /** Prefix of every key, so deployments (or test runs) can share one Redis. */
   readonly redisKeyPrefix: string;
+  /**
+   * Replicas that must acknowledge each grant write (`WAIT n 100` after it, T31, REDIS-06);
+   * 0 (default) = no WAIT. Set it to the number of replicas a failover may promote.
+   */
+  readonly redisWaitReplicas: number;
   /** Raw 32-byte keys; the first seals, all open. Undefined → an ephemeral key (warned). */
   readonly sealKeys?: readonly Buffer[];
   readonly logLevel: string;
@@ -94,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     oscClientSecret: e.OSC_CLIENT_SECRET,
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    redisWaitReplicas: e.REDIS_WAIT_REPLICAS,
     sealKeys: e.SEAL_KEYS?.map((k) => Buffer.from(k, 'base64')),
     logLevel: e.LOG_LEVEL,
     oscEmulatorUrl: e.OSC_EMULATOR_URL,
@@ -102,4 +112,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     toolCallsPerMinute: e.TOOL_CALLS_PER_MINUTE,
   });
+}
+
+/** For entry points: the configuration, or the problems on stderr and exit status 1. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
 }

@@ -2,21 +2,12 @@
  * `npm start`: the server for real OSC. Zero configuration works: dynamic registration
  * toward OSC, the memory store and an ephemeral seal key, each announced with a warning.
  */
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const log = createLogger({ level: config.logLevel });
   const running = await startServer(config, log);
   process.stdout.write(`MCP endpoint: ${running.mcpUrl}\n`);

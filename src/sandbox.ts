@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
 
@@ -34,24 +34,16 @@ function startEmulator(): Promise<{ url: string; stop(): void }> {
 
 async function main(): Promise<void> {
   const emulator = await startEmulator();
+  // However the sandbox ends, the emulator ends with it.
+  process.once('exit', () => emulator.stop());
   const port = process.env.PORT ?? '8080';
-  let config;
-  try {
-    config = loadConfig({
-      ...process.env,
-      PORT: port,
-      HOST: process.env.HOST ?? '127.0.0.1',
-      PUBLIC_URL: process.env.PUBLIC_URL ?? `http://127.0.0.1:${port}`,
-      OSC_EMULATOR_URL: emulator.url,
-    });
-  } catch (err) {
-    emulator.stop();
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit({
+    ...process.env,
+    PORT: port,
+    HOST: process.env.HOST ?? '127.0.0.1',
+    PUBLIC_URL: process.env.PUBLIC_URL ?? `http://127.0.0.1:${port}`,
+    OSC_EMULATOR_URL: emulator.url,
+  });
   const log = createLogger({ level: config.logLevel });
   const running = await startServer(config, log);
   process.stdout.write(`OSC emulator: ${emulator.url}\nMCP endpoint: ${running.mcpUrl}\n`);

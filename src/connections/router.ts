@@ -7,12 +7,11 @@ import express, { type Request, type Response, type Router } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TokenStore } from '../grants/store.js';
-import { StoreUnavailableError } from '../grants/store.js';
+import { sendUnavailablePageOrThrow } from '../http/unavailable.js';
 import { hashSecret, timingSafeEqualStr } from '../grants/hash.js';
 import { userKeyOf, type SignInRecord } from '../grants/records.js';
 import { patClaims } from '../grants/osc-tokens.js';
 import { sendErrorPage } from '../http/page-headers.js';
-import { UpstreamUnavailableError } from '../osc/credentials.js';
 import type { OscOAuthClient } from '../osc/oauth-client.js';
 import type { OscClientProvider } from '../osc/client-registration.js';
 import type { ClientDirectory } from '../oauth/clients.js';
@@ -52,14 +51,6 @@ export function connectionsRouter(deps: ConnectionsDeps): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 });
 
-  const unavailable = (res: Response, err: unknown) => {
-    if (err instanceof StoreUnavailableError || err instanceof UpstreamUnavailableError) {
-      res.set('Retry-After', '1');
-      return sendErrorPage(res, 503, 'Temporarily unavailable', 'Please try again in a moment.');
-    }
-    throw err;
-  };
-
   router.get('/connections', async function connections(req: Request, res: Response) {
     try {
       const session = await readSession(store, req);
@@ -88,7 +79,7 @@ export function connectionsRouter(deps: ConnectionsDeps): Router {
       }
       renderConnections(res, { tenantId, userId, csrf: await issueCsrf(store, session), connections: views });
     } catch (err) {
-      unavailable(res, err);
+      sendUnavailablePageOrThrow(res, err);
     }
   });
 
@@ -102,7 +93,7 @@ export function connectionsRouter(deps: ConnectionsDeps): Router {
         }
         await action(req, res, session);
       } catch (err) {
-        unavailable(res, err);
+        sendUnavailablePageOrThrow(res, err);
       }
     };
 

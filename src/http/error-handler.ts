@@ -5,8 +5,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { StoreUnavailableError } from '../grants/store.js';
-import { UpstreamUnavailableError } from '../osc/credentials.js';
+import { isUnavailable } from './unavailable.js';
 
 export function notFound(_req: Request, res: Response): void {
   res.status(404).set('Cache-Control', 'no-store').json({ error: 'not_found', error_description: 'no such endpoint' });
@@ -25,7 +24,7 @@ export function errorHandler(log: Logger) {
     if (e?.type === 'entity.too.large') [status, message] = [413, 'request body too large'];
     else if (e?.type === 'entity.parse.failed') [status, message] = [400, 'request body is not valid'];
     else if (e?.type === 'parameters.too.many' || e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') [status, message] = [400, 'request body is not valid'];
-    else if (err instanceof StoreUnavailableError || err instanceof UpstreamUnavailableError) [status, message] = [503, 'temporarily unavailable, retry shortly'];
+    else if (isUnavailable(err)) [status, message] = [503, 'temporarily unavailable, retry shortly'];
     else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) [status, message] = [e.status, 'bad request'];
     if (status >= 500 && status !== 503) log.error({ err, url: req.path }, 'unhandled error');
     if (status === 503) res.set('Retry-After', '1');

@@ -12,7 +12,7 @@ import type { TokenStore } from '../grants/store.js';
 import type { PendingAuthorization } from '../grants/records.js';
 import { hashSecret } from '../grants/hash.js';
 import { sendErrorPage } from '../http/page-headers.js';
-import { StoreUnavailableError } from '../grants/store.js';
+import { sendUnavailablePageOrThrow } from '../http/unavailable.js';
 import type { ClientDirectory } from './clients.js';
 import { matchRedirectUri } from './redirect-uri.js';
 import { CHALLENGE_RE } from './pkce.js';
@@ -95,11 +95,7 @@ export function authorizeRouter(deps: AuthorizeDeps): Router {
       await store.put('pending', pending.id, pending, PENDING_TTL_S);
       renderConsentPage(res, { client, pending, csrf });
     } catch (err) {
-      if (err instanceof StoreUnavailableError) {
-        res.set('Retry-After', '1');
-        return sendErrorPage(res, 503, 'Temporarily unavailable', 'The service is temporarily unavailable. Please try again in a moment.');
-      }
-      throw err;
+      sendUnavailablePageOrThrow(res, err);
     }
   });
   return router;

@@ -10,13 +10,12 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Logger } from 'pino';
 import type { TokenStore } from '../grants/store.js';
-import { StoreUnavailableError } from '../grants/store.js';
+import { isUnavailable, RETRY_AFTER_S } from '../http/unavailable.js';
 import { hashSecret } from '../grants/hash.js';
 import type { UpstreamRefresher } from '../grants/upstream-refresh.js';
 import { grantCredentials } from '../grants/grant-credentials.js';
-import { GrantRevokedError, UpstreamUnavailableError, type OscCredentials } from '../osc/credentials.js';
+import { GrantRevokedError, type OscCredentials } from '../osc/credentials.js';
 import { sendUnauthorized } from './challenge.js';
-import { RETRY_AFTER_S } from './errors.js';
 import { SCOPES } from './scopes.js';
 
 declare module 'express-serve-static-core' {
@@ -77,7 +76,7 @@ export function requireBearer(deps: BearerDeps): RequestHandler {
       if (err instanceof GrantRevokedError) {
         return sendUnauthorized(res, { ...challenge, error: 'invalid_token', description: 'the OSC authorization ended; authorize again' });
       }
-      if (err instanceof StoreUnavailableError || err instanceof UpstreamUnavailableError) {
+      if (isUnavailable(err)) {
         log.warn({ event: 'bearer_unavailable', reason: err.name }, 'dependency unavailable during bearer check');
         res.status(503).set('Retry-After', String(RETRY_AFTER_S)).set('Cache-Control', 'no-store').json({
           jsonrpc: '2.0',

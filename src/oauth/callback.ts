@@ -13,13 +13,12 @@ import express, { type Request, type Response, type Router } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TokenStore } from '../grants/store.js';
-import { StoreUnavailableError } from '../grants/store.js';
+import { sendUnavailablePageOrThrow } from '../http/unavailable.js';
 import type { Sealer } from '../grants/seal.js';
 import type { CodeRecord, GrantRecord, SignInRecord, UpstreamAuthorization } from '../grants/records.js';
 import { hashSecret, randomToken } from '../grants/hash.js';
 import { patClaims, sealOscTokens } from '../grants/osc-tokens.js';
 import { sendErrorPage } from '../http/page-headers.js';
-import { UpstreamUnavailableError } from '../osc/credentials.js';
 import { OscInvalidClientError, OscInvalidGrantError, type OscOAuthClient, type OscTokens } from '../osc/oauth-client.js';
 import type { OscClientProvider } from '../osc/client-registration.js';
 import { redirectToClient } from './client-redirect.js';
@@ -153,11 +152,7 @@ export function callbackRouter(deps: CallbackDeps): Router {
       log.info({ event: 'grant_created', grantId, clientId: rec.clientId, tenantId: grant.tenantId }, 'authorization complete');
       back({ code });
     } catch (err) {
-      if (err instanceof StoreUnavailableError || err instanceof UpstreamUnavailableError) {
-        res.set('Retry-After', '1');
-        return sendErrorPage(res, 503, 'Temporarily unavailable', 'We could not finish signing you in. Please try again in a moment.');
-      }
-      throw err;
+      sendUnavailablePageOrThrow(res, err, 'We could not finish signing you in. Please try again in a moment.');
     }
   });
   return router;

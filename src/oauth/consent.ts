@@ -9,11 +9,10 @@ import express, { type Request, type Response, type Router } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TokenStore } from '../grants/store.js';
-import { StoreUnavailableError } from '../grants/store.js';
+import { sendUnavailablePageOrThrow } from '../http/unavailable.js';
 import { hashSecret, timingSafeEqualStr } from '../grants/hash.js';
 import type { PendingAuthorization, UpstreamAuthorization } from '../grants/records.js';
 import { sendErrorPage } from '../http/page-headers.js';
-import { UpstreamUnavailableError } from '../osc/credentials.js';
 import type { OscOAuthClient } from '../osc/oauth-client.js';
 import type { OscClientProvider } from '../osc/client-registration.js';
 import { newPkcePair } from './pkce.js';
@@ -86,11 +85,7 @@ export function consentRouter(deps: ConsentDeps): Router {
       log.info({ event: 'consent_denied', clientId: pending.clientId }, 'consent denied');
       redirectToClient(res, pending.redirectUri, issuer, { error: 'access_denied', error_description: 'the user denied the request', state: pending.state });
     } catch (err) {
-      if (err instanceof StoreUnavailableError || err instanceof UpstreamUnavailableError) {
-        res.set('Retry-After', '1');
-        return sendErrorPage(res, 503, 'Temporarily unavailable', 'We could not reach a service we depend on. Please try again in a moment.');
-      }
-      throw err;
+      sendUnavailablePageOrThrow(res, err, 'We could not reach a service we depend on. Please try again in a moment.');
     }
   });
   return router;

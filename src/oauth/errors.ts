@@ -5,8 +5,7 @@
  */
 import type { Response } from 'express';
 import { OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import { StoreUnavailableError } from '../grants/store.js';
-import { UpstreamUnavailableError } from '../osc/credentials.js';
+import { isUnavailable, RETRY_AFTER_S } from '../http/unavailable.js';
 
 export {
   OAuthError,
@@ -40,8 +39,6 @@ const STATUS: Record<string, number> = {
   temporarily_unavailable: 503,
 };
 
-/** Seconds a client should wait before retrying while the store or OSC is down. */
-export const RETRY_AFTER_S = 1;
 
 /**
  * Writes an OAuth error response. Unknown errors become `server_error` without any
@@ -52,7 +49,7 @@ export function sendOAuthError(res: Response, err: unknown, extraHeaders: Record
   res.set('Cache-Control', 'no-store');
   res.set('Pragma', 'no-cache');
   for (const [k, v] of Object.entries(extraHeaders)) res.set(k, v);
-  if (err instanceof StoreUnavailableError || err instanceof UpstreamUnavailableError) {
+  if (isUnavailable(err)) {
     res.status(503).set('Retry-After', String(RETRY_AFTER_S)).json({
       error: 'temporarily_unavailable',
       error_description: 'the service is temporarily unavailable, try again shortly',

@@ -16,6 +16,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Duplex } from 'node:stream';
 import { Agent, Dispatcher, setGlobalDispatcher } from 'undici';
 import { EmulatorRedirect } from './emulator-redirect.js';
+import { WrappingDispatcher } from './wrapping-dispatcher.js';
 
 export interface UpstreamScope {
   signal: AbortSignal;
@@ -75,34 +76,10 @@ class ScopedHandler implements Dispatcher.DispatchHandlers {
 }
 
 /** Attaches the current scope (if any) to each request, then hands it to `inner`. */
-export class ScopedDispatcher extends Dispatcher {
-  constructor(private readonly inner: Dispatcher) {
-    super();
-  }
-
+export class ScopedDispatcher extends WrappingDispatcher {
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
     const scope = scopes.getStore();
     return this.inner.dispatch(opts, scope ? new ScopedHandler(scope, handler) : handler);
-  }
-
-  override close(): Promise<void>;
-  override close(callback: () => void): void;
-  override close(callback?: () => void): Promise<void> | void {
-    const p = this.inner.close();
-    if (!callback) return p;
-    p.then(callback, callback);
-  }
-
-  override destroy(): Promise<void>;
-  override destroy(err: Error | null): Promise<void>;
-  override destroy(callback: () => void): void;
-  override destroy(err: Error | null, callback: () => void): void;
-  override destroy(a?: Error | null | (() => void), b?: () => void): Promise<void> | void {
-    const err = typeof a === 'function' ? null : (a ?? null);
-    const callback = typeof a === 'function' ? a : b;
-    const p = this.inner.destroy(err);
-    if (!callback) return p;
-    p.then(callback, callback);
   }
 }
 

@@ -6,7 +6,8 @@
  * osc-api.md E.1) honours an undici global dispatcher, so installing this redirects the
  * SDK without modifying it. Production never installs it (`OSC_EMULATOR_URL` unset).
  */
-import { Agent, Dispatcher, setGlobalDispatcher } from 'undici';
+import { Agent, type Dispatcher, setGlobalDispatcher } from 'undici';
+import { WrappingDispatcher } from './wrapping-dispatcher.js';
 
 type Headers = Dispatcher.DispatchOptions['headers'];
 
@@ -44,14 +45,11 @@ export function withHost(headers: Headers, host: string): string[] {
   return out;
 }
 
-export class EmulatorRedirect extends Dispatcher {
+export class EmulatorRedirect extends WrappingDispatcher {
   private readonly target: string;
 
-  constructor(
-    emulatorUrl: string,
-    private readonly inner: Dispatcher,
-  ) {
-    super();
+  constructor(emulatorUrl: string, inner: Dispatcher) {
+    super(inner);
     const u = new URL(emulatorUrl);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError('EmulatorRedirect: emulatorUrl must be http(s)');
     this.target = u.origin;
@@ -66,26 +64,6 @@ export class EmulatorRedirect extends Dispatcher {
     }
     if (!origin || !isOsaas(origin)) return this.inner.dispatch(opts, handler);
     return this.inner.dispatch({ ...opts, origin: this.target, headers: withHost(opts.headers, origin.host) }, handler);
-  }
-
-  override close(): Promise<void>;
-  override close(callback: () => void): void;
-  override close(callback?: () => void): Promise<void> | void {
-    const p = this.inner.close();
-    if (!callback) return p;
-    p.then(callback, callback);
-  }
-
-  override destroy(): Promise<void>;
-  override destroy(err: Error | null): Promise<void>;
-  override destroy(callback: () => void): void;
-  override destroy(err: Error | null, callback: () => void): void;
-  override destroy(a?: Error | null | (() => void), b?: () => void): Promise<void> | void {
-    const err = typeof a === 'function' ? null : (a ?? null);
-    const callback = typeof a === 'function' ? a : b;
-    const p = this.inner.destroy(err);
-    if (!callback) return p;
-    p.then(callback, callback);
   }
 }
 
