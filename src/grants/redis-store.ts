@@ -7,9 +7,18 @@
  * so a crash or failover never leaves half a write (REDIS-07). Scripts touch keys derived
  * from stored values (the cascade), which is fine on a single primary; Redis Cluster would
  * need hash tags. Any Redis error or timeout becomes StoreUnavailableError (T30: 503).
+ *
+ * Replication is asynchronous (T31, REDIS-06): with `waitReplicas` set, every grant write
+ * that succeeded (the callback's first write after the OSC code exchange, the code
+ * redemption, refresh-token rotations and the compare-and-set after an OSC token rotation)
+ * is followed by `WAIT <count> <timeoutMs>`, so the OSC refresh token OSC just rotated is on
+ * a replica before the request answers. WAIT never fails the request: fewer acknowledgements
+ * than asked (or an error) is logged, and WAIT is then skipped for WAIT_PAUSE_MS, because on
+ * the single shared connection a WAIT that times out holds every other command behind it.
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { grantIdOf, ttlMs } from './memory-store.js';
 import type { GrantRecord, Kind, Records } from './records.js';
 import { StoreUnavailableError, type TokenStore } from './store.js';
@@ -79,11 +88,29 @@ const SCRIPTS = {
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
 
+/**
+ * After replicas stopped acknowledging, WAIT is skipped this long: a WAIT that times out
+ * blocks the shared connection for `timeoutMs`, and repeating it on every grant write while
+ * a replica is down would stall every request of this process for nothing.
+ */
+export const WAIT_PAUSE_MS = 1_000;
+
+export interface WaitReplicas {
+  /** Replicas that must acknowledge (WAIT's numreplicas), ≥ 1. */
+  count: number;
+  /** How long WAIT may block, in ms (> 0, below the client's 500 ms command timeout). */
+  timeoutMs: number;
+}
+
 export interface RedisTokenStoreOptions {
   /** Key prefix (default `oscmcp:`); tests use a random one to isolate themselves. */
   prefix?: string;
   /** Whether close() also closes the client (default true). */
   closeClient?: boolean;
+  /** `WAIT count timeoutMs` after every grant write (T31, REDIS-06). Off by default. */
+  waitReplicas?: WaitReplicas;
+  /** Receives the warning when WAIT comes back short or fails. */
+  log?: Pick<Logger, 'warn'>;
 }
 
 /** Keeps only the error's name and message: ioredis errors may carry command arguments. */
@@ -96,6 +123,10 @@ function sanitized(err: unknown): Error {
 export class RedisTokenStore implements TokenStore {
   readonly prefix: string;
   private readonly closeClient: boolean;
+  private readonly waitReplicas: WaitReplicas | undefined;
+  private readonly log: Pick<Logger, 'warn'> | undefined;
+  /** Date.now() before which WAIT is skipped (replicas recently did not acknowledge). */
+  private waitPausedUntil = 0;
 
   constructor(
     private readonly client: Redis,
@@ -103,6 +134,12 @@ export class RedisTokenStore implements TokenStore {
   ) {
     this.prefix = opts.prefix ?? 'oscmcp:';
     this.closeClient = opts.closeClient ?? true;
+    const w = opts.waitReplicas;
+    if (w && (!Number.isInteger(w.count) || w.count < 1 || !Number.isInteger(w.timeoutMs) || w.timeoutMs <= 0)) {
+      throw new RangeError('waitReplicas needs an integer count ≥ 1 and timeoutMs > 0');
+    }
+    this.waitReplicas = w;
+    this.log = opts.log;
     // defineCommand sends EVALSHA and falls back to EVAL after a restart (NOSCRIPT).
     for (const [name, def] of Object.entries(SCRIPTS)) {
       if (!(name in client)) client.defineCommand(name, def);
@@ -135,7 +172,9 @@ export class RedisTokenStore implements TokenStore {
     const ms = ttlMs(ttlSeconds);
     if (next.version !== expectedVersion + 1) throw new RangeError('next.version must be expectedVersion + 1');
     const args = [String(expectedVersion), JSON.stringify(next), String(ms)];
-    return (await this.script('oscmCas', [this.key('grant', next.id)], args)) === 1;
+    const written = (await this.script('oscmCas', [this.key('grant', next.id)], args)) === 1;
+    if (written) await this.replicate();
+    return written;
   }
 
   async revokeGrant(grantId: string): Promise<void> {
@@ -204,7 +243,34 @@ export class RedisTokenStore implements TokenStore {
     const grantId = grantIdOf(value);
     const keys = [this.key(kind, id), ...(grantId === undefined ? [] : [this.indexKey(grantId)])];
     const args = [JSON.stringify(value), String(ms), `${kind}:${id}`, nx ? '1' : '0'];
-    return (await this.script('oscmPut', keys, args, keys.length)) === 1;
+    const written = (await this.script('oscmPut', keys, args, keys.length)) === 1;
+    if (written && kind === 'grant') await this.replicate();
+    return written;
+  }
+
+  /**
+   * WAIT for the replicas to acknowledge this connection's writes so far (T31, REDIS-06).
+   * Never throws: the write is done on the primary; a short count is only logged.
+   */
+  private async replicate(): Promise<void> {
+    const w = this.waitReplicas;
+    if (!w || Date.now() < this.waitPausedUntil) return;
+    const started = Date.now();
+    let acked: number;
+    try {
+      acked = await this.client.wait(w.count, w.timeoutMs);
+    } catch (err) {
+      this.waitPausedUntil = Date.now() + WAIT_PAUSE_MS;
+      this.log?.warn({ event: 'redis_wait_failed', message: sanitized(err).message }, 'Redis WAIT failed; the write may not be on a replica yet');
+      return;
+    }
+    if (acked < w.count) {
+      this.waitPausedUntil = Date.now() + WAIT_PAUSE_MS;
+      this.log?.warn(
+        { event: 'redis_wait_short', acked, wanted: w.count, ms: Date.now() - started, pausedMs: WAIT_PAUSE_MS },
+        'fewer Redis replicas acknowledged a grant write than asked; a failover now could lose it',
+      );
+    }
   }
 
   private script(name: ScriptName, keys: string[], args: string[], numKeys?: number): Promise<unknown> {
