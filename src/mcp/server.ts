@@ -54,6 +54,10 @@ export function buildMcpServer(ctx: McpServerContext): McpServer {
       (input: Record<string, unknown>, extra: Extra) => runTool(tool, input, extra, ctx),
     );
   }
+  // The SDK's first registerTool declares `tools.listChanged: true` over ours. A stateless
+  // server never sends notifications/tools/list_changed (no session, no standalone
+  // stream), so it must not claim to (MCP 2025-11-25 tools, "Capabilities").
+  server.server.registerCapabilities({ tools: { listChanged: false } });
   return server;
 }
 
