@@ -42,7 +42,7 @@ export interface AppDeps {
   log: Logger;
   accessTokenTtlS: number;
   refreshTokenTtlS: number;
-  limits: { register: Limiter; token: Limiter; toolCalls?: Limiter };
+  limits: { register: Limiter; token: Limiter; toolCalls?: Limiter; instanceCreates?: Limiter };
   trustProxy?: string;
   cimd?: CimdOptions;
   /** OSC refresh lock lifetime (default 15 s). */
@@ -106,7 +106,7 @@ export function createApp(deps: AppDeps): App {
       resourceMetadataUrl: e.resourceMetadataUrl,
       log,
       satCache: createSatCache(),
-      limits: deps.limits.toolCalls ? { toolCalls: deps.limits.toolCalls } : undefined,
+      limits: { toolCalls: deps.limits.toolCalls, instanceCreates: deps.limits.instanceCreates },
     }),
   );
 

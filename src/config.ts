@@ -34,6 +34,7 @@ const Env = z
     REFRESH_TOKEN_TTL_S: positiveInt.default(30 * 24 * 3600),
     TRUST_PROXY: z.string().optional(),
     TOOL_CALLS_PER_MINUTE: positiveInt.default(60),
+    INSTANCE_CREATES_PER_HOUR: positiveInt.default(10),
   });
 
 /** Rules across variables, checked on the raw environment so they are reported with the rest. */
@@ -75,6 +76,8 @@ export interface Config {
   readonly trustProxy?: string;
   /** Tool calls per grant per minute, shared by all replicas through Redis (INPUT-08). */
   readonly toolCallsPerMinute: number;
+  /** create_instance attempts per grant per hour, shared like the call budget (INPUT-08, T25). */
+  readonly instanceCreatesPerHour: number;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlS: e.REFRESH_TOKEN_TTL_S,
     trustProxy: e.TRUST_PROXY,
     toolCallsPerMinute: e.TOOL_CALLS_PER_MINUTE,
+    instanceCreatesPerHour: e.INSTANCE_CREATES_PER_HOUR,
   });
 }
 

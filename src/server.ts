@@ -62,6 +62,7 @@ export async function startServer(config: Config, log: Logger, overrides: Server
     register: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:register`, points: 20, durationS: 3600 }),
     token: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:token`, points: 50, durationS: 900 }),
     toolCalls: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:tools`, points: config.toolCallsPerMinute, durationS: 60 }),
+    instanceCreates: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:creates`, points: config.instanceCreatesPerHour, durationS: 3600 }),
   };
 
   // Bind first, so PORT=0 works and PUBLIC_URL can name the real port.

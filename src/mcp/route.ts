@@ -42,6 +42,8 @@ export interface McpRouteDeps {
     maxBodyBytes?: number;
     /** Tool calls per grant; a batch of n calls spends n (INPUT-08). */
     toolCalls?: CallLimiter;
+    /** create_instance attempts per grant, spent by the tool when it sends a create (INPUT-08, T25). */
+    instanceCreates?: CallLimiter;
     /** Default tool deadline (15 s) and per-upstream-call timeout (10 s), T29. */
     toolDeadlineMs?: number;
     callTimeoutMs?: number;
@@ -126,7 +128,9 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
         callTimeoutMs: deps.limits?.callTimeoutMs,
       });
       const streaming = calls.some((c) => c.params?._meta?.progressToken !== undefined);
-      const server = buildMcpServer({ osc, scopes: auth.scopes, log, requestId: res.locals.requestId as string | undefined, deadlineMs: deps.limits?.toolDeadlineMs });
+      const creates = deps.limits?.instanceCreates;
+      const spendCreate = creates ? () => creates.consume(`creates:${grantId}`) : undefined;
+      const server = buildMcpServer({ osc, scopes: auth.scopes, log, requestId: res.locals.requestId as string | undefined, deadlineMs: deps.limits?.toolDeadlineMs, spendCreate });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !streaming });
       // Closing aborts every running handler's signal, so a client that leaves cancels
       // its upstream calls too (MCP-09; T33: nothing outlives the request).

@@ -38,6 +38,8 @@ export interface McpServerContext {
   tools?: readonly AnyTool[];
   /** Default tool deadline (15 s, T29). */
   deadlineMs?: number;
+  /** The grant's instance-create quota (ToolContext.spendCreate). */
+  spendCreate?: ToolContext['spendCreate'];
 }
 
 /** The tools a grant with these scopes may see and call (DESIGN §4). */
@@ -74,7 +76,7 @@ async function runTool(tool: AnyTool, input: Record<string, unknown>, extra: Ext
       : async (p: ProgressUpdate) => {
           await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...p } });
         };
-  const toolCtx: ToolContext = { osc: ctx.osc, log, signal, correlationId, ...(progress ? { progress } : {}) };
+  const toolCtx: ToolContext = { osc: ctx.osc, log, signal, correlationId, ...(progress ? { progress } : {}), ...(ctx.spendCreate ? { spendCreate: ctx.spendCreate } : {}) };
   const started = Date.now();
   try {
     const out = await tool.handler(input, toolCtx);

@@ -34,6 +34,11 @@ export interface ToolContext {
   progress?: (update: ProgressUpdate) => Promise<void>;
   /** Shown in every error result and logged with it, to join a user report to a log line. */
   correlationId: string;
+  /**
+   * Spends one of this grant's instance creates (INPUT-08, T25: a per-user quota on costly
+   * actions a model may choose). Absent when no quota is configured.
+   */
+  spendCreate?: () => Promise<{ allowed: boolean; retryAfterS: number }>;
 }
 
 /** What a handler returns on success: structured data (matching `outputSchema`) and a short text. */

@@ -64,6 +64,15 @@ export default defineTool({
         `Nothing was created: the options for ${q(name)} of ${q(serviceId)} need fixing.\n- ${check.problems.join('\n- ')}\ndescribe_service lists every option.${sub}`,
       );
     }
+    // The quota is spent here, on a create about to be sent: not on refused options (T25).
+    const quota = await ctx.spendCreate?.();
+    if (quota && !quota.allowed) {
+      const sub = subscribed ? ` (The workspace is now subscribed to ${q(serviceId)}.)` : '';
+      const minutes = Math.max(1, Math.ceil(quota.retryAfterS / 60));
+      throw new ToolInputError(
+        `Nothing was created: this connection has reached its quota of instance creates for now. Try again in about ${minutes} minute${minutes === 1 ? '' : 's'}.${sub}`,
+      );
+    }
     // A client that cannot take the notification must not stop the create.
     await ctx.progress?.({ progress: 0, total: wait ? waitSeconds : 1, message: 'creating the instance' }).catch(() => undefined);
     const instance = redactInstance(await ctx.osc.createInstance(serviceId, name, check.body, createSignal));
