@@ -4,7 +4,7 @@
  * the primary is exactly what replication carried. Kill every node in `afterAll`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedisClient, type Redis } from '../../src/grants/redis-client.js';
@@ -108,22 +108,15 @@ export class RedisNode {
     await until('promoted', async () => (await this.info('replication')).get('role') === 'master', 2_000);
   }
 
-  /** Freezes the process (SIGSTOP): it keeps its sockets but answers nothing, like a stalled replica. */
-  freeze(): void {
-    this.child?.kill('SIGSTOP');
-  }
-
-  thaw(): void {
-    this.child?.kill('SIGCONT');
-  }
-
-  /** `kill -9`, as a crash would. A frozen process dies too. */
+  /** `kill -9`, as a crash would; then its temp dir goes. */
   async kill(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    if (child && child.exitCode === null && child.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      });
+    }
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }

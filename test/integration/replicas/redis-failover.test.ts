@@ -3,7 +3,7 @@
 // Every app here boots through the real configuration path (REDIS_URL, REDIS_WAIT_REPLICAS).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Writable } from 'node:stream';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/log.js';
@@ -25,16 +25,15 @@ const INTO_OSC_MARGIN_MS = 3_550_000;
 let emulator: TestEmulator;
 const nodes: RedisNode[] = [];
 const apps: App[] = [];
+const servers: Server[] = [];
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
 });
 afterAll(async () => {
   for (const app of apps) await app.close().catch(() => undefined);
-  for (const node of nodes) {
-    node.thaw();
-    await node.kill();
-  }
+  for (const s of servers) s.close();
+  for (const node of nodes) await node.kill();
   await emulator.close();
 });
 
@@ -198,8 +197,12 @@ describe('REDIS-06: primary killed, replica promoted', () => {
     const prefix = newPrefix();
     const app = await bootApp({ redisUrl: primary.url, prefix, waitReplicas: 1 });
     const { client, tokens } = await connect(app.base, { user: 'carol' });
-    // Cut the replica off (it keeps what it has), as a partition would.
-    await replica.admin((r) => r.call('REPLICAOF', '127.0.0.1', String(55_000 + Math.floor(Math.random() * 1000))));
+    // Cut the replica off (it keeps what it has), as a partition would: point it at a port of
+    // ours that hangs up on every connection, so it can never sync from anything.
+    const nowhere = createServer((sock) => sock.destroy());
+    servers.push(nowhere);
+    await new Promise<void>((resolve) => nowhere.listen(0, '127.0.0.1', resolve));
+    await replica.admin((r) => r.call('REPLICAOF', '127.0.0.1', String((nowhere.address() as AddressInfo).port)));
     await until(async () => (await primary.info('replication')).get('connected_slaves') === '0', 2_000);
 
     const { ms } = await rotateOscTokens(app, tokens.access_token);
