@@ -17,7 +17,10 @@ import { installOscDispatcher } from './osc/dispatcher.js';
 import type { CimdOptions } from './oauth/cimd.js';
 
 export interface RunningServer {
+  /** PUBLIC_URL: what clients are told (issuer, resource). */
   url: string;
+  /** Where this process listens, e.g. behind a load balancer that fronts several replicas. */
+  localUrl: string;
   mcpUrl: string;
   server: Server;
   close(): Promise<void>;
@@ -94,6 +97,7 @@ export async function startServer(config: Config, log: Logger, overrides: Server
   log.info({ event: 'listening', port, publicUrl, store: redis ? 'redis' : 'memory' }, `MCP endpoint: ${mcpUrl}`);
   return {
     url: publicUrl,
+    localUrl: `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`,
     mcpUrl,
     server,
     async close() {

@@ -56,7 +56,9 @@ export async function startReplica(emulatorUrl: string, store: TokenStore, env: 
     ...env,
   });
   const running = await startServer(config, createLogger({ level: 'debug', destination: sink }), { store, ...overrides });
-  return Object.assign(running, { logs });
+  // Tests address each replica where it listens (as a load balancer would); all of them
+  // announce the same PUBLIC_URL.
+  return Object.assign(running, { logs, url: running.localUrl, mcpUrl: `${running.localUrl}/mcp` });
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
