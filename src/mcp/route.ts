@@ -76,6 +76,7 @@ function readBody(req: Request, limit: number): Promise<{ text?: string; tooLarg
 }
 
 interface RpcMessage {
+  id?: string | number | null;
   method?: unknown;
   params?: { name?: unknown; _meta?: { progressToken?: unknown } };
 }
@@ -109,6 +110,13 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
     for (const call of calls) {
       const tool = typeof call.params?.name === 'string' ? findTool(call.params.name) : undefined;
       if (tool && !auth.scopes.includes(tool.scope)) return sendInsufficientScope(res, { resourceMetadataUrl, scope: tool.scope });
+      // MCP 2025-11-25 tools "Error Handling": an unknown tool is a protocol error (-32602),
+      // not a tool result (SDK 1.32.2 answers it as a result). Batches keep the SDK's answer.
+      if (!tool && !Array.isArray(parsed)) {
+        const name = typeof call.params?.name === 'string' ? call.params.name.slice(0, 64) : '';
+        res.status(200).set('Cache-Control', 'no-store').json({ jsonrpc: '2.0', id: call.id ?? null, error: { code: -32602, message: `Unknown tool: ${name}` } });
+        return;
+      }
     }
 
     try {
