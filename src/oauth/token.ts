@@ -30,6 +30,12 @@ import type { Limiter } from './register.js';
 const REDEEMED_TTL_S = 600;
 /** How long the previous refresh token answers a retry (T5). */
 const REFRESH_GRACE_MS = 60_000;
+/**
+ * How long a rotated refresh token is remembered, so its reuse revokes the grant (BCP
+ * §4.14.2). A day covers a thief racing a client that refreshes at least daily; keeping every
+ * rotated token for the full 30 days cost ~300 KB per grant (docs/storage.md, Memory).
+ */
+const REUSE_DETECTION_TTL_S = 24 * 3600;
 
 export interface TokenDeps {
   store: TokenStore;
@@ -135,6 +141,7 @@ export function tokenRouter(deps: TokenDeps): Router {
       throw new InvalidGrantError('the refresh token was already used');
     });
     await storePair(store, grant, pair, scopes, lifetimes, now());
+    await store.put('refresh', presented, rec, Math.min(REUSE_DETECTION_TTL_S, lifetimes.refreshTokenTtlS));
     // The grant lives on with each rotation; so do its client and its place in /connections.
     await store.linkUserGrant(userKeyOf(grant), grant.id, lifetimes.refreshTokenTtlS);
     await clients.touch(client, lifetimes.refreshTokenTtlS);

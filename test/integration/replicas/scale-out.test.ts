@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { startRedisStack, type RedisStack } from '../../support/redis-stack.js';
 import { authorize, connect, mcpPost, refresh, registerClient, tokenRequest, clientAuth } from '../../support/oauth-flow.js';
 import type { Replica } from '../../support/stack.js';
+import { hashSecret } from '../../../src/grants/hash.js';
 
 /** One clock for every replica of the stack, so a test can make the OSC token "expire". */
 let offsetMs = 0;
@@ -52,6 +53,28 @@ describe('several replicas on one Redis', () => {
     expect(await res.text()).toContain('PERSONAL');
     const rotated = await refresh(a3.url, client, tokens.refresh_token);
     expect(rotated.status).toBe(200);
+  });
+
+  it('a rotated refresh token is remembered for a day (reuse detection), the current one for the refresh lifetime', async () => {
+    const { client, tokens } = await connect(stack.url, { user: 'bob' });
+    let rt = tokens.refresh_token;
+    const rotated: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await refresh(i % 2 ? b.url : stack.url, client, rt);
+      expect(r.status).toBe(200);
+      rotated.push(rt);
+      rt = r.body.refresh_token as string;
+    }
+    const ttl = (token: string) => stack.redis.pttl(`${stack.prefix}refresh:${hashSecret(token)}`);
+    for (const old of rotated) {
+      const ms = await ttl(old);
+      expect(ms).toBeGreaterThan(0);
+      expect(ms).toBeLessThanOrEqual(24 * 3600_000);
+    }
+    expect(await ttl(rt)).toBeGreaterThan(29 * 24 * 3600_000);
+    // Reuse of one of them still revokes the grant.
+    expect((await refresh(stack.url, client, rotated[0]!)).body.error).toBe('invalid_grant');
+    expect((await refresh(stack.url, client, rt)).body.error).toBe('invalid_grant');
   });
 
   it('OAUTH-24: 20 parallel exchanges of one code across two replicas → exactly one 200', async () => {
