@@ -5,12 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { UnauthorizedError, auth, type OAuthClientProvider, type OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { UnauthorizedError, auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { Browser, consentFields } from '../support/oauth-flow.js';
-import { approveAtEmulator } from '../support/emulator.js';
+import { HeadlessProvider } from '../support/sdk-oauth-provider.js';
 
 const ACCESS_TTL_S = 2;
 const REDIRECT_URI = 'http://127.0.0.1:7791/callback';
@@ -20,78 +18,6 @@ interface Sent {
   url: string;
   status: number;
   body?: string;
-}
-
-/** An OAuthClientProvider the way a CLI client writes one, with the browser step done by fetch. */
-class HeadlessProvider implements OAuthClientProvider {
-  info?: OAuthClientInformationMixed;
-  saved: OAuthTokens[] = [];
-  verifier = '';
-  discovery?: OAuthDiscoveryState;
-  /** What the client's redirect URI received. */
-  landing?: URL;
-  /** Our consent page HTML, as the user saw it. */
-  consentHtml = '';
-  readonly stateValue = `sdk-state-${Math.random().toString(36).slice(2)}`;
-
-  constructor(private readonly user: string) {}
-
-  get redirectUrl(): string {
-    return REDIRECT_URI;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: 'SDK e2e client',
-      redirect_uris: [REDIRECT_URI],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-  state(): string {
-    return this.stateValue;
-  }
-  clientInformation(): OAuthClientInformationMixed | undefined {
-    return this.info;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed): void {
-    this.info = info;
-  }
-  tokens(): OAuthTokens | undefined {
-    return this.saved.at(-1);
-  }
-  saveTokens(tokens: OAuthTokens): void {
-    this.saved.push(tokens);
-  }
-  saveCodeVerifier(v: string): void {
-    this.verifier = v;
-  }
-  codeVerifier(): string {
-    return this.verifier;
-  }
-  saveDiscoveryState(s: OAuthDiscoveryState): void {
-    this.discovery = s;
-  }
-  discoveryState(): OAuthDiscoveryState | undefined {
-    return this.discovery;
-  }
-
-  /** The user agent: our consent page (Approve, every scope shown) → OSC → our callback → the redirect URI. */
-  async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
-    const browser = new Browser();
-    const page = await browser.get(authorizationUrl.toString());
-    this.consentHtml = await page.text();
-    if (page.status !== 200) throw new Error(`our /authorize answered ${page.status}: ${this.consentHtml.slice(0, 300)}`);
-    const { pending, csrf } = consentFields(this.consentHtml);
-    const form = new URLSearchParams({ pending, csrf, decision: 'approve' });
-    for (const m of this.consentHtml.matchAll(/name="scope" value="([^"]+)"/g)) form.append('scope', m[1]!);
-    const consent = await browser.post(new URL('/consent', authorizationUrl).toString(), form);
-    if (consent.status !== 303) throw new Error(`consent answered ${consent.status}`);
-    const back = await approveAtEmulator(consent.headers.get('location')!, this.user);
-    const cb = await browser.get(back.toString());
-    if (cb.status !== 303) throw new Error(`our callback answered ${cb.status}: ${(await cb.text()).slice(0, 300)}`);
-    this.landing = new URL(cb.headers.get('location')!);
-  }
 }
 
 let stack: Stack;
@@ -106,7 +32,7 @@ const loggingFetch: FetchLike = async (input, init) => {
   return res;
 };
 
-const provider = new HeadlessProvider('alice');
+const provider = new HeadlessProvider('alice', REDIRECT_URI);
 const transports: StreamableHTTPClientTransport[] = [];
 function newTransport(): StreamableHTTPClientTransport {
   const t = new StreamableHTTPClientTransport(new URL(stack.mcpUrl), { authProvider: provider, fetch: loggingFetch });

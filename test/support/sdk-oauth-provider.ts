@@ -1,0 +1,84 @@
+/**
+ * An OAuthClientProvider of the MCP SDK (1.32.2) written the way a CLI client writes one,
+ * with the browser step done by fetch: our consent page (Approve, every scope shown) → the
+ * emulator's OSC pages → our callback → the client's redirect URI.
+ */
+import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { Browser, consentFields } from './oauth-flow.js';
+import { approveAtEmulator } from './emulator.js';
+
+/** An OAuthClientProvider the way a CLI client writes one, with the browser step done by fetch. */
+export class HeadlessProvider implements OAuthClientProvider {
+  info?: OAuthClientInformationMixed;
+  saved: OAuthTokens[] = [];
+  verifier = '';
+  discovery?: OAuthDiscoveryState;
+  /** What the client's redirect URI received. */
+  landing?: URL;
+  /** Our consent page HTML, as the user saw it. */
+  consentHtml = '';
+  readonly stateValue = `sdk-state-${Math.random().toString(36).slice(2)}`;
+
+  constructor(
+    private readonly user: string,
+    private readonly redirectUri: string,
+  ) {}
+
+  get redirectUrl(): string {
+    return this.redirectUri;
+  }
+  get clientMetadata(): OAuthClientMetadata {
+    return {
+      client_name: 'SDK e2e client',
+      redirect_uris: [this.redirectUri],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
+  }
+  state(): string {
+    return this.stateValue;
+  }
+  clientInformation(): OAuthClientInformationMixed | undefined {
+    return this.info;
+  }
+  saveClientInformation(info: OAuthClientInformationMixed): void {
+    this.info = info;
+  }
+  tokens(): OAuthTokens | undefined {
+    return this.saved.at(-1);
+  }
+  saveTokens(tokens: OAuthTokens): void {
+    this.saved.push(tokens);
+  }
+  saveCodeVerifier(v: string): void {
+    this.verifier = v;
+  }
+  codeVerifier(): string {
+    return this.verifier;
+  }
+  saveDiscoveryState(s: OAuthDiscoveryState): void {
+    this.discovery = s;
+  }
+  discoveryState(): OAuthDiscoveryState | undefined {
+    return this.discovery;
+  }
+
+  /** The user agent: our consent page (Approve, every scope shown) → OSC → our callback → the redirect URI. */
+  async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
+    const browser = new Browser();
+    const page = await browser.get(authorizationUrl.toString());
+    this.consentHtml = await page.text();
+    if (page.status !== 200) throw new Error(`our /authorize answered ${page.status}: ${this.consentHtml.slice(0, 300)}`);
+    const { pending, csrf } = consentFields(this.consentHtml);
+    const form = new URLSearchParams({ pending, csrf, decision: 'approve' });
+    for (const m of this.consentHtml.matchAll(/name="scope" value="([^"]+)"/g)) form.append('scope', m[1]!);
+    const consent = await browser.post(new URL('/consent', authorizationUrl).toString(), form);
+    if (consent.status !== 303) throw new Error(`consent answered ${consent.status}`);
+    const back = await approveAtEmulator(consent.headers.get('location')!, this.user);
+    const cb = await browser.get(back.toString());
+    if (cb.status !== 303) throw new Error(`our callback answered ${cb.status}: ${(await cb.text()).slice(0, 300)}`);
+    this.landing = new URL(cb.headers.get('location')!);
+  }
+}
