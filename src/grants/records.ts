@@ -24,32 +24,31 @@ export interface ClientRecord {
   createdAt: number;
 }
 
-/** An /authorize request waiting on our consent page. id = random, TTL 10 min. */
-export interface PendingAuthorization {
-  id: string;
+/** What a client asked for at /authorize, carried unchanged until our code is issued. */
+export interface ClientRequest {
   clientId: string;
+  /** Validated against the client's registration before it is stored. */
   redirectUri: string;
+  /** The client's own `state`, returned as sent. */
   state?: string;
   codeChallenge: string;
   scopes: string[];
   resource: string;
-  /** SHA-256 of the CSRF token printed in the form and bound to the __Host- cookie. */
-  csrfHash: string;
   /** SHA-256 of the browser-binding cookie value. */
   browserHash: string;
+}
+
+/** An /authorize request waiting on our consent page. id = random, TTL 10 min. */
+export interface PendingAuthorization extends ClientRequest {
+  id: string;
+  /** SHA-256 of the CSRF token printed in the form and bound to the __Host- cookie. */
+  csrfHash: string;
   createdAt: number;
 }
 
 /** After consent: our round trip through OSC. id = SHA-256 of the `state` sent to OSC; TTL 10 min. */
-export interface UpstreamAuthorization {
+export interface UpstreamAuthorization extends ClientRequest {
   pendingId: string;
-  clientId: string;
-  redirectUri: string;
-  state?: string;
-  codeChallenge: string;
-  scopes: string[];
-  resource: string;
-  browserHash: string;
   /** Our PKCE verifier toward OSC. Never in a URL or a log. */
   oscCodeVerifier: string;
   /** The OSC client id the authorization was started with. */

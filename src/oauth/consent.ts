@@ -91,15 +91,8 @@ export function consentRouter(deps: ConsentDeps): Router {
   return router;
 }
 
+/** The client's request carried on, with the scopes the user left checked. */
 function upstreamFrom(p: PendingAuthorization, scopes: string[]): Omit<UpstreamAuthorization, 'oscCodeVerifier' | 'oscClientId' | 'createdAt'> {
-  return {
-    pendingId: p.id,
-    clientId: p.clientId,
-    redirectUri: p.redirectUri,
-    state: p.state,
-    codeChallenge: p.codeChallenge,
-    scopes,
-    resource: p.resource,
-    browserHash: p.browserHash,
-  };
+  const { id, csrfHash: _csrf, createdAt: _at, ...request } = p;
+  return { ...request, scopes, pendingId: id };
 }

@@ -15,6 +15,7 @@ import { RedisNode } from '../../support/redis-replica.js';
 import { TEST_SEAL_KEY } from '../../support/stack.js';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator.js';
 import { authorize, connect, mcpPost, refresh, registerClient, tokenRequest, clientAuth } from '../../support/oauth-flow.js';
+import { until } from '../../support/net.js';
 
 /** One clock for every app of this file, so a test can bring the OSC token into its refresh margin. */
 let offsetMs = 0;
@@ -76,15 +77,6 @@ async function bootApp(o: { redisUrl: string; prefix: string; waitReplicas?: num
   apps.push(app);
   await until(async () => (await fetch(`${base}/readyz`)).status === 200, 3_000);
   return app;
-}
-
-async function until(check: () => Promise<boolean>, limitMs: number): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > limitMs) throw new Error(`not within ${limitMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return Date.now() - started;
 }
 
 async function pair(): Promise<{ primary: RedisNode; replica: RedisNode }> {

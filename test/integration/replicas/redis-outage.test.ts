@@ -7,6 +7,7 @@ import { RedisTokenStore } from '../../../src/grants/redis-store.js';
 import { createRedisClient, whenReady, type Redis } from '../../../src/grants/redis-client.js';
 import { authorize, authorizeUrl, Browser, connect, mcpPost, refresh, registerClient } from '../../support/oauth-flow.js';
 import { approveAtEmulator, pkcePair } from '../../support/emulator.js';
+import { until } from '../../support/net.js';
 
 async function stackOn(redisServer: TestRedis): Promise<{ stack: Stack; redis: Redis }> {
   const redis = createRedisClient(redisServer.url);
@@ -15,15 +16,6 @@ async function stackOn(redisServer: TestRedis): Promise<{ stack: Stack; redis: R
   const store = new RedisTokenStore(redis, { prefix, closeClient: false });
   const stack = await startStack({ store, overrides: { redis }, env: { REDIS_KEY_PREFIX: prefix } });
   return { stack, redis };
-}
-
-async function until(check: () => Promise<boolean>, limitMs: number): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > limitMs) throw new Error(`not within ${limitMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return Date.now() - started;
 }
 
 const tools = (mcpUrl: string, at: string) => mcpPost(mcpUrl, at, { jsonrpc: '2.0', id: 1, method: 'tools/list' });
