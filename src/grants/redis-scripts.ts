@@ -1,0 +1,69 @@
+/**
+ * The Lua scripts of the Redis store: every multi-key step that must be atomic (T27, T31:
+ * no half-written rotation). Registered with ioredis `defineCommand` (EVALSHA, falling back
+ * to EVAL after a restart).
+ */
+// Index maintenance shared by put and putIfAbsent: prune members past their expiry, add
+// this one, and keep the index alive at least as long as its longest-lived member.
+const PUT = `
+local ttl = tonumber(ARGV[2])
+if ARGV[4] == '1' then
+  if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl, 'NX') then return 0 end
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+end
+if #KEYS == 2 then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  redis.call('ZADD', KEYS[2], now + ttl, ARGV[3])
+  if redis.call('PTTL', KEYS[2]) < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
+end
+return 1`;
+
+// take (ARGV[3] = '1') and delete: read, delete, drop the member from its grant's index.
+const TAKE = `
+local v = redis.call('GET', KEYS[1])
+if not v then return false end
+redis.call('DEL', KEYS[1])
+local ok, rec = pcall(cjson.decode, v)
+if ok and type(rec) == 'table' and type(rec.grantId) == 'string' then
+  redis.call('ZREM', ARGV[1] .. 'grantidx:' .. rec.grantId, ARGV[2])
+end
+if ARGV[3] == '1' then return v end
+return false`;
+
+// Compare-and-set on the grant's version: the fencing token of DESIGN §2 / T27.
+const CAS = `
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local ok, rec = pcall(cjson.decode, v)
+if not ok or type(rec) ~= 'table' or rec.version ~= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', tonumber(ARGV[3]))
+return 1`;
+
+// The cascade: members still naming this grant, the grant, the index; all or nothing.
+const REVOKE = `
+for _, m in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local v = redis.call('GET', ARGV[1] .. m)
+  if v then
+    local ok, rec = pcall(cjson.decode, v)
+    if ok and type(rec) == 'table' and rec.grantId == ARGV[2] then redis.call('DEL', ARGV[1] .. m) end
+  end
+end
+redis.call('DEL', KEYS[1], KEYS[2])
+return 1`;
+
+// Compare-and-delete: a holder whose lock expired cannot free the next holder's lock.
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+export const SCRIPTS = {
+  oscmPut: { lua: PUT },
+  oscmTake: { lua: TAKE, numberOfKeys: 1 },
+  oscmCas: { lua: CAS, numberOfKeys: 1 },
+  oscmRevoke: { lua: REVOKE, numberOfKeys: 2 },
+  oscmRelease: { lua: RELEASE, numberOfKeys: 1 },
+} as const;
+export type ScriptName = keyof typeof SCRIPTS;
