@@ -6,6 +6,7 @@ import { pkcePair, approveAtEmulator } from '../../support/emulator.js';
 import { Browser, authorizeUrl, exchange, mcpPost, registerClient, tokenRequest, clientAuth, type RegisteredClient } from '../../support/oauth-flow.js';
 import { startStack, type Stack } from '../../support/stack.js';
 import { authorizeSteps, decide, expectClientError, expectLocalError, openConsent } from '../../support/oauth-extra.js';
+import { MISMATCHED_AT_AUTHORIZE } from '../../support/redirect-cases.js';
 
 let stack: Stack;
 let store: MemoryTokenStore;
@@ -55,16 +56,7 @@ describe('OAUTH-08: client identification errors render locally', () => {
 });
 
 describe('OAUTH-09: exact redirect URI matching', () => {
-  it.each([
-    'https://c.example/cb/',
-    'https://C.example/cb',
-    'https://c.example/cb?x=1',
-    'https://c.example:8443/cb',
-    'http://c.example/cb',
-    'https://c.example@evil.example/cb',
-    'https://c.example/%63b',
-    'http://localhost:5000/cb',
-  ])('%s → local error, no redirect, nothing stored', async (uri) => {
+  it.each(MISMATCHED_AT_AUTHORIZE)('%s → local error, no redirect, nothing stored', async (uri) => {
     const before = store.size;
     const res = await get(rawAuthorize(validParams({ redirect_uri: uri })));
     await expectLocalError(res);

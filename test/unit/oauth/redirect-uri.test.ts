@@ -1,20 +1,11 @@
 // OAUTH-05 and OAUTH-09 at the policy level (RFC 7591 §3.2.2, RFC 8252 §7.3, BCP §4.1.3).
 import { describe, expect, it } from 'vitest';
 import { matchRedirectUri, redirectUriProblem } from '../../../src/oauth/redirect-uri.js';
+import { MISMATCHED_AT_AUTHORIZE, REFUSED_AT_REGISTRATION } from '../../support/redirect-cases.js';
 
 describe('redirect URI registration policy', () => {
   it.each([
-    'javascript:alert(1)',
-    'JaVaScRiPt:alert(1)',
-    '\tjavascript:alert(1)',
-    'java\u0000script:alert(1)',
-    'data:text/html,<script>alert(1)</script>',
-    'vbscript:msgbox(1)',
-    'http://evil.example/cb',
-    'https://c.example/cb#f',
-    '/cb',
-    'https://*.c.example/cb',
-    'https://c.example/c\u0001b',
+    ...REFUSED_AT_REGISTRATION,
     'https://user:pw@c.example/cb',
     'myapp://callback',
     '',
@@ -38,14 +29,7 @@ describe('redirect URI registration policy', () => {
 describe('redirect URI matching at /authorize', () => {
   const registered = ['https://c.example/cb', 'http://127.0.0.1/cb'];
   it.each([
-    'https://c.example/cb/',
-    'https://C.example/cb',
-    'https://c.example/cb?x=1',
-    'https://c.example:8443/cb',
-    'http://c.example/cb',
-    'https://c.example@evil.example/cb',
-    'https://c.example/%63b',
-    'http://localhost:5000/cb',
+    ...MISMATCHED_AT_AUTHORIZE,
     'http://127.0.0.1:5000/cb#x',
     'http://127.0.0.1:5000/cb/x',
   ])('refuses %j (OAUTH-09)', (uri) => {
