@@ -49,4 +49,14 @@ describe('authorization flow against the emulator', () => {
     expect(text).toContain('FREE');
     expect(text).not.toContain('PROFESSIONAL');
   });
+
+  it('metrics count requests by route, never by raw URL (no ids or secrets as label values)', async () => {
+    const res = await fetch(`${stack.url}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/oscmcp_http_requests_total\{route="\/token",method="POST",status="200"\} \d+/);
+    expect(text).toMatch(/oscmcp_http_requests_total\{route="\/mcp",method="POST",status="200"\} \d+/);
+    expect(text).toContain('process_cpu_seconds_total');
+    expect(text).not.toMatch(/oscm_(?:at|rt|code)_|state=|code=/);
+  });
 });
