@@ -11,17 +11,11 @@ import { Browser, consentFields, registerClient } from '../support/oauth-flow.js
 import { approveAtEmulator } from '../support/emulator.js';
 import { freePort } from '../support/sandbox-process.js';
 import { npxArgs, startTool, type ToolProcess } from '../support/tool-process.js';
+import { CONFORMANCE, type Check } from '../support/conformance.js';
 
-const CONFORMANCE = '@modelcontextprotocol/conformance@0.2.0-alpha.12';
 /** The first `npx` run downloads node@22 and the runner. */
 const RUN_TIMEOUT_MS = 280_000;
 
-interface Check {
-  id: string;
-  status: string;
-  errorMessage?: string;
-  details?: Record<string, unknown>;
-}
 
 let stack: Stack;
 let tool: ToolProcess | undefined;

@@ -16,20 +16,14 @@ import { connect, mcpPost } from '../support/oauth-flow.js';
 import { startBearerProxy, type BearerProxy } from '../support/bearer-proxy.js';
 import { REPO_ROOT } from '../support/sandbox-process.js';
 import { npxArgs, startTool, type ToolProcess } from '../support/tool-process.js';
+import { CONFORMANCE, type Check } from '../support/conformance.js';
 
-const CONFORMANCE = '@modelcontextprotocol/conformance@0.2.0-alpha.12';
 const BASELINE = join(REPO_ROOT, 'test/e2e/conformance-expected-failures.yml');
 /** The first `npx` run downloads node@22 and the runner; the 31 scenarios take seconds. */
 const RUN_TIMEOUT_MS = 240_000;
 /** What must pass outright (the brief's floor); everything else passes or is baselined. */
 const MUST_PASS = ['server-initialize', 'ping', 'tools-list', 'dns-rebinding-protection'];
 
-interface Check {
-  id: string;
-  status: string;
-  errorMessage?: string;
-  details?: Record<string, unknown>;
-}
 
 let stack: Stack;
 let proxy: BearerProxy;

@@ -8,6 +8,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { startEmulator, type RunningEmulator, type StartOptions } from '../../src/emulator/server.js';
+import type { Stats } from '../../src/emulator/records.js';
 
 export type { RunningEmulator, StartOptions };
 
@@ -32,16 +33,8 @@ export interface FaultSpec {
   commit?: boolean;
 }
 
-export interface EmulatorStats {
-  codeExchanges: number;
-  codeExchangeFailures: number;
-  refreshes: number;
-  refreshFailures: number;
-  apiCalls: number;
-  registrations: number;
-  hangsClosed: number;
-  calls: Record<string, number>;
-}
+/** What `GET /__emulator/stats` answers: the emulator's own counters. */
+export type EmulatorStats = Stats;
 
 /** The `/__emulator` knobs of a running emulator. */
 export class EmulatorControl {

@@ -3,7 +3,7 @@
  * started through the real boot path (`startServer`) with OSC_EMULATOR_URL pointing at it.
  * Logs are captured so tests can scan them for secrets.
  */
-import { Writable } from 'node:stream';
+import { logSink } from './log-sink.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startServer, type RunningServer, type ServerOverrides } from '../../src/server.js';
@@ -38,13 +38,7 @@ export interface Stack {
 export const TEST_SEAL_KEY = Buffer.alloc(32, 7).toString('base64');
 
 export async function startReplica(emulatorUrl: string, store: TokenStore, env: Record<string, string> = {}, overrides: ServerOverrides = {}): Promise<Replica> {
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      logs.push(String(chunk));
-      cb();
-    },
-  });
+  const { lines: logs, stream: sink } = logSink();
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { Writable } from 'node:stream';
+import { logSink } from '../../support/log-sink.js';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/log.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
@@ -50,13 +50,7 @@ interface App {
 
 /** Boots osc-mcp from its environment, the way main.ts does, and waits until /readyz answers. */
 async function bootApp(o: { redisUrl: string; prefix: string; waitReplicas?: number; publicUrl?: string; port?: number }): Promise<App> {
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      logs.push(String(chunk));
-      cb();
-    },
-  });
+  const { lines: logs, stream: sink } = logSink();
   const config = loadConfig({
     PORT: String(o.port ?? 0),
     HOST: '127.0.0.1',
