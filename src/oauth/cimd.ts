@@ -2,14 +2,13 @@
  * Client ID Metadata Documents (MCP 2025-11-25 authorization "Client ID Metadata
  * Documents"; mcp-auth.md A.2 #27–#29, #42): a URL-shaped `client_id` is fetched and its
  * document describes the client. The fetch is SSRF-safe (T26, INPUT-10): https only, no
- * private, loopback or link-local address (checked on the very address we connect to, so
+ * address that is not global (src/oauth/global-address.ts; checked on the very address we connect to, so
  * DNS rebinding cannot swap it), no redirects, 5 KB and 5 s caps; results are cached.
  */
-import { lookup as dnsLookup } from 'node:dns';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { Agent } from 'undici';
 import { z } from 'zod';
 import type { ClientRecord } from '../grants/records.js';
+import { guardedLookup, isPrivateLiteralHost } from './global-address.js';
 import { redirectUriProblem } from './redirect-uri.js';
 
 const MAX_BYTES = 5 * 1024;
@@ -18,42 +17,6 @@ const CACHE_MIN_S = 60;
 const CACHE_MAX_S = 24 * 3600;
 const CACHE_DEFAULT_S = 3600;
 const CACHE_ENTRIES = 1000;
-
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32]] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
-}
-
-/** True for any address a metadata fetch must never reach. */
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped?.[1]) return blocked.check(mapped[1], 'ipv4');
-    if (/^::ffff:/i.test(address)) return true;
-    return blocked.check(address, 'ipv6');
-  }
-  return true;
-}
-
-const safeLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, '', 4);
-    const list = addresses as unknown as { address: string; family: number }[];
-    if (list.length === 0 || list.some((a) => isPrivateAddress(a.address))) {
-      return callback(Object.assign(new Error('refused: private address'), { code: 'EPRIVATE' }), '', 4);
-    }
-    const first = list[0]!;
-    if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: typeof list) => void)(null, list);
-    return callback(null, first.address, first.family);
-  });
-};
 
 const Document = z.object({
   client_id: z.string(),
@@ -84,7 +47,7 @@ export interface CimdResolver {
 export function createCimdResolver(opts: CimdOptions = {}): CimdResolver {
   const now = opts.now ?? Date.now;
   const cache = new Map<string, { record: ClientRecord; until: number }>();
-  const agent = new Agent({ connect: { lookup: safeLookup, timeout: TIMEOUT_MS }, maxRedirections: 0 } as ConstructorParameters<typeof Agent>[0]);
+  const agent = new Agent({ connect: { lookup: guardedLookup(), timeout: TIMEOUT_MS }, maxRedirections: 0 } as ConstructorParameters<typeof Agent>[0]);
   const testAgent = opts.allowLoopbackHttpForTests ? new Agent() : undefined;
 
   const check = (clientId: string): URL => {
@@ -97,8 +60,7 @@ export function createCimdResolver(opts: CimdOptions = {}): CimdResolver {
     const loopbackTest = testAgent && url.protocol === 'http:' && url.hostname === '127.0.0.1';
     if (url.protocol !== 'https:' && !loopbackTest) throw new CimdError('metadata document URLs must use https');
     if (url.hash || url.username || url.password || url.pathname === '/' || url.href !== clientId) throw new CimdError('malformed metadata document URL');
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (!loopbackTest && isIP(host) && isPrivateAddress(host)) throw new CimdError('refused: private address');
+    if (!loopbackTest && isPrivateLiteralHost(url.hostname)) throw new CimdError('refused: private address');
     return url;
   };
 
