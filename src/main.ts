@@ -6,14 +6,21 @@ import { loadConfigOrExit } from './config.js';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
 
+/**
+ * On SIGTERM, requests in flight get this long to finish before their connections are cut:
+ * below the 10 s a container runtime waits before SIGKILL (docker stop, Kubernetes' default
+ * grace period is 30 s).
+ */
+const SHUTDOWN_DRAIN_MS = 8_000;
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger({ level: config.logLevel });
   const running = await startServer(config, log);
   process.stdout.write(`MCP endpoint: ${running.mcpUrl}\n`);
   const stop = (signal: string) => {
-    log.info({ event: 'shutdown', signal }, 'shutting down');
-    running.close().finally(() => process.exit(0));
+    log.info({ event: 'shutdown', signal, drainMs: SHUTDOWN_DRAIN_MS }, 'shutting down: draining requests in flight');
+    running.close({ drainMs: SHUTDOWN_DRAIN_MS }).finally(() => process.exit(0));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -23,7 +23,12 @@ export interface RunningServer {
   localUrl: string;
   mcpUrl: string;
   server: Server;
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections, closes idle keep-alive connections, lets requests in flight
+   * finish for at most `drainMs` (default 0: cut them at once, what tests want), then closes
+   * the store.
+   */
+  close(opts?: { drainMs?: number }): Promise<void>;
 }
 
 /** Upstream timeouts for every call to OSC (T29). */
@@ -100,10 +105,17 @@ export async function startServer(config: Config, log: Logger, overrides: Server
     localUrl: `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`,
     mcpUrl,
     server,
-    async close() {
+    async close({ drainMs = 0 } = {}) {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        server.closeIdleConnections();
+        // A request answered after close() leaves its keep-alive socket idle: close those too.
+        const idle = setInterval(() => server.closeIdleConnections(), 100);
+        const cut = setTimeout(() => server.closeAllConnections(), drainMs);
+        server.once('close', () => {
+          clearInterval(idle);
+          clearTimeout(cut);
+        });
       });
       if (!overrides.store) await store.close();
     },

@@ -1,8 +1,9 @@
 // `npm start` with zero configuration (DESIGN §6): it boots without any variable, says what
 // it falls back to, serves its discovery documents on PORT, and stops cleanly on SIGTERM.
-// Nothing reaches OSC at boot: registration happens on the first authorization.
+// Nothing reaches OSC at boot: registration happens on the first authorization. `npm start`
+// runs the compiled build (prestart brings dist/ up to date in a checkout).
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { REPO_ROOT, cleanEnv, freePort } from '../support/sandbox-process.js';
 
 let child: ChildProcess | undefined;
@@ -19,13 +20,16 @@ describe('npm start, zero configuration', () => {
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
     const exited = new Promise<number | string>((resolve) => child!.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
     const started = Date.now();
-    while (!/^MCP endpoint: /m.test(out)) {
-      if (Date.now() - started > 30_000) throw new Error(`npm start printed no endpoint:\n${out}`);
+    // The endpoint line is a plain write; pino's lines may flush a little later, so wait for all.
+    const expected = [`MCP endpoint: http://localhost:${port}/mcp`, '"event":"memory_store"', '"event":"ephemeral_seal_key"'];
+    while (!expected.every((e) => out.includes(e))) {
+      if (Date.now() - started > 30_000) throw new Error(`npm start did not print ${expected.join(', ')}:\n${out}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(out).toContain(`MCP endpoint: http://localhost:${port}/mcp`);
-    expect(out).toContain('"event":"memory_store"');
-    expect(out).toContain('"event":"ephemeral_seal_key"');
+    // It is the compiled server that runs: plain node on dist/, no TypeScript loader.
+    const group = execFileSync('ps', ['-o', 'args=', '-g', String(child.pid)], { encoding: 'utf8' });
+    expect(group).toMatch(/node dist\/main\.js/);
+    expect(group).not.toMatch(/tsx/);
 
     const meta = (await (await fetch(`http://127.0.0.1:${port}/.well-known/oauth-authorization-server`)).json()) as { issuer: string };
     expect(meta.issuer).toBe(`http://localhost:${port}`);
