@@ -10,6 +10,8 @@ export interface EmulatorOptions {
   dcrClientTtlS: number;
   satTtlS: number;
   instanceStartMs: number;
+  /** Start delay per service id, overriding `instanceStartMs` (databases that take longer). */
+  serviceStartMs: Record<string, number>;
   autoConsent?: string | undefined;
 }
 
@@ -71,6 +73,19 @@ export interface Instance {
   startedAtMs: number;
   healthOverride?: string;
   logs: string[];
+  /** Why the last start failed (a `{{secrets.<name>}}` that did not resolve); health says `failed`. */
+  failure?: string;
+  /** Option values with secret references resolved at the last start (never served). */
+  resolved: Record<string, unknown>;
+  /** `false` when the external TCP port is closed (`/ports` empty, `publicAccess: false`). */
+  publicAccess: boolean;
+  /** The parameters of an eyevinn-app-config-svc instance (its `/api/v1/config`). */
+  config?: Map<string, ConfigEntry>;
+}
+
+export interface ConfigEntry {
+  value: string;
+  secret: boolean;
 }
 
 export interface MyApp {
@@ -95,7 +110,7 @@ export interface Tenant {
 }
 
 export interface IssuedSecret {
-  kind: 'pat' | 'refresh_token' | 'sat' | 'client_secret' | 'code';
+  kind: 'pat' | 'refresh_token' | 'sat' | 'client_secret' | 'code' | 'service_secret' | 'config_secret' | 'config_api_key' | 'git_token';
   value: string;
   userId?: string;
   issuedAtMs: number;

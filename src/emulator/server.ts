@@ -30,6 +30,8 @@ export interface StartOptions {
   satTtlS?: number;
   /** How long a new or restarted instance reports `starting`; default 1500 ms. */
   instanceStartMs?: number;
+  /** Start delay per service id (e.g. databases), overriding `instanceStartMs`. */
+  serviceStartMs?: Record<string, number>;
 }
 
 export interface RunningEmulator {
@@ -44,6 +46,7 @@ export const DEFAULTS: EmulatorOptions = {
   dcrClientTtlS: 86_400,
   satTtlS: 3600,
   instanceStartMs: 1500,
+  serviceStartMs: {},
 };
 
 export function createEmulatorApp(state: EmulatorState): express.Express {
@@ -97,6 +100,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     dcrClientTtlS: options.dcrClientTtlS ?? DEFAULTS.dcrClientTtlS,
     satTtlS: options.satTtlS ?? DEFAULTS.satTtlS,
     instanceStartMs: options.instanceStartMs ?? DEFAULTS.instanceStartMs,
+    serviceStartMs: { ...(options.serviceStartMs ?? DEFAULTS.serviceStartMs) },
     autoConsent: options.autoConsent,
   });
   const app = createEmulatorApp(state);

@@ -46,12 +46,12 @@ export class EmulatorState {
   stats!: Stats;
 
   constructor(options: EmulatorOptions) {
-    this.baseOptions = { ...options };
+    this.baseOptions = { ...options, serviceStartMs: { ...options.serviceStartMs } };
     this.reset();
   }
 
   reset(): void {
-    this.options = { ...this.baseOptions };
+    this.options = { ...this.baseOptions, serviceStartMs: { ...this.baseOptions.serviceStartMs } };
     this.jwtKey = randomBytes(32);
     this.clock.set(0);
     this.faults.clear();

@@ -2,14 +2,15 @@
  * `/__emulator/*` on any host: test knobs and counters (README.md lists every body).
  * Not part of OSC; never counted in `apiCalls` nor logged in `/__emulator/requests`.
  */
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { parseBody } from '../body.js';
 import { registerConsoleClient, redirectUriProblem } from '../clients.js';
 import { faultSchema } from '../faults.js';
 import type { EmulatorState } from '../state.js';
 import { issueTokenPair } from '../tokens.js';
 import { DEMO_USERS } from '../users.js';
+import { input } from './admin-input.js';
+import { adminWorldRouter } from './admin-world.js';
 
 const configSchema = z.object({
   rememberConsent: z.boolean().optional(),
@@ -19,16 +20,8 @@ const configSchema = z.object({
   dcrClientTtlS: z.number().int().positive().optional(),
   satTtlS: z.number().int().positive().optional(),
   instanceStartMs: z.number().int().min(0).optional(),
+  serviceStartMs: z.record(z.string().max(100), z.number().int().min(0)).optional(),
 });
-const instanceRef = z.object({ tenantId: z.string(), serviceId: z.string(), name: z.string() });
-
-/** Parses the JSON body with a schema; answers 400 itself when it does not fit. */
-function input<T>(schema: z.ZodType<T>, req: Request, res: Response): T | undefined {
-  const r = schema.safeParse(parseBody(req));
-  if (r.success) return r.data;
-  res.status(400).json({ error: 'invalid_body', issues: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
-  return undefined;
-}
 
 export function adminRouter(state: EmulatorState): Router {
   const r = Router();
@@ -74,7 +67,8 @@ export function adminRouter(state: EmulatorState): Router {
     const b = input(configSchema, req, res);
     if (!b) return;
     if (b.autoConsent && !state.users.has(b.autoConsent)) return void res.status(400).json({ error: 'unknown_user' });
-    const { rememberConsent, autoConsent, ...ttls } = b;
+    const { rememberConsent, autoConsent, serviceStartMs, ...ttls } = b;
+    if (serviceStartMs) Object.assign(state.options.serviceStartMs, serviceStartMs);
     if (rememberConsent !== undefined) state.rememberConsent = rememberConsent;
     if (autoConsent !== undefined) state.options.autoConsent = autoConsent ?? undefined;
     Object.assign(state.options, ttls);
@@ -100,45 +94,7 @@ export function adminRouter(state: EmulatorState): Router {
     res.status(201).json({ client_id: c.clientId, client_secret: c.secret, redirect_uris: c.redirectUris, client_name: c.name });
   });
 
-  r.get('/tenants/:id', (req, res) => {
-    const t = state.tenants.get(String(req.params.id));
-    if (!t) return void res.status(404).json({ error: 'unknown_tenant' });
-    res.json({
-      id: t.id, plan: t.plan, availableTokens: t.availableTokens, usedTokens: t.usedTokens,
-      subscriptions: [...t.subscriptions],
-      instances: Object.fromEntries([...t.instances].map(([sid, m]) => [sid, [...m.keys()]])),
-      secrets: Object.fromEntries([...t.secrets].map(([sid, m]) => [sid, [...m.keys()]])),
-      apps: [...t.apps.values()].map((a) => a.name),
-    });
-  });
-  r.post('/tenants/:id', (req, res) => {
-    const t = state.tenants.get(String(req.params.id));
-    if (!t) return void res.status(404).json({ error: 'unknown_tenant' });
-    const b = input(z.object({
-      plan: z.enum(['FREE', 'PERSONAL', 'PROFESSIONAL']).optional(),
-      availableTokens: z.number().int().optional(),
-      usedTokens: z.number().int().optional(),
-      subscriptions: z.array(z.string()).optional(),
-    }), req, res);
-    if (!b) return;
-    if (b.plan) t.plan = b.plan;
-    if (b.availableTokens !== undefined) t.availableTokens = b.availableTokens;
-    if (b.usedTokens !== undefined) t.usedTokens = b.usedTokens;
-    if (b.subscriptions) t.subscriptions = new Set(b.subscriptions);
-    ok(res);
-  });
-
-  // Shape an instance: append log text (MCP-07) or force a health status.
-  r.post('/instance', (req, res) => {
-    const b = input(instanceRef.extend({ logs: z.string().optional(), health: z.string().nullable().optional() }), req, res);
-    if (!b) return;
-    const inst = state.tenants.get(b.tenantId)?.instances.get(b.serviceId)?.get(b.name);
-    if (!inst) return void res.status(404).json({ error: 'unknown_instance' });
-    if (b.logs !== undefined) inst.logs.push(...b.logs.split('\n'));
-    if (b.health === null) delete inst.healthOverride;
-    else if (b.health !== undefined) inst.healthOverride = b.health;
-    ok(res);
-  });
+  r.use(adminWorldRouter(state));
 
   r.use((_q, res) => void res.status(404).json({ error: 'unknown_knob' }));
   return r;

@@ -4,66 +4,22 @@
  * shows). My Apps report `buildStatus` `building` until `instanceStartMs` has passed on the
  * emulator clock, then `running`.
  */
-import { Router, type Request } from 'express';
+import { type Request, Router } from 'express';
 import { parseBody, str } from '../body.js';
 import { hostInfo } from '../hosts.js';
-import { isReply, patCaller } from '../platform-auth.js';
 import { uuid } from '../random.js';
 import { json, noContent, reason, type Reply } from '../reply.js';
 import { route } from '../route.js';
-import type { EmulatorState, MyApp, Tenant } from '../state.js';
+import type { EmulatorState, MyApp } from '../state.js';
+import { authed } from './deploy-auth.js';
+import { deploySecretsRouter } from './deploy-secrets.js';
 import type { Caller } from '../tokens.js';
 
-const SECRET_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const APP_NAME = /^[a-z0-9-]{1,40}$/;
-
-type Op = (req: Request, who: Caller) => Reply;
-const authed = (state: EmulatorState, op: Op) => (req: Request): Reply => {
-  const who = patCaller(state, req);
-  return isReply(who) ? who : op(req, who);
-};
-
-function secretsOf(t: Tenant, sid: string): Map<string, string> {
-  let m = t.secrets.get(sid);
-  if (!m) {
-    m = new Map();
-    t.secrets.set(sid, m);
-  }
-  return m;
-}
 
 export function deployRouter(state: EmulatorState): Router {
   const r = Router();
-  const sid = (req: Request): string => String(req.params.sid);
-
-  r.get('/mysecrets/:sid', route(state, 'deploy.secrets.list', authed(state, (req, who) =>
-    json(200, [...secretsOf(who.tenant, sid(req)).keys()].map((secretName) => ({ serviceId: sid(req), secretName }))))));
-
-  r.post('/mysecrets/:sid', route(state, 'deploy.secrets.create', authed(state, (req, who) => {
-    const body = parseBody(req) ?? {};
-    const name = str(body, 'secretName');
-    const data = str(body, 'secretData');
-    if (!name || !SECRET_NAME.test(name) || data === undefined) return reason(400, 'Body must be {"secretName", "secretData"}');
-    const m = secretsOf(who.tenant, sid(req));
-    if (m.has(name)) return reason(409, `Secret ${name} already exists`);
-    m.set(name, data);
-    return json(200, { serviceId: sid(req), secretName: name });
-  })));
-
-  r.put('/mysecrets/:sid/:name', route(state, 'deploy.secrets.update', authed(state, (req, who) => {
-    const data = str(parseBody(req) ?? {}, 'secretData');
-    if (data === undefined) return reason(400, 'Body must be {"secretData"}');
-    const m = secretsOf(who.tenant, sid(req));
-    const name = String(req.params.name);
-    if (!m.has(name)) return reason(404, `Secret ${name} not found`);
-    m.set(name, data);
-    return json(200, { serviceId: sid(req), secretName: name });
-  })));
-
-  r.delete('/mysecrets/:sid/:name', route(state, 'deploy.secrets.delete', authed(state, (req, who) => {
-    const name = String(req.params.name);
-    return secretsOf(who.tenant, sid(req)).delete(name) ? noContent() : reason(404, `Secret ${name} not found`);
-  })));
+  r.use(deploySecretsRouter(state));
 
   const appDoc = (req: Request, who: Caller, a: MyApp) => {
     const h = hostInfo(req);
