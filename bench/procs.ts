@@ -1,16 +1,28 @@
 /**
  * Child processes of the benchmark: every server runs in its own process, started the same
- * way (`node <NODE_FLAGS> <entry>`, stdout to /dev/null, stderr kept for errors), so both
+ * way (`node [flags] <entry>`, stdout to /dev/null, stderr kept for errors), so both
  * sides pay the same loader, flags and logging sink. RSS and CPU come from /proc.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/net.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** The same flags for every server; `tsx` as `npm start` loads the TypeScript sources. */
-export const NODE_FLAGS = ['--import', 'tsx'];
+/**
+ * How every server is started. `build` (default): plain `node` on JavaScript compiled by
+ * bench/tsconfig.json into bench/.build (as `npm start` runs dist/); `tsx`: the TypeScript
+ * loader, as the tests run the sources.
+ */
+export type Mode = 'build' | 'tsx';
+export const nodeFlags = (mode: Mode): string[] => (mode === 'tsx' ? ['--import', 'tsx'] : []);
+export const entryOf = (mode: Mode, source: string): string => (mode === 'tsx' ? source : `bench/.build/${source.replace(/\.ts$/, '.js')}`);
+
+/** Compiles the servers for `build` mode (the Go-native tsc takes seconds). */
+export function build(): void {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'bench/tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+}
 
 export interface NodeServer {
   name: string;
@@ -28,12 +40,12 @@ export interface NodeServer {
 
 const TICK_MS = 1000 / 100;
 
-export async function startNode(name: string, entry: string, env: Record<string, string>, opts: { flags?: string[]; ready?: string } = {}): Promise<NodeServer> {
+export async function startNode(name: string, mode: Mode, source: string, env: Record<string, string>, opts: { flags?: string[]; ready?: string } = {}): Promise<NodeServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const errors: string[] = [];
   const started = performance.now();
-  const child = spawn(process.execPath, [...NODE_FLAGS, ...(opts.flags ?? []), entry], {
+  const child = spawn(process.execPath, [...nodeFlags(mode), ...(opts.flags ?? []), entryOf(mode, source)], {
     cwd: ROOT,
     // Each entry reads the variable it knows: PORT (servers), EMULATOR_PORT (the emulator).
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), EMULATOR_PORT: String(port), PUBLIC_URL: url, HOST: '127.0.0.1', ...env },

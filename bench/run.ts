@@ -24,7 +24,7 @@ import { TestRedis } from '../test/support/redis-server.js';
 import { EmulatorControl } from '../test/support/emulator.js';
 import { connect, refresh } from '../test/support/oauth-flow.js';
 import { run, round, summarize, target, type RunResult, type Shot, type Target } from './load.js';
-import { NODE_FLAGS, startNode, type NodeServer } from './procs.js';
+import { build, entryOf, nodeFlags, startNode, type Mode, type NodeServer } from './procs.js';
 import { bytesOfGrant, grantIdOfKey, grantKeys } from './redis-bytes.js';
 
 const { values: args } = parseArgs({
@@ -34,11 +34,14 @@ const { values: args } = parseArgs({
     calls: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '10' },
     profile: { type: 'string' },
+    mode: { type: 'string', default: 'build' },
   },
 });
 const ROUNDS = Number(args.rounds);
 const CALLS = Number(args.calls);
 const CONCURRENCY = Number(args.concurrency);
+const MODE = args.mode as Mode;
+if (MODE !== 'build' && MODE !== 'tsx') throw new Error('--mode is build or tsx');
 const PREFIX = 'oscmcp:';
 const ENV = 'emu';
 /** A fixed test key (as test/support/stack.ts): the bench's Redis is its own and thrown away. */
@@ -80,11 +83,15 @@ function mustPass(label: string, runs: RunResult[]): void {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
+  if (MODE === 'build') {
+    note('compiling (bench/tsconfig.json)');
+    build();
+  }
   const children: NodeServer[] = [];
   const redisServer = await TestRedis.start();
   const redis = new Redis(redisServer.url);
   try {
-    const emulator = await startNode('emulator', 'src/emulator/main.ts', {}, { ready: '/__emulator/stats' });
+    const emulator = await startNode('emulator', MODE, 'src/emulator/main.ts', {}, { ready: '/__emulator/stats' });
     children.push(emulator);
     const emu = new EmulatorControl(emulator.url);
     const pat = (await emu.mint('alice')).access_token;
@@ -102,8 +109,8 @@ async function main(): Promise<void> {
     const bareEnv = (): Record<string, string> => ({ OSC_ENVIRONMENT: ENV, OSC_EMULATOR_URL: emulator.url, BENCH_PAT: pat });
     // --profile DIR: a V8 CPU profile of each side's last process, written when it stops.
     const flags = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
-    const startOurs = () => startNode('osc-mcp', 'src/main.ts', oursEnv(), { flags });
-    const startBare = () => startNode('bare-sdk', 'bench/bare-server.ts', bareEnv(), { flags });
+    const startOurs = () => startNode('osc-mcp', MODE, 'src/main.ts', oursEnv(), { flags });
+    const startBare = () => startNode('bare-sdk', MODE, 'bench/bare-server.ts', bareEnv(), { flags });
 
     // (e) cold start, interleaved, three each; the last pair stays up for the load phases.
     note('cold start');
@@ -124,7 +131,7 @@ async function main(): Promise<void> {
       }
     }
     children.push(ours, bare);
-    const noop = await startNode('express-401', 'bench/noop-401.ts', {});
+    const noop = await startNode('express-401', MODE, 'bench/noop-401.ts', {});
     children.push(noop);
     const idleRss = { ours: ours.rssBytes(), bare: bare.rssBytes() };
 
@@ -212,7 +219,7 @@ async function main(): Promise<void> {
     const result = {
       when: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-      settings: { rounds: ROUNDS, callsPerRound: CALLS, concurrency: CONCURRENCY, tool: 'token_balance', emulatorLatencyMs: 0, nodeFlags: NODE_FLAGS },
+      settings: { rounds: ROUNDS, callsPerRound: CALLS, concurrency: CONCURRENCY, tool: 'token_balance', emulatorLatencyMs: 0, mode: MODE, nodeFlags: nodeFlags(MODE) },
       baseline: {
         bare_sdk:
           'bench/bare-server.ts: @modelcontextprotocol/sdk v1 McpServer + StreamableHTTPServerTransport per request (the SDK stateless example), express.json, ' +
@@ -220,7 +227,7 @@ async function main(): Promise<void> {
           'list_services (client-core listSubscriptions), list_instances (client-core listInstances with a process-cached SAT); a PAT minted by the emulator; ' +
           'the same global dispatcher as osc-mcp (src/osc/dispatcher.ts) to reach the emulator.',
         express_401: 'bench/noop-401.ts: express 5, POST /mcp → 401 with an empty body.',
-        process_model: `each server its own child process: node ${NODE_FLAGS.join(' ')} <entry>, NODE_ENV=production, stdout to /dev/null; one OSC emulator child; redis-server on a free loopback port`,
+        process_model: `each server its own child process: node ${[...nodeFlags(MODE), entryOf(MODE, '<entry>.ts')].join(' ')}, NODE_ENV=production, stdout to /dev/null; one OSC emulator child; redis-server on a free loopback port`,
         osc_mcp: 'src/main.ts with REDIS_URL, SEAL_KEYS, LOG_LEVEL=info, TOOL_CALLS_PER_MINUTE raised (the limiter still runs per call); token from the real OAuth flow (test/support/oauth-flow.ts connect)',
       },
       tool_calls: { osc_mcp: toolOurs, bare_sdk: toolBare },
