@@ -18,17 +18,25 @@ if (typeof (Map as unknown as { groupBy?: unknown }).groupBy !== 'function') {
   });
 }
 
-// One suite, three folders: unit (pure logic, in-process), integration (HTTP against
-// the real app, the emulator and a real Redis), e2e (the SDK client, Chromium, the
-// official conformance suite and Inspector CLI). `npm test` runs all of them.
+// Three projects, one run (`npm test` runs all; `npx vitest --project unit` runs one):
+// - unit: pure logic in this process, against the memory store and the in-memory OSC
+//   fake. No Redis, no child process (test/support/unit-guard.ts makes spawning throw).
+// - integration: HTTP against the real app, the emulator and a real Redis.
+// - e2e: the real SDK client, Chromium, the official conformance suite, the Inspector CLI,
+//   `npm start`.
+// Only integration and e2e get the Redis globalSetup.
+const redis = ['test/support/global-redis.ts'];
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-redis.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // Two cores: keep parallelism modest so timing-sensitive flows stay deterministic.
     maxWorkers: 3,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], setupFiles: ['test/support/unit-guard.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'test/emulator/**/*.test.ts'], globalSetup: redis } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: redis } },
+    ],
   },
 });

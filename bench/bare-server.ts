@@ -25,7 +25,10 @@ const money = `https://money.svc.${env}.osaas.io`;
 const sats = new Map<string, Promise<string>>();
 const sat = (serviceId: string) => {
   let s = sats.get(serviceId);
-  if (!s) sats.set(serviceId, (s = ctx.getServiceAccessToken(serviceId)));
+  if (!s) {
+    s = ctx.getServiceAccessToken(serviceId);
+    sats.set(serviceId, s);
+  }
   return s;
 };
 

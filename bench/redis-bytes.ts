@@ -4,7 +4,7 @@
  * with `MEMORY USAGE key SAMPLES 0`. Independent of the key layout, so it measures the
  * layout before and after a change alike.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 export interface GrantBytes {
   /** Keys that live longer than 10 minutes: what an active grant costs at rest. */

@@ -83,7 +83,7 @@ export function issueSat(state: EmulatorState, who: Caller, serviceId: string): 
 /** The tenant a SAT is good for on this service, or undefined (→ the HTML 401). */
 export function verifySat(state: EmulatorState, token: string, serviceId: string): Tenant | undefined {
   const claims = verifyJwt(token, state.jwtKey);
-  if (!claims || claims.typ !== 'sat' || typeof claims.satId !== 'string') return undefined;
+  if (claims?.typ !== 'sat' || typeof claims.satId !== 'string') return undefined;
   if (typeof claims.exp !== 'number' || claims.exp <= state.clock.nowS()) return undefined;
   const rec = state.sats.get(claims.satId);
   if (!rec || rec.revoked || rec.serviceId !== serviceId) return undefined;

@@ -177,7 +177,10 @@ export class MemoryTokenStore implements TokenStore {
     this.entries.set(key, { json: JSON.stringify(value), expiresAt: this.now() + ms, grantId });
     if (grantId !== undefined) {
       let set = this.grantIndex.get(grantId);
-      if (!set) this.grantIndex.set(grantId, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        this.grantIndex.set(grantId, set);
+      }
       set.add(key);
     }
   }

@@ -65,7 +65,9 @@ export function whenReady(client: Redis, timeoutMs = 5000): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     let lastError: Error | undefined;
-    const onError = (err: Error): void => void (lastError = err);
+    const onError = (err: Error): void => {
+      lastError = err;
+    };
     const done = (err?: Error): void => {
       clearTimeout(timer);
       client.off('ready', onReady);

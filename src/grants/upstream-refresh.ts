@@ -77,7 +77,7 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
     const client = await clients.byId(start.oscClientId);
     if (!client) return kill(start, 'osc_client_gone');
     if (!pair.refreshToken) return kill(start, 'no_refresh_token');
-    let fresh;
+    let fresh: Awaited<ReturnType<typeof oauth.refresh>>;
     try {
       fresh = await oauth.refresh({ client, refreshToken: pair.refreshToken });
     } catch (err) {

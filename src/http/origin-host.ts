@@ -57,9 +57,9 @@ export function originHostGuard({ publicUrl, allowedHosts = [], allowedOrigins =
   };
 
   return function originHost(req: Request, res: Response, next: NextFunction): void {
-    if (!hostOk(req.headers.host)) return refuse(res, 'Forbidden: this Host is not served here');
     const origin = req.headers.origin;
-    if (origin !== undefined && !originOk(origin)) return refuse(res, 'Forbidden: cross-origin requests from this Origin are not allowed');
-    next();
+    if (!hostOk(req.headers.host)) refuse(res, 'Forbidden: this Host is not served here');
+    else if (origin !== undefined && !originOk(origin)) refuse(res, 'Forbidden: cross-origin requests from this Origin are not allowed');
+    else next();
   };
 }

@@ -22,7 +22,7 @@ export function setPageHeaders(res: Response): void {
 }
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"'`=\/]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return s.replace(/[&<>"'`=/]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A minimal page in our own style sheet; `body` must already be escaped HTML. */

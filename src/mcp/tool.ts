@@ -72,6 +72,7 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(too
  * A registry entry of any schema. Handlers are contravariant in their input, so the
  * registry array is typed loosely; each tool file keeps its precise types.
  */
+// biome-ignore lint/suspicious/noExplicitAny: the registry must hold tools of every input and output type (see above).
 export type AnyTool = Tool<any, any>;
 
 /** A refusal of the tool itself (bad arguments, missing confirmation): our words, shown as is. */

@@ -14,7 +14,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Duplex } from 'node:stream';
-import { Agent, Dispatcher, setGlobalDispatcher } from 'undici';
+import { Agent, type Dispatcher, setGlobalDispatcher } from 'undici';
 import { EmulatorRedirect } from './emulator-redirect.js';
 import { WrappingDispatcher } from './wrapping-dispatcher.js';
 

@@ -54,7 +54,7 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
   /** The service API base; only https on an OSC host, whatever the catalog says (T26). */
   const api = (r: ServiceRecord): URL => {
     const url = r.apiUrl ? new URL(r.apiUrl) : undefined;
-    if (!url || url.protocol !== 'https:' || !url.hostname.endsWith('.osaas.io')) {
+    if (url?.protocol !== 'https:' || !url.hostname.endsWith('.osaas.io')) {
       throw new UpstreamBadResponseError('OSC listed the service without a usable API address');
     }
     return url;

@@ -282,7 +282,7 @@ describeBrowser('in headless Chromium', () => {
       const page = await ctx.newPage();
       const a = newAuthorization(client);
       // The catcher's origin plays the attacker; its body is replaced with a frame around our page.
-      await page.goto(catcher.origin + '/not-cb');
+      await page.goto(`${catcher.origin}/not-cb`);
       await page.setContent(`<iframe id="f" src="${a.url.replace(/&/g, '&amp;')}" width="600" height="400"></iframe>`);
       await page.waitForTimeout(1_000);
       // Chromium replaces a refused frame with its own error document.

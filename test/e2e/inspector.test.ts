@@ -212,7 +212,9 @@ describe('MCP Inspector CLI against npm run sandbox', () => {
 
       const listed = await inspector(['--stored-auth-only', '--method', 'tools/call', '--tool-name', 'list_instances', '--tool-arg', `serviceId=${SERVICE}`]);
       expect(listed.code).toBe(0);
-      expect((listed.json.result?.structuredContent as { instances: Array<{ name: string }> }).instances.map((i) => i.name)).not.toContain(NAME);
+      const after = listed.json.result?.structuredContent as { instances: Array<{ name: string }> } | undefined;
+      expect(after?.instances).toBeInstanceOf(Array);
+      expect(after?.instances.map((i) => i.name)).not.toContain(NAME);
       tenant = (await (await fetch(`${sb.emulatorUrl}/__emulator/tenants/alice-team`)).json()) as { instances: Record<string, string[]> };
       expect(tenant.instances[SERVICE] ?? []).not.toContain(NAME);
     }, 3 * RUN_TIMEOUT_MS);

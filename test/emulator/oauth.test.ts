@@ -52,7 +52,7 @@ describe('discovery and registration', () => {
     });
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    const body = (await res.json()) as Record<string, any>;
+    const body = (await res.json()) as { client_id: string; client_secret: string; client_secret_expires_at: number; client_id_issued_at: number; redirect_uris: string[] };
     expect(body.client_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(body.client_secret).toMatch(/^osc_secret_[0-9a-f]{64}$/);
     expect(body.client_secret_expires_at - body.client_id_issued_at).toBe(86_400);

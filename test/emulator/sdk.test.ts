@@ -39,12 +39,13 @@ const ids = async (c: Context) => (await listSubscriptions(c)).map((s) => s.serv
 
 describe('@osaas/client-core 0.20.0 against the emulator', () => {
   it('lists subscriptions as full service records with the caller env in apiUrl', async () => {
-    const subs = (await listSubscriptions(ctx)) as unknown as Array<Record<string, any>>;
+    type Sub = { serviceId: string; apiUrl: string; serviceMetadata: { instanceNoun: string }; serviceInstanceOptions: Array<{ name: string }> };
+    const subs = (await listSubscriptions(ctx)) as unknown as Sub[];
     expect(subs.map((s) => s.serviceId).sort()).toEqual(['eyevinn-test-adserver', 'minio-minio']);
     const minio = subs.find((s) => s.serviceId === 'minio-minio')!;
     expect(minio.apiUrl).toBe('https://api-minio-minio.auto.emu.osaas.io/minioinstance');
     expect(minio.serviceMetadata.instanceNoun).toBe('minio');
-    const pw = minio.serviceInstanceOptions.find((o: { name: string }) => o.name === 'RootPassword');
+    const pw = minio.serviceInstanceOptions.find((o) => o.name === 'RootPassword');
     expect(pw).toMatchObject({ mandatory: true, sensitive: true });
   });
 

@@ -23,7 +23,7 @@ function log(entry) {
 
 function cookieHeader(url) {
   const c = jar.get(new URL(url).origin);
-  return c && c.size ? [...c].map(([k, v]) => `${k}=${v}`).join('; ') : undefined;
+  return c?.size ? [...c].map(([k, v]) => `${k}=${v}`).join('; ') : undefined;
 }
 
 function keep(url, res) {

@@ -57,6 +57,7 @@ export function countKinds(memory: MemoryTokenStore): Record<string, number> {
   memory.sweep();
   const out: Record<string, number> = {};
   // The store keeps `<kind>:<id>` keys in a private map; tests may read it to prove what was (not) written.
+  // biome-ignore lint/complexity/useLiteralKeys: `entries` is private; only bracket access reaches it.
   for (const key of (memory['entries'] as Map<string, unknown>).keys()) {
     const kind = key.slice(0, key.indexOf(':'));
     out[kind] = (out[kind] ?? 0) + 1;

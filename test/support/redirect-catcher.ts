@@ -29,7 +29,7 @@ export async function startRedirectCatcher(path = '/cb'): Promise<RedirectCatche
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     if (url.pathname === path) {
       hits.push({ url, headers: req.headers });
-      waiters.splice(0).forEach((w) => w());
+      for (const w of waiters.splice(0)) w();
     }
     res.writeHead(url.pathname === path ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     res.end('<!doctype html><title>client</title><p id="client-received">The client received the answer.</p>');

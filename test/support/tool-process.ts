@@ -37,7 +37,9 @@ export function startTool(command: string, args: string[], opts: { env?: NodeJS.
   let err = '';
   let all = '';
   const listeners = new Set<() => void>();
-  const changed = () => listeners.forEach((l) => l());
+  const changed = () => {
+    for (const l of listeners) l();
+  };
   child.stdout!.setEncoding('utf8').on('data', (d: string) => {
     out += d;
     all += d;

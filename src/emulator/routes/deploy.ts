@@ -8,7 +8,7 @@ import { type Request, Router } from 'express';
 import { parseBody, str } from '../body.js';
 import { hostInfo } from '../hosts.js';
 import { uuid } from '../random.js';
-import { json, noContent, reason, type Reply } from '../reply.js';
+import { json, noContent, reason, } from '../reply.js';
 import { route } from '../route.js';
 import type { EmulatorState, MyApp } from '../state.js';
 import { authed } from './deploy-auth.js';

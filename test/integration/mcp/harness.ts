@@ -44,7 +44,12 @@ export async function userSession(emu: TestEmulator, userId: string): Promise<Us
   const credentials = await emulatorCredentials(emu.url, emu.control, userId);
   const satCache = new SatCache();
   const logs: string[] = [];
-  const log = createLogger({ level: 'debug', destination: new Writable({ write: (c, _e, cb) => (logs.push(String(c)), cb()) }) });
+  const log = createLogger({ level: 'debug', destination: new Writable({
+    write: (c, _e, cb) => {
+      logs.push(String(c));
+      cb();
+    },
+  }) });
   const tenantId = (await emu.control.mint(userId)).tenantId;
 
   const connect = async (scopes: string[], o: CallOptions) => {
@@ -54,7 +59,11 @@ export async function userSession(emu: TestEmulator, userId: string): Promise<Us
     const [a, b] = InMemoryTransport.createLinkedPair();
     await server.connect(a);
     await client.connect(b);
-    return { client, close: async () => (await client.close(), await server.close()) };
+    const close = async () => {
+      await client.close();
+      await server.close();
+    };
+    return { client, close };
   };
 
   return {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryTokenStore } from '../../../src/grants/memory-store.js';
 import { pkcePair, approveAtEmulator } from '../../support/emulator.js';
-import { Browser, authorizeUrl, exchange, mcpPost, registerClient, tokenRequest, clientAuth, type RegisteredClient } from '../../support/oauth-flow.js';
+import { Browser, exchange, mcpPost, registerClient, tokenRequest, clientAuth, type RegisteredClient } from '../../support/oauth-flow.js';
 import { startStack, type Stack } from '../../support/stack.js';
 import { authorizeSteps, decide, expectClientError, expectLocalError, openConsent } from '../../support/oauth-extra.js';
 import { MISMATCHED_AT_AUTHORIZE } from '../../support/redirect-cases.js';

@@ -50,7 +50,9 @@ afterAll(async () => {
 const ours = new Set<string>();
 /** Verifiers must not appear even in responses (they only ever travel client → server). */
 const verifiers = new Set<string>();
-const keep = (...values: (string | undefined)[]) => values.forEach((v) => v && ours.add(v));
+const keep = (...values: (string | undefined)[]) => {
+  for (const v of values) if (v) ours.add(v);
+};
 let recorded: Haystack[] = [];
 let liveTokens: Tokens;
 let liveClient: RegisteredClient;

@@ -117,7 +117,7 @@ describe('Redis with AOF (REDIS-04) and key hygiene (REDIS-08)', () => {
   });
 
   it('REDIS-04: kill -9 of Redis 2 s after the last write, restart: the same token works, TTLs kept, first 2xx within 1 s of Redis answering', async () => {
-    const { tokens } = await connect(stack.url, { user: 'carol' });
+    await connect(stack.url, { user: 'carol' });
     await new Promise((r) => setTimeout(r, 2000)); // appendfsync everysec
     await server.kill();
     // This Redis keeps nothing on disk, so "back" means new work succeeds: a registration.

@@ -4,7 +4,12 @@ import { describeTokenStore, sampleRecords } from '../../support/token-store-con
 
 function fakeClock(): { now: () => number; advance(ms: number): void } {
   let t = 1_700_000_000_000;
-  return { now: () => t, advance: (ms) => void (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 describeTokenStore('memory', async () => {

@@ -56,7 +56,11 @@ describe('redactInstance', () => {
   it('drops prototype keys and bounds depth', () => {
     const nested: Record<string, unknown> = {};
     let cur = nested;
-    for (let i = 0; i < 20; i++) cur = (cur.next = {}) as Record<string, unknown>;
+    for (let i = 0; i < 20; i++) {
+      const next: Record<string, unknown> = {};
+      cur.next = next;
+      cur = next;
+    }
     const out = redactValue(JSON.parse('{"__proto__":{"polluted":1},"a":1}')) as Record<string, unknown>;
     expect(Object.keys(out)).toEqual(['a']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -14,7 +14,7 @@ describe('stripControls', () => {
 
 describe('cleanLogs', () => {
   it('keeps the newest lines within the line budget', () => {
-    const raw = Array.from({ length: 10 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const raw = `${Array.from({ length: 10 }, (_, i) => `line ${i}`).join('\n')}\n`;
     const r = cleanLogs(raw, { maxLines: 3, maxBytes: 1000 });
     expect(r).toEqual({ lines: ['line 7', 'line 8', 'line 9'], truncated: true, droppedLines: 7 });
   });
