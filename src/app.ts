@@ -31,6 +31,7 @@ import { cors } from './http/cors.js';
 import { originHostGuard } from './http/origin-host.js';
 import { createMcpRoute } from './mcp/route.js';
 import { createSatCache } from './osc/sat-cache.js';
+import { SubscriptionCache } from './osc/subscription-cache.js';
 
 export interface AppDeps {
   publicUrl: string;
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): App {
       resourceMetadataUrl: e.resourceMetadataUrl,
       log,
       satCache: createSatCache(),
+      subscriptionCache: new SubscriptionCache(),
       limits: { toolCalls: deps.limits.toolCalls, instanceCreates: deps.limits.instanceCreates },
     }),
   );

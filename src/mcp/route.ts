@@ -20,6 +20,7 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Logger } from '../log.js';
 import { GrantRevokedError, type OscCredentials } from '../osc/credentials.js';
 import type { SatCache } from '../osc/sat-cache.js';
+import type { SubscriptionCache } from '../osc/subscription-cache.js';
 import { createSdkPlatform } from '../osc/sdk-platform.js';
 import { StoreUnavailableError } from '../grants/store.js';
 import { sendInsufficientScope, sendUnauthorized } from '../oauth/challenge.js';
@@ -37,6 +38,8 @@ export interface McpRouteDeps {
   resourceMetadataUrl: string;
   log: Logger;
   satCache: SatCache;
+  /** Subscription lists per grant for a short time (src/osc/subscription-cache.ts). */
+  subscriptionCache?: SubscriptionCache;
   limits?: {
     /** Request body limit (default 64 KB, T32). */
     maxBodyBytes?: number;
@@ -132,6 +135,7 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
         credentials: deps.credentialsFor(auth),
         environment: deps.oscEnvironment,
         satCache: deps.satCache,
+        subscriptionCache: deps.subscriptionCache,
         log,
         callTimeoutMs: deps.limits?.callTimeoutMs,
       });

@@ -15,6 +15,7 @@ import { StoreUnavailableError } from '../grants/store.js';
 import { toUpstreamError, UpstreamAuthError, UpstreamBadResponseError, UpstreamTimeoutError } from './errors.js';
 import { retryRead, withPat } from './retry.js';
 import type { SatCache } from './sat-cache.js';
+import type { SubscriptionCache } from './subscription-cache.js';
 import { oscJson } from './upstream-http.js';
 import { SatReply, Subscriptions, type ServiceRecord } from './upstream-schemas.js';
 import { runInUpstreamScope } from './dispatcher.js';
@@ -24,6 +25,8 @@ export interface SessionDeps {
   credentials: OscCredentials;
   environment: string;
   satCache: SatCache;
+  /** The subscription list per grant for a short time (absent: read once per request). */
+  subscriptionCache?: SubscriptionCache;
   log?: Logger;
   /** Per upstream call (default 10 s, T29). */
   callTimeoutMs?: number;
@@ -53,8 +56,14 @@ export class OscSession {
     return `https://${svc}.svc.${this.env}.osaas.io`;
   }
 
-  callSignal(signal: AbortSignal): AbortSignal {
-    return AbortSignal.any([signal, AbortSignal.timeout(this.deps.callTimeoutMs ?? 10_000)]);
+  /**
+   * Runs one upstream call under the tool's `signal` plus the per-call timeout (T29). One
+   * controller and one timer per call, both released when the call settles: `AbortSignal.any`
+   * over `AbortSignal.timeout` left a 10 s timer and a tracked signal behind every call,
+   * nested again in upstream-http.ts (issue 18).
+   */
+  async bounded<T>(signal: AbortSignal, fn: (callSignal: AbortSignal) => Promise<T>): Promise<T> {
+    return bounded(signal, this.deps.callTimeoutMs ?? 10_000, fn);
   }
 
   /**
@@ -63,13 +72,15 @@ export class OscSession {
    * through for the caller to classify (the SDK throws plain `Error`s, osc-api.md B).
    */
   async sdk<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
-    const scope = { signal: this.callSignal(signal), failure: undefined as Error | undefined };
-    try {
-      return await race(runInUpstreamScope(scope, fn), scope.signal);
-    } catch (err) {
-      if (err instanceof Error && 'httpCode' in err) throw toUpstreamError(err, scope.failure);
-      throw err;
-    }
+    return this.bounded(signal, async (callSignal) => {
+      const scope = { signal: callSignal, failure: undefined as Error | undefined };
+      try {
+        return await race(runInUpstreamScope(scope, fn), scope.signal);
+      } catch (err) {
+        if (err instanceof Error && 'httpCode' in err) throw toUpstreamError(err, scope.failure);
+        throw err;
+      }
+    });
   }
 
   /** The grant's current PAT, for an SDK call that also carries a SAT. */
@@ -87,39 +98,56 @@ export class OscSession {
     });
   }
 
-  /** All subscribed service records, read once per request (and retried as a read). */
+  /** Whether the list this request holds came from the cross-request cache. */
+  cachedSubs = false;
+
+  /**
+   * All subscribed service records: from the per-grant cache when it has them, otherwise
+   * read once per request (and retried as a read) and cached.
+   */
   subscriptions(signal: AbortSignal, list: (pat: string) => Promise<unknown>): Promise<ServiceRecord[]> {
-    this.subs ??= retryRead(
+    const { subscriptionCache: cache, credentials } = this.deps;
+    if (this.subs) return this.subs;
+    const hit = cache?.get(credentials.grantId);
+    this.cachedSubs = hit !== undefined;
+    if (hit) return (this.subs = Promise.resolve(hit));
+    this.subs = retryRead(
       () => this.withPat(async (pat) => Subscriptions.parse(await this.sdk(signal, () => list(pat)))),
       { signal, onRetry: (err, attempt) => this.deps.log?.warn({ err: err.name, attempt }, 'retrying OSC catalog read') },
-    ).catch((err: unknown) => {
-      this.subs = undefined;
-      throw toUpstreamErrorUnlessOurs(err);
-    });
+    ).then(
+      (records) => (cache?.set(credentials.grantId, records), records),
+      (err: unknown) => {
+        this.subs = undefined;
+        throw toUpstreamErrorUnlessOurs(err);
+      },
+    );
     return this.subs;
   }
 
-  /** Forget the memo (after subscribing). */
+  /** Forget the list, here and in the cache (after subscribing, or a service missing from a cached list). */
   invalidate(): void {
     this.subs = undefined;
+    this.cachedSubs = false;
+    this.deps.subscriptionCache?.delete(this.deps.credentials.grantId);
   }
 
   /** The cached SAT, or a fresh one. The mint is shared, so it runs on its own timeout. */
   sat(serviceId: string, signal: AbortSignal): Promise<string> {
     const { credentials, satCache } = this.deps;
+    // The mint is shared by concurrent callers, so it runs on its own timeout, not on one caller's signal.
     const mint = () =>
-      this.withPat(async (pat) => {
+      this.withPat((pat) => bounded(NEVER, this.deps.callTimeoutMs ?? 10_000, async (timeout) => {
         const reply = SatReply.parse(
           await oscJson({
             method: 'POST',
             url: new URL('/servicetoken', this.host('token')),
             headers: { 'x-pat-jwt': `Bearer ${pat}` },
             json: { serviceId },
-            signal: AbortSignal.timeout(this.deps.callTimeoutMs ?? 10_000),
+            signal: timeout,
           }),
         );
         return { token: reply.token, expiresAt: reply.expiry * 1000 };
-      });
+      }));
     return race(satCache.getOrMint(credentials.grantId, serviceId, mint), signal).catch((err: unknown) => {
       throw toUpstreamErrorUnlessOurs(err);
     });
@@ -134,6 +162,23 @@ export class OscSession {
       this.deps.satCache.delete(this.deps.credentials.grantId, serviceId);
     }
     return op(await this.sat(serviceId, signal));
+  }
+}
+
+const NEVER = new AbortController().signal;
+
+/** `fn` under `signal` and a `ms` timeout; the timer and the listener go when `fn` settles. */
+export async function bounded<T>(signal: AbortSignal, ms: number, fn: (callSignal: AbortSignal) => Promise<T>): Promise<T> {
+  const c = new AbortController();
+  const onAbort = () => c.abort(signal.reason);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => c.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+  try {
+    return await fn(c.signal);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
   }
 }
 

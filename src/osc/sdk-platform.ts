@@ -1,6 +1,7 @@
 /**
  * `OscPlatform` over the unmodified `@osaas/client-core` 0.20.0, the only file that imports
- * it. One instance per MCP request (it memoizes the subscription list for that request).
+ * it. One instance per MCP request (it memoizes the subscription list for that request, and
+ * reads it from the per-grant cache when the app gives one).
  *
  * Where the SDK serves: the catalog read (`listSubscriptions`), subscribing
  * (`Context.activateService`) and `removeInstance`. Where it does not, we call the same OSC
@@ -15,15 +16,17 @@
  *   to (`/health/<name>`, `/logs/<name>`) and `/restart/<name>` (osc-api.md B).
  * - plan and balance: the SDK has no call for `money.svc` (osc-api.md A.9).
  *
- * Round trips per tool call, steady state (PAT fresh, SAT cached) — UPSTREAM counters in
- * test/integration/mcp/round-trips.test.ts:
- *   list_services, describe_service: 1 (GET /mysubscriptions)
- *   list_instances, get_instance, read_logs, restart_instance: 2 — GET /mysubscriptions is
- *     forced because OSC gives a service's API host and schema nowhere else;
- *   create_instance: 2 (the schema check reuses the same read), plus one health GET per
- *     second while `wait` polls;
- *   delete_instance: 2 — the SDK's `removeInstance` does its own GET /mysubscriptions first;
- *   token_balance: 2 (plan and balance, in parallel).
+ * Round trips per tool call, steady state (PAT fresh, SAT cached, the grant's subscription
+ * list cached for 30 s by the app, ./subscription-cache.ts) — UPSTREAM counters in
+ * test/integration/mcp/round-trips.test.ts (without the cache) and
+ * subscription-cache.test.ts (with it):
+ *   list_services, describe_service: 0 (1 when the list is not cached: GET /mysubscriptions)
+ *   list_instances, get_instance, read_logs, restart_instance: 1 (2 uncached — OSC gives a
+ *     service's API host and schema only in /mysubscriptions);
+ *   create_instance: 1 (2 uncached), plus one health GET per second while `wait` polls;
+ *   delete_instance: 2 — the SDK's `removeInstance` does its own GET /mysubscriptions first,
+ *     cache or not (OSC's SDK does not let us pass the record it reads);
+ *   token_balance: 2 (plan and balance, in parallel: two OSC endpoints).
  * A cold SAT adds one POST /servicetoken; a refresh adds the OAuth round trip.
  */
 import { Context, listSubscriptions, removeInstance } from '@osaas/client-core';
@@ -47,7 +50,12 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
 
   const all = (signal: AbortSignal) => s.subscriptions(signal, (pat) => listSubscriptions(ctx(pat)));
   const record = async (serviceId: string, signal: AbortSignal): Promise<ServiceRecord> => {
-    const r = (await all(signal)).find((x) => x.serviceId === serviceId);
+    let r = (await all(signal)).find((x) => x.serviceId === serviceId);
+    // A cached list may predate a subscription made in the OSC console: ask OSC before saying no.
+    if (!r && s.cachedSubs) {
+      s.invalidate();
+      r = (await all(signal)).find((x) => x.serviceId === serviceId);
+    }
     if (!r) throw new ServiceNotSubscribedError(serviceId);
     return r;
   };
@@ -76,7 +84,7 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
     async listInstances(serviceId, signal): Promise<Instance[]> {
       const r = await record(serviceId, signal);
       const body = await read(signal, () =>
-        s.withSat(serviceId, signal, async (sat) => oscJson({ method: 'GET', url: api(r), headers: jwt(sat), signal: s.callSignal(signal) })),
+        s.withSat(serviceId, signal, async (sat) => s.bounded(signal, (cs) => oscJson({ method: 'GET', url: api(r), headers: jwt(sat), signal: cs }))),
       );
       return InstanceList.parse(body ?? []).map((d) => toInstance(r, d));
     },
@@ -84,7 +92,7 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
     async getInstance(serviceId, name, signal): Promise<Instance> {
       const r = await record(serviceId, signal);
       const body = await read(signal, () =>
-        s.withSat(serviceId, signal, (sat) => oscJson({ method: 'GET', url: instanceUrl(r, name), headers: jwt(sat), signal: s.callSignal(signal) })),
+        s.withSat(serviceId, signal, (sat) => s.bounded(signal, (cs) => oscJson({ method: 'GET', url: instanceUrl(r, name), headers: jwt(sat), signal: cs }))),
       );
       return toInstance(r, InstanceDoc.parse(body));
     },
@@ -101,7 +109,7 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
       // Never retried: after a 5xx or a timeout the instance may exist (UPSTREAM-09). A 401
       // is retried once with a new SAT inside withSat: OSC refused it, nothing was created.
       const body = await s.withSat(serviceId, signal, (sat) =>
-        oscJson({ method: 'POST', url: api(r), headers: jwt(sat), json: { ...options, name }, signal: s.callSignal(signal) }),
+        s.bounded(signal, (cs) => oscJson({ method: 'POST', url: api(r), headers: jwt(sat), json: { ...options, name }, signal: cs })),
       );
       return toInstance(r, InstanceDoc.parse(body));
     },
@@ -123,13 +131,13 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
 
     async restartInstance(serviceId, name, signal): Promise<void> {
       const r = await record(serviceId, signal);
-      await s.withSat(serviceId, signal, (sat) => oscSend({ method: 'POST', url: opUrl(r, 'restart', name), headers: jwt(sat), signal: s.callSignal(signal) }));
+      await s.withSat(serviceId, signal, (sat) => s.bounded(signal, (cs) => oscSend({ method: 'POST', url: opUrl(r, 'restart', name), headers: jwt(sat), signal: cs })));
     },
 
     async instanceHealth(serviceId, name, signal): Promise<InstanceHealth> {
       const r = await record(serviceId, signal);
       const body = await read(signal, () =>
-        s.withSat(serviceId, signal, (sat) => oscJson({ method: 'GET', url: opUrl(r, 'health', name), headers: jwt(sat), signal: s.callSignal(signal) })),
+        s.withSat(serviceId, signal, (sat) => s.bounded(signal, (cs) => oscJson({ method: 'GET', url: opUrl(r, 'health', name), headers: jwt(sat), signal: cs }))),
       );
       return { status: toHealth(HealthReply.parse(body).status) };
     },
@@ -137,7 +145,7 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
     async readLogs(serviceId, name, signal): Promise<InstanceLogs> {
       const r = await record(serviceId, signal);
       const got = await read(signal, () =>
-        s.withSat(serviceId, signal, (sat) => oscText({ method: 'GET', url: opUrl(r, 'logs', name), headers: jwt(sat), signal: s.callSignal(signal) }, LOG_BYTES)),
+        s.withSat(serviceId, signal, (sat) => s.bounded(signal, (cs) => oscText({ method: 'GET', url: opUrl(r, 'logs', name), headers: jwt(sat), signal: cs }, LOG_BYTES))),
       );
       // JSON logs are an array of lines (osc-api.md B "logs"); a cut array is read as text.
       if (got.contentType.includes('json') && !got.truncated) {
@@ -149,7 +157,7 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
 
     async tokenBalance(signal) {
       const money = (path: string) => (pat: string) =>
-        oscJson({ method: 'GET', url: new URL(path, s.host('money')), headers: { 'x-pat-jwt': `Bearer ${pat}` }, signal: s.callSignal(signal) });
+        s.bounded(signal, (cs) => oscJson({ method: 'GET', url: new URL(path, s.host('money')), headers: { 'x-pat-jwt': `Bearer ${pat}` }, signal: cs }));
       const [plan, count] = await read(signal, () =>
         s.withPat((pat) => Promise.all([money('/mytenantplan')(pat), money('/mytokencount')(pat).catch(absentAsUndefined)])),
       );

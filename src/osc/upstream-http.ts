@@ -1,6 +1,7 @@
 /**
  * Direct calls to OSC for what the SDK does not serve within our rules (sdk-platform.ts
- * says which and why). Every call: a per-call timeout and the tool's AbortSignal (T29),
+ * says which and why). Every call: the caller's signal, which carries the per-call timeout
+ * and the tool's deadline (OscSession.bounded, T29),
  * a size cap on what is read (UPSTREAM-11), no redirects followed (T26), and failures
  * typed by the one factory in ./errors.ts. OSC's text never leaves except as `detail`.
  */
@@ -12,9 +13,8 @@ export interface OscCall {
   headers: Record<string, string>;
   /** Serialized as JSON when present. */
   json?: unknown;
+  /** The tool's signal with the per-call timeout already in it (OscSession.bounded). */
   signal: AbortSignal;
-  /** Per-call timeout (default 10 s, T29). */
-  timeoutMs?: number;
 }
 
 const ERROR_BODY_BYTES = 2048;
@@ -29,7 +29,7 @@ async function send(call: OscCall): Promise<Response> {
       headers,
       body: call.json === undefined ? undefined : JSON.stringify(call.json),
       redirect: 'manual',
-      signal: AbortSignal.any([call.signal, AbortSignal.timeout(call.timeoutMs ?? 10_000)]),
+      signal: call.signal,
     });
   } catch (err) {
     throw toUpstreamError(err);

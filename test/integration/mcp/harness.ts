@@ -11,6 +11,7 @@ import { createLogger } from '../../../src/log.js';
 import { installOscDispatcher } from '../../../src/osc/dispatcher.js';
 import { createSdkPlatform } from '../../../src/osc/sdk-platform.js';
 import { SatCache } from '../../../src/osc/sat-cache.js';
+import type { SubscriptionCache } from '../../../src/osc/subscription-cache.js';
 import { buildMcpServer } from '../../../src/mcp/server.js';
 import { startTestEmulator, type StartOptions, type TestEmulator } from '../../support/emulator.js';
 import { emulatorCredentials, type EmulatorCredentials } from '../../support/emulator-credentials.js';
@@ -40,7 +41,8 @@ export interface CallOptions {
   onProgress?: (p: { progress: number; total?: number; message?: string }) => void;
 }
 
-export async function userSession(emu: TestEmulator, userId: string): Promise<UserSession> {
+/** `subscriptionCache`: share subscription lists across calls, as the app does (src/app.ts). */
+export async function userSession(emu: TestEmulator, userId: string, opts: { subscriptionCache?: SubscriptionCache } = {}): Promise<UserSession> {
   const credentials = await emulatorCredentials(emu.url, emu.control, userId);
   const satCache = new SatCache();
   const logs: string[] = [];
@@ -53,7 +55,7 @@ export async function userSession(emu: TestEmulator, userId: string): Promise<Us
   const tenantId = (await emu.control.mint(userId)).tenantId;
 
   const connect = async (scopes: string[], o: CallOptions) => {
-    const osc = createSdkPlatform({ credentials, environment: ENV, satCache, log, callTimeoutMs: o.callTimeoutMs });
+    const osc = createSdkPlatform({ credentials, environment: ENV, satCache, subscriptionCache: opts.subscriptionCache, log, callTimeoutMs: o.callTimeoutMs });
     const server = buildMcpServer({ osc, scopes, log, deadlineMs: o.deadlineMs });
     const client = new Client({ name: 'test', version: '1' });
     const [a, b] = InMemoryTransport.createLinkedPair();
