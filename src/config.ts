@@ -37,6 +37,9 @@ const Env = z
     INSTANCE_CREATES_PER_HOUR: positiveInt.default(10),
   });
 
+/** Every variable the server reads; deployment files are checked against it (test/unit/deploy). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(Env.shape));
+
 /** Rules across variables, checked on the raw environment so they are reported with the rest. */
 function crossProblems(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
