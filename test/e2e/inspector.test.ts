@@ -13,10 +13,19 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, freePort, startSandbox, type SandboxProcess } from '../support/sandbox-process.js';
+import { REPO_ROOT, cleanEnv, freePort, startSandbox, type SandboxProcess } from '../support/sandbox-process.js';
 import { npxArgs, startTool, type ToolProcess } from '../support/tool-process.js';
 
-const INSPECTOR = '@modelcontextprotocol/inspector@2.12.0';
+/**
+ * The README's Inspector line (section "Clients"), run as written: its package and its
+ * arguments, with the sandbox's URL in place of the default port's. This machine's Node is
+ * older than the Inspector needs, so npx adds node@22 (the README says Node 22 or later); the
+ * test adds its own callback port and JSON output.
+ */
+const README_LINE = /^npx -y (@modelcontextprotocol\/inspector@\S+) --cli (http:\/\/127\.0\.0\.1:8080\/mcp) (.+)$/m.exec(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8'));
+if (!README_LINE) throw new Error('README has no Inspector line of the form `npx -y @modelcontextprotocol/inspector@<version> --cli http://127.0.0.1:8080/mcp …`');
+const INSPECTOR = README_LINE[1]!;
+const README_ARGS = README_LINE[3]!.split(' ');
 const FIRST_RUN_TIMEOUT_MS = 240_000;
 const RUN_TIMEOUT_MS = 90_000;
 const BROWSER_SCRIPT = fileURLToPath(new URL('../support/fetch-browser.mjs', import.meta.url));
@@ -121,9 +130,10 @@ afterAll(() => {
 
 describe('MCP Inspector CLI against npm run sandbox', () => {
   it(
-    'tools/list with no header: the Inspector registers, opens our consent page (approved), finishes OAuth and lists the tools',
+    'the README line (tools/list, no header): the Inspector registers, opens our consent page (approved), finishes OAuth and lists the tools',
     async () => {
-      const run = await inspector(['--method', 'tools/list'], FIRST_RUN_TIMEOUT_MS);
+      expect(README_ARGS).toEqual(['--method', 'tools/list']);
+      const run = await inspector(README_ARGS, FIRST_RUN_TIMEOUT_MS);
       console.log(`inspector tools/list (with OAuth) took ${run.durationS.toFixed(1)} s, exit ${run.code}`);
       expect(run.code, `${run.stderr.slice(-3000)}\n${run.stdout.slice(0, 500)}`).toBe(0);
       const names = (run.json.result?.tools ?? []).map((t) => t.name);
