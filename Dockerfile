@@ -22,6 +22,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 COPY --from=build /app/dist ./dist
+# npm start / npm run admin check for a build first (no compiler here: they only check).
+COPY scripts/ensure-build.mjs ./scripts/
 # The base image's unprivileged user (uid 1000); the app files stay root-owned, read-only to it.
 USER node
 EXPOSE 8080

@@ -70,7 +70,7 @@ describe('Dockerfile steps, run as a script', () => {
     expect(final.image).toMatch(/^node:(22|24)-slim$/);
     const app = inStage(final.name, final.workdir);
     expect(existsSync(join(app, 'dist/main.js'))).toBe(true);
-    expect(readdirSync(app).sort()).toEqual(['dist', 'node_modules', 'package-lock.json', 'package.json']);
+    expect(readdirSync(app).sort()).toEqual(['dist', 'node_modules', 'package-lock.json', 'package.json', 'scripts']);
     for (const dev of ['typescript', 'tsx', 'vitest', 'playwright-core', '@types/node']) {
       expect(existsSync(join(app, 'node_modules', dev)), `${dev} in the runtime stage`).toBe(false);
     }

@@ -74,6 +74,10 @@ describe('Dockerfile against the configuration schema', () => {
     for (const stage of dockerfile.stages) for (const s of stage.steps.filter((x) => x.op === 'ARG')) expect(SECRET_VARIABLES).not.toContain(s.args.split('=')[0]);
     const ignore = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n');
     for (const p of ['.env', '.git', 'node_modules', 'dist']) expect(ignore).toContain(p);
+    // What the Dockerfile copies from the context is not ignored (the build would miss it).
+    const copied = dockerfile.stages.flatMap((s) => s.steps.filter((x) => x.op === 'COPY' && x.flags.from === undefined).flatMap((x) => x.args.split(/\s+/).slice(0, -1)));
+    expect(copied.length).toBeGreaterThan(0);
+    for (const src of copied) expect(ignore, src).not.toContain(src.split('/')[0]);
   });
 });
 
