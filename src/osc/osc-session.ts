@@ -110,12 +110,18 @@ export class OscSession {
     if (this.subs) return this.subs;
     const hit = cache?.get(credentials.grantId);
     this.cachedSubs = hit !== undefined;
-    if (hit) return (this.subs = Promise.resolve(hit));
+    if (hit) {
+      this.subs = Promise.resolve(hit);
+      return this.subs;
+    }
     this.subs = retryRead(
       () => this.withPat(async (pat) => Subscriptions.parse(await this.sdk(signal, () => list(pat)))),
       { signal, onRetry: (err, attempt) => this.deps.log?.warn({ err: err.name, attempt }, 'retrying OSC catalog read') },
     ).then(
-      (records) => (cache?.set(credentials.grantId, records), records),
+      (records) => {
+        cache?.set(credentials.grantId, records);
+        return records;
+      },
       (err: unknown) => {
         this.subs = undefined;
         throw toUpstreamErrorUnlessOurs(err);
