@@ -12,9 +12,9 @@
  * Mid-call, once the transport owns the response, the same failures are tool results.
  */
 import { randomBytes } from 'node:crypto';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { z } from 'zod';
+import { McpServer, type CallToolResult, type ServerContext } from '@modelcontextprotocol/server';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import type { Logger } from '../log.js';
 import type { OscPlatform } from '../osc/platform.js';
 import { UpstreamError } from '../osc/errors.js';
@@ -47,13 +47,29 @@ export function toolsFor(scopes: readonly string[], tools: readonly AnyTool[] = 
   return tools.filter((t) => scopes.includes(t.scope));
 }
 
+/**
+ * One validator for every per-request server: the SDK builds its Ajv engines lazily inside
+ * the validator object, so a shared one compiles each schema once per process instead of
+ * once per request (SDK v2 `AjvJsonSchemaValidator`, validators/ajv).
+ */
+const VALIDATOR = new AjvJsonSchemaValidator();
+
+/** Each tool's zod object schemas, built once per process rather than per request. */
+const SCHEMAS = new WeakMap<AnyTool, { input: z.ZodObject; output: z.ZodObject }>();
+function schemasOf(tool: AnyTool): { input: z.ZodObject; output: z.ZodObject } {
+  let s = SCHEMAS.get(tool);
+  if (!s) SCHEMAS.set(tool, (s = { input: z.object(tool.inputSchema), output: z.object(tool.outputSchema) }));
+  return s;
+}
+
 export function buildMcpServer(ctx: McpServerContext): McpServer {
-  const server = new McpServer(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
+  const server = new McpServer(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS, jsonSchemaValidator: VALIDATOR });
   for (const tool of toolsFor(ctx.scopes, ctx.tools)) {
+    const { input, output } = schemasOf(tool);
     server.registerTool(
       tool.name,
-      { title: tool.title, description: tool.description, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: { title: tool.title, ...tool.annotations } },
-      (input: Record<string, unknown>, extra: Extra) => runTool(tool, input, extra, ctx),
+      { title: tool.title, description: tool.description, inputSchema: input, outputSchema: output, annotations: { title: tool.title, ...tool.annotations } },
+      (args: Record<string, unknown>, extra: ServerContext) => runTool(tool, args, extra, ctx),
     );
   }
   // The SDK's first registerTool declares `tools.listChanged: true` over ours. A stateless
@@ -63,18 +79,16 @@ export function buildMcpServer(ctx: McpServerContext): McpServer {
   return server;
 }
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-
-async function runTool(tool: AnyTool, input: Record<string, unknown>, extra: Extra, ctx: McpServerContext): Promise<CallToolResult> {
+async function runTool(tool: AnyTool, input: Record<string, unknown>, extra: ServerContext, ctx: McpServerContext): Promise<CallToolResult> {
   const correlationId = randomBytes(6).toString('hex');
   const log = ctx.log.child({ tool: tool.name, correlationId, requestId: ctx.requestId });
-  const signal = AbortSignal.any([extra.signal, AbortSignal.timeout(tool.deadlineMs ?? ctx.deadlineMs ?? 15_000)]);
-  const token = extra._meta?.progressToken;
+  const signal = AbortSignal.any([extra.mcpReq.signal, AbortSignal.timeout(tool.deadlineMs ?? ctx.deadlineMs ?? 15_000)]);
+  const token = extra.mcpReq._meta?.progressToken;
   const progress =
     token === undefined
       ? undefined
       : async (p: ProgressUpdate) => {
-          await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...p } });
+          await extra.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, ...p } });
         };
   const toolCtx: ToolContext = { osc: ctx.osc, log, signal, correlationId, ...(progress ? { progress } : {}), ...(ctx.spendCreate ? { spendCreate: ctx.spendCreate } : {}) };
   const started = Date.now();

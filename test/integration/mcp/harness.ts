@@ -4,9 +4,7 @@
  * those). One platform and server per call, as the route builds them per request.
  */
 import { Writable } from 'node:stream';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client, InMemoryTransport, type CallToolResult } from '@modelcontextprotocol/client';
 import { createLogger } from '../../../src/log.js';
 import { installOscDispatcher } from '../../../src/osc/dispatcher.js';
 import { createSdkPlatform } from '../../../src/osc/sdk-platform.js';
@@ -77,7 +75,7 @@ export async function userSession(emu: TestEmulator, userId: string, opts: { sub
       const { client, close } = await connect(o.scopes ?? ['osc:read', 'osc:write'], o);
       try {
         const onprogress = o.onProgress;
-        return (await client.callTool({ name, arguments: args }, undefined, {
+        return (await client.callTool({ name, arguments: args }, {
           timeout: 120_000,
           ...(onprogress ? { onprogress } : {}),
         })) as CallToolResult;

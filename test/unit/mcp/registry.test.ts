@@ -6,9 +6,7 @@
  * client sees through the real SDK, snapshotted.
  */
 import { describe, expect, it } from 'vitest';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { Tool as WireTool } from '@modelcontextprotocol/sdk/types.js';
+import { Client, InMemoryTransport, type Tool as WireTool } from '@modelcontextprotocol/client';
 import { TOOLS } from '../../../src/mcp/tools/index.js';
 import { buildMcpServer, toolsFor } from '../../../src/mcp/server.js';
 import { createSdkPlatform } from '../../../src/osc/sdk-platform.js';
