@@ -33,6 +33,8 @@ export function requestLog(log: Logger) {
           status: res.statusCode,
           ms: Math.round(ms * 10) / 10,
           clientId: req.auth?.clientId,
+          // Set by the /mcp route (src/mcp/route.ts): the protocol era and a bounded method label.
+          mcp: res.locals.mcpEra ? { era: res.locals.mcpEra, method: res.locals.mcpMethod } : undefined,
           userAgent: req.headers['user-agent'],
         },
         'request',

@@ -1,21 +1,32 @@
 /**
- * `POST /mcp`: Streamable HTTP, stateless (DESIGN §4; MCP 2025-11-25 transports). It runs
- * after the bearer check, which sets `req.auth`. The SDK transport lives in this module
- * only, so serving 2026-07-28 clients through the SDK's v2 packages is a change here.
+ * `POST /mcp`: Streamable HTTP, stateless (DESIGN §4), serving both protocol eras on one
+ * endpoint with the MCP SDK v2 (docs/mcp-revisions.md): MCP 2025-11-25 clients (the
+ * `initialize` handshake, no per-request metadata) and MCP 2026-07-28 clients
+ * (`server/discover`, the per-request `_meta` envelope, `Mcp-Method`/`Mcp-Name` headers).
+ * It runs after the bearer check, which sets `req.auth`. The SDK transport lives in this
+ * module only.
  *
- * Before the transport sees anything: Content-Type (415), a 64 KB body limit read here and
- * answered 413 with the connection closed (INPUT-01), JSON parse (400 -32700, INPUT-02),
- * batch size (400 -32600), per-tool scope (403 insufficient_scope, OAUTH-35: a
- * `tools/call` of any message of a batch beyond the grant's scopes refuses the whole
- * request, before any OSC call), and the per-grant call budget (429, INPUT-08).
+ * Before the SDK sees anything, for both eras alike: Content-Type (415), a 64 KB body
+ * limit read here and answered 413 with the connection closed (INPUT-01), JSON parse and a
+ * nesting bound (400 -32700, INPUT-02), batch size (400 -32600), per-tool scope (403
+ * insufficient_scope, OAUTH-35: a `tools/call` of any message of a batch beyond the
+ * grant's scopes refuses the whole request, before any OSC call), and the per-grant call
+ * budget (429, INPUT-08). Scope is judged on the body, which is what runs, so a request
+ * whose `Mcp-Name` header disagrees with its body gets 403 when the body names a tool the
+ * grant may not call, and the SDK's 400 -32020 HeaderMismatch otherwise.
  *
- * Response mode: JSON (`enableJsonResponse`) unless some `tools/call` carries a
- * `progressToken`; then SSE, because progress notifications can only travel on a stream.
+ * Then the era, decided by the SDK's own classifier (`isLegacyRequest`, the step
+ * `createMcpHandler` routes on): a 2025-era body goes to a v2 Streamable HTTP transport
+ * per request, answered as JSON unless some `tools/call` carries a `progressToken` (then
+ * SSE, the only way progress can travel), as before; everything else goes to one
+ * `createMcpHandler` in `legacy: 'reject'` posture, which owns every 2026-07-28 answer
+ * (discover, HeaderMismatch -32020, UnsupportedProtocolVersion -32022, the envelope
+ * checks) and upgrades a response to SSE only when a handler sends progress.
  * `GET`/`DELETE /mcp` → 405 `Allow: POST`: there is no session and no standalone stream.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import type { IncomingMessage } from 'node:http';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { createMcpHandler, isLegacyRequest, WebStandardStreamableHTTPServerTransport, type McpHandlerRequestOptions } from '@modelcontextprotocol/server';
+import { toNodeHandler } from '@modelcontextprotocol/node';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Logger } from '../log.js';
 import { GrantRevokedError, type OscCredentials } from '../osc/credentials.js';
@@ -24,8 +35,9 @@ import type { SubscriptionCache } from '../osc/subscription-cache.js';
 import { createSdkPlatform } from '../osc/sdk-platform.js';
 import { StoreUnavailableError } from '../grants/store.js';
 import { sendInsufficientScope, sendUnauthorized } from '../oauth/challenge.js';
-import { buildMcpServer } from './server.js';
+import { buildMcpServer, type McpServerContext } from './server.js';
 import { findTool } from './tools/index.js';
+import { MAX_JSON_DEPTH, messagesOf, methodLabel, nestsDeeperThan, toolCallsOf } from './wire.js';
 
 /** Same shape as the lead's rate limiter (src/grants/rate-limits.ts). */
 export interface CallLimiter {
@@ -54,6 +66,8 @@ export interface McpRouteDeps {
 }
 
 const MAX_BATCH = 100;
+/** Subscription streams one replica keeps open (2026-07-28 `subscriptions/listen`); ours never carry a notification. */
+const MAX_LISTEN_STREAMS = 256;
 
 function rpcError(res: Response, status: number, code: number, message: string): void {
   res.status(status).set('Cache-Control', 'no-store').json({ jsonrpc: '2.0', error: { code, message }, id: null });
@@ -78,16 +92,38 @@ function readBody(req: Request, limit: number): Promise<{ text?: string; tooLarg
   });
 }
 
-interface RpcMessage {
-  id?: string | number | null;
-  method?: unknown;
-  params?: { name?: unknown; _meta?: { progressToken?: unknown } };
-}
-
 export function createMcpRoute(deps: McpRouteDeps): Router {
   const { log, resourceMetadataUrl } = deps;
   const maxBody = deps.limits?.maxBodyBytes ?? 64 * 1024;
   const router = express.Router();
+  const onerror = (err: Error) => log.debug({ event: 'mcp_sdk', err }, 'MCP SDK reported');
+
+  // One per-request server context per Request object the Node adapter builds; the modern
+  // handler's factory finds it there (McpRequestContext.requestInfo is that Request).
+  const contexts = new WeakMap<globalThis.Request, McpServerContext>();
+  const modern = createMcpHandler(
+    ({ requestInfo }) => {
+      const ctx = requestInfo && contexts.get(requestInfo);
+      if (!ctx) throw new Error('no server context for this request');
+      return buildMcpServer(ctx);
+    },
+    { legacy: 'reject', responseMode: 'auto', maxSubscriptions: MAX_LISTEN_STREAMS, onerror },
+  );
+
+  /** A 2025-era request: a fresh server on a fresh stateless transport (MCP 2025-11-25 transports). */
+  async function serveLegacy(request: globalThis.Request, opts: McpHandlerRequestOptions, ctx: McpServerContext, streaming: boolean, res: Response): Promise<globalThis.Response> {
+    const server = buildMcpServer(ctx);
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !streaming });
+    transport.onerror = onerror;
+    // Closing aborts every running handler's signal, so a client that leaves cancels
+    // its upstream calls too (MCP-09; T33: nothing outlives the request).
+    res.on('close', () => {
+      void transport.close().catch(() => undefined);
+      void server.close().catch(() => undefined);
+    });
+    await server.connect(transport);
+    return transport.handleRequest(request, opts);
+  }
 
   router.post('/mcp', async function mcp(req: Request, res: Response) {
     const auth = req.auth;
@@ -106,22 +142,18 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
     } catch {
       return rpcError(res, 400, -32700, 'Parse error: Invalid JSON');
     }
-    const messages = (Array.isArray(parsed) ? parsed : [parsed]) as RpcMessage[];
-    if (messages.length > MAX_BATCH) return rpcError(res, 400, -32600, `Invalid Request: a batch must not exceed ${MAX_BATCH} messages`);
-    const calls = messages.filter((m) => typeof m === 'object' && m !== null && m.method === 'tools/call');
+    if (nestsDeeperThan(parsed, MAX_JSON_DEPTH)) return rpcError(res, 400, -32700, `Parse error: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+    const messages = messagesOf(parsed);
+    if (Array.isArray(parsed) && parsed.length > MAX_BATCH) return rpcError(res, 400, -32600, `Invalid Request: a batch must not exceed ${MAX_BATCH} messages`);
+    const calls = toolCallsOf(messages);
+    res.locals.mcpMethod = methodLabel(parsed);
 
     for (const call of calls) {
       const tool = typeof call.params?.name === 'string' ? findTool(call.params.name) : undefined;
       if (tool && !auth.scopes.includes(tool.scope)) return sendInsufficientScope(res, { resourceMetadataUrl, scope: tool.scope });
-      // MCP 2025-11-25 tools "Error Handling": an unknown tool is a protocol error (-32602),
-      // not a tool result (SDK 1.32.2 answers it as a result). Batches keep the SDK's answer.
-      if (!tool && !Array.isArray(parsed)) {
-        const name = typeof call.params?.name === 'string' ? call.params.name.slice(0, 64) : '';
-        res.status(200).set('Cache-Control', 'no-store').json({ jsonrpc: '2.0', id: call.id ?? null, error: { code: -32602, message: `Unknown tool: ${name}` } });
-        return;
-      }
     }
 
+    let ctx: McpServerContext;
     try {
       const grantId = String(auth.extra?.grantId ?? auth.clientId);
       if (calls.length > 0 && deps.limits?.toolCalls) {
@@ -139,21 +171,10 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
         log,
         callTimeoutMs: deps.limits?.callTimeoutMs,
       });
-      const streaming = calls.some((c) => c.params?._meta?.progressToken !== undefined);
       const creates = deps.limits?.instanceCreates;
       const spendCreate = creates ? () => creates.consume(`creates:${grantId}`) : undefined;
-      const server = buildMcpServer({ osc, scopes: auth.scopes, log, requestId: res.locals.requestId as string | undefined, deadlineMs: deps.limits?.toolDeadlineMs, spendCreate });
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !streaming });
-      // Closing aborts every running handler's signal, so a client that leaves cancels
-      // its upstream calls too (MCP-09; T33: nothing outlives the request).
-      res.on('close', () => {
-        void transport.close();
-        void server.close();
-      });
-      await server.connect(transport);
-      await transport.handleRequest(req as IncomingMessage & { auth?: AuthInfo }, res, parsed);
+      ctx = { osc, scopes: auth.scopes, log, requestId: res.locals.requestId as string | undefined, deadlineMs: deps.limits?.toolDeadlineMs, spendCreate };
     } catch (err) {
-      if (res.headersSent) return;
       if (err instanceof StoreUnavailableError) {
         res.set('Retry-After', '1');
         return rpcError(res, 503, -32000, 'Service temporarily unavailable, retry shortly');
@@ -162,8 +183,25 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
         return sendUnauthorized(res, { resourceMetadataUrl, error: 'invalid_token', description: 'the OSC authorization ended; authorize again' });
       }
       log.error({ event: 'mcp_route', err }, 'MCP request failed');
-      rpcError(res, 500, -32603, 'Internal error');
+      return rpcError(res, 500, -32603, 'Internal error');
     }
+
+    const streaming = calls.some((c) => c.params?._meta?.progressToken !== undefined);
+    const serve = toNodeHandler(
+      {
+        fetch: async (request, opts = {}) => {
+          if (await isLegacyRequest(request, parsed)) {
+            res.locals.mcpEra = 'legacy';
+            return serveLegacy(request, opts, ctx, streaming, res);
+          }
+          res.locals.mcpEra = 'modern';
+          contexts.set(request, ctx);
+          return modern.fetch(request, opts);
+        },
+      },
+      { onerror: (err) => log.error({ event: 'mcp_route', err }, 'MCP request failed') },
+    );
+    await serve(req as Parameters<typeof serve>[0], res, parsed);
   });
 
   router.all('/mcp', function methodNotAllowed(_req: Request, res: Response) {

@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { startStack, type Stack } from '../../support/stack.js';
-import { connect, mcpPost } from '../../support/oauth-flow.js';
+import type { Stack } from '../../support/stack.js';
+import { mcpPost } from '../../support/oauth-flow.js';
+import { READ_TOOLS, startMcpStack } from '../../support/mcp-stack.js';
 
 let stack: Stack;
 let full: string;
@@ -31,9 +32,7 @@ async function sdkClient(token: string): Promise<Client> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ emulator: { instanceStartMs: 1500 } });
-  full = (await connect(stack.url, { user: 'alice' })).tokens.access_token;
-  readOnly = (await connect(stack.url, { user: 'alice', scope: 'osc:read', approveScopes: ['osc:read'] })).tokens.access_token;
+  ({ stack, full, readOnly } = await startMcpStack());
 });
 afterAll(async () => {
   await stack?.close();
@@ -44,7 +43,7 @@ describe('through the SDK client', () => {
     const c1 = await sdkClient(full);
     const c2 = await sdkClient(readOnly);
     expect((await c1.listTools()).tools).toHaveLength(9);
-    expect((await c2.listTools()).tools.map((t) => t.name)).toEqual(['list_services', 'describe_service', 'list_instances', 'get_instance', 'read_logs', 'token_balance']);
+    expect((await c2.listTools()).tools.map((t) => t.name)).toEqual(READ_TOOLS);
     await c1.close();
     await c2.close();
   });
@@ -115,7 +114,8 @@ describe('the wire (INPUT-01, -02, -03, -05; DESIGN §6)', () => {
   it.each([
     ['invalid JSON', '{"jsonrpc":', {}, 400, -32700],
     ['text/plain', JSON.stringify(call(1, 'list_services')), { 'content-type': 'text/plain' }, 415, -32000],
-    ['jsonrpc 1.0', '{"jsonrpc":"1.0"}', {}, 400, -32700],
+    // JSON-RPC 2.0 §5.1: valid JSON that is not a Request object is an Invalid Request.
+    ['jsonrpc 1.0', '{"jsonrpc":"1.0"}', {}, 400, -32600],
     ['a batch of 101', JSON.stringify(Array.from({ length: 101 }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'ping' }))), {}, 400, -32600],
     ['64 KB of nesting', `${'['.repeat(30_000)}${']'.repeat(30_000)}`, {}, 400, -32700],
   ])('%s', async (_l, body, headers, status, code) => {
@@ -124,7 +124,7 @@ describe('the wire (INPUT-01, -02, -03, -05; DESIGN §6)', () => {
     expect(((await res.json()) as { error: { code: number } }).error.code).toBe(code);
   });
 
-  it('a batch of 2 is answered (SDK 1.32.2 still accepts batches ≤ 100)', async () => {
+  it('a 2025-era batch of 2 is answered (the SDK transport still accepts batches ≤ 100)', async () => {
     const res = await mcpPost(stack.mcpUrl, full, [{ jsonrpc: '2.0', id: 1, method: 'ping' }, { jsonrpc: '2.0', id: 2, method: 'ping' }], V);
     expect(res.status).toBe(200);
     expect(((await res.json()) as unknown[]).length).toBe(2);
