@@ -25,9 +25,8 @@
  * `GET`/`DELETE /mcp` → 405 `Allow: POST`: there is no session and no standalone stream.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { createMcpHandler, isLegacyRequest, WebStandardStreamableHTTPServerTransport, type McpHandlerRequestOptions } from '@modelcontextprotocol/server';
+import { createMcpHandler, isLegacyRequest, WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpHandlerRequestOptions } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Logger } from '../log.js';
 import { GrantRevokedError, type OscCredentials } from '../osc/credentials.js';
 import type { SatCache } from '../osc/sat-cache.js';

@@ -148,9 +148,10 @@ describe('@modelcontextprotocol/conformance server (active suite, through the be
       expect(proxy.requests.some((r) => r.headers.host === 'evil.example.com' && r.status === 403)).toBe(true);
 
       // The suite's fixture tools are unknown here: the answer is the protocol error
-      // MCP 2025-11-25 tools "Error Handling" prescribes (-32602), not a tool result.
+      // MCP 2025-11-25 tools "Error Handling" prescribes (the SDK's -32602 "Tool … not
+      // found", code pinned in test/integration/mcp/revisions.test.ts), not a tool result.
       for (const s of ['tools-call-simple-text', 'tools-call-error']) {
-        expect(JSON.stringify(checks.get(s)), s).toMatch(/Unknown tool|-32602/);
+        expect(JSON.stringify(checks.get(s)), s).toMatch(/Failed: Tool test_\w+ not found/);
       }
     },
     RUN_TIMEOUT_MS + 20_000,
