@@ -57,9 +57,11 @@ const VALIDATOR = new AjvJsonSchemaValidator();
 /** Each tool's zod object schemas, built once per process rather than per request. */
 const SCHEMAS = new WeakMap<AnyTool, { input: z.ZodObject; output: z.ZodObject }>();
 function schemasOf(tool: AnyTool): { input: z.ZodObject; output: z.ZodObject } {
-  let s = SCHEMAS.get(tool);
-  if (!s) SCHEMAS.set(tool, (s = { input: z.object(tool.inputSchema), output: z.object(tool.outputSchema) }));
-  return s;
+  const cached = SCHEMAS.get(tool);
+  if (cached) return cached;
+  const built = { input: z.object(tool.inputSchema), output: z.object(tool.outputSchema) };
+  SCHEMAS.set(tool, built);
+  return built;
 }
 
 export function buildMcpServer(ctx: McpServerContext): McpServer {
