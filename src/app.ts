@@ -13,6 +13,9 @@ import { createOscClientProvider } from './osc/client-registration.js';
 import { endpointsFor, metadataRouter } from './oauth/metadata.js';
 import { createCimdResolver, type CimdOptions } from './oauth/cimd.js';
 import { createClientDirectory } from './oauth/clients.js';
+import { createSafeFetcher } from './oauth/safe-fetch.js';
+import { createJwksSource } from './oauth/jwks.js';
+import { createAssertionVerifier } from './oauth/client-auth.js';
 import { registerRouter, type Limiter } from './oauth/register.js';
 import { authorizeRouter } from './oauth/authorize.js';
 import { consentRouter } from './oauth/consent.js';
@@ -66,7 +69,10 @@ export function createApp(deps: AppDeps): App {
   const oscOAuth = createOscOAuthClient(oscOAuthUrls(deps.oscEnvironment, deps.oscEmulatorUrl));
   const oscClients = createOscClientProvider({ store, oauth: oscOAuth, sealer, redirectUri: callbackUrl, configured: deps.oscClient, log, now });
   const refresher = createUpstreamRefresher({ store, sealer, oauth: oscOAuth, clients: oscClients, log, grantTtlS: deps.refreshTokenTtlS, lockTtlMs: deps.refreshLockTtlMs, now });
-  const clients = createClientDirectory(store, createCimdResolver(deps.cimd));
+  // One SSRF-safe fetcher for everything an outsider names: metadata documents and key sets.
+  const fetcher = createSafeFetcher(deps.cimd);
+  const assertions = createAssertionVerifier({ store, jwks: createJwksSource({ fetcher, now }), audiences: [e.issuer, e.token, e.revoke], now });
+  const clients = createClientDirectory(store, createCimdResolver({ ...deps.cimd, fetcher, now }), assertions);
   const lifetimes = { accessTokenTtlS: deps.accessTokenTtlS, refreshTokenTtlS: deps.refreshTokenTtlS };
   const metrics = createMetrics();
 
@@ -88,8 +94,8 @@ export function createApp(deps: AppDeps): App {
   const apiCors = cors();
   app.use(['/.well-known', '/register', '/token', '/revoke'], apiCors);
   app.use(metadataRouter(e));
-  app.use(registerRouter({ store, limiter: deps.limits.register, now }));
-  app.use(authorizeRouter({ store, clients, issuer: e.issuer, resource, now }));
+  app.use(registerRouter({ store, limiter: deps.limits.register, fetcher, log, now }));
+  app.use(authorizeRouter({ store, clients, issuer: e.issuer, resource, log, now }));
   app.use(consentRouter({ store, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, now }));
   const connections = { store, clients, oscOAuth, oscClients, callbackUrl, log, now };
   app.use(callbackRouter({ store, sealer, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, now, onSignIn: (res, rec, code) => finishSignIn(connections, res, rec, code) }));

@@ -81,6 +81,17 @@ export interface Config {
   readonly toolCallsPerMinute: number;
   /** create_instance attempts per grant per hour, shared like the call budget (INPUT-08, T25). */
   readonly instanceCreatesPerHour: number;
+  /**
+   * Metadata documents and `jwks_uri`s over plain http on 127.0.0.1 / localhost. Only
+   * `npm run sandbox` sets it (through `loadConfig`'s second argument, never from the
+   * environment), so clients can be tried offline; production keeps https and every SSRF rule.
+   */
+  readonly allowLoopbackHttpMetadata: boolean;
+}
+
+/** How the configuration is used: `sandbox` only from src/sandbox.ts. */
+export interface LoadOptions {
+  sandbox?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -90,7 +101,7 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Config {
   const parsed = Env.safeParse(env);
   // Name the variable and what is wrong with it; never echo the value.
   const problems = [
@@ -118,13 +129,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     toolCallsPerMinute: e.TOOL_CALLS_PER_MINUTE,
     instanceCreatesPerHour: e.INSTANCE_CREATES_PER_HOUR,
+    allowLoopbackHttpMetadata: opts.sandbox === true,
   });
 }
 
 /** For entry points: the configuration, or the problems on stderr and exit status 1. */
-export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Config {
   try {
-    return loadConfig(env);
+    return loadConfig(env, opts);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);

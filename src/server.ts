@@ -93,7 +93,7 @@ export async function startServer(config: Config, log: Logger, overrides: Server
     refreshTokenTtlS: config.refreshTokenTtlS,
     limits,
     trustProxy: config.trustProxy,
-    cimd: overrides.cimd,
+    cimd: overrides.cimd ?? { allowLoopbackHttp: config.allowLoopbackHttpMetadata },
     refreshLockTtlMs: overrides.refreshLockTtlMs,
     now: overrides.now,
   });

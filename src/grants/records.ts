@@ -14,7 +14,12 @@ export interface ClientRecord {
   redirectUris: string[];
   grantTypes: string[];
   responseTypes: string[];
-  tokenEndpointAuthMethod: 'none' | 'client_secret_post' | 'client_secret_basic';
+  tokenEndpointAuthMethod: 'none' | 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt';
+  /** `private_key_jwt` (RFC 7523): where the client publishes its public keys, or the keys themselves. */
+  jwksUri?: string;
+  jwks?: { keys: Record<string, unknown>[] };
+  /** The one JWS algorithm its assertions use, when the client named one. */
+  tokenEndpointAuthSigningAlg?: string;
   scope?: string;
   applicationType?: 'web' | 'native';
   /** 'dcr' for dynamic registration, 'cimd' for a Client ID Metadata Document. */
@@ -161,8 +166,17 @@ export interface ClientAliasRecord {
   clientId: string;
 }
 
+/**
+ * A client assertion already used (RFC 7523 §3 item 7, `jti` replay). id = SHA-256 of
+ * client id and `jti`; lives until the assertion expires (plus clock skew).
+ */
+export interface AssertionRecord {
+  clientId: string;
+}
+
 export interface Records {
   client: ClientRecord;
+  assertion: AssertionRecord;
   clientAlias: ClientAliasRecord;
   pending: PendingAuthorization;
   upstream: UpstreamAuthorization;
@@ -179,6 +193,7 @@ export interface Records {
 export type Kind = keyof Records;
 export const KINDS: readonly Kind[] = [
   'client',
+  'assertion',
   'clientAlias',
   'pending',
   'upstream',

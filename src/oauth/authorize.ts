@@ -21,6 +21,8 @@ import { redirectToClient } from './client-redirect.js';
 import { bindBrowser } from './browser-binding.js';
 import { renderConsentPage } from './consent-page.js';
 import { canonicalResource } from './resource.js';
+import { refuseUnknownClient } from './unknown-client.js';
+import type { Logger } from 'pino';
 
 /** Pending consent and our OSC round trip live 10 minutes (MCP SBP "OAuth State Parameter Validation"). */
 export const PENDING_TTL_S = 600;
@@ -38,6 +40,7 @@ export interface AuthorizeDeps {
   clients: ClientDirectory;
   issuer: string;
   resource: string;
+  log?: Logger;
   now?: () => number;
 }
 
@@ -50,13 +53,15 @@ export function authorizeRouter(deps: AuthorizeDeps): Router {
     try {
       const clientId = param(req, 'client_id');
       if (!clientId.ok || !clientId.value) return sendErrorPage(res, 400, 'Invalid request', 'The request does not name exactly one client.');
-      const client = await clients.find(clientId.value);
-      if (!client) return sendErrorPage(res, 400, 'Unknown application', 'This application is not registered, or its registration has expired. Reconnect it from your MCP client.');
+      const found = await clients.lookup(clientId.value);
+      if (!found.client) return refuseUnknownClient(req, res, { clientId: clientId.value, reason: found.refused, isMetadataUrl: /^https?:\/\//i.test(clientId.value), log: deps.log });
+      const client = found.client;
       const redirect = param(req, 'redirect_uri');
       if (!redirect.ok) return sendErrorPage(res, 400, 'Invalid request', 'The redirect URI was sent more than once.');
       const redirectUri = redirect.value ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
       if (!redirectUri || !matchRedirectUri(redirectUri, client.redirectUris)) {
-        return sendErrorPage(res, 400, 'Invalid redirect URI', 'The redirect URI does not match the application registration.');
+        deps.log?.info({ event: 'authorize_redirect_mismatch', clientId: client.clientId, registered: client.redirectUris.length }, 'authorization refused: redirect URI not registered');
+        return sendErrorPage(res, 400, 'Invalid redirect URI', 'The application asked to be answered at an address it did not register. Remove this server from your application and add it again so it registers its current address.');
       }
       // From here on the redirect URI is trusted: errors go back to the client (RFC 6749 §4.1.2.1).
       const state = param(req, 'state');

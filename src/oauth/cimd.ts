@@ -1,131 +1,145 @@
 /**
  * Client ID Metadata Documents (MCP 2025-11-25 authorization "Client ID Metadata
- * Documents"; mcp-auth.md A.2 #27–#29, #42): a URL-shaped `client_id` is fetched and its
- * document describes the client. The fetch is SSRF-safe (T26, INPUT-10): https only, no
- * address that is not global (src/oauth/global-address.ts; checked on the very address we connect to, so
- * DNS rebinding cannot swap it), no redirects, 5 KB and 5 s caps; results are cached.
+ * Documents"; mcp-auth.md A.2 #27–#29, #42): a URL-shaped `client_id` is fetched through
+ * the SSRF-safe fetcher (./safe-fetch.ts) and its document describes the client; results
+ * are cached within bounds.
+ *
+ * Tolerant of what real documents declare (./client-metadata.ts): unsupported grant types
+ * are ignored, unusable redirect URIs dropped, and `private_key_jwt` with `jwks_uri` or
+ * `jwks` honoured. Every refusal carries a reason that is logged and shown to the person.
  */
-import { Agent } from 'undici';
 import { z } from 'zod';
 import type { ClientRecord } from '../grants/records.js';
-import { guardedLookup, isPrivateLiteralHost } from './global-address.js';
 import { redirectUriProblem } from './redirect-uri.js';
+import { BoundedCache, createSafeFetcher, SafeFetchError, type SafeFetcher, type SafeFetchOptions } from './safe-fetch.js';
+import { MAX_DECLARED_VALUE_LENGTH, MAX_DECLARED_VALUES, MAX_REDIRECT_URIS, authMethodFor, effectiveGrantTypes, responseTypesProblem } from './client-metadata.js';
 
-const MAX_BYTES = 5 * 1024;
-const TIMEOUT_MS = 5_000;
-const CACHE_MIN_S = 60;
-const CACHE_MAX_S = 24 * 3600;
-const CACHE_DEFAULT_S = 3600;
+/** Room for an inline `jwks` of a few RSA keys next to the usual fields. */
+const MAX_BYTES = 16 * 1024;
 const CACHE_ENTRIES = 1000;
+
+const declared = z.array(z.string().max(MAX_DECLARED_VALUE_LENGTH)).max(MAX_DECLARED_VALUES);
 
 const Document = z.object({
   client_id: z.string(),
   client_name: z.string().min(1).max(100),
-  redirect_uris: z.array(z.string()).min(1).max(10),
-  client_uri: z.string().optional(),
-  token_endpoint_auth_method: z.literal('none').optional(),
-  grant_types: z.array(z.enum(['authorization_code', 'refresh_token'])).optional(),
-  response_types: z.array(z.literal('code')).optional(),
-  scope: z.string().optional(),
+  // Bounded before anything is done with them; only the usable ones are kept.
+  redirect_uris: z.array(z.string().max(2000)).min(1).max(MAX_REDIRECT_URIS),
+  client_uri: z.string().max(2000).optional(),
+  token_endpoint_auth_method: z.string().max(100).optional(),
+  token_endpoint_auth_signing_alg: z.string().max(20).optional(),
+  jwks_uri: z.string().max(2000).optional(),
+  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
+  grant_types: declared.optional(),
+  response_types: declared.optional(),
+  scope: z.string().max(1000).optional(),
+  application_type: z.string().max(20).optional(),
 });
 
+/** Why a metadata document cannot be used; the message is safe to log and to show. */
 export class CimdError extends Error {
   override readonly name = 'CimdError';
 }
 
-export interface CimdOptions {
-  /** Tests only (never from the environment): allow http on loopback for a local document server. */
-  allowLoopbackHttpForTests?: boolean;
+export interface CimdOptions extends SafeFetchOptions {
   now?: () => number;
+  /** Where documents are fetched from; defaults to one built from the options above. */
+  fetcher?: SafeFetcher;
 }
 
 export interface CimdResolver {
   isMetadataUrl(clientId: string): boolean;
+  /** The client, or a CimdError saying why its document cannot be used. */
   resolve(clientId: string): Promise<ClientRecord>;
+}
+
+function fail(reason: string): never {
+  throw new CimdError(reason);
+}
+
+/** Turns a fetched document into our client record, or says why it cannot be one. */
+export function clientFromDocument(clientId: string, json: unknown, fetcher: SafeFetcher, now: number): ClientRecord {
+  const doc = Document.safeParse(json);
+  if (!doc.success) {
+    const issue = doc.error.issues[0];
+    fail(`the metadata document is invalid (${issue ? `${issue.path.join('.') || 'document'}: ${issue.message}` : 'unexpected shape'})`);
+  }
+  const d = doc.data;
+  if (d.client_id !== clientId) fail('the metadata document names another client_id');
+  // Unusable redirect URIs (an unknown private-use scheme, say) are dropped, not fatal: we
+  // only ever redirect to the ones left, by exact match.
+  const redirectUris = d.redirect_uris.filter((u) => !redirectUriProblem(u));
+  if (redirectUris.length === 0) fail('the metadata document has no redirect URI this server accepts (https, or http on loopback)');
+  const grants = effectiveGrantTypes(d.grant_types);
+  if ('problem' in grants) fail(`the metadata document is unusable: ${grants.problem}`);
+  const responseProblem = responseTypesProblem(d.response_types);
+  if (responseProblem) fail(`the metadata document is unusable: ${responseProblem}`);
+  // A document cannot hold a secret we issued, so only public clients and key-based ones.
+  const auth = authMethodFor(d.token_endpoint_auth_method, { jwksUri: d.jwks_uri, jwks: d.jwks }, d.token_endpoint_auth_signing_alg, ['none', 'private_key_jwt'], 'none');
+  if ('problem' in auth) fail(`the metadata document is unusable: ${auth.problem}`);
+  if (auth.method === 'private_key_jwt' && d.jwks_uri) {
+    try {
+      fetcher.check(d.jwks_uri, 'jwks_uri');
+    } catch (err) {
+      fail(err instanceof SafeFetchError ? `the metadata document is unusable: ${err.message}` : 'the metadata document is unusable: bad jwks_uri');
+    }
+  }
+  return {
+    clientId,
+    clientName: d.client_name,
+    clientUri: d.client_uri?.startsWith('https://') ? d.client_uri : undefined,
+    redirectUris,
+    grantTypes: grants.grantTypes,
+    responseTypes: ['code'],
+    tokenEndpointAuthMethod: auth.method,
+    ...(auth.method === 'private_key_jwt'
+      ? { jwksUri: d.jwks_uri, jwks: d.jwks, tokenEndpointAuthSigningAlg: d.token_endpoint_auth_signing_alg }
+      : {}),
+    scope: d.scope,
+    applicationType: d.application_type === 'web' || d.application_type === 'native' ? d.application_type : undefined,
+    source: 'cimd',
+    createdAt: now,
+  };
 }
 
 export function createCimdResolver(opts: CimdOptions = {}): CimdResolver {
   const now = opts.now ?? Date.now;
-  const cache = new Map<string, { record: ClientRecord; until: number }>();
-  const agent = new Agent({ connect: { lookup: guardedLookup(), timeout: TIMEOUT_MS }, maxRedirections: 0 } as ConstructorParameters<typeof Agent>[0]);
-  const testAgent = opts.allowLoopbackHttpForTests ? new Agent() : undefined;
+  const fetcher = opts.fetcher ?? createSafeFetcher(opts);
+  const cache = new BoundedCache<ClientRecord>(CACHE_ENTRIES, now);
 
   const check = (clientId: string): URL => {
-    let url: URL;
     try {
-      url = new URL(clientId);
-    } catch {
-      throw new CimdError('client_id is not a URL');
+      const url = fetcher.check(clientId, 'client_id');
+      // The draft requires a path: the document is a resource, not a site.
+      if (url.pathname === '/') fail('the client_id URL must have a path');
+      return url;
+    } catch (err) {
+      if (err instanceof SafeFetchError) fail(err.message);
+      throw err;
     }
-    const loopbackTest = testAgent && url.protocol === 'http:' && url.hostname === '127.0.0.1';
-    if (url.protocol !== 'https:' && !loopbackTest) throw new CimdError('metadata document URLs must use https');
-    if (url.hash || url.username || url.password || url.pathname === '/' || url.href !== clientId) throw new CimdError('malformed metadata document URL');
-    if (!loopbackTest && isPrivateLiteralHost(url.hostname)) throw new CimdError('refused: private address');
-    return url;
-  };
-
-  const fetchDocument = async (url: URL): Promise<{ body: string; maxAge: number }> => {
-    const dispatcher = testAgent && url.protocol === 'http:' ? testAgent : agent;
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        redirect: 'error',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-        headers: { accept: 'application/json' },
-        dispatcher,
-      } as RequestInit);
-    } catch {
-      throw new CimdError('the metadata document could not be fetched');
-    }
-    if (res.status !== 200) throw new CimdError('the metadata document could not be fetched');
-    const reader = res.body?.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    while (reader) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_BYTES) {
-        await reader.cancel();
-        throw new CimdError('the metadata document is too large');
-      }
-      chunks.push(value);
-    }
-    const maxAge = Number(/max-age=(\d+)/.exec(res.headers.get('cache-control') ?? '')?.[1] ?? CACHE_DEFAULT_S);
-    return { body: Buffer.concat(chunks).toString('utf8'), maxAge: Math.min(CACHE_MAX_S, Math.max(CACHE_MIN_S, maxAge)) };
   };
 
   return {
     isMetadataUrl: (clientId) => /^https?:\/\//i.test(clientId),
     async resolve(clientId) {
       const hit = cache.get(clientId);
-      if (hit && hit.until > now()) return hit.record;
+      if (hit) return hit;
       const url = check(clientId);
-      const { body, maxAge } = await fetchDocument(url);
+      let fetched: { body: string; maxAgeS: number };
+      try {
+        fetched = await fetcher.fetchJson(url, 'metadata document', MAX_BYTES);
+      } catch (err) {
+        if (err instanceof SafeFetchError) fail(err.message);
+        throw err;
+      }
       let json: unknown;
       try {
-        json = JSON.parse(body);
+        json = JSON.parse(fetched.body);
       } catch {
-        throw new CimdError('the metadata document is not JSON');
+        fail('the metadata document is not JSON');
       }
-      const doc = Document.safeParse(json);
-      if (!doc.success) throw new CimdError('the metadata document is invalid');
-      if (doc.data.client_id !== clientId) throw new CimdError('the metadata document names another client_id');
-      if (doc.data.redirect_uris.some((u) => redirectUriProblem(u))) throw new CimdError('the metadata document has an invalid redirect URI');
-      const record: ClientRecord = {
-        clientId,
-        clientName: doc.data.client_name,
-        clientUri: doc.data.client_uri,
-        redirectUris: doc.data.redirect_uris,
-        grantTypes: doc.data.grant_types ?? ['authorization_code', 'refresh_token'],
-        responseTypes: ['code'],
-        tokenEndpointAuthMethod: 'none',
-        scope: doc.data.scope,
-        source: 'cimd',
-        createdAt: now(),
-      };
-      if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
-      cache.set(clientId, { record, until: now() + maxAge * 1000 });
+      const record = clientFromDocument(clientId, json, fetcher, now());
+      cache.set(clientId, record, fetched.maxAgeS * 1000);
       return record;
     },
   };

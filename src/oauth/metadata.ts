@@ -6,6 +6,7 @@
  */
 import express, { type Router } from 'express';
 import { SCOPES } from './scopes.js';
+import { ASSERTION_ALGS } from './client-metadata.js';
 
 export interface Endpoints {
   issuer: string;
@@ -40,8 +41,11 @@ export function authorizationServerMetadata(e: Endpoints): Record<string, unknow
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token'],
-    token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
-    revocation_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
+    // `none` first: claude.ai uses CIMD only when `none` is listed (mcp-auth.md D.1).
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'],
+    token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGS],
+    revocation_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'],
+    revocation_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGS],
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
     client_id_metadata_document_supported: true,

@@ -1,9 +1,14 @@
 /**
  * Dynamic Client Registration (RFC 7591), hardened (T8, T11, T18; OAUTH-04…07):
  * server-generated ids, exact https-or-loopback redirect URIs (known private-use
- * callbacks only), size and count limits, per-IP rate limit, secrets that never expire,
- * identical public re-registrations deduplicated (clients re-register on every cold start,
- * mcp-auth.md D.1).
+ * callbacks only), size and count limits, secrets that never expire, identical
+ * registrations without a secret deduplicated (clients re-register on every cold start,
+ * mcp-auth.md D.1). Tolerant where real clients over-declare (./client-metadata.ts):
+ * unsupported grant types are ignored and the response says what was granted.
+ *
+ * The per-address budget is charged only for a NEW registration, after deduplication:
+ * hosted clients register from a few vendor addresses for all of their users, and a
+ * re-registration that returns an existing client costs nothing (docs/limits.md).
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { createHash } from 'node:crypto';
@@ -12,9 +17,13 @@ import type { TokenStore } from '../grants/store.js';
 import type { ClientRecord } from '../grants/records.js';
 import { hashSecret, randomToken } from '../grants/hash.js';
 import { redirectUriProblem } from './redirect-uri.js';
-import { InvalidClientMetadataError, InvalidRedirectUriError, TooManyRequestsError, sendOAuthError } from './errors.js';
+import { InvalidClientMetadataError, InvalidRedirectUriError, OAuthError, TooManyRequestsError, sendOAuthError } from './errors.js';
 import { normalizeScopes } from './scopes.js';
 import { UNUSED_CLIENT_TTL_S } from './clients.js';
+import { MAX_DECLARED_VALUE_LENGTH, MAX_DECLARED_VALUES, MAX_REDIRECT_URIS, authMethodFor, effectiveGrantTypes, responseTypesProblem } from './client-metadata.js';
+import type { SafeFetcher } from './safe-fetch.js';
+import { SafeFetchError } from './safe-fetch.js';
+import type { Logger } from 'pino';
 
 export interface Limiter {
   consume(key: string, points?: number): Promise<{ allowed: boolean; retryAfterS: number }>;
@@ -22,25 +31,39 @@ export interface Limiter {
 
 const NAME_RE = /^[^\u0000-\u001f\u007f-\u009f]{1,100}$/;
 
+const declared = (name: string) =>
+  z.array(z.string().max(MAX_DECLARED_VALUE_LENGTH), { error: `${name}: an array of strings` }).max(MAX_DECLARED_VALUES, `${name}: at most ${MAX_DECLARED_VALUES} values`);
+
 const Metadata = z.object({
-  redirect_uris: z.array(z.string()).min(1, 'at least one redirect URI').max(5, 'at most 5 redirect URIs'),
+  redirect_uris: z
+    .array(z.string(), { error: 'redirect_uris: an array of strings' })
+    .min(1, 'at least one redirect URI')
+    .max(MAX_REDIRECT_URIS, `at most ${MAX_REDIRECT_URIS} redirect URIs`),
   client_name: z.string().regex(NAME_RE, 'client_name: 1-100 printable characters').optional(),
   client_uri: z.string().max(2000).optional(),
   logo_uri: z.string().max(2000).optional(),
-  grant_types: z
-    .array(z.enum(['authorization_code', 'refresh_token'], { error: 'grant_types: only authorization_code and refresh_token' }))
-    .min(1)
-    .optional(),
-  response_types: z.array(z.literal('code', { error: 'response_types: only code' })).min(1).optional(),
-  token_endpoint_auth_method: z
-    .enum(['none', 'client_secret_post', 'client_secret_basic'], { error: 'token_endpoint_auth_method: none, client_secret_post or client_secret_basic' })
-    .optional(),
+  grant_types: declared('grant_types').optional(),
+  response_types: declared('response_types').optional(),
+  token_endpoint_auth_method: z.string().max(100).optional(),
+  token_endpoint_auth_signing_alg: z.string().max(20).optional(),
+  jwks_uri: z.string().max(2000).optional(),
+  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
   scope: z.string().max(1000).optional(),
   application_type: z.enum(['web', 'native']).optional(),
 });
 
-function fingerprint(m: z.infer<typeof Metadata>, authMethod: string): string {
-  const canonical = JSON.stringify([m.client_name ?? '', m.client_uri ?? '', [...m.redirect_uris].sort(), m.grant_types ?? [], authMethod, m.scope ?? '']);
+function fingerprint(m: z.infer<typeof Metadata>, authMethod: string, grantTypes: string[]): string {
+  const canonical = JSON.stringify([
+    m.client_name ?? '',
+    m.client_uri ?? '',
+    [...m.redirect_uris].sort(),
+    grantTypes,
+    authMethod,
+    m.scope ?? '',
+    m.jwks_uri ?? '',
+    m.jwks ?? null,
+    m.token_endpoint_auth_signing_alg ?? '',
+  ]);
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
@@ -55,22 +78,30 @@ function reply(res: Response, client: ClientRecord, secret?: string): void {
     grant_types: client.grantTypes,
     response_types: client.responseTypes,
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}),
+    ...(client.jwks ? { jwks: client.jwks } : {}),
+    ...(client.tokenEndpointAuthSigningAlg ? { token_endpoint_auth_signing_alg: client.tokenEndpointAuthSigningAlg } : {}),
     ...(client.scope ? { scope: client.scope } : {}),
     ...(client.applicationType ? { application_type: client.applicationType } : {}),
   });
 }
 
-export function registerRouter(deps: { store: TokenStore; limiter: Limiter; now?: () => number }): Router {
-  const { store, limiter } = deps;
+export interface RegisterDeps {
+  store: TokenStore;
+  /** Charged once per NEW registration, keyed by address. */
+  limiter: Limiter;
+  /** Checks a registered `jwks_uri` with the same rules as every other fetch we make. */
+  fetcher?: SafeFetcher;
+  log?: Logger;
+  now?: () => number;
+}
+
+export function registerRouter(deps: RegisterDeps): Router {
+  const { store, limiter, log } = deps;
   const now = deps.now ?? Date.now;
   const router = express.Router();
   router.post('/register', express.json({ limit: '16kb' }), async function register(req: Request, res: Response) {
     try {
-      const limit = await limiter.consume(`register:${req.ip ?? 'unknown'}`);
-      if (!limit.allowed) {
-        res.set('Retry-After', String(limit.retryAfterS));
-        throw new TooManyRequestsError('too many registrations from this address, try again later');
-      }
       const parsed = Metadata.safeParse(req.body);
       if (!parsed.success) throw new InvalidClientMetadataError(parsed.error.issues[0]?.message ?? 'invalid client metadata');
       const m = parsed.data;
@@ -78,25 +109,53 @@ export function registerRouter(deps: { store: TokenStore; limiter: Limiter; now?
         const problem = redirectUriProblem(uri);
         if (problem) throw new InvalidRedirectUriError(`redirect URI ${problem}`);
       }
-      if (m.client_uri !== undefined && !/^https:\/\//.test(m.client_uri)) throw new InvalidClientMetadataError('client_uri must be https');
+      const grants = effectiveGrantTypes(m.grant_types);
+      if ('problem' in grants) throw new InvalidClientMetadataError(grants.problem);
+      const responseProblem = responseTypesProblem(m.response_types);
+      if (responseProblem) throw new InvalidClientMetadataError(responseProblem);
       // RFC 7591 §2: the default method is client_secret_basic.
-      const authMethod = m.token_endpoint_auth_method ?? 'client_secret_basic';
-      const fp = fingerprint(m, authMethod);
-      if (authMethod === 'none') {
+      const auth = authMethodFor(
+        m.token_endpoint_auth_method,
+        { jwksUri: m.jwks_uri, jwks: m.jwks },
+        m.token_endpoint_auth_signing_alg,
+        ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'],
+        'client_secret_basic',
+      );
+      if ('problem' in auth) throw new InvalidClientMetadataError(auth.problem);
+      const authMethod = auth.method;
+      if (authMethod === 'private_key_jwt' && m.jwks_uri && deps.fetcher) {
+        try {
+          deps.fetcher.check(m.jwks_uri, 'jwks_uri');
+        } catch (err) {
+          if (err instanceof SafeFetchError) throw new InvalidClientMetadataError(err.message);
+          throw err;
+        }
+      }
+      const fp = fingerprint(m, authMethod, grants.grantTypes);
+      // Without a secret of ours in it, an identical registration is the same client.
+      const shared = authMethod === 'none' || authMethod === 'private_key_jwt';
+      if (shared) {
         const alias = await store.get('clientAlias', fp);
         const existing = alias && (await store.get('client', alias.clientId));
         if (existing) return reply(res, existing);
       }
-      const secret = authMethod === 'none' ? undefined : randomToken('oscm_cs_');
+      const limit = await limiter.consume(`register:${req.ip ?? 'unknown'}`);
+      if (!limit.allowed) {
+        res.set('Retry-After', String(limit.retryAfterS));
+        throw new TooManyRequestsError(`too many new registrations from this address; try again in ${limit.retryAfterS} s`);
+      }
+      const secret = shared ? undefined : randomToken('oscm_cs_');
       const client: ClientRecord = {
         clientId: randomToken('oscm_client_'),
         secretHash: secret ? hashSecret(secret) : undefined,
         clientName: m.client_name,
-        clientUri: m.client_uri,
+        // Display only, and only https: anything else is dropped rather than refused.
+        clientUri: m.client_uri?.startsWith('https://') ? m.client_uri : undefined,
         redirectUris: m.redirect_uris,
-        grantTypes: m.grant_types ?? ['authorization_code', 'refresh_token'],
+        grantTypes: grants.grantTypes,
         responseTypes: ['code'],
         tokenEndpointAuthMethod: authMethod,
+        ...(authMethod === 'private_key_jwt' ? { jwksUri: m.jwks_uri, jwks: m.jwks, tokenEndpointAuthSigningAlg: m.token_endpoint_auth_signing_alg } : {}),
         scope: m.scope ? normalizeScopes(m.scope.split(' ')).join(' ') || undefined : undefined,
         applicationType: m.application_type,
         source: 'dcr',
@@ -105,9 +164,11 @@ export function registerRouter(deps: { store: TokenStore; limiter: Limiter; now?
       };
       // logo_uri is dropped on purpose: we never render client-supplied images (T11).
       await store.put('client', client.clientId, client, UNUSED_CLIENT_TTL_S);
-      if (authMethod === 'none') await store.put('clientAlias', fp, { clientId: client.clientId }, UNUSED_CLIENT_TTL_S);
+      if (shared) await store.put('clientAlias', fp, { clientId: client.clientId }, UNUSED_CLIENT_TTL_S);
+      if (grants.ignored.length > 0) log?.info({ event: 'registration_narrowed', clientId: client.clientId, ignoredGrantTypes: grants.ignored }, 'unsupported grant types ignored');
       reply(res, client, secret);
     } catch (err) {
+      if (err instanceof OAuthError) log?.info({ event: 'registration_refused', error: err.errorCode, reason: err.message }, 'registration refused');
       sendOAuthError(res, err);
     }
   });

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { TokenStore } from '../grants/store.js';
 import { hashSecret } from '../grants/hash.js';
 import type { ClientDirectory } from './clients.js';
-import { InvalidRequestError, sendOAuthError } from './errors.js';
+import { InvalidRequestError, OAuthError, sendOAuthError } from './errors.js';
 
 export function revokeRouter(deps: { store: TokenStore; clients: ClientDirectory; log: Logger }): Router {
   const { store, clients, log } = deps;
@@ -33,6 +33,7 @@ export function revokeRouter(deps: { store: TokenStore; clients: ClientDirectory
       }
       res.status(200).end();
     } catch (err) {
+      if (err instanceof OAuthError) log.info({ event: 'revoke_refused', error: err.errorCode, reason: err.message }, 'revocation refused');
       sendOAuthError(res, err);
     }
   });

@@ -16,6 +16,7 @@ import {
   InvalidRequestError,
   InvalidScopeError,
   InvalidTargetError,
+  OAuthError,
   TooManyRequestsError,
   UnauthorizedClientError,
   UnsupportedGrantTypeError,
@@ -164,7 +165,8 @@ export function tokenRouter(deps: TokenDeps): Router {
       if (grantType === 'client_credentials' || grantType === 'password') throw new UnauthorizedClientError('grant type not allowed');
       throw new UnsupportedGrantTypeError('unsupported grant_type');
     } catch (err) {
-      if (!(err instanceof Error && 'errorCode' in err)) log.error({ err }, 'token endpoint failure');
+      if (err instanceof OAuthError) log.info({ event: 'token_refused', error: err.errorCode, reason: err.message }, 'token request refused');
+      else log.error({ err }, 'token endpoint failure');
       sendOAuthError(res, err);
     }
   });

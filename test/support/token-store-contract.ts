@@ -40,6 +40,7 @@ export function sampleRecords(grantId = uid()): Records {
     code: { ...base, grantId },
     redeemed: { grantId, clientId: 'c-1', codeChallenge: 'x'.repeat(43) },
     clientAlias: { clientId: 'c-1' },
+    assertion: { clientId: 'https://client.example/meta.json' },
     access: { grantId, clientId: 'c-1', scopes: ['osc:read'], resource: 'https://mcp.example/mcp', expiresAt: T + 3_600_000 },
     refresh: { grantId, clientId: 'c-1' },
     oscClient: { clientId: 'osc-c', clientSecretSealed: 'v1.0123abcd.BBBB', redirectUri: 'https://mcp.example/oauth/callback', registeredAt: T, expiresAt: T + 86_400_000 },

@@ -23,7 +23,7 @@ describe('a client identified by its metadata document (loopback http allowed fo
       res.writeHead(doc.status ?? 200, { 'content-type': 'application/json', ...doc.headers }).end(doc.body);
     });
     base = `http://127.0.0.1:${await listen(docs)}`;
-    stack = await startStack({ overrides: { cimd: { allowLoopbackHttpForTests: true } } });
+    stack = await startStack({ overrides: { cimd: { allowLoopbackHttp: true } } });
   });
   afterAll(async () => {
     await stack.close();
@@ -60,7 +60,7 @@ describe('a client identified by its metadata document (loopback http allowed fo
     ['names another client_id', (url: string) => ({ client_id: `${url}x`, client_name: 'X', redirect_uris: ['http://127.0.0.1:7777/cb'] }), {}],
     ['lacks the redirect URI asked for', (url: string) => ({ client_id: url, client_name: 'X', redirect_uris: ['http://127.0.0.1:7777/other'] }), {}],
     ['is not JSON', () => '<html>hi</html>', {}],
-    ['is larger than 5 KB', (url: string) => ({ client_id: url, client_name: 'X', redirect_uris: ['http://127.0.0.1:7777/cb'], pad: 'x'.repeat(6 * 1024) }), {}],
+    ['is larger than 16 KB', (url: string) => ({ client_id: url, client_name: 'X', redirect_uris: ['http://127.0.0.1:7777/cb'], pad: 'x'.repeat(17 * 1024) }), {}],
     ['answers with a redirect', () => '', { status: 302, headers: { location: 'http://127.0.0.1:1/' } }],
   ] as const)('a document that %s → local error, no redirect', async (name, doc, extra) => {
     const path = `/bad-${name.replace(/\W+/g, '-')}.json`;
@@ -70,6 +70,45 @@ describe('a client identified by its metadata document (loopback http allowed fo
     const res = await fetch(authorizeUrl(stack.url, { clientId: url, redirectUri: 'http://127.0.0.1:7777/cb', challenge }), { redirect: 'manual' });
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
+  });
+  it('a document declaring grants we do not offer and a redirect URI we refuse is still usable', async () => {
+    const clientId = `${base}/tolerant.json`;
+    serve('/tolerant.json', {
+      client_id: clientId,
+      client_name: 'Tolerant',
+      redirect_uris: ['myapp://callback', 'http://127.0.0.1:7777/cb'],
+      grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'urn:ietf:params:oauth:grant-type:device_code'],
+      response_types: ['code', 'id_token'],
+      token_endpoint_auth_method: 'none',
+      software_id: 'ignored',
+    });
+    const { challenge } = pkcePair();
+    const page = await fetch(authorizeUrl(stack.url, { clientId, redirectUri: 'http://127.0.0.1:7777/cb', challenge }), { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Tolerant');
+    // The URI we dropped is never a place we answer.
+    const dropped = await fetch(authorizeUrl(stack.url, { clientId, redirectUri: 'myapp://callback', challenge }), { redirect: 'manual' });
+    expect(dropped.status).toBe(400);
+    expect(dropped.headers.get('location')).toBeNull();
+  });
+
+  it('an unusable document: the reason is logged, the page says what to do, a JSON caller gets invalid_client', async () => {
+    const clientId = `${base}/device-only.json`;
+    serve('/device-only.json', { client_id: clientId, client_name: 'Device Only', redirect_uris: ['http://127.0.0.1:7777/cb'], grant_types: ['urn:ietf:params:oauth:grant-type:device_code'] });
+    const { challenge } = pkcePair();
+    const url = authorizeUrl(stack.url, { clientId, redirectUri: 'http://127.0.0.1:7777/cb', challenge });
+    const page = await fetch(url, { redirect: 'manual', headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
+    expect(page.status).toBe(400);
+    const html = await page.text();
+    expect(html).toContain('grant_types must include authorization_code');
+    expect(html).toMatch(/tell the application&#39;s maker|tell the application's maker/);
+    const json = await fetch(url, { redirect: 'manual', headers: { accept: 'application/json' } });
+    expect(json.status).toBe(400);
+    expect(json.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await json.json()).toEqual({ error: 'invalid_client', error_description: expect.stringContaining('grant_types must include authorization_code') });
+    const logged = stack.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'authorize_unknown_client' && l.clientId === clientId);
+    expect(logged.length).toBe(2);
+    expect(String(logged[0]!.reason)).toContain('grant_types must include authorization_code');
   });
 });
 

@@ -21,7 +21,9 @@ describe('authorization server metadata (RFC 8414)', () => {
       expect(m.grant_types_supported).toEqual(['authorization_code', 'refresh_token']);
       expect(m.authorization_response_iss_parameter_supported).toBe(true);
       expect(m.client_id_metadata_document_supported).toBe(true);
-      expect(m.token_endpoint_auth_methods_supported).toEqual(['none', 'client_secret_post', 'client_secret_basic']);
+      expect(m.token_endpoint_auth_methods_supported).toEqual(['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt']);
+      expect(m.token_endpoint_auth_signing_alg_values_supported).toContain('RS256');
+      expect(m.token_endpoint_auth_signing_alg_values_supported).not.toContain('HS256');
       expect(m.revocation_endpoint).toBe(`${stack.url}/revoke`);
       expect(m.registration_endpoint).toBe(`${stack.url}/register`);
       expect(m.authorization_endpoint).toBe(`${stack.url}/authorize`);

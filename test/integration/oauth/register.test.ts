@@ -120,7 +120,14 @@ describe('OAUTH-06: size, count, name and grant type limits', () => {
   });
 
   it.each([
-    ['6 redirect URIs', { redirect_uris: [1, 2, 3, 4, 5, 6].map((i) => `https://c.example/cb${i}`) }],
+    ['17 redirect URIs', { redirect_uris: Array.from({ length: 17 }, (_, i) => `https://c.example/cb${i}`) }],
+    ['17 grant types', { grant_types: Array.from({ length: 17 }, (_, i) => `urn:x:${i}`) }],
+    ['grant_types without authorization_code', { grant_types: ['refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'] }],
+    ['response_types without code', { response_types: ['token'] }],
+    ['token_endpoint_auth_method client_secret_jwt', { token_endpoint_auth_method: 'client_secret_jwt' }],
+    ['private_key_jwt without keys', { token_endpoint_auth_method: 'private_key_jwt' }],
+    ['private_key_jwt with a private key', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'secret' }] } }],
+    ['private_key_jwt with a jwks_uri on a private address', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://10.0.0.1/jwks.json' }],
     ['client_name of 101 chars', { client_name: 'n'.repeat(101) }],
     ['client_name with NUL', { client_name: 'evil\u0000name' }],
     ['grant_types password', { grant_types: ['password'] }],
@@ -134,8 +141,8 @@ describe('OAUTH-06: size, count, name and grant type limits', () => {
     expect(store.size).toBe(before);
   });
 
-  it('the limits are where they say: 5 redirect URIs and a 100-char name pass', async () => {
-    const r = await register({ ...base, client_name: 'n'.repeat(100), redirect_uris: [1, 2, 3, 4, 5].map((i) => `https://c.example/cb${i}`) }, nextIp());
+  it('the limits are where they say: 16 redirect URIs and a 100-char name pass', async () => {
+    const r = await register({ ...base, client_name: 'n'.repeat(100), redirect_uris: Array.from({ length: 16 }, (_, i) => `https://c.example/cb${i}`) }, nextIp());
     expect(r.status).toBe(201);
   });
 
