@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startSandbox, type SandboxProcess } from '../../support/sandbox-process.js';
-import { authorize, registerClient, tokenRequest, type RegisteredClient, type Tokens } from '../../support/oauth-flow.js';
+import { authorize, tokenRequest, type RegisteredClient, type Tokens } from '../../support/oauth-flow.js';
 import { HOSTED_CLIENTS, type HostedClient } from '../../support/hosted-clients.js';
 import { assertionFields, newClientKey, signAssertion, type ClientKey } from '../../support/client-keys.js';
 
