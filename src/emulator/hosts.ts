@@ -9,12 +9,18 @@ import type { Request } from 'express';
 export type HostInfo =
   | { kind: 'catalog' | 'token' | 'money' | 'deploy'; env: string }
   | { kind: 'instances'; env: string; serviceId: string }
+  | { kind: 'instance-host'; env: string; serviceId: string; tenantId: string; name: string }
+  | { kind: 'app-domain'; label: string }
   | { kind: 'unknown-svc'; env: string }
   | { kind: 'oauth'; host: string };
 
 const SVC = /^([a-z0-9-]+)\.svc\.([a-z0-9-]+)\.osaas\.io$/;
 const API = /^api-([a-z0-9-]+)\.auto\.([a-z0-9-]+)\.osaas\.io$/;
 const PLATFORM = new Set(['catalog', 'token', 'money', 'deploy']);
+/** An instance's own host, `<tenant>-<name>.<serviceId>.auto.<env>.osaas.io` (osc-api.md B). */
+const INSTANCE = /^([a-z0-9-]+)-([a-z0-9]+)\.([a-z0-9-]+)\.auto\.([a-z0-9-]+)\.osaas\.io$/;
+/** A My App's managed domain, `<hash>.apps.osaas.io` (Terraform `osc_my_app.managed_domain`). */
+const APP_DOMAIN = /^([a-z0-9]+)\.apps\.osaas\.io$/;
 
 export function hostName(hostHeader: string): string {
   const h = hostHeader.trim().toLowerCase();
@@ -28,6 +34,10 @@ export function classify(hostHeader: string | undefined): HostInfo {
   const name = hostName(host);
   const api = API.exec(name);
   if (api) return { kind: 'instances', serviceId: api[1] as string, env: api[2] as string };
+  const own = INSTANCE.exec(name);
+  if (own) return { kind: 'instance-host', tenantId: own[1] as string, name: own[2] as string, serviceId: own[3] as string, env: own[4] as string };
+  const appDomain = APP_DOMAIN.exec(name);
+  if (appDomain) return { kind: 'app-domain', label: appDomain[1] as string };
   const svc = SVC.exec(name);
   if (svc) {
     const which = svc[1] as string;

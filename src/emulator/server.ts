@@ -11,6 +11,7 @@ import { json, oauthError, send } from './reply.js';
 import { adminRouter } from './routes/admin.js';
 import { catalogRouter } from './routes/catalog.js';
 import { deployRouter } from './routes/deploy.js';
+import { instanceHostRouter } from './routes/instance-host.js';
 import { instancesRouter } from './routes/instances.js';
 import { moneyRouter } from './routes/money.js';
 import { oauthRouter } from './routes/oauth.js';
@@ -62,6 +63,8 @@ export function createEmulatorApp(state: EmulatorState): express.Express {
     money: moneyRouter(state),
     deploy: deployRouter(state),
     instances: instancesRouter(state),
+    'instance-host': instanceHostRouter(state),
+    'app-domain': instanceHostRouter(state),
   };
   app.use((req, res, next) => {
     const q = req.originalUrl.indexOf('?');

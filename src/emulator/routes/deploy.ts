@@ -13,6 +13,7 @@ import { route } from '../route.js';
 import type { EmulatorState, MyApp } from '../state.js';
 import { authed } from './deploy-auth.js';
 import { deploySecretsRouter } from './deploy-secrets.js';
+import { deployStoresRouter } from './deploy-stores.js';
 import type { Caller } from '../tokens.js';
 
 const APP_NAME = /^[a-z0-9-]{1,40}$/;
@@ -20,6 +21,7 @@ const APP_NAME = /^[a-z0-9-]{1,40}$/;
 export function deployRouter(state: EmulatorState): Router {
   const r = Router();
   r.use(deploySecretsRouter(state));
+  r.use(deployStoresRouter(state));
 
   const appDoc = (req: Request, who: Caller, a: MyApp) => {
     const h = hostInfo(req);
