@@ -252,10 +252,11 @@ describe('token endpoint', () => {
   });
 
   it('turns an expired DCR client into invalid_client and a local error at authorize', async () => {
-    const short = await startTestEmulator({ dcrClientTtlS: 1 });
+    // Ten minutes on the emulator clock: a loaded machine must not expire it mid-flow.
+    const short = await startTestEmulator({ dcrClientTtlS: 600 });
     try {
       const t = await oauthFlow(short.url, 'alice');
-      await short.control.advanceClock(2);
+      await short.control.advanceClock(601);
       const r = await tokenRequest(short.url, { grant_type: 'refresh_token', refresh_token: t.refresh_token, client_id: t.client_id });
       expect(r).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
       const res = await fetch(buildAuthorizeUrl(short.url, { clientId: t.client_id, redirectUri: 'http://127.0.0.1:9/callback', challenge: pkcePair().challenge }), { redirect: 'manual' });
