@@ -4,12 +4,12 @@
  */
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import type { TokenStore } from './grants/store.js';
-import type { Sealer } from './grants/seal.js';
-import { createUpstreamRefresher, type UpstreamRefresher } from './grants/upstream-refresh.js';
+import type { TokenStore } from './storage/store.js';
+import type { Sealer } from './storage/seal.js';
+import { createUpstreamRefresher, type UpstreamRefresher } from './osc/lifecycle/refresh.js';
 import { createOscOAuthClient, type OscClientCredentials } from './osc/oauth-client.js';
 import { oscOAuthUrls } from './osc/hosts.js';
-import { createOscClientProvider } from './osc/client-registration.js';
+import { createOscClientProvider } from './osc/lifecycle/client-registration.js';
 import { endpointsFor, metadataRouter } from './oauth/metadata.js';
 import { createCimdResolver, type CimdOptions } from './oauth/cimd.js';
 import { createClientDirectory } from './oauth/clients.js';
@@ -35,6 +35,7 @@ import { originHostGuard } from './http/origin-host.js';
 import { createMcpRoute } from './mcp/route.js';
 import { createSatCache } from './osc/sat-cache.js';
 import { SubscriptionCache } from './osc/subscription-cache.js';
+import { createSdkPlatform } from './osc/sdk-platform.js';
 
 export interface AppDeps {
   publicUrl: string;
@@ -75,6 +76,8 @@ export function createApp(deps: AppDeps): App {
   const clients = createClientDirectory(store, createCimdResolver({ ...deps.cimd, fetcher, now }), assertions);
   const lifetimes = { accessTokenTtlS: deps.accessTokenTtlS, refreshTokenTtlS: deps.refreshTokenTtlS };
   const metrics = createMetrics();
+  const satCache = createSatCache();
+  const subscriptionCache = new SubscriptionCache();
 
   const app = express();
   app.disable('x-powered-by');
@@ -83,7 +86,7 @@ export function createApp(deps: AppDeps): App {
   app.use(requestLog(log));
   app.use(metrics.middleware);
 
-  app.use(healthRouter(store));
+  app.use(healthRouter(() => store.ping()));
   app.use(metrics.router());
   app.get('/assets/page.css', (_req, res) => {
     res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(PAGE_CSS);
@@ -108,12 +111,9 @@ export function createApp(deps: AppDeps): App {
   app.post('/mcp', requireBearer({ store, refresher, resource, resourceMetadataUrl: e.resourceMetadataUrl, log, now }));
   app.use(
     createMcpRoute({
-      credentialsFor,
-      oscEnvironment: deps.oscEnvironment,
+      platformFor: (auth) => createSdkPlatform({ credentials: credentialsFor(auth), environment: deps.oscEnvironment, satCache, subscriptionCache, log }),
       resourceMetadataUrl: e.resourceMetadataUrl,
       log,
-      satCache: createSatCache(),
-      subscriptionCache: new SubscriptionCache(),
       limits: { toolCalls: deps.limits.toolCalls, instanceCreates: deps.limits.instanceCreates },
     }),
   );

@@ -7,12 +7,12 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createApp } from './app.js';
-import type { TokenStore } from './grants/store.js';
-import { MemoryTokenStore } from './grants/memory-store.js';
-import { RedisTokenStore } from './grants/redis-store.js';
-import { createRedisClient, type Redis } from './grants/redis-client.js';
-import { createSealer } from './grants/seal.js';
-import { createRateLimiter } from './grants/rate-limits.js';
+import type { TokenStore } from './storage/store.js';
+import { MemoryTokenStore } from './storage/memory-store.js';
+import { RedisTokenStore } from './storage/redis-store.js';
+import { createRedisClient, type Redis } from './storage/redis-client.js';
+import { createSealer } from './storage/seal.js';
+import { createRateLimiter } from './storage/rate-limits.js';
 import { installOscDispatcher } from './osc/dispatcher.js';
 import type { CimdOptions } from './oauth/cimd.js';
 

@@ -5,9 +5,9 @@
  */
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
-import type { TokenStore } from '../grants/store.js';
-import type { SessionRecord } from '../grants/records.js';
-import { hashSecret } from '../grants/hash.js';
+import type { TokenStore } from '../storage/store.js';
+import type { SessionRecord } from '../storage/records.js';
+import { hashSecret } from '../storage/hash.js';
 import { readCookie } from '../oauth/browser-binding.js';
 
 export const SESSION_COOKIE = '__Host-oscmcp-session';

@@ -5,7 +5,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { isUnavailable } from './unavailable.js';
+import { isUnavailable } from '../errors.js';
 
 export function notFound(_req: Request, res: Response): void {
   res.status(404).set('Cache-Control', 'no-store').json({ error: 'not_found', error_description: 'no such endpoint' });

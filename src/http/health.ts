@@ -4,9 +4,9 @@
  * is gone (DESIGN §3).
  */
 import express, { type Router } from 'express';
-import type { TokenStore } from '../grants/store.js';
 
-export function healthRouter(store: TokenStore): Router {
+/** `ping` resolves when the store answers (the store port's `ping`). */
+export function healthRouter(ping: () => Promise<void>): Router {
   const router = express.Router();
   router.get('/healthz', function healthz(_req, res) {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
@@ -14,7 +14,7 @@ export function healthRouter(store: TokenStore): Router {
   router.get('/readyz', async function readyz(_req, res) {
     res.set('Cache-Control', 'no-store');
     try {
-      await store.ping();
+      await ping();
       res.json({ status: 'ready', store: 'ok' });
     } catch {
       res.status(503).set('Retry-After', '1').json({ status: 'unavailable', store: 'down' });

@@ -3,16 +3,11 @@
  * every route: 503 with Retry-After, never 401 or 500 (DESIGN §3, T30).
  */
 import type { Response } from 'express';
-import { StoreUnavailableError } from '../grants/store.js';
-import { UpstreamUnavailableError } from '../osc/credentials.js';
 import { sendErrorPage } from './page-headers.js';
+import { isUnavailable } from '../errors.js';
 
 /** Seconds a client should wait before retrying. */
 export const RETRY_AFTER_S = 1;
-
-export function isUnavailable(err: unknown): err is StoreUnavailableError | UpstreamUnavailableError {
-  return err instanceof StoreUnavailableError || err instanceof UpstreamUnavailableError;
-}
 
 /** For browser pages: a local 503 page when a dependency is down; anything else is rethrown. */
 export function sendUnavailablePageOrThrow(res: Response, err: unknown, message = 'The service is temporarily unavailable. Please try again in a moment.'): void {

@@ -28,15 +28,12 @@ import express, { type Request, type Response, type Router } from 'express';
 import { createMcpHandler, isLegacyRequest, WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpHandlerRequestOptions } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import type { Logger } from '../log.js';
-import { GrantRevokedError, type OscCredentials } from '../osc/credentials.js';
-import type { SatCache } from '../osc/sat-cache.js';
-import type { SubscriptionCache } from '../osc/subscription-cache.js';
-import { createSdkPlatform } from '../osc/sdk-platform.js';
-import { StoreUnavailableError } from '../grants/store.js';
+import type { OscPlatform } from '../osc/platform.js';
 import { sendInsufficientScope, sendUnauthorized } from '../oauth/challenge.js';
 import { buildMcpServer, type McpServerContext } from './server.js';
 import { findTool } from './tools/index.js';
 import { MAX_JSON_DEPTH, messagesOf, methodLabel, nestsDeeperThan, toolCallsOf } from './wire.js';
+import { GrantRevokedError, StoreUnavailableError } from '../errors.js';
 
 /** Same shape as the lead's rate limiter (src/grants/rate-limits.ts). */
 export interface CallLimiter {
@@ -44,13 +41,10 @@ export interface CallLimiter {
 }
 
 export interface McpRouteDeps {
-  credentialsFor(auth: AuthInfo): OscCredentials;
-  oscEnvironment: string;
+  /** The OSC port for one authenticated request (the composition root picks the adapter). */
+  platformFor(auth: AuthInfo): OscPlatform;
   resourceMetadataUrl: string;
   log: Logger;
-  satCache: SatCache;
-  /** Subscription lists per grant for a short time (src/osc/subscription-cache.ts). */
-  subscriptionCache?: SubscriptionCache;
   limits?: {
     /** Request body limit (default 64 KB, T32). */
     maxBodyBytes?: number;
@@ -58,9 +52,8 @@ export interface McpRouteDeps {
     toolCalls?: CallLimiter;
     /** create_instance attempts per grant, spent by the tool when it sends a create (INPUT-08, T25). */
     instanceCreates?: CallLimiter;
-    /** Default tool deadline (15 s) and per-upstream-call timeout (10 s), T29. */
+    /** Default tool deadline (15 s), T29. */
     toolDeadlineMs?: number;
-    callTimeoutMs?: number;
   };
 }
 
@@ -162,14 +155,7 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
           return rpcError(res, 429, -32000, 'Too many tool calls for this connection; retry later');
         }
       }
-      const osc = createSdkPlatform({
-        credentials: deps.credentialsFor(auth),
-        environment: deps.oscEnvironment,
-        satCache: deps.satCache,
-        subscriptionCache: deps.subscriptionCache,
-        log,
-        callTimeoutMs: deps.limits?.callTimeoutMs,
-      });
+      const osc = deps.platformFor(auth);
       const creates = deps.limits?.instanceCreates;
       const spendCreate = creates ? () => creates.consume(`creates:${grantId}`) : undefined;
       ctx = { osc, scopes: auth.scopes, log, requestId: res.locals.requestId as string | undefined, deadlineMs: deps.limits?.toolDeadlineMs, spendCreate };

@@ -17,7 +17,7 @@ import { McpServer, type CallToolResult, type ServerContext } from '@modelcontex
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import type { Logger } from '../log.js';
 import type { OscPlatform } from '../osc/platform.js';
-import { UpstreamError } from '../osc/errors.js';
+import { UpstreamError } from '../errors.js';
 import { describeFailure } from './failure.js';
 import type { AnyTool, ProgressUpdate, ToolContext } from './tool.js';
 import { TOOLS } from './tools/index.js';

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { Logger } from '../log.js';
+import { OscMcpError } from '../errors.js';
 import type { OscPlatform } from '../osc/platform.js';
 import type { Scope } from '../oauth/scopes.js';
 
@@ -76,7 +77,8 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(too
 export type AnyTool = Tool<any, any>;
 
 /** A refusal of the tool itself (bad arguments, missing confirmation): our words, shown as is. */
-export class ToolInputError extends Error {
+export class ToolInputError extends OscMcpError {
+  readonly kind = 'tool_input' as const;
   override readonly name = 'ToolInputError';
 }
 

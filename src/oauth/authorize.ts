@@ -8,9 +8,9 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { randomBytes } from 'node:crypto';
-import type { TokenStore } from '../grants/store.js';
-import type { PendingAuthorization } from '../grants/records.js';
-import { hashSecret } from '../grants/hash.js';
+import type { TokenStore } from '../storage/store.js';
+import type { PendingAuthorization } from '../storage/records.js';
+import { hashSecret } from '../storage/hash.js';
 import { sendErrorPage } from '../http/page-headers.js';
 import { sendUnavailablePageOrThrow } from '../http/unavailable.js';
 import type { ClientDirectory } from './clients.js';

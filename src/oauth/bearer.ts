@@ -9,14 +9,16 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Logger } from 'pino';
-import type { TokenStore } from '../grants/store.js';
-import { isUnavailable, RETRY_AFTER_S } from '../http/unavailable.js';
-import { hashSecret } from '../grants/hash.js';
-import type { UpstreamRefresher } from '../grants/upstream-refresh.js';
-import { grantCredentials } from '../grants/grant-credentials.js';
-import { GrantRevokedError, type OscCredentials } from '../osc/credentials.js';
+import type { TokenStore } from '../storage/store.js';
+import { RETRY_AFTER_S } from '../http/unavailable.js';
+import { isUnavailable } from '../errors.js';
+import { hashSecret } from '../storage/hash.js';
+import type { UpstreamRefresher } from '../osc/lifecycle/refresh.js';
+import { grantCredentials } from '../osc/lifecycle/grant-credentials.js';
+import { type OscCredentials } from '../osc/lifecycle/credentials.js';
 import { sendUnauthorized } from './challenge.js';
 import { SCOPES } from './scopes.js';
+import { GrantRevokedError } from '../errors.js';
 
 declare module 'express-serve-static-core' {
   interface Request {

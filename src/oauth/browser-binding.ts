@@ -7,7 +7,7 @@
  */
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
-import { hashSecret } from '../grants/hash.js';
+import { hashSecret } from '../storage/hash.js';
 
 export const BROWSER_COOKIE = '__Host-oscmcp-browser';
 

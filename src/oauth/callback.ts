@@ -12,19 +12,20 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { TokenStore } from '../grants/store.js';
+import type { TokenStore } from '../storage/store.js';
 import { sendUnavailablePageOrThrow } from '../http/unavailable.js';
-import type { Sealer } from '../grants/seal.js';
-import type { CodeRecord, GrantRecord, SignInRecord, UpstreamAuthorization } from '../grants/records.js';
-import { hashSecret, randomToken } from '../grants/hash.js';
-import { patClaims, sealOscTokens } from '../grants/osc-tokens.js';
+import type { Sealer } from '../storage/seal.js';
+import type { CodeRecord, GrantRecord, SignInRecord, UpstreamAuthorization } from '../storage/records.js';
+import { hashSecret, randomToken } from '../storage/hash.js';
+import { patClaims, sealOscTokens } from '../osc/lifecycle/tokens.js';
 import { sendErrorPage } from '../http/page-headers.js';
-import { OscInvalidClientError, OscInvalidGrantError, type OscOAuthClient, type OscTokens } from '../osc/oauth-client.js';
-import type { OscClientProvider } from '../osc/client-registration.js';
+import { type OscOAuthClient, type OscTokens } from '../osc/oauth-client.js';
+import type { OscClientProvider } from '../osc/lifecycle/client-registration.js';
 import { redirectToClient } from './client-redirect.js';
 import { browserHashOf } from './browser-binding.js';
 import { startUpstream } from './consent.js';
 import { PENDING_TTL_S } from './authorize.js';
+import { OscInvalidClientError, OscInvalidGrantError } from '../errors.js';
 
 /** Our authorization codes live 60 s (OAuth 2.1 §4.1.2: short). */
 export const CODE_TTL_S = 60;

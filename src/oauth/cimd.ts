@@ -9,7 +9,7 @@
  * `jwks` honoured. Every refusal carries a reason that is logged and shown to the person.
  */
 import { z } from 'zod';
-import type { ClientRecord } from '../grants/records.js';
+import type { ClientRecord } from '../storage/records.js';
 import { redirectUriProblem } from './redirect-uri.js';
 import { BoundedCache, createSafeFetcher, SafeFetchError, type SafeFetcher, type SafeFetchOptions } from './safe-fetch.js';
 import { MAX_DECLARED_VALUE_LENGTH, MAX_DECLARED_VALUES, MAX_REDIRECT_URIS, authMethodFor, effectiveGrantTypes, responseTypesProblem } from './client-metadata.js';

@@ -10,9 +10,9 @@
  * the store until the assertion expires.
  */
 import { createLocalJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet } from 'jose';
-import type { ClientRecord } from '../grants/records.js';
-import type { TokenStore } from '../grants/store.js';
-import { hashSecret } from '../grants/hash.js';
+import type { ClientRecord } from '../storage/records.js';
+import type { TokenStore } from '../storage/store.js';
+import { hashSecret } from '../storage/hash.js';
 import { ASSERTION_ALGS } from './client-metadata.js';
 import { InvalidClientError } from './errors.js';
 import { JwksError, type JwksSource } from './jwks.js';

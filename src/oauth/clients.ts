@@ -7,9 +7,9 @@
  * one that declared keys cannot fall back to none.
  */
 import type { Request } from 'express';
-import type { TokenStore } from '../grants/store.js';
-import type { ClientRecord } from '../grants/records.js';
-import { hashSecret, timingSafeEqualStr } from '../grants/hash.js';
+import type { TokenStore } from '../storage/store.js';
+import type { ClientRecord } from '../storage/records.js';
+import { hashSecret, timingSafeEqualStr } from '../storage/hash.js';
 import { CimdError, type CimdResolver } from './cimd.js';
 import { InvalidClientError, InvalidRequestError } from './errors.js';
 import { CLIENT_ASSERTION_TYPE, assertionClientId, type AssertionVerifier } from './client-auth.js';

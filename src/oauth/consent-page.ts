@@ -6,7 +6,7 @@
  * escaped.
  */
 import type { Response } from 'express';
-import type { ClientRecord, PendingAuthorization } from '../grants/records.js';
+import type { ClientRecord, PendingAuthorization } from '../storage/records.js';
 import { escapeHtml, renderPage, setPageHeaders } from '../http/page-headers.js';
 import { SCOPES, SCOPE_DESCRIPTIONS } from './scopes.js';
 import { isLoopbackHost } from './redirect-uri.js';

@@ -8,13 +8,13 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { TokenStore } from '../grants/store.js';
+import type { TokenStore } from '../storage/store.js';
 import { sendUnavailablePageOrThrow } from '../http/unavailable.js';
-import { hashSecret, timingSafeEqualStr } from '../grants/hash.js';
-import type { PendingAuthorization, UpstreamAuthorization } from '../grants/records.js';
+import { hashSecret, timingSafeEqualStr } from '../storage/hash.js';
+import type { PendingAuthorization, UpstreamAuthorization } from '../storage/records.js';
 import { sendErrorPage } from '../http/page-headers.js';
 import type { OscOAuthClient } from '../osc/oauth-client.js';
-import type { OscClientProvider } from '../osc/client-registration.js';
+import type { OscClientProvider } from '../osc/lifecycle/client-registration.js';
 import { newPkcePair } from './pkce.js';
 import { normalizeScopes } from './scopes.js';
 import { redirectToClient } from './client-redirect.js';

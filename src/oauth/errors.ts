@@ -5,7 +5,8 @@
  */
 import type { Response } from 'express';
 import { OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import { isUnavailable, RETRY_AFTER_S } from '../http/unavailable.js';
+import { RETRY_AFTER_S } from '../http/unavailable.js';
+import { isUnavailable } from '../errors.js';
 
 export {
   OAuthError,

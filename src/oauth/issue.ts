@@ -2,9 +2,9 @@
  * Minting our token pair (OAuth 2.1 §3.2.3, §7.7): opaque, prefixed so they are
  * recognisable in a leak scan, ≥ 256 random bits, stored only as SHA-256 hashes.
  */
-import type { TokenStore } from '../grants/store.js';
-import type { GrantRecord } from '../grants/records.js';
-import { hashSecret, randomToken } from '../grants/hash.js';
+import type { TokenStore } from '../storage/store.js';
+import type { GrantRecord } from '../storage/records.js';
+import { hashSecret, randomToken } from '../storage/hash.js';
 
 export interface Lifetimes {
   accessTokenTtlS: number;

@@ -6,7 +6,7 @@
  * a key server.
  */
 import type { JSONWebKeySet } from 'jose';
-import type { ClientRecord } from '../grants/records.js';
+import type { ClientRecord } from '../storage/records.js';
 import { BoundedCache, SafeFetchError, type SafeFetcher } from './safe-fetch.js';
 import { jwksProblem } from './client-metadata.js';
 

@@ -13,9 +13,9 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { TokenStore } from '../grants/store.js';
-import type { ClientRecord } from '../grants/records.js';
-import { hashSecret, randomToken } from '../grants/hash.js';
+import type { TokenStore } from '../storage/store.js';
+import type { ClientRecord } from '../storage/records.js';
+import { hashSecret, randomToken } from '../storage/hash.js';
 import { redirectUriProblem } from './redirect-uri.js';
 import { InvalidClientMetadataError, InvalidRedirectUriError, OAuthError, TooManyRequestsError, sendOAuthError } from './errors.js';
 import { normalizeScopes } from './scopes.js';

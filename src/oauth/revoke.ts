@@ -5,8 +5,8 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
-import type { TokenStore } from '../grants/store.js';
-import { hashSecret } from '../grants/hash.js';
+import type { TokenStore } from '../storage/store.js';
+import { hashSecret } from '../storage/hash.js';
 import type { ClientDirectory } from './clients.js';
 import { InvalidRequestError, OAuthError, sendOAuthError } from './errors.js';
 

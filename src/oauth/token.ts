@@ -7,9 +7,9 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
-import type { TokenStore } from '../grants/store.js';
-import { userKeyOf, type GrantRecord } from '../grants/records.js';
-import { hashSecret } from '../grants/hash.js';
+import type { TokenStore } from '../storage/store.js';
+import { userKeyOf, type GrantRecord } from '../storage/records.js';
+import { hashSecret } from '../storage/hash.js';
 import type { ClientDirectory } from './clients.js';
 import {
   InvalidGrantError,

@@ -4,8 +4,8 @@
  * typed error whose message we wrote.
  */
 import { z } from 'zod';
-import { UpstreamUnavailableError } from './credentials.js';
 import type { OscOAuthUrls } from './hosts.js';
+import { OscInvalidClientError, OscInvalidGrantError, UpstreamUnavailableError } from '../errors.js';
 
 /** Bounded time for every OAuth call to OSC (T29). */
 const TIMEOUT_MS = 10_000;
@@ -26,15 +26,6 @@ export interface OscClientCredentials {
 export interface OscRegistration extends OscClientCredentials {
   /** Epoch ms when OSC stops accepting it; undefined when it never expires. */
   expiresAt?: number;
-}
-
-/** OSC refused the grant (RFC 6749 §5.2 `invalid_grant`): the refresh token or code is dead. */
-export class OscInvalidGrantError extends Error {
-  override readonly name = 'OscInvalidGrantError';
-}
-/** OSC does not know our client (expired dynamic registration): register again. */
-export class OscInvalidClientError extends Error {
-  override readonly name = 'OscInvalidClientError';
 }
 
 const TokenReply = z.object({

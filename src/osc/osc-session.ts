@@ -9,10 +9,8 @@
  * - The subscription list is read at most once per request (memo), because OSC offers no
  *   other way to learn a service's `apiUrl` and schema (osc-api.md B).
  */
-import { GrantRevokedError, UpstreamUnavailableError, type OscCredentials } from './credentials.js';
-import { ServiceNotSubscribedError } from './platform.js';
-import { StoreUnavailableError } from '../grants/store.js';
-import { toUpstreamError, UpstreamAuthError, UpstreamBadResponseError, UpstreamTimeoutError } from './errors.js';
+import type { OscCredentials } from './lifecycle/credentials.js';
+import { UpstreamAuthError, UpstreamTimeoutError } from '../errors.js';
 import { retryRead, withPat } from './retry.js';
 import type { SatCache } from './sat-cache.js';
 import type { SubscriptionCache } from './subscription-cache.js';
@@ -20,6 +18,7 @@ import { oscJson } from './upstream-http.js';
 import { SatReply, Subscriptions, type ServiceRecord } from './upstream-schemas.js';
 import { runInUpstreamScope } from './dispatcher.js';
 import type { Logger } from '../log.js';
+import { toUpstreamError, toUpstreamErrorUnlessOurs } from './upstream-errors.js';
 
 export interface SessionDeps {
   credentials: OscCredentials;
@@ -186,14 +185,4 @@ export async function bounded<T>(signal: AbortSignal, ms: number, fn: (callSigna
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
   }
-}
-
-/** Our own errors (grant revoked, store down, typed upstream) pass; anything else is typed. */
-export function toUpstreamErrorUnlessOurs(err: unknown): Error {
-  const ours = [GrantRevokedError, UpstreamUnavailableError, StoreUnavailableError, ServiceNotSubscribedError];
-  if (ours.some((c) => err instanceof c)) return err as Error;
-  // Our own argument checks (e.g. an instance name the SDK would put in a URL unencoded).
-  if (err instanceof RangeError) return err;
-  if (err instanceof Error && err.name === 'ZodError') return new UpstreamBadResponseError('OSC sent a response we could not read', { cause: err });
-  return toUpstreamError(err);
 }

@@ -100,14 +100,3 @@ export interface OscPlatform {
   readLogs(serviceId: string, name: string, signal: AbortSignal): Promise<InstanceLogs>;
   tokenBalance(signal: AbortSignal): Promise<Balance>;
 }
-
-/**
- * A read or a write named a service the workspace is not subscribed to. Reads never
- * subscribe (the SDK's `getServiceAccessToken` would, osc-api.md E.4).
- */
-export class ServiceNotSubscribedError extends Error {
-  override readonly name = 'ServiceNotSubscribedError';
-  constructor(readonly serviceId: string) {
-    super(`the workspace is not subscribed to service ${serviceId}`);
-  }
-}

@@ -31,10 +31,10 @@
  */
 import { Context, listSubscriptions, removeInstance } from '@osaas/client-core';
 import type { Instance, InstanceHealth, InstanceLogs, OscPlatform, Service } from './platform.js';
-import { ServiceNotSubscribedError } from './platform.js';
-import { UpstreamBadResponseError, UpstreamError, UpstreamNotFoundError } from './errors.js';
+import { UpstreamBadResponseError, UpstreamError, UpstreamNotFoundError, ServiceNotSubscribedError } from '../errors.js';
 import { retryRead } from './retry.js';
-import { OscSession, toUpstreamErrorUnlessOurs, type SessionDeps } from './osc-session.js';
+import { OscSession, type SessionDeps } from './osc-session.js';
+import { toUpstreamErrorUnlessOurs } from './upstream-errors.js';
 import { oscJson, oscSend, oscText } from './upstream-http.js';
 import { HealthReply, InstanceDoc, InstanceList, PlanReply, TokenCountReply, toHealth, toInstance, toService, type ServiceRecord } from './upstream-schemas.js';
 

@@ -5,7 +5,8 @@
  * a size cap on what is read (UPSTREAM-11), no redirects followed (T26), and failures
  * typed by the one factory in ./errors.ts. OSC's text never leaves except as `detail`.
  */
-import { toUpstreamError, UpstreamBadResponseError } from './errors.js';
+import { UpstreamBadResponseError } from '../errors.js';
+import { toUpstreamError } from './upstream-errors.js';
 
 export interface OscCall {
   method: 'GET' | 'POST' | 'DELETE';

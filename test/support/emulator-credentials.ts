@@ -5,8 +5,9 @@
  * → UpstreamUnavailableError, as the port documents (src/osc/credentials.ts). For tests of
  * the platform adapter and tools without the whole OAuth stack in front.
  */
-import { GrantRevokedError, UpstreamUnavailableError, type OscCredentials } from '../../src/osc/credentials.js';
+import { type OscCredentials } from '../../src/osc/lifecycle/credentials.js';
 import type { EmulatorControl } from './emulator.js';
+import { GrantRevokedError, UpstreamUnavailableError } from '../../src/errors.js';
 
 export interface EmulatorCredentials extends OscCredentials {
   readonly revoked: boolean;

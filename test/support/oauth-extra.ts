@@ -8,10 +8,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
-import { MemoryTokenStore } from '../../src/grants/memory-store.js';
-import { RedisTokenStore } from '../../src/grants/redis-store.js';
-import { createRedisClient, whenReady, type Redis } from '../../src/grants/redis-client.js';
-import type { TokenStore } from '../../src/grants/store.js';
+import { MemoryTokenStore } from '../../src/storage/memory-store.js';
+import { RedisTokenStore } from '../../src/storage/redis-store.js';
+import { createRedisClient, whenReady, type Redis } from '../../src/storage/redis-client.js';
+import type { TokenStore } from '../../src/storage/store.js';
 import { approveAtEmulator, pkcePair } from './emulator.js';
 import { Browser, authorizeUrl, consentFields, type RegisteredClient } from './oauth-flow.js';
 import { startReplica, startStack, type Replica, type Stack, type StackOptions } from './stack.js';

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRedisClient, type Redis } from '../../src/grants/redis-client.js';
+import { createRedisClient, type Redis } from '../../src/storage/redis-client.js';
 import { freePort } from './redis-server.js';
 
 async function until<T>(what: string, check: () => Promise<T | undefined | false>, limitMs: number): Promise<T> {

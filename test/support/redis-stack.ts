@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { RedisTokenStore } from '../../src/grants/redis-store.js';
-import { createRedisClient, whenReady, type Redis } from '../../src/grants/redis-client.js';
+import { RedisTokenStore } from '../../src/storage/redis-store.js';
+import { createRedisClient, whenReady, type Redis } from '../../src/storage/redis-client.js';
 import type { ServerOverrides } from '../../src/server.js';
 import { startStack, type Stack, type StackOptions } from './stack.js';
 

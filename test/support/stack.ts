@@ -7,8 +7,8 @@ import { logSink } from './log-sink.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startServer, type RunningServer, type ServerOverrides } from '../../src/server.js';
-import type { TokenStore } from '../../src/grants/store.js';
-import { MemoryTokenStore } from '../../src/grants/memory-store.js';
+import type { TokenStore } from '../../src/storage/store.js';
+import { MemoryTokenStore } from '../../src/storage/memory-store.js';
 import { startTestEmulator, type StartOptions, type TestEmulator } from './emulator.js';
 
 export interface StackOptions {

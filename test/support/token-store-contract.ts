@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KINDS, type GrantRecord, type Kind, type Records } from '../../src/grants/records.js';
-import type { TokenStore } from '../../src/grants/store.js';
+import { KINDS, type GrantRecord, type Kind, type Records } from '../../src/storage/records.js';
+import type { TokenStore } from '../../src/storage/store.js';
 
 export interface StoreHarness {
   store: TokenStore;

@@ -9,8 +9,9 @@ import { z } from 'zod';
 import { defineTool, instanceNameArg, instanceShape, q, serviceIdArg, ToolInputError } from '../tool.js';
 import { checkOptions } from '../options.js';
 import { redactInstance } from '../redact.js';
-import { ServiceNotSubscribedError, type Service } from '../../osc/platform.js';
+import { type Service } from '../../osc/platform.js';
 import { waitUntilReady } from './wait-ready.js';
+import { ServiceNotSubscribedError } from '../../errors.js';
 
 /** The create request itself; the wait has its own bound. */
 const CREATE_MS = 15_000;

@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createRateLimiter } from '../../../src/grants/rate-limits.js';
-import { createRedisClient, whenReady, type Redis } from '../../../src/grants/redis-client.js';
-import { StoreUnavailableError } from '../../../src/grants/store.js';
+import { createRateLimiter } from '../../../src/storage/rate-limits.js';
+import { createRedisClient, whenReady, type Redis } from '../../../src/storage/redis-client.js';
+import { StoreUnavailableError } from '../../../src/errors.js';
 
 const url = inject('redisUrl');
 const prefix = `test:${randomUUID()}:rl`;

@@ -7,12 +7,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { hashSecret, randomToken } from '../../../src/grants/hash.js';
-import { createRedisClient, whenReady, type Redis } from '../../../src/grants/redis-client.js';
-import { RedisTokenStore } from '../../../src/grants/redis-store.js';
-import { createSealer } from '../../../src/grants/seal.js';
-import { StoreUnavailableError } from '../../../src/grants/store.js';
+import { hashSecret, randomToken } from '../../../src/storage/hash.js';
+import { createRedisClient, whenReady, type Redis } from '../../../src/storage/redis-client.js';
+import { RedisTokenStore } from '../../../src/storage/redis-store.js';
+import { createSealer } from '../../../src/storage/seal.js';
 import { describeTokenStore, sampleRecords } from '../../support/token-store-contract.js';
+import { StoreUnavailableError } from '../../../src/errors.js';
 
 const url = inject('redisUrl');
 const filePrefix = `test:${randomUUID()}:`;

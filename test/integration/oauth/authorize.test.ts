@@ -1,7 +1,7 @@
 // OAUTH-08, -09, -10, -11 and INPUT-09: GET /authorize before the consent page (RFC 6749
 // §4.1.2.1, RFC 8252 §7.3, RFC 7636, RFC 8707), black-box over HTTP against the real app.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../../src/grants/memory-store.js';
+import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
 import { pkcePair, approveAtEmulator } from '../../support/emulator.js';
 import { Browser, exchange, mcpPost, registerClient, tokenRequest, clientAuth, type RegisteredClient } from '../../support/oauth-flow.js';
 import { startStack, type Stack } from '../../support/stack.js';

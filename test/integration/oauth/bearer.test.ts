@@ -1,7 +1,7 @@
 // OAUTH-32, -33 and a dead upstream grant: the bearer check in front of /mcp (OAuth 2.1
 // §5, RFC 6750 §3, MCP "Token Handling", T15, T17, T28), black-box over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashSecret } from '../../../src/grants/hash.js';
+import { hashSecret } from '../../../src/storage/hash.js';
 import { connect, mcpPost, refresh, registerClient, type Tokens } from '../../support/oauth-flow.js';
 import { approveAtEmulator } from '../../support/emulator.js';
 import { decide, expectChallenge, listenUrl, openConsent, startClockedStack, type ClockedStack } from '../../support/oauth-extra.js';

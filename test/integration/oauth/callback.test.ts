@@ -2,7 +2,7 @@
 // upstream errors, code injection), black-box over HTTP against the real app and the emulator.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashSecret } from '../../../src/grants/hash.js';
+import { hashSecret } from '../../../src/storage/hash.js';
 import { Browser, registerClient, type RegisteredClient } from '../../support/oauth-flow.js';
 import {
   countKinds,

@@ -1,7 +1,7 @@
 // OAUTH-14, -15, -16, -37: our consent page's POST (CSRF, confused deputy, deny, 303),
 // black-box over HTTP. The browser cases (OAUTH-12, -13, SECRETS-07) live in test/e2e.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../../src/grants/memory-store.js';
+import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
 import { approveAtEmulator } from '../../support/emulator.js';
 import { Browser, registerClient, type RegisteredClient } from '../../support/oauth-flow.js';
 import { startStack, type Stack } from '../../support/stack.js';

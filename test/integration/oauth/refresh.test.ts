@@ -1,7 +1,7 @@
 // OAUTH-27, -28, -29, -30: refresh-token rotation, the retry grace, reuse detection, scope
 // narrowing and client binding (OAuth 2.1 §4.3, BCP §4.14.2), black-box over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashSecret } from '../../../src/grants/hash.js';
+import { hashSecret } from '../../../src/storage/hash.js';
 import { connect, mcpPost, refresh, registerClient, type RegisteredClient, type Tokens } from '../../support/oauth-flow.js';
 import { expectChallenge, startClockedStack, type ClockedStack } from '../../support/oauth-extra.js';
 

@@ -1,6 +1,6 @@
 // OAUTH-04, -05, -06, -07: dynamic client registration (RFC 7591) over HTTP against the real app.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../../src/grants/memory-store.js';
+import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
 import { startStack, type Stack } from '../../support/stack.js';
 import { expectLocalError, startClockedStack, type ClockedStack } from '../../support/oauth-extra.js';
 import { authorizeUrl } from '../../support/oauth-flow.js';

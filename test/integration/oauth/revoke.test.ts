@@ -1,7 +1,7 @@
 // OAUTH-31: token revocation (RFC 7009), black-box over HTTP against the real app.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { hashSecret } from '../../../src/grants/hash.js';
+import { hashSecret } from '../../../src/storage/hash.js';
 import { clientAuth, connect, mcpPost, refresh, registerClient, type RegisteredClient, type Tokens } from '../../support/oauth-flow.js';
 import { startStack, type Stack } from '../../support/stack.js';
 import { expectChallenge } from '../../support/oauth-extra.js';

@@ -5,10 +5,10 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { hashSecret } from '../../../src/grants/hash.js';
-import { MemoryTokenStore } from '../../../src/grants/memory-store.js';
-import { keyIdOf } from '../../../src/grants/seal.js';
-import type { GrantRecord } from '../../../src/grants/records.js';
+import { hashSecret } from '../../../src/storage/hash.js';
+import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
+import { keyIdOf } from '../../../src/storage/seal.js';
+import type { GrantRecord } from '../../../src/storage/records.js';
 import { clientAuth, connect, mcpPost, refresh, registerClient, tokenRequest, type RegisteredClient, type Tokens } from '../../support/oauth-flow.js';
 import { startReplica, startStack, type Replica, type Stack } from '../../support/stack.js';
 import {

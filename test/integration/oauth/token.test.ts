@@ -1,7 +1,7 @@
 // OAUTH-21, -22, -23, -25, -26, -34: the authorization_code grant at POST /token and the
 // authorization responses' `iss`, black-box over HTTP against the real app.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashSecret } from '../../../src/grants/hash.js';
+import { hashSecret } from '../../../src/storage/hash.js';
 import { pkcePair } from '../../support/emulator.js';
 import { clientAuth, mcpPost, refresh, registerClient, tokenRequest, type RegisteredClient, type Tokens } from '../../support/oauth-flow.js';
 import {

@@ -11,12 +11,12 @@
 // from an active grant after ten minutes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createRedisClient, whenReady, type Redis } from '../../../src/grants/redis-client.js';
-import { RedisTokenStore } from '../../../src/grants/redis-store.js';
-import { createSealer } from '../../../src/grants/seal.js';
-import { hashSecret, randomToken } from '../../../src/grants/hash.js';
-import { sealOscTokens } from '../../../src/grants/osc-tokens.js';
-import { userKeyOf, type ClientRecord, type GrantRecord } from '../../../src/grants/records.js';
+import { createRedisClient, whenReady, type Redis } from '../../../src/storage/redis-client.js';
+import { RedisTokenStore } from '../../../src/storage/redis-store.js';
+import { createSealer } from '../../../src/storage/seal.js';
+import { hashSecret, randomToken } from '../../../src/storage/hash.js';
+import { sealOscTokens } from '../../../src/osc/lifecycle/tokens.js';
+import { userKeyOf, type ClientRecord, type GrantRecord } from '../../../src/storage/records.js';
 import { signJwt } from '../../../src/emulator/jwt.js';
 import { PAT_ISSUER } from '../../../src/emulator/tokens.js';
 import { RedisNode } from '../../support/redis-replica.js';

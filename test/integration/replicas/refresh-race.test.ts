@@ -8,7 +8,7 @@ import { startRedisStack, type RedisStack } from '../../support/redis-stack.js';
 import { spawnReplica, type ReplicaProcess } from '../../support/replica-process.js';
 import { TEST_SEAL_KEY, type Replica } from '../../support/stack.js';
 import { connect, mcpPost } from '../../support/oauth-flow.js';
-import type { GrantRecord } from '../../../src/grants/records.js';
+import type { GrantRecord } from '../../../src/storage/records.js';
 
 let offsetMs = 0;
 const now = () => Date.now() + offsetMs;

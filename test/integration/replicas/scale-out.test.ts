@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { startRedisStack, type RedisStack } from '../../support/redis-stack.js';
 import { authorize, connect, mcpPost, refresh, registerClient, tokenRequest, clientAuth } from '../../support/oauth-flow.js';
 import type { Replica } from '../../support/stack.js';
-import { hashSecret } from '../../../src/grants/hash.js';
+import { hashSecret } from '../../../src/storage/hash.js';
 
 /** One clock for every replica of the stack, so a test can make the OSC token "expire". */
 let offsetMs = 0;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../support/stack.js';
 import { connect, mcpPost, refresh } from '../../support/oauth-flow.js';
-import type { GrantRecord } from '../../../src/grants/records.js';
+import type { GrantRecord } from '../../../src/storage/records.js';
 
 let offsetMs = 0;
 const now = () => Date.now() + offsetMs;

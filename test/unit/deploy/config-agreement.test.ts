@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig } from '../../../src/config.js';
 import { healthRouter } from '../../../src/http/health.js';
-import { MemoryTokenStore } from '../../../src/grants/memory-store.js';
+import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
 import { parseDockerfile } from '../../support/dockerfile.js';
 import { REPO_ROOT } from '../../support/sandbox-process.js';
 

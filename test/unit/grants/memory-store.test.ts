@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../../src/grants/memory-store.js';
+import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
 import { describeTokenStore, sampleRecords } from '../../support/token-store-contract.js';
 
 function fakeClock(): { now: () => number; advance(ms: number): void } {

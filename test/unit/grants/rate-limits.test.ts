@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../../../src/grants/rate-limits.js';
+import { createRateLimiter } from '../../../src/storage/rate-limits.js';
 
 describe('createRateLimiter (memory)', () => {
   it('allows `points` calls per key and window, then refuses with a Retry-After', async () => {

@@ -3,8 +3,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hashSecret, randomToken, timingSafeEqualStr } from '../../../src/grants/hash.js';
-import { createSealer, keyIdOf, SealError, type SealErrorReason } from '../../../src/grants/seal.js';
+import { hashSecret, randomToken, timingSafeEqualStr } from '../../../src/storage/hash.js';
+import { createSealer, keyIdOf } from '../../../src/storage/seal.js';
+import { SealError, type SealErrorReason } from '../../../src/errors.js';
 
 const K1 = randomBytes(32);
 const K2 = randomBytes(32);

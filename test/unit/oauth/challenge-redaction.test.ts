@@ -5,7 +5,7 @@ import { bearerChallenge } from '../../../src/oauth/challenge.js';
 import { escapeHtml } from '../../../src/http/page-headers.js';
 import { redactedUrl } from '../../../src/http/request-log.js';
 import { scrub } from '../../../src/log.js';
-import { randomToken } from '../../../src/grants/hash.js';
+import { randomToken } from '../../../src/storage/hash.js';
 
 const RM = 'https://mcp.example/.well-known/oauth-protected-resource/mcp';
 

@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createAssertionVerifier } from '../../../src/oauth/client-auth.js';
 import { createJwksSource } from '../../../src/oauth/jwks.js';
 import { createSafeFetcher } from '../../../src/oauth/safe-fetch.js';
-import { MemoryTokenStore } from '../../../src/grants/memory-store.js';
-import type { ClientRecord } from '../../../src/grants/records.js';
-import { hashSecret } from '../../../src/grants/hash.js';
+import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
+import type { ClientRecord } from '../../../src/storage/records.js';
+import { hashSecret } from '../../../src/storage/hash.js';
 import { newClientKey, signAssertion, type ClientKey } from '../../support/client-keys.js';
 
 const ISSUER = 'https://mcp.example';

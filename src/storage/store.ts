@@ -8,14 +8,6 @@
  */
 import type { GrantRecord, Kind, Records } from './records.js';
 
-/** Thrown by an adapter when its backend cannot answer (Redis down, timeout). Mapped to 503. */
-export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError';
-  constructor(cause?: unknown) {
-    super('the token store is unavailable', { cause });
-  }
-}
-
 export interface TokenStore {
   /** Writes a record. `ttlSeconds` is required and > 0: nothing lives forever. */
   put<K extends Kind>(kind: K, id: string, value: Records[K], ttlSeconds: number): Promise<void>;

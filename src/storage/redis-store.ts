@@ -21,9 +21,10 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { grantIdOf, ttlMs } from './memory-store.js';
 import type { GrantRecord, Kind, Records } from './records.js';
-import { StoreUnavailableError, type TokenStore } from './store.js';
+import type { TokenStore } from './store.js';
 
 import { SCRIPTS, type ScriptName } from './redis-scripts.js';
+import { StoreUnavailableError } from '../errors.js';
 
 /**
  * After replicas stopped acknowledging, WAIT is skipped this long: a WAIT that times out

@@ -2,9 +2,9 @@
  * The grant-backed OscCredentials a request's OSC adapter uses (DESIGN §1 item 4):
  * tools get a port built from it and never see a token.
  */
-import type { OscCredentials } from '../osc/credentials.js';
-import type { GrantRecord } from './records.js';
-import type { UpstreamRefresher } from './upstream-refresh.js';
+import type { OscCredentials } from './credentials.js';
+import type { GrantRecord } from '../../storage/records.js';
+import type { UpstreamRefresher } from './refresh.js';
 
 /**
  * Credentials for one request. `grant` is the record the bearer check already read, so

@@ -9,7 +9,7 @@
  */
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { StoreUnavailableError } from './store.js';
+import { StoreUnavailableError } from '../errors.js';
 
 export interface RateLimiterOptions {
   /** Shared Redis client (see ./redis-client.ts); absent → in-process counters. */

@@ -18,22 +18,3 @@ export interface OscCredentials {
    */
   revoke(): Promise<void>;
 }
-
-/** The grant is dead (OSC refused the refresh, or answered 401 twice): re-authorize. */
-export class GrantRevokedError extends Error {
-  override readonly name = 'GrantRevokedError';
-  /** The grant's stored OSC tokens were tampered with: the grant itself must go. */
-  readonly tampered: boolean;
-  constructor(message = 'the OSC authorization is no longer valid', opts: { tampered?: boolean } = {}) {
-    super(message);
-    this.tampered = opts.tampered ?? false;
-  }
-}
-
-/** OSC could not be reached or answered 5xx while refreshing: keep the tokens, answer 503. */
-export class UpstreamUnavailableError extends Error {
-  override readonly name = 'UpstreamUnavailableError';
-  constructor(message = 'OSC is unavailable', options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}

@@ -11,21 +11,13 @@
  * the blob (T21: nothing secret in an error).
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { SealError } from '../errors.js';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 
-export type SealErrorReason = 'malformed' | 'unknown-key' | 'auth-failed';
-
-/** A blob could not be opened. The grant holding it is unusable: treat it as revoked. */
-export class SealError extends Error {
-  override readonly name = 'SealError';
-  constructor(readonly reason: SealErrorReason) {
-    super(`sealed value could not be opened (${reason})`);
-  }
-}
 
 export interface Sealer {
   /** Encrypts `plaintext`, binding it to `aad` (the grant id). */

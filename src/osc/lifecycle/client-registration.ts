@@ -7,10 +7,11 @@
  * authorization or a grant started with an older client can still finish with it.
  */
 import type { Logger } from 'pino';
-import type { TokenStore } from '../grants/store.js';
-import { SealError, type Sealer } from '../grants/seal.js';
-import type { OscClientRecord } from '../grants/records.js';
-import type { OscClientCredentials, OscOAuthClient } from './oauth-client.js';
+import type { TokenStore } from '../../storage/store.js';
+import type { Sealer } from '../../storage/seal.js';
+import type { OscClientRecord } from '../../storage/records.js';
+import type { OscClientCredentials, OscOAuthClient } from '../oauth-client.js';
+import { SealError } from '../../errors.js';
 
 const CURRENT = 'current';
 /** Start a new authorization only with a client valid for at least this long (the upstream state TTL and then some). */

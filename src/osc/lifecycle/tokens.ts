@@ -2,10 +2,9 @@
  * The OSC token pair as it lives on a grant: sealed with AES-256-GCM, the grant id as
  * associated data (DESIGN §3), so a blob copied onto another grant does not open.
  */
-import type { Sealer } from './seal.js';
-import { SealError } from './seal.js';
-import type { GrantRecord } from './records.js';
-import { GrantRevokedError } from '../osc/credentials.js';
+import type { Sealer } from '../../storage/seal.js';
+import type { GrantRecord } from '../../storage/records.js';
+import { SealError, GrantRevokedError } from '../../errors.js';
 
 export interface OscTokenPair {
   accessToken: string;

@@ -9,13 +9,13 @@
  * UpstreamUnavailableError (503).
  */
 import type { Logger } from 'pino';
-import type { TokenStore } from './store.js';
-import type { Sealer } from './seal.js';
-import type { GrantRecord } from './records.js';
-import { openOscTokens, refreshMarginMs, sealOscTokens } from './osc-tokens.js';
-import { GrantRevokedError, UpstreamUnavailableError } from '../osc/credentials.js';
-import { OscInvalidClientError, OscInvalidGrantError, type OscOAuthClient } from '../osc/oauth-client.js';
-import type { OscClientProvider } from '../osc/client-registration.js';
+import type { TokenStore } from '../../storage/store.js';
+import type { Sealer } from '../../storage/seal.js';
+import type { GrantRecord } from '../../storage/records.js';
+import { openOscTokens, refreshMarginMs, sealOscTokens } from './tokens.js';
+import type { OscOAuthClient } from '../oauth-client.js';
+import type { OscClientProvider } from './client-registration.js';
+import { GrantRevokedError, UpstreamUnavailableError, OscInvalidClientError, OscInvalidGrantError } from '../../errors.js';
 
 /** How long a refresh lock lives: a replica killed while holding it delays others by at most this (REDIS-09). */
 const LOCK_TTL_MS = 15_000;
