@@ -15,7 +15,7 @@ import { isUnavailable } from '../errors.js';
 import { hashSecret } from '../storage/hash.js';
 import type { UpstreamRefresher } from '../osc/lifecycle/refresh.js';
 import { grantCredentials } from '../osc/lifecycle/grant-credentials.js';
-import { type OscCredentials } from '../osc/lifecycle/credentials.js';
+import type { OscCredentials } from '../osc/lifecycle/credentials.js';
 import { sendUnauthorized } from './challenge.js';
 import { SCOPES } from './scopes.js';
 import { GrantRevokedError } from '../errors.js';

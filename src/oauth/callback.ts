@@ -19,7 +19,7 @@ import type { CodeRecord, GrantRecord, SignInRecord, UpstreamAuthorization } fro
 import { hashSecret, randomToken } from '../storage/hash.js';
 import { patClaims, sealOscTokens } from '../osc/lifecycle/tokens.js';
 import { sendErrorPage } from '../http/page-headers.js';
-import { type OscOAuthClient, type OscTokens } from '../osc/oauth-client.js';
+import type { OscOAuthClient, OscTokens } from '../osc/oauth-client.js';
 import type { OscClientProvider } from '../osc/lifecycle/client-registration.js';
 import { redirectToClient } from './client-redirect.js';
 import { browserHashOf } from './browser-binding.js';

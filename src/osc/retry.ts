@@ -8,7 +8,7 @@
  * - `withPat`: an OSC 401 to the PAT → `forceRefresh(pat)` once and retry; a second 401
  *   → the grant is dead (`GrantRevokedError`, DESIGN §2).
  */
-import { type OscCredentials } from './lifecycle/credentials.js';
+import type { OscCredentials } from './lifecycle/credentials.js';
 import { UpstreamAuthError, UpstreamError, UpstreamRateLimitedError, UpstreamTimeoutError, GrantRevokedError } from '../errors.js';
 
 export interface RetryOptions {

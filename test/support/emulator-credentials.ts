@@ -5,7 +5,7 @@
  * → UpstreamUnavailableError, as the port documents (src/osc/credentials.ts). For tests of
  * the platform adapter and tools without the whole OAuth stack in front.
  */
-import { type OscCredentials } from '../../src/osc/lifecycle/credentials.js';
+import type { OscCredentials } from '../../src/osc/lifecycle/credentials.js';
 import type { EmulatorControl } from './emulator.js';
 import { GrantRevokedError, UpstreamUnavailableError } from '../../src/errors.js';
 

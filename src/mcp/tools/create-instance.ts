@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { defineTool, instanceNameArg, instanceShape, q, serviceIdArg, ToolInputError } from '../tool.js';
 import { checkOptions } from '../options.js';
 import { redactInstance } from '../redact.js';
-import { type Service } from '../../osc/platform.js';
+import type { Service } from '../../osc/platform.js';
 import { waitUntilReady } from './wait-ready.js';
 import { ServiceNotSubscribedError } from '../../errors.js';
 

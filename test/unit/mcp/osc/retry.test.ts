@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { retryRead, sleep, withPat } from '../../../../src/osc/retry.js';
 import { UpstreamAuthError, UpstreamTimeoutError, GrantRevokedError } from '../../../../src/errors.js';
-import { type OscCredentials } from '../../../../src/osc/lifecycle/credentials.js';
+import type { OscCredentials } from '../../../../src/osc/lifecycle/credentials.js';
 import { toUpstreamError } from '../../../../src/osc/upstream-errors.js';
 
 const signal = () => new AbortController().signal;
