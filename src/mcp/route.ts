@@ -35,7 +35,7 @@ import { findTool } from './tools/index.js';
 import { MAX_JSON_DEPTH, messagesOf, methodLabel, nestsDeeperThan, toolCallsOf } from './wire.js';
 import { GrantRevokedError, StoreUnavailableError } from '../errors.js';
 
-/** Same shape as the lead's rate limiter (src/grants/rate-limits.ts). */
+/** Same shape as the lead's rate limiter (src/storage/rate-limits.ts). */
 export interface CallLimiter {
   consume(key: string, points?: number): Promise<{ allowed: boolean; retryAfterS: number }>;
 }

@@ -104,7 +104,7 @@ async function runTool(tool: AnyTool, input: Record<string, unknown>, extra: Ser
       name: typeof input.name === 'string' ? input.name : undefined,
       writes: !tool.annotations.readOnlyHint,
     });
-    // The upstream detail is scrubbed (src/osc/errors.ts) and only ever goes to the log.
+    // The upstream detail is scrubbed (src/errors.ts) and only ever goes to the log.
     const e = err instanceof Error ? err : new Error('non-error thrown');
     const detail = err instanceof UpstreamError ? { status: err.status, detail: err.detail } : {};
     log[failure.level]({ event: 'tool', outcome: failure.kind, ms: Date.now() - started, err: e, ...detail }, 'tool call failed');

@@ -2,7 +2,7 @@
  * `OscCredentials` for a demo user of the emulator, implemented honestly against it: the
  * pair comes from `/__emulator/mint`, and `forceRefresh` uses the emulator's OAuth refresh
  * grant (rotation included). OSC `invalid_grant` → GrantRevokedError; OSC 5xx or no answer
- * → UpstreamUnavailableError, as the port documents (src/osc/credentials.ts). For tests of
+ * → UpstreamUnavailableError, as the port documents (src/osc/lifecycle/credentials.ts). For tests of
  * the platform adapter and tools without the whole OAuth stack in front.
  */
 import type { OscCredentials } from '../../src/osc/lifecycle/credentials.js';
