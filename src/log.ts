@@ -33,8 +33,13 @@ const SECRET_KEYS = [
   'x-jwt',
 ];
 
-/** Matches token-shaped strings: our prefixed tokens, JWTs, long base64url runs after secret words. */
-const SECRET_VALUE = /\b(?:oscm_(?:at|rt|code|cs)_[A-Za-z0-9_-]{20,}|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}|osc_(?:pat|rt)_[A-Za-z0-9_]{16,})/g;
+/**
+ * Token-shaped strings: our prefixed tokens, JWTs, OSC tokens. Linear on any input
+ * (REDOS-01): the JWT's first segment is consumed whole and the rest is optional, so a
+ * start that is not a JWT never rescans the run (`eyJ-eyJ-…` cost quadratic time when the
+ * dots were required); the replacer keeps what has no dots.
+ */
+const SECRET_VALUE = /\b(?:oscm_(?:at|rt|code|cs)_[A-Za-z0-9_-]{20,}|eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})?|osc_(?:pat|rt)_[A-Za-z0-9_]{16,})/g;
 
 /**
  * `"<secret key>":<value>` in serialized JSON, where the value is a string, an array of
@@ -51,7 +56,7 @@ const SECRET_FIELD = new RegExp(
 
 /** Removes secret-shaped substrings from a string. */
 export function scrub(text: string): string {
-  return text.replace(SECRET_VALUE, '[redacted]');
+  return text.replace(SECRET_VALUE, (m) => (m.startsWith('eyJ') && !m.includes('.') ? m : '[redacted]'));
 }
 
 /** One serialized log line with every secret field and token-shaped value replaced. */

@@ -12,9 +12,26 @@ const SENSITIVE = new Set(['code', 'state', 'code_verifier', 'code_challenge', '
 export function redactedUrl(originalUrl: string): string {
   const q = originalUrl.indexOf('?');
   if (q < 0) return originalUrl;
-  const params = new URLSearchParams(originalUrl.slice(q + 1));
-  for (const key of [...params.keys()]) if (SENSITIVE.has(key.toLowerCase())) params.set(key, '[redacted]');
-  return `${originalUrl.slice(0, q)}?${params.toString().replace(/%5Bredacted%5D/g, '[redacted]')}`;
+  // One pass over the pairs, the rest kept as sent. `params.set` per sensitive key rescanned
+  // every pair (quadratic in the pair count, REDOS-04).
+  const pairs = originalUrl
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const key = eq < 0 ? pair : pair.slice(0, eq);
+      return SENSITIVE.has(decodeKey(key).toLowerCase()) ? `${key}=[redacted]` : pair;
+    });
+  return `${originalUrl.slice(0, q)}?${pairs.join('&')}`;
+}
+
+/** A query key as URLSearchParams reads it ('+' is a space; bad escapes kept as sent). */
+function decodeKey(key: string): string {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' '));
+  } catch {
+    return key;
+  }
 }
 
 export function requestLog(log: Logger) {

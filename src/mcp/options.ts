@@ -9,6 +9,7 @@
  * resolves them at run time (osc-api.md B "create instance").
  */
 import type { Service, ServiceOption } from '../osc/platform.js';
+import { matchesLinear } from './linear-pattern.js';
 
 export type OptionInput = string | number | boolean;
 
@@ -19,17 +20,8 @@ export interface OptionCheck {
 }
 
 const SECRET_REF = /^\{\{secrets\.[A-Za-z0-9_-]+\}\}$/;
-/** A catalog regex longer than this is not compiled (it is upstream data; T29 spirit). */
-const MAX_PATTERN = 500;
-
-function matches(pattern: string, value: string): boolean | undefined {
-  if (pattern.length > MAX_PATTERN) return undefined;
-  try {
-    return new RegExp(pattern).test(value);
-  } catch {
-    return undefined; // a pattern JS cannot read: leave the check to OSC
-  }
-}
+/** Longest option value (the tool schema's own cap): refused before any pattern sees it. */
+export const MAX_OPTION_VALUE = 4096;
 
 function describe(o: ServiceOption): string {
   const label = o.label && o.label !== o.name ? ` (${o.label})` : '';
@@ -40,6 +32,7 @@ function describe(o: ServiceOption): string {
 
 function checkValue(o: ServiceOption, raw: OptionInput): { value?: string; problem?: string } {
   const value = typeof raw === 'string' ? raw : String(raw);
+  if (value.length > MAX_OPTION_VALUE) return { problem: `option ${JSON.stringify(o.name)} is longer than ${MAX_OPTION_VALUE} characters` };
   const type = o.type.toLowerCase();
   if (type === 'boolean' && value !== 'true' && value !== 'false') {
     return { problem: `option ${JSON.stringify(o.name)} must be true or false` };
@@ -50,7 +43,7 @@ function checkValue(o: ServiceOption, raw: OptionInput): { value?: string; probl
   if (type !== 'boolean' && type !== 'enum' && typeof raw === 'boolean') {
     return { problem: `option ${JSON.stringify(o.name)} takes text, not true/false` };
   }
-  if (o.regexValidator && !SECRET_REF.test(value) && matches(o.regexValidator, value) === false) {
+  if (o.regexValidator && !SECRET_REF.test(value) && matchesLinear(o.regexValidator, value) === false) {
     return { problem: `option ${JSON.stringify(o.name)} does not have the expected format (pattern ${o.regexValidator})` };
   }
   return { value };

@@ -23,13 +23,17 @@ const SECRET_REF = /^\{\{secrets(\.[A-Za-z0-9_-]+)?\}\}$/;
 /** Substrings that are credentials whatever surrounds them. Order matters: PEM before the rest. */
 const VALUE_PATTERNS: ReadonlyArray<[RegExp, (m: string, ...g: string[]) => string]> = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, () => REDACTED],
-  [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, () => REDACTED],
+  // The JWT's tail is optional so a non-JWT start consumes its run once (no rescans).
+  [/\beyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*)?/g, (m) => (m.includes('.') ? REDACTED : m)],
   [/\b(?:osc_(?:pat|rt|secret)_|oscm_[a-z]+_|sk-|ghp_|gho_|github_pat_|xox[abpr]-|glpat-|AIza)[A-Za-z0-9_-]{8,}/g, () => REDACTED],
   [/\bAKIA[0-9A-Z]{16}\b/g, () => REDACTED],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]{8,}=*/gi, (_m, kind) => `${kind} ${REDACTED}`],
-  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):[^\s@/]+@/gi, (_m, head) => `${head}:${REDACTED}@`],
+  // A scheme is short (RFC 3986 §3.1 names none over 32): an unbounded one rescanned `a.a.a…` from every dot.
+  [/\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@]+):[^\s@/]+@/gi, (_m, head) => `${head}:${REDACTED}@`],
+  // The key word alone, without the `[A-Za-z_-]*` prefix it had: that prefix rescanned
+  // `-a-a-a…` from every boundary (quadratic); the text before the word is kept as it was.
   [
-    /\b([A-Za-z_-]*(?:password|passwd|pwd|secret|token|api[-_]?key|access[-_]?key))(["']?\s*[:=]\s*["']?)([^\s"'&,;]{3,})/gi,
+    /(password|passwd|pwd|secret|token|api[-_]?key|access[-_]?key)(["']?\s*[:=]\s*["']?)([^\s"'&,;]{3,})/gi,
     (_m, key, sep) => `${key}${sep}${REDACTED}`,
   ],
 ];

@@ -14,6 +14,7 @@ export interface LogBudget {
 
 /** One line longer than this is cut (a minified blob is not worth the budget). */
 const MAX_LINE = 2000;
+const REDACT_SLACK = 512;
 
 export const DEFAULT_LOG_BUDGET: LogBudget = { maxLines: 500, maxBytes: 64 * 1024 };
 
@@ -47,9 +48,11 @@ export function cleanLogs(raw: string, budget: LogBudget = DEFAULT_LOG_BUDGET, u
   let bytes = 0;
   let cut = false;
   for (let i = all.length - 1; i >= 0 && kept.length < budget.maxLines; i--) {
-    const full = redactText(all[i] ?? '');
-    if (full.length > MAX_LINE) cut = true;
-    const line = full.slice(0, MAX_LINE);
+    // Cut first, then scan (REDOS-03): redaction sees at most MAX_LINE + REDACT_SLACK
+    // characters, the slack so a secret straddling the cut is still recognised whole.
+    const raw = all[i] ?? '';
+    if (raw.length > MAX_LINE) cut = true;
+    const line = redactText(raw.slice(0, MAX_LINE + REDACT_SLACK)).slice(0, MAX_LINE);
     const size = Buffer.byteLength(line, 'utf8') + 1;
     if (bytes + size > budget.maxBytes) break;
     bytes += size;

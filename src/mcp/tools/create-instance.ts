@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { defineTool, instanceNameArg, instanceShape, q, serviceIdArg, ToolInputError } from '../tool.js';
-import { checkOptions } from '../options.js';
+import { checkOptions, MAX_OPTION_VALUE } from '../options.js';
 import { redactInstance } from '../redact.js';
 import type { Service } from '../../osc/platform.js';
 import { waitUntilReady } from './wait-ready.js';
@@ -17,7 +17,7 @@ import { ServiceNotSubscribedError } from '../../errors.js';
 const CREATE_MS = 15_000;
 const MAX_WAIT_S = 60;
 
-const optionValue = z.union([z.string().max(4096), z.number(), z.boolean()]);
+const optionValue = z.union([z.string().max(MAX_OPTION_VALUE), z.number(), z.boolean()]);
 
 export default defineTool({
   name: 'create_instance',

@@ -1,0 +1,107 @@
+// REDOS-01..REDOS-06 (issue 16 class 2): every function that scans text an outsider, an
+// upstream or a catalog entry controls does work linear in its input. A fast-check
+// property builds adversarial strings from pieces known to make backtracking engines
+// rescan, and compares the time of one 64 KB input with 64 inputs of 1 KB: the same
+// number of characters, so linear work gives a ratio near 1, quadratic work near 64.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { redactedUrl } from '../../src/http/request-log.js';
+import { scrub } from '../../src/log.js';
+import { MAX_MATCHED_VALUE } from '../../src/mcp/linear-pattern.js';
+import { checkOptions } from '../../src/mcp/options.js';
+import { redactText, redactValue } from '../../src/mcp/redact.js';
+import { cleanLogs, stripControls } from '../../src/mcp/sanitize-logs.js';
+import type { Service } from '../../src/osc/platform.js';
+
+type Sizes = [small: number, large: number];
+const KB_TO_64KB: Sizes = [1024, 64 * 1024];
+/** Linear work gives ~1; quadratic ~64. The margin absorbs GC, JIT and a shared, loaded CPU. */
+const MAX_RATIO = 16;
+
+function fill(unit: string, size: number): string {
+  return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+}
+
+/** Time of one LARGE input over time of LARGE/SMALL inputs of SMALL characters (best of 11, interleaved). */
+function ratio(fn: (s: string) => unknown, unit: string, [SMALL, LARGE]: Sizes): number {
+  const small = fill(unit, SMALL);
+  const large = fill(unit, LARGE);
+  fn(small); // warm up the JIT on this shape
+  let tSmall = Number.POSITIVE_INFINITY;
+  let tLarge = Number.POSITIVE_INFINITY;
+  for (let trial = 0; trial < 11; trial++) {
+    let t0 = process.hrtime.bigint();
+    for (let i = 0; i < LARGE / SMALL; i++) fn(small);
+    tSmall = Math.min(tSmall, Number(process.hrtime.bigint() - t0));
+    t0 = process.hrtime.bigint();
+    fn(large);
+    tLarge = Math.min(tLarge, Number(process.hrtime.bigint() - t0));
+  }
+  return tLarge / Math.max(tSmall, 1);
+}
+
+/** Adversarial units: known seeds, then pieces of them glued by fast-check. */
+function units(seeds: string[]): fc.Arbitrary<string> {
+  const piece = fc.constantFrom(...seeds, '-', '.', ':', ' ', '=', 'a', '0', '/', '@', '\n');
+  return fc.oneof(fc.constantFrom(...seeds), fc.array(piece, { minLength: 1, maxLength: 6 }).map((p) => p.join('')));
+}
+
+function assertLinear(name: string, fn: (s: string) => unknown, seeds: string[], numRuns = 8, sizes = KB_TO_64KB): void {
+  let worst = 0;
+  fc.assert(
+    fc.property(units(seeds), (unit) => {
+      const r = ratio(fn, unit, sizes);
+      worst = Math.max(worst, r);
+      return r <= MAX_RATIO;
+    }),
+    { numRuns, examples: seeds.map((s) => [s]) },
+  );
+  console.log(`REDOS ${name}: worst time ratio ${worst.toFixed(2)} for one ${sizes[1]}-char input vs ${sizes[1] / sizes[0]} of ${sizes[0]} (linear ≈ 1, quadratic ≈ ${sizes[1] / sizes[0]})`);
+}
+
+const REDACT_SEEDS = ['eyJ-', 'eyJaaaa.', 'eyJaaaaaaaa.aaaa-', 'a.', '-a', '-password', 'x://y:z.', 'a://b:', '-----BEGIN A', 'password ', 'Bearer ', 'osc_pat_'];
+
+describe('REDOS-01: the log scrubber (src/log.ts) is linear', () => {
+  it('scrub', () => assertLinear('scrub', scrub, ['eyJ-', 'eyJaaaaaaaa.', 'eyJaaaaaaaa.aaaaaaaa.', 'oscm_at_', 'osc_pat_']));
+});
+
+describe('REDOS-02: credential redaction of upstream text (src/mcp/redact.ts) is linear', () => {
+  it('redactText', () => assertLinear('redactText', redactText, REDACT_SEEDS));
+  it('redactValue on a string and on a key', () => {
+    assertLinear('redactValue(string)', (s) => redactValue({ note: s }), REDACT_SEEDS, 6);
+    assertLinear('redactValue(key)', (s) => redactValue({ [s]: 'v' }), ['key', '-pass', 'secret-', '_key'], 6);
+  });
+});
+
+describe('REDOS-03: log cleaning (src/mcp/sanitize-logs.ts) cuts before it scans and is linear', () => {
+  it('stripControls', () => assertLinear('stripControls', stripControls, ['\u001b[0', '\u001b]', '\u009b0', '\u001b[0;', '\r']));
+  it('cleanLogs on one long line and on many lines', () => {
+    const budget = { maxLines: 100_000, maxBytes: 10 * 1024 * 1024 };
+    assertLinear('cleanLogs', (s) => cleanLogs(s, budget), REDACT_SEEDS);
+  });
+});
+
+describe('REDOS-04: request lines are redacted for the log in linear time (src/http/request-log.ts)', () => {
+  it('redactedUrl', () => assertLinear('redactedUrl', (s) => redactedUrl(`/authorize?${s}`), ['state=', 'a=b&', '%5B', '&&&', 'code=x&']));
+});
+
+describe('REDOS-05: a catalog regexValidator never runs on a backtracking engine (src/mcp/options.ts)', () => {
+  const service = (regexValidator: string): Service => ({
+    serviceId: 's',
+    title: 'S',
+    options: [{ name: 'Value', type: 'string', mandatory: true, regexValidator, sensitive: false }],
+  });
+  // Values are matched locally up to MAX_MATCHED_VALUE characters: 64 values of 4 against one of 256.
+  it.each(['^(a+)+$', '^(\\w+\\s?)*$', '^(a|a)*$', '^([a-z0-9]+-?)*[a-z0-9]$', '(.*a){16}', '(.*.*.*.*a){16}'])('%s', (pattern) => {
+    const svc = service(pattern);
+    assertLinear(`checkOptions ${pattern}`, (s) => checkOptions(svc, 'db', { Value: `${s.slice(1)}!` }), ['a', 'a ', 'ab-'], 4, [4, MAX_MATCHED_VALUE]);
+  });
+  it('the values over the cap are refused before any scan; what the engine cannot run is left to OSC; plain patterns still apply', () => {
+    const plain = service('^https?://');
+    expect(checkOptions(plain, 'db', { Value: 'ftp://x' }).problems).toEqual(['option "Value" does not have the expected format (pattern ^https?://)']);
+    expect(checkOptions(plain, 'db', { Value: `https://${'a'.repeat(5000)}` }).problems).toEqual(['option "Value" is longer than 4096 characters']);
+    expect(checkOptions(service('^(a)\\1$'), 'db', { Value: 'ab' }).problems).toEqual([]);
+    expect(checkOptions(service('^[a-z]{1,63}$'), 'db', { Value: 'A' }).problems).toEqual([]);
+    expect(checkOptions(service('^[a-z]{1,8}$'), 'db', { Value: 'A' }).problems).toHaveLength(1);
+  });
+});
