@@ -10,36 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../support/stack.js';
 import { mcpPost } from '../../support/oauth-flow.js';
 import { READ_TOOLS, startMcpStack } from '../../support/mcp-stack.js';
+import { envelope, MODERN, modernPost, type ModernOptions } from '../../support/mcp-modern.js';
 
-const MODERN = '2026-07-28';
 let stack: Stack;
 let full: string;
 let readOnly: string;
 
-/** The per-request envelope of MCP 2026-07-28 ("Request Metadata"), optionally for another version. */
-function envelope(version = MODERN): Record<string, unknown> {
-  return {
-    'io.modelcontextprotocol/protocolVersion': version,
-    'io.modelcontextprotocol/clientInfo': { name: 'revisions-test', version: '1' },
-    'io.modelcontextprotocol/clientCapabilities': {},
-  };
-}
-
-interface ModernOptions {
-  version?: string;
-  headers?: Record<string, string>;
-  omit?: string[];
-  token?: string;
-}
-
-/** A 2026-07-28 request with the headers a conforming client mirrors from the body. */
-async function modern(id: number, method: string, params: Record<string, unknown> = {}, o: ModernOptions = {}): Promise<Response> {
-  const version = o.version ?? MODERN;
-  const headers: Record<string, string> = { 'mcp-protocol-version': version, 'mcp-method': method };
-  if (typeof params.name === 'string') headers['mcp-name'] = params.name;
-  for (const h of o.omit ?? []) delete headers[h];
-  const meta = { ...(params._meta as Record<string, unknown> | undefined), ...envelope(version) };
-  return mcpPost(stack.mcpUrl, o.token ?? full, { jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } }, { ...headers, ...o.headers });
+/** A 2026-07-28 request with the headers a conforming client mirrors from the body; alice's full grant unless `token`. */
+function modern(id: number, method: string, params: Record<string, unknown> = {}, o: ModernOptions & { token?: string } = {}): Promise<Response> {
+  return modernPost(stack.mcpUrl, o.token ?? full, id, method, params, o);
 }
 
 async function apiCalls(): Promise<number> {
@@ -131,6 +110,12 @@ describe('versions', () => {
     expect(body.error.data.supported).toContain(MODERN);
     expect(body.error.data.requested).toBe('2099-01-01');
     expect(body.id).toBe(7);
+  });
+
+  it('a method we do not serve → 404 -32601 (2026-07-28 Streamable HTTP, "Protocol Version Header")', async () => {
+    const res = await modern(15, 'resources/list');
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32601);
   });
 
   it('a modern MCP-Protocol-Version header on a body without the envelope → 400 -32602', async () => {

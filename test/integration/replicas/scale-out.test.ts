@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { startRedisStack, type RedisStack } from '../../support/redis-stack.js';
 import { authorize, connect, mcpPost, refresh, registerClient, tokenRequest, clientAuth } from '../../support/oauth-flow.js';
 import type { Replica } from '../../support/stack.js';
+import { modernPost } from '../../support/mcp-modern.js';
 import { hashSecret } from '../../../src/storage/hash.js';
 
 /** One clock for every replica of the stack, so a test can make the OSC token "expire". */
@@ -41,6 +42,17 @@ describe('several replicas on one Redis', () => {
     const rotated = await refresh(b.url, client, tokens.refresh_token);
     expect(rotated.status).toBe(200);
     expect((await listTools(stack.mcpUrl, rotated.body.access_token as string)).status).toBe(200);
+  });
+
+  it('MCP 2026-07-28 needs no session: server/discover on A, tools/list on B, tools/call on A', async () => {
+    const { tokens } = await connect(stack.url, { user: 'alice' });
+    const at = tokens.access_token;
+    const discover = await modernPost(stack.mcpUrl, at, 1, 'server/discover');
+    expect(discover.status).toBe(200);
+    const list = (await (await modernPost(b.mcpUrl, at, 2, 'tools/list')).json()) as { result: { tools: unknown[] } };
+    expect(list.result.tools).toHaveLength(9);
+    const call = (await (await modernPost(stack.mcpUrl, at, 3, 'tools/call', { name: 'token_balance', arguments: {} })).json()) as { result: { structuredContent: unknown } };
+    expect(call.result.structuredContent).toMatchObject({ plan: 'PROFESSIONAL' });
   });
 
   it('MCP-08: after replica A restarts, its old access and refresh tokens still work', async () => {
