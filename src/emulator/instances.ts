@@ -19,6 +19,17 @@ export function startMsFor(state: EmulatorState, serviceId: string): number {
   return state.options.serviceStartMs[serviceId] ?? state.options.instanceStartMs;
 }
 
+/** The instance's log lines, with pending ones (build output) whose time has come. */
+export function logsOf(state: EmulatorState, inst: Instance): string[] {
+  const now = state.clock.nowMs();
+  while (inst.pendingLogs?.length && (inst.pendingLogs[0]?.atMs ?? 0) <= now) inst.logs.push(inst.pendingLogs.shift()?.line ?? '');
+  if (inst.logs.length > MAX_LOG_LINES) inst.logs.splice(0, inst.logs.length - MAX_LOG_LINES);
+  return inst.logs;
+}
+
+/** Emulator bound on kept log lines per instance. */
+export const MAX_LOG_LINES = 5000;
+
 export function healthOf(state: EmulatorState, inst: Instance): string {
   if (inst.healthOverride) return inst.healthOverride;
   if (state.clock.nowMs() - inst.startedAtMs < startMsFor(state, inst.serviceId)) return 'starting';
@@ -33,6 +44,7 @@ export function logLine(state: EmulatorState, text: string): string {
 export function startInstance(state: EmulatorState, tenant: Tenant, inst: Instance): void {
   inst.startedAtMs = state.clock.nowMs();
   delete inst.healthOverride;
+  delete inst.pendingLogs;
   const { resolved, missing } = resolveOptions(tenant, inst.serviceId, inst.options);
   inst.resolved = resolved;
   if (missing.length > 0) {

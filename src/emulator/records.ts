@@ -12,6 +12,12 @@ export interface EmulatorOptions {
   instanceStartMs: number;
   /** Start delay per service id, overriding `instanceStartMs` (databases that take longer). */
   serviceStartMs: Record<string, number>;
+  /** How long a deleted My App's name stays taken. */
+  appNameHoldMs: number;
+  /** How long a restart is accepted before the build status flips to `building`. */
+  appBuildQueueMs: number;
+  /** How long a rebuilt app answers 404 while its instance is recreated. */
+  appRebuildGoneMs: number;
   autoConsent?: string | undefined;
 }
 
@@ -79,6 +85,8 @@ export interface Instance {
   resolved: Record<string, unknown>;
   /** `false` when the external TCP port is closed (`/ports` empty, `publicAccess: false`). */
   publicAccess: boolean;
+  /** Log lines that appear once the emulator clock reaches `atMs` (build output). */
+  pendingLogs?: Array<{ atMs: number; line: string }>;
   /** The parameters of an eyevinn-app-config-svc instance (its `/api/v1/config`). */
   config?: Map<string, ConfigEntry>;
 }
@@ -89,11 +97,26 @@ export interface ConfigEntry {
 }
 
 export interface MyApp {
+  /** The Web Runner instance name too (Terraform: "the app id, which the platform derives from the name"). */
   id: string;
   name: string;
   type: string;
-  gitHubUrl: string;
+  gitUrl: string;
+  sourceRef?: string;
+  subPath?: string;
+  /** A literal token or a `{{secrets.<name>}}` reference to an eyevinn-web-runner secret. */
+  gitToken?: string;
+  /** `user.gitcred.<name>` (Terraform `gitCredentialRef`), resolved from `Tenant.gitCredentials`. */
+  gitCredentialRef?: string;
+  configService?: string;
+  configApiKey?: string;
+  haEnabled: boolean;
   createdAtMs: number;
+  /** Until then the app reports `previousStatus` (a restart accepted before the build starts). */
+  queuedUntilMs: number;
+  previousStatus: string;
+  /** Until then GET answers 404 (a rebuild recreating the instance). */
+  goneUntilMs: number;
 }
 
 export interface Tenant {
@@ -107,6 +130,10 @@ export interface Tenant {
   /** serviceId → secret name → value */
   secrets: Map<string, Map<string, string>>;
   apps: Map<string, MyApp>;
+  /** App ids freed by a delete, held until the time given (name "already taken" meanwhile). */
+  appHolds: Map<string, number>;
+  /** Workspace Git credentials by name (set with the knobs; no OSC API for them is known). */
+  gitCredentials: Map<string, string>;
 }
 
 export interface IssuedSecret {
@@ -132,4 +159,14 @@ export interface Stats {
   registrations: number;
   hangsClosed: number;
   calls: Record<string, number>;
+}
+
+/** A Git repository as the build sees it (`POST /__emulator/repos`). */
+export interface RepoSpec {
+  /** The token a clone needs; undefined for a public repository. */
+  token?: string;
+  /** Branches and tags that exist; undefined accepts any ref but a commit SHA. */
+  refs?: string[];
+  /** Build output that makes every build of this repository fail. */
+  failBuild?: string;
 }

@@ -33,6 +33,12 @@ export interface StartOptions {
   instanceStartMs?: number;
   /** Start delay per service id (e.g. databases), overriding `instanceStartMs`. */
   serviceStartMs?: Record<string, number>;
+  /** How long a deleted My App's name stays taken; default 60 000 ms. */
+  appNameHoldMs?: number;
+  /** How long a restart is accepted before the build flips to `building`; default 0. */
+  appBuildQueueMs?: number;
+  /** How long a rebuilt My App answers 404 while its instance is recreated; default 0. */
+  appRebuildGoneMs?: number;
 }
 
 export interface RunningEmulator {
@@ -48,6 +54,9 @@ export const DEFAULTS: EmulatorOptions = {
   satTtlS: 3600,
   instanceStartMs: 1500,
   serviceStartMs: {},
+  appNameHoldMs: 60_000,
+  appBuildQueueMs: 0,
+  appRebuildGoneMs: 0,
 };
 
 export function createEmulatorApp(state: EmulatorState): express.Express {
@@ -104,6 +113,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     satTtlS: options.satTtlS ?? DEFAULTS.satTtlS,
     instanceStartMs: options.instanceStartMs ?? DEFAULTS.instanceStartMs,
     serviceStartMs: { ...(options.serviceStartMs ?? DEFAULTS.serviceStartMs) },
+    appNameHoldMs: options.appNameHoldMs ?? DEFAULTS.appNameHoldMs,
+    appBuildQueueMs: options.appBuildQueueMs ?? DEFAULTS.appBuildQueueMs,
+    appRebuildGoneMs: options.appRebuildGoneMs ?? DEFAULTS.appRebuildGoneMs,
     autoConsent: options.autoConsent,
   });
   const app = createEmulatorApp(state);

@@ -11,6 +11,7 @@ import type {
   EmulatorOptions,
   IssuedSecret,
   RefreshRecord,
+  RepoSpec,
   RequestLogEntry,
   SatRecord,
   Stats,
@@ -43,6 +44,10 @@ export class EmulatorState {
   consents = new Set<string>();
   issued: IssuedSecret[] = [];
   requests: RequestLogEntry[] = [];
+  /** Git repositories the knobs registered (private ones, refs, a failing build); others are public. */
+  repos = new Map<string, RepoSpec>();
+  /** Build outputs of the next My App builds to fail (`POST /__emulator/builds`), in order. */
+  failingBuilds: string[] = [];
   stats!: Stats;
 
   constructor(options: EmulatorOptions) {
@@ -68,6 +73,8 @@ export class EmulatorState {
     this.consents.clear();
     this.issued = [];
     this.requests = [];
+    this.repos.clear();
+    this.failingBuilds = [];
     this.stats = {
       codeExchanges: 0,
       codeExchangeFailures: 0,
@@ -122,6 +129,8 @@ function newTenant(u: DemoUser): Tenant {
     instances: new Map(),
     secrets: new Map(),
     apps: new Map(),
+    appHolds: new Map(),
+    gitCredentials: new Map(),
   };
 }
 

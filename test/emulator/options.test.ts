@@ -34,6 +34,8 @@ const tenant = (secrets: Record<string, Record<string, string>>): Tenant => ({
   instances: new Map(),
   secrets: new Map(Object.entries(secrets).map(([sid, m]) => [sid, new Map(Object.entries(m))])),
   apps: new Map(),
+  appHolds: new Map(),
+  gitCredentials: new Map(),
 });
 
 describe('validateOptions', () => {

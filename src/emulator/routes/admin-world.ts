@@ -33,12 +33,17 @@ export function adminWorldRouter(state: EmulatorState): Router {
       availableTokens: z.number().int().optional(),
       usedTokens: z.number().int().optional(),
       subscriptions: z.array(z.string()).optional(),
+      gitCredentials: z.record(z.string().regex(/^[a-z0-9-]{1,40}$/), z.string().max(4096)).optional(),
     }), req, res);
     if (!b) return;
     if (b.plan) t.plan = b.plan;
     if (b.availableTokens !== undefined) t.availableTokens = b.availableTokens;
     if (b.usedTokens !== undefined) t.usedTokens = b.usedTokens;
     if (b.subscriptions) t.subscriptions = new Set(b.subscriptions);
+    for (const [name, token] of Object.entries(b.gitCredentials ?? {})) {
+      t.gitCredentials.set(name, token);
+      state.recordSecret('git_token', token);
+    }
     ok(res);
   });
 
@@ -63,6 +68,29 @@ export function adminWorldRouter(state: EmulatorState): Router {
     const inst = findInstance(b);
     if (!inst) return void res.status(404).json({ error: 'unknown_instance' });
     res.json({ matches: inst.resolved[b.option] === b.value, failure: inst.failure ?? null });
+  });
+
+  // A Git repository as builds see it: private (a clone needs `token`), its refs, a failing build.
+  r.post('/repos', (req, res) => {
+    const b = input(z.object({
+      url: z.string().url().max(2048),
+      token: z.string().max(4096).optional(),
+      refs: z.array(z.string().max(200)).max(1000).optional(),
+      failBuild: z.string().max(65_536).optional(),
+    }), req, res);
+    if (!b) return;
+    const { url, ...spec } = b;
+    state.repos.set(url, spec);
+    if (spec.token) state.recordSecret('git_token', spec.token);
+    ok(res);
+  });
+
+  // The next `times` My App builds (any tenant) fail with this build output.
+  r.post('/builds', (req, res) => {
+    const b = input(z.object({ fail: z.string().min(1).max(65_536), times: z.number().int().min(1).max(100).default(1) }), req, res);
+    if (!b) return;
+    for (let i = 0; i < b.times; i++) state.failingBuilds.push(b.fail);
+    ok(res, { armed: state.failingBuilds.length });
   });
 
   return r;

@@ -21,6 +21,9 @@ const configSchema = z.object({
   satTtlS: z.number().int().positive().optional(),
   instanceStartMs: z.number().int().min(0).optional(),
   serviceStartMs: z.record(z.string().max(100), z.number().int().min(0)).optional(),
+  appNameHoldMs: z.number().int().min(0).optional(),
+  appBuildQueueMs: z.number().int().min(0).optional(),
+  appRebuildGoneMs: z.number().int().min(0).optional(),
 });
 
 export function adminRouter(state: EmulatorState): Router {

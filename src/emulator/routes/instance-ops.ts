@@ -7,7 +7,7 @@
 import { Router } from 'express';
 import { internalPortsOf } from '../catalog.js';
 import { hostInfo } from '../hosts.js';
-import { externalPorts, healthOf, logLine, startInstance } from '../instances.js';
+import { externalPorts, healthOf, logLine, logsOf, startInstance } from '../instances.js';
 import { json, noContent, text } from '../reply.js';
 import { route } from '../route.js';
 import type { EmulatorState } from '../state.js';
@@ -29,7 +29,7 @@ export function instanceOpsRouter(state: EmulatorState): Router {
 
   r.get('/logs/:name', route(state, 'instances.logs', withCtx(state, (req, ctx) => {
     const i = named(req, ctx);
-    return i ? text(200, `${i.logs.join('\n')}\n`) : notFound(req);
+    return i ? text(200, `${logsOf(state, i).join('\n')}\n`) : notFound(req);
   })));
 
   r.get('/ports/:name', route(state, 'instances.ports', withCtx(state, (req, ctx) => {
