@@ -22,6 +22,7 @@ export interface ModernOptions {
   headers?: Record<string, string>;
   /** Mirrored headers left out (lower case). */
   omit?: string[];
+  signal?: AbortSignal;
 }
 
 export function modernPost(mcpUrl: string, accessToken: string, id: number, method: string, params: Record<string, unknown> = {}, o: ModernOptions = {}): Promise<Response> {
@@ -30,5 +31,5 @@ export function modernPost(mcpUrl: string, accessToken: string, id: number, meth
   if (typeof params.name === 'string') headers['mcp-name'] = params.name;
   for (const h of o.omit ?? []) delete headers[h];
   const meta = { ...(params._meta as Record<string, unknown> | undefined), ...envelope(version) };
-  return mcpPost(mcpUrl, accessToken, { jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } }, { ...headers, ...o.headers });
+  return mcpPost(mcpUrl, accessToken, { jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } }, { ...headers, ...o.headers }, o.signal);
 }

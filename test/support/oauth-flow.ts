@@ -161,9 +161,10 @@ export async function connect(base: string, o: Partial<AuthorizeOptions> & { met
 }
 
 /** A JSON-RPC POST to /mcp. */
-export async function mcpPost(mcpUrl: string, accessToken: string | undefined, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export async function mcpPost(mcpUrl: string, accessToken: string | undefined, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
   return fetch(mcpUrl, {
     method: 'POST',
+    ...(signal ? { signal } : {}),
     headers: {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',

@@ -75,6 +75,20 @@ describe('MCP 2026-07-28, no initialize', () => {
   });
 });
 
+describe('a 2026-07-28 client that leaves (MCP-09; 2026-07-28 Streamable HTTP, "Cancellation")', () => {
+  it('closing the request aborts the upstream call', async () => {
+    await modern(20, 'tools/call', { name: 'list_instances', arguments: { serviceId: 'minio-minio' } });
+    const before = (await stack.emulator.control.stats()).hangsClosed;
+    await stack.emulator.control.failNext('instances.list', { hang: true });
+    const ac = new AbortController();
+    const pending = modernPost(stack.mcpUrl, full, 21, 'tools/call', { name: 'list_instances', arguments: { serviceId: 'minio-minio' } }, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 1_000);
+    await expect(pending).rejects.toThrow();
+    await expect.poll(async () => (await stack.emulator.control.stats()).hangsClosed, { timeout: 3_000 }).toBeGreaterThan(before);
+    expect(stack.logs.join('')).not.toMatch(/unhandled/i);
+  });
+});
+
 describe('Server Validation (2026-07-28 Streamable HTTP) → 400 HeaderMismatch -32020, before any tool runs', () => {
   it.each<[string, ModernOptions]>([
     ['Mcp-Name names another tool than the body', { headers: { 'mcp-name': 'list_services' } }],
