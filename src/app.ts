@@ -21,6 +21,7 @@ import { authorizeRouter } from './oauth/authorize.js';
 import { consentRouter } from './oauth/consent.js';
 import { callbackRouter } from './oauth/callback.js';
 import { tokenRouter } from './oauth/token.js';
+import type { TokenLimits } from './oauth/limits.js';
 import { revokeRouter } from './oauth/revoke.js';
 import { connectionsRouter, finishSignIn } from './connections/router.js';
 import { credentialsFor, requireBearer } from './oauth/bearer.js';
@@ -47,7 +48,8 @@ export interface AppDeps {
   log: Logger;
   accessTokenTtlS: number;
   refreshTokenTtlS: number;
-  limits: { register: Limiter; token: Limiter; toolCalls?: Limiter; instanceCreates?: Limiter };
+  /** `register`: new registrations per address; `token`: per credential and failures per address (src/oauth/limits.ts). */
+  limits: { register: Limiter; token: TokenLimits; toolCalls?: Limiter; instanceCreates?: Limiter };
   trustProxy?: string;
   cimd?: CimdOptions;
   /** OSC refresh lock lifetime (default 15 s). */
@@ -103,7 +105,7 @@ export function createApp(deps: AppDeps): App {
   const connections = { store, clients, oscOAuth, oscClients, callbackUrl, log, now };
   app.use(callbackRouter({ store, sealer, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, now, onSignIn: (res, rec, code) => finishSignIn(connections, res, rec, code) }));
   app.use(connectionsRouter(connections));
-  app.use(tokenRouter({ store, clients, resource, lifetimes, limiter: deps.limits.token, log, now }));
+  app.use(tokenRouter({ store, clients, resource, lifetimes, limits: deps.limits.token, log, now }));
   app.use(revokeRouter({ store, clients, log }));
 
   const publicHost = new URL(publicUrl).host;

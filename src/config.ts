@@ -35,6 +35,10 @@ const Env = z
     TRUST_PROXY: z.string().optional(),
     TOOL_CALLS_PER_MINUTE: positiveInt.default(60),
     INSTANCE_CREATES_PER_HOUR: positiveInt.default(10),
+    // Sized for thousands of users per client (docs/limits.md): no budget is keyed by client.
+    REGISTRATIONS_PER_HOUR: positiveInt.default(500),
+    TOKEN_REQUESTS_PER_GRANT: positiveInt.default(120),
+    TOKEN_FAILURES_PER_ADDRESS: positiveInt.default(300),
   });
 
 /** Every variable the server reads; deployment files are checked against it (test/unit/deploy). */
@@ -81,6 +85,12 @@ export interface Config {
   readonly toolCallsPerMinute: number;
   /** create_instance attempts per grant per hour, shared like the call budget (INPUT-08, T25). */
   readonly instanceCreatesPerHour: number;
+  /** New dynamic registrations per address per hour; identical re-registrations are free. */
+  readonly registrationsPerHour: number;
+  /** /token requests per authorization code or per grant per 15 min. */
+  readonly tokenRequestsPerGrant: number;
+  /** Failed /token requests per address per 15 min. */
+  readonly tokenFailuresPerAddress: number;
   /**
    * Metadata documents and `jwks_uri`s over plain http on 127.0.0.1 / localhost. Only
    * `npm run sandbox` sets it (through `loadConfig`'s second argument, never from the
@@ -129,6 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     trustProxy: e.TRUST_PROXY,
     toolCallsPerMinute: e.TOOL_CALLS_PER_MINUTE,
     instanceCreatesPerHour: e.INSTANCE_CREATES_PER_HOUR,
+    registrationsPerHour: e.REGISTRATIONS_PER_HOUR,
+    tokenRequestsPerGrant: e.TOKEN_REQUESTS_PER_GRANT,
+    tokenFailuresPerAddress: e.TOKEN_FAILURES_PER_ADDRESS,
     allowLoopbackHttpMetadata: opts.sandbox === true,
   });
 }

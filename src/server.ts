@@ -34,6 +34,9 @@ export interface RunningServer {
 /** Upstream timeouts for every call to OSC (T29). */
 const UPSTREAM = { connectTimeoutMs: 5_000, headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000 };
 
+/** The window of both /token budgets (TOKEN_REQUESTS_PER_GRANT, TOKEN_FAILURES_PER_ADDRESS). */
+const TOKEN_WINDOW_S = 900;
+
 /** How long a grant write waits for replica acknowledgements (REDIS_WAIT_REPLICAS, T31). */
 const REDIS_WAIT_TIMEOUT_MS = 100;
 
@@ -67,8 +70,12 @@ export async function startServer(config: Config, log: Logger, overrides: Server
   const sealer = createSealer(config.sealKeys);
   if (sealer.ephemeral) log.warn({ event: 'ephemeral_seal_key' }, 'no SEAL_KEYS: using a random key for this process; a restart signs every user out');
   const limits = {
-    register: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:register`, points: 20, durationS: 3600 }),
-    token: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:token`, points: 50, durationS: 900 }),
+    // Limits follow people, not products (src/oauth/limits.ts, docs/limits.md).
+    register: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:register`, points: config.registrationsPerHour, durationS: 3600 }),
+    token: {
+      perCredential: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:token`, points: config.tokenRequestsPerGrant, durationS: TOKEN_WINDOW_S }),
+      failuresPerAddress: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:tokenfail`, points: config.tokenFailuresPerAddress, durationS: TOKEN_WINDOW_S }),
+    },
     toolCalls: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:tools`, points: config.toolCallsPerMinute, durationS: 60 }),
     instanceCreates: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:creates`, points: config.instanceCreatesPerHour, durationS: 3600 }),
   };

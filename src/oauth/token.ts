@@ -17,7 +17,6 @@ import {
   InvalidScopeError,
   InvalidTargetError,
   OAuthError,
-  TooManyRequestsError,
   UnauthorizedClientError,
   UnsupportedGrantTypeError,
   sendOAuthError,
@@ -25,7 +24,7 @@ import {
 import { VERIFIER_RE, verifyS256 } from './pkce.js';
 import { canonicalResource } from './resource.js';
 import { newPair, storePair, tokenResponse, type Lifetimes } from './issue.js';
-import type { Limiter } from './register.js';
+import { addressKey, codeKey, credentialCharger, enforce, grantKey, isChargeableFailure, type TokenLimits } from './limits.js';
 
 /** A redeemed code is remembered this long so a replay can revoke what it issued. */
 const REDEEMED_TTL_S = 600;
@@ -43,7 +42,8 @@ export interface TokenDeps {
   clients: ClientDirectory;
   resource: string;
   lifetimes: Lifetimes;
-  limiter: Limiter;
+  /** Budgets keyed on what a request proves, and failures per address (./limits.ts). */
+  limits: TokenLimits;
   log: Logger;
   now?: () => number;
 }
@@ -59,7 +59,7 @@ function str(body: Record<string, unknown>, name: string, required = true): stri
 }
 
 export function tokenRouter(deps: TokenDeps): Router {
-  const { store, clients, resource, lifetimes, limiter, log } = deps;
+  const { store, clients, resource, lifetimes, limits, log } = deps;
   const now = deps.now ?? Date.now;
   const router = express.Router();
 
@@ -78,9 +78,10 @@ export function tokenRouter(deps: TokenDeps): Router {
     }
   };
 
-  const authorizationCode = async (req: Request, res: Response, body: Record<string, unknown>) => {
+  const authorizationCode = async (req: Request, res: Response, body: Record<string, unknown>, charge: (key: string) => Promise<void>) => {
     const client = await clients.authenticate(req);
     const code = str(body, 'code')!;
+    await charge(codeKey(code));
     const verifier = str(body, 'code_verifier')!;
     if (!VERIFIER_RE.test(verifier)) throw new InvalidRequestError('code_verifier must be 43-128 unreserved characters');
     const redirectUri = str(body, 'redirect_uri', false);
@@ -113,7 +114,7 @@ export function tokenRouter(deps: TokenDeps): Router {
     res.json(tokenResponse(pair, grant.scopes, lifetimes));
   };
 
-  const refreshToken = async (req: Request, res: Response, body: Record<string, unknown>) => {
+  const refreshToken = async (req: Request, res: Response, body: Record<string, unknown>, charge: (key: string) => Promise<void>) => {
     const client = await clients.authenticate(req);
     const token = str(body, 'refresh_token')!;
     const scopeParam = str(body, 'scope', false);
@@ -122,6 +123,7 @@ export function tokenRouter(deps: TokenDeps): Router {
     const rec = await store.get('refresh', presented);
     if (!rec) throw new InvalidGrantError('the refresh token is invalid or expired');
     if (rec.clientId !== client.clientId) throw new InvalidGrantError('the refresh token was issued to another client');
+    await charge(grantKey(rec.grantId));
     const pair = newPair();
     let scopes: string[] = [];
     const grant = await updateGrant(rec.grantId, async (g) => {
@@ -153,20 +155,18 @@ export function tokenRouter(deps: TokenDeps): Router {
     res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
     try {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const who = typeof body.client_id === 'string' ? body.client_id : (req.headers.authorization ?? req.ip ?? 'unknown');
-      const limit = await limiter.consume(`token:${hashSecret(String(who))}`);
-      if (!limit.allowed) {
-        res.set('Retry-After', String(limit.retryAfterS));
-        throw new TooManyRequestsError('too many token requests, try again later');
-      }
+      // An address that keeps failing is stopped before any work (./limits.ts).
+      enforce(res, await limits.failuresPerAddress.peek(addressKey(req.ip)), 'too many failed token requests from this address');
+      const charge = credentialCharger(res, limits);
       const grantType = str(body, 'grant_type');
-      if (grantType === 'authorization_code') return await authorizationCode(req, res, body);
-      if (grantType === 'refresh_token') return await refreshToken(req, res, body);
+      if (grantType === 'authorization_code') return await authorizationCode(req, res, body, charge);
+      if (grantType === 'refresh_token') return await refreshToken(req, res, body, charge);
       if (grantType === 'client_credentials' || grantType === 'password') throw new UnauthorizedClientError('grant type not allowed');
       throw new UnsupportedGrantTypeError('unsupported grant_type');
     } catch (err) {
       if (err instanceof OAuthError) log.info({ event: 'token_refused', error: err.errorCode, reason: err.message }, 'token request refused');
       else log.error({ err }, 'token endpoint failure');
+      if (isChargeableFailure(err)) await limits.failuresPerAddress.consume(addressKey(req.ip)).catch(() => undefined);
       sendOAuthError(res, err);
     }
   });

@@ -31,6 +31,8 @@ export interface RateDecision {
 export interface RateLimiter {
   /** Spends `points` (default 1) of `key`'s budget. Rejects with StoreUnavailableError on outage. */
   consume(key: string, points?: number): Promise<RateDecision>;
+  /** Whether `key` still has budget, without spending any (for budgets charged only on failure). */
+  peek(key: string): Promise<RateDecision>;
 }
 
 /** A fixed-window limiter, Redis-backed when a client is given, in memory otherwise. */
@@ -49,7 +51,21 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
       })
     : new RateLimiterMemory(common);
 
+  const unavailable = (err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    return new StoreUnavailableError(new Error(`${e.name}: ${e.message}`.slice(0, 200)));
+  };
   return {
+    async peek(key) {
+      let res: RateLimiterRes | null;
+      try {
+        res = await limiter.get(key);
+      } catch (err) {
+        throw unavailable(err);
+      }
+      if (!res || res.consumedPoints < opts.points) return { allowed: true, retryAfterS: 0 };
+      return { allowed: false, retryAfterS: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+    },
     async consume(key, points = 1) {
       if (!Number.isInteger(points) || points <= 0) throw new RangeError('points must be a positive integer');
       try {
@@ -60,8 +76,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
         if (err instanceof RateLimiterRes) {
           return { allowed: false, retryAfterS: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
         }
-        const e = err instanceof Error ? err : new Error(String(err));
-        throw new StoreUnavailableError(new Error(`${e.name}: ${e.message}`.slice(0, 200)));
+        throw unavailable(err);
       }
     },
   };

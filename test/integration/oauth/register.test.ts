@@ -15,7 +15,7 @@ let store: MemoryTokenStore;
 // per-IP registration budget of one test does not leak into another.
 beforeAll(async () => {
   store = new MemoryTokenStore();
-  stack = await startStack({ store, env: { TRUST_PROXY: '1' } });
+  stack = await startStack({ store, env: { TRUST_PROXY: '1', REGISTRATIONS_PER_HOUR: '20' } });
 });
 afterAll(() => stack.close());
 
@@ -161,7 +161,24 @@ describe('OAUTH-06: size, count, name and grant type limits', () => {
 });
 
 describe('OAUTH-07: registration rate limit (one replica)', () => {
-  it('the 21st registration from one address in an hour → 429 with Retry-After; other addresses unaffected', async () => {
+  it('100 identical registrations from one address all succeed with one client id and cost one registration of the budget', async () => {
+    const ip = nextIp();
+    const body = { client_name: 'Hosted', redirect_uris: ['https://hosted.example/cb'], grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'], token_endpoint_auth_method: 'none' };
+    const ids = new Set<string>();
+    for (let i = 0; i < 100; i++) {
+      const r = await register(body, ip);
+      expect(r.status, `registration ${i + 1}`).toBe(201);
+      ids.add(r.json.client_id as string);
+    }
+    expect(ids.size).toBe(1);
+    // 19 new ones still fit in this address's budget of 20 (REGISTRATIONS_PER_HOUR=20 here).
+    for (let i = 0; i < 19; i++) expect((await register({ ...body, client_name: `Hosted ${i}` }, ip)).status).toBe(201);
+    expect((await register({ ...body, client_name: 'Hosted 20' }, ip)).status).toBe(429);
+    // The deduplicated one is still free.
+    expect((await register(body, ip)).status).toBe(201);
+  });
+
+  it('the 21st new registration from one address in an hour → 429 with Retry-After; other addresses unaffected', async () => {
     const ip = nextIp();
     for (let i = 0; i < 20; i++) {
       const r = await register({ client_name: `burst ${i}`, redirect_uris: [`https://c.example/cb${i}`], token_endpoint_auth_method: 'none' }, ip);

@@ -57,8 +57,8 @@ describe('OAUTH-21: the token response', () => {
   });
 
   it('tokens differ across 1,000 token responses: all distinct and well-formed', async () => {
-    // 20 clients from one address use its whole registration budget; each client's 50 token
-    // requests per 15 min (1 code + 49 refreshes) give 1,000 responses.
+    // 20 clients from one address, each one grant: a code exchange and 49 refreshes give
+    // 1,000 responses (within the per-grant budget, docs/limits.md).
     const clients = await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
         const res = await fetch(`${stack.url}/register`, {

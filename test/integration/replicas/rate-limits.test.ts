@@ -2,9 +2,9 @@
 // bearer path: every access token comes from our OAuth flow (`connect()`), every request
 // passes requireBearer on whichever replica it reaches. Limits: 60 tool calls per minute per
 // grant (TOOL_CALLS_PER_MINUTE), 10 instance creates per hour per grant
-// (INSTANCE_CREATES_PER_HOUR), 50 /token requests per 15 min per client_id. The counters live
-// in Redis, keyed by grant or client, never by address: every request here comes from
-// 127.0.0.1, and the neighbours (U2, client D) are unaffected.
+// (INSTANCE_CREATES_PER_HOUR), 50 /token requests per 15 min per grant (TOKEN_REQUESTS_PER_GRANT,
+// set low here). The counters live in Redis, keyed by grant, never by client or address: every
+// request here comes from 127.0.0.1, and the neighbours (U2, client D) are unaffected.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisStack, type RedisStack } from '../../support/redis-stack.js';
 import { connect, mcpPost, refresh, type Tokens } from '../../support/oauth-flow.js';
@@ -15,7 +15,7 @@ let b: Replica;
 /** Replica A's and replica B's /mcp; a request's index picks one, so every flow is split. */
 let mcp: [string, string];
 beforeAll(async () => {
-  stack = await startRedisStack({ env: { TOOL_CALLS_PER_MINUTE: '60', INSTANCE_CREATES_PER_HOUR: '10' } });
+  stack = await startRedisStack({ env: { TOOL_CALLS_PER_MINUTE: '60', INSTANCE_CREATES_PER_HOUR: '10', TOKEN_REQUESTS_PER_GRANT: '50' } });
   b = await stack.addReplica();
   mcp = [stack.mcpUrl, b.mcpUrl];
 });
@@ -171,8 +171,8 @@ describe('INPUT-08: instance creates per grant (10 per hour), two replicas', () 
   });
 });
 
-describe('INPUT-08: /token requests per client (50 per 15 min), two replicas', () => {
-  it("client C's 51st /token request (its code exchange and 50 refreshes) is refused with 429; client D is unaffected; nothing is revoked", async () => {
+describe('INPUT-08: /token requests per grant (50 per 15 min), two replicas', () => {
+  it("grant C's 51st refresh is refused with 429; client D is unaffected; nothing is revoked", async () => {
     // Distinct metadata: identical public registrations share one client_id (src/oauth/register.ts).
     const c = await connect(stack.url, { user: 'carol', meta: { client_name: 'Client C' } });
     const d = await connect(stack.url, { user: 'bob', meta: { client_name: 'Client D' } });
@@ -180,8 +180,8 @@ describe('INPUT-08: /token requests per client (50 per 15 min), two replicas', (
     let cTokens: Tokens = c.tokens;
     let dRt = d.tokens.refresh_token;
     const urls = [stack.url, b.url];
-    // The code exchange was C's first /token request of the window; refreshes 1-49 make 50.
-    for (let i = 1; i <= 49; i++) {
+    // The code exchange was charged to the code; refreshes 1-50 are the grant's 50.
+    for (let i = 1; i <= 50; i++) {
       const r = await refresh(urls[i % 2]!, c.client, cTokens.refresh_token);
       expect(r.status, `refresh ${i}: ${JSON.stringify(r.body)}`).toBe(200);
       cTokens = r.body as unknown as Tokens;
@@ -191,7 +191,7 @@ describe('INPUT-08: /token requests per client (50 per 15 min), two replicas', (
         dRt = rd.body.refresh_token as string;
       }
     }
-    // The 51st request (50th refresh) and the 52nd (51st refresh), on each replica.
+    // The 51st refresh and the 52nd, on each replica.
     for (const url of urls) {
       const over = await refresh(url, c.client, cTokens.refresh_token);
       expect(over.status).toBe(429);

@@ -15,7 +15,7 @@ const now = () => Date.now() + offsetMs;
 let stack: RedisStack;
 let b: Replica;
 beforeAll(async () => {
-  stack = await startRedisStack({ overrides: { now } });
+  stack = await startRedisStack({ overrides: { now }, env: { REGISTRATIONS_PER_HOUR: '20' } });
   b = await stack.addReplica();
 });
 afterAll(() => stack.close());

@@ -12,6 +12,19 @@ describe('createRateLimiter (memory)', () => {
     expect((await rl.consume('ip-2')).allowed).toBe(true);
   });
 
+  it('peek tells whether a key has budget left without spending any', async () => {
+    const rl = createRateLimiter({ keyPrefix: 'rl:peek', points: 2, durationS: 60 });
+    expect(await rl.peek('k')).toEqual({ allowed: true, retryAfterS: 0 });
+    await rl.consume('k');
+    expect((await rl.peek('k')).allowed).toBe(true);
+    expect((await rl.peek('k')).allowed).toBe(true);
+    await rl.consume('k');
+    const spent = await rl.peek('k');
+    expect(spent.allowed).toBe(false);
+    expect(spent.retryAfterS).toBeGreaterThan(0);
+    expect((await rl.peek('other')).allowed).toBe(true);
+  });
+
   it('spends several points at once', async () => {
     const rl = createRateLimiter({ keyPrefix: 'rl:multi', points: 5, durationS: 60 });
     expect((await rl.consume('k', 4)).allowed).toBe(true);
