@@ -17,8 +17,8 @@
  * separate, coarser layer in front of these.
  */
 import type { Response } from 'express';
-import type { RateDecision } from '../grants/rate-limits.js';
-import { hashSecret } from '../grants/hash.js';
+import type { RateDecision } from '../storage/rate-limits.js';
+import { hashSecret } from '../storage/hash.js';
 import { OAuthError, TooManyRequestsError } from './errors.js';
 
 export interface Budget {

@@ -93,7 +93,7 @@ describe('OAUTH-21: the token response', () => {
     expect(rts.size).toBe(1000);
     expect([...ats].filter((t) => rts.has(t))).toEqual([]);
     for (const t of [...ats, ...rts]) expect(t).toMatch(OPAQUE);
-  });
+  }, 120_000);
 });
 
 describe('OAUTH-22: invalid verifiers do not consume the code', () => {
