@@ -3,16 +3,16 @@
  * `buildMcpServer`, the real SDK `Client` — minus HTTP and OAuth (route.test.ts covers
  * those). One platform and server per call, as the route builds them per request.
  */
-import { Writable } from 'node:stream';
-import { Client, InMemoryTransport, type CallToolResult } from '@modelcontextprotocol/client';
-import { createLogger } from '../../../src/log.js';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { installOscDispatcher } from '../../../src/osc/dispatcher.js';
 import { createSdkPlatform } from '../../../src/osc/sdk-platform.js';
 import { SatCache } from '../../../src/osc/sat-cache.js';
 import type { SubscriptionCache } from '../../../src/osc/subscription-cache.js';
-import { buildMcpServer } from '../../../src/mcp/server.js';
 import { startTestEmulator, type StartOptions, type TestEmulator } from '../../support/emulator.js';
 import { emulatorCredentials, type EmulatorCredentials } from '../../support/emulator-credentials.js';
+import { inMemoryMcp } from '../../support/mcp-in-memory.js';
+
+export { textOf } from '../../support/mcp-in-memory.js';
 
 export const ENV = 'emu';
 
@@ -43,59 +43,20 @@ export interface CallOptions {
 export async function userSession(emu: TestEmulator, userId: string, opts: { subscriptionCache?: SubscriptionCache } = {}): Promise<UserSession> {
   const credentials = await emulatorCredentials(emu.url, emu.control, userId);
   const satCache = new SatCache();
-  const logs: string[] = [];
-  const log = createLogger({ level: 'debug', destination: new Writable({
-    write: (c, _e, cb) => {
-      logs.push(String(c));
-      cb();
-    },
-  }) });
+  const mcp = inMemoryMcp();
   const tenantId = (await emu.control.mint(userId)).tenantId;
-
-  const connect = async (scopes: string[], o: CallOptions) => {
-    const osc = createSdkPlatform({ credentials, environment: ENV, satCache, subscriptionCache: opts.subscriptionCache, log, callTimeoutMs: o.callTimeoutMs });
-    const server = buildMcpServer({ osc, scopes, log, deadlineMs: o.deadlineMs });
-    const client = new Client({ name: 'test', version: '1' });
-    const [a, b] = InMemoryTransport.createLinkedPair();
-    await server.connect(a);
-    await client.connect(b);
-    const close = async () => {
-      await client.close();
-      await server.close();
-    };
-    return { client, close };
-  };
+  // One platform per call, as the route builds one per request.
+  const osc = (callTimeoutMs?: number) =>
+    createSdkPlatform({ credentials, environment: ENV, satCache, subscriptionCache: opts.subscriptionCache, log: mcp.log, callTimeoutMs });
 
   return {
     credentials,
     satCache,
-    logs,
+    logs: mcp.logs,
     tenantId,
-    async call(name, args = {}, o = {}) {
-      const { client, close } = await connect(o.scopes ?? ['osc:read', 'osc:write'], o);
-      try {
-        const onprogress = o.onProgress;
-        return (await client.callTool({ name, arguments: args }, {
-          timeout: 120_000,
-          ...(onprogress ? { onprogress } : {}),
-        })) as CallToolResult;
-      } finally {
-        await close();
-      }
-    },
-    async listTools(scopes = ['osc:read', 'osc:write']) {
-      const { client, close } = await connect(scopes, {});
-      try {
-        return (await client.listTools()).tools.map((t) => t.name);
-      } finally {
-        await close();
-      }
-    },
+    call: (name, args = {}, o = {}) => mcp.call(name, args, { ...o, osc: osc(o.callTimeoutMs) }),
+    listTools: async (scopes) => (await mcp.listTools(scopes, { osc: osc() })).map((t) => t.name),
   };
-}
-
-export function textOf(r: CallToolResult): string {
-  return r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 }
 
 /** Emulator counters as a delta around `fn`. */

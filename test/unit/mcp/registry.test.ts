@@ -6,29 +6,14 @@
  * client sees through the real SDK, snapshotted.
  */
 import { describe, expect, it } from 'vitest';
-import { Client, InMemoryTransport, type Tool as WireTool } from '@modelcontextprotocol/client';
+import type { Tool as WireTool } from '@modelcontextprotocol/client';
 import { TOOLS } from '../../../src/mcp/tools/index.js';
-import { buildMcpServer, toolsFor } from '../../../src/mcp/server.js';
-import { createSdkPlatform } from '../../../src/osc/sdk-platform.js';
-import { SatCache } from '../../../src/osc/sat-cache.js';
-import { createLogger } from '../../../src/log.js';
+import { toolsFor } from '../../../src/mcp/server.js';
+import { FakeOscPlatform } from '../../support/fakes/osc-platform.js';
+import { inMemoryMcp } from '../../support/mcp-in-memory.js';
 
-/** Listing tools reaches no OSC: credentials that refuse prove it. */
-const refuse = () => Promise.reject(new Error('listing tools must not need OSC'));
-const osc = createSdkPlatform({ credentials: { grantId: 'g', accessToken: refuse, forceRefresh: refuse, revoke: refuse }, environment: 'emu', satCache: new SatCache() });
-
-async function listed(scopes: string[]): Promise<WireTool[]> {
-  const server = buildMcpServer({ osc, scopes, log: createLogger({ level: 'silent' }) });
-  const client = new Client({ name: 't', version: '1' });
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  await server.connect(a);
-  await client.connect(b);
-  try {
-    return (await client.listTools()).tools;
-  } finally {
-    await client.close();
-  }
-}
+const osc = new FakeOscPlatform();
+const listed = (scopes: string[]): Promise<WireTool[]> => inMemoryMcp(osc).listTools(scopes);
 
 const FORBIDDEN_ARG = /token|url|uri|authorization|bearer|secret|password|cookie|key|tenant|workspace|host|env/i;
 
@@ -65,6 +50,8 @@ describe('tool registry', () => {
   it('MCP-02: tools/list shows exactly what the grant allows', async () => {
     expect((await listed(['osc:read'])).map((t) => t.name)).toEqual(toolsFor(['osc:read']).map((t) => t.name));
     expect((await listed(['osc:read', 'osc:write'])).map((t) => t.name)).toEqual(TOOLS.map((t) => t.name));
+    // Listing tools reaches no OSC.
+    expect(osc.calls).toEqual({});
   });
 
   it('MCP-02: every listed tool has annotations and an output schema; schemas match the snapshots', async () => {
