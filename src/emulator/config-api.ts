@@ -41,7 +41,6 @@ function keyOf(path: string): string | undefined {
 }
 
 function badKey(key: string): boolean {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
   return key.length === 0 || key.length > MAX_KEY_LENGTH || /[\u0000-\u001f\u007f]/.test(key);
 }
 
