@@ -11,8 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OscPlatform } from '../../src/osc/platform.js';
-import { ServiceNotSubscribedError } from '../../src/osc/platform.js';
-import { UpstreamClientError, UpstreamConflictError, UpstreamNotFoundError, UpstreamTimeoutError } from '../../src/osc/errors.js';
+import { ServiceNotSubscribedError, UpstreamClientError, UpstreamConflictError, UpstreamNotFoundError, UpstreamTimeoutError } from '../../src/errors.js';
 
 export interface PlatformWorld {
   platform: OscPlatform;

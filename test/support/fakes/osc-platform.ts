@@ -10,8 +10,7 @@
  * `buildMcpServer` directly.
  */
 import type { Balance, Instance, InstanceHealth, InstanceLogs, OscPlatform, Service, ServiceOption, HealthStatus } from '../../../src/osc/platform.js';
-import { ServiceNotSubscribedError } from '../../../src/osc/platform.js';
-import { UpstreamClientError, UpstreamConflictError, UpstreamNotFoundError, UpstreamTimeoutError } from '../../../src/osc/errors.js';
+import { ServiceNotSubscribedError, UpstreamClientError, UpstreamConflictError, UpstreamNotFoundError, UpstreamTimeoutError } from '../../../src/errors.js';
 
 /** A catalog entry: what the port shows, plus the daily price the balance is charged. */
 export interface FakeService extends Service {

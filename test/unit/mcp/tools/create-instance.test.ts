@@ -1,6 +1,6 @@
 /** create_instance (src/mcp/tools/create-instance.ts, wait-ready.ts) against the in-memory OSC fake. */
 import { describe, expect, it } from 'vitest';
-import { UpstreamServerError } from '../../../../src/osc/errors.js';
+import { UpstreamServerError } from '../../../../src/errors.js';
 import { defaultWorld, FakeOscPlatform } from '../../../support/fakes/osc-platform.js';
 import { inMemoryMcp, textOf } from '../../../support/mcp-in-memory.js';
 

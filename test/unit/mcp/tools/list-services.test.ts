@@ -1,7 +1,7 @@
 /** list_services (src/mcp/tools/list-services.ts) against the in-memory OSC fake. */
 import { describe, expect, it } from 'vitest';
-import { GrantRevokedError } from '../../../../src/osc/credentials.js';
-import { UpstreamServerError } from '../../../../src/osc/errors.js';
+import { GrantRevokedError } from '../../../../src/errors.js';
+import { UpstreamServerError } from '../../../../src/errors.js';
 import { defaultWorld, FakeOscPlatform, type FakeService } from '../../../support/fakes/osc-platform.js';
 import { inMemoryMcp, textOf } from '../../../support/mcp-in-memory.js';
 

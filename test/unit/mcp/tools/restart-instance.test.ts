@@ -1,6 +1,6 @@
 /** restart_instance (src/mcp/tools/restart-instance.ts) against the in-memory OSC fake. */
 import { describe, expect, it } from 'vitest';
-import { UpstreamTimeoutError } from '../../../../src/osc/errors.js';
+import { UpstreamTimeoutError } from '../../../../src/errors.js';
 import { FakeOscPlatform } from '../../../support/fakes/osc-platform.js';
 import { inMemoryMcp, textOf } from '../../../support/mcp-in-memory.js';
 
