@@ -238,3 +238,33 @@ describe('My Apps: private repositories', () => {
     expect(await logs(missing.id)).toContain('Authentication failed');
   });
 });
+
+describe('My Apps and stores: faults and counters', () => {
+  it('arms faults on the new route ids: a create that answers 504 but still creates', async () => {
+    await w.emu.control.failNext('deploy.apps.create', { status: 504, body: '<html>504 Gateway Time-out</html>', contentType: 'text/html', commit: true });
+    const res = await fetch(`${deploy}/myapps`, {
+      method: 'POST',
+      headers: { 'x-pat-jwt': `Bearer ${w.pat}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'ghost', type: 'nodejs', gitUrl: REPO }),
+    });
+    expect(res.status).toBe(504);
+    expect(await res.text()).toBe('<html>504 Gateway Time-out</html>');
+    expect((await call('GET', '/myapps/ghost')).body).toMatchObject({ id: 'ghost', buildStatus: 'building' });
+    const stats = await w.emu.control.stats();
+    expect(stats.calls['deploy.apps.create']).toBe(1);
+    expect(stats.calls['deploy.apps.get']).toBe(1);
+  });
+
+  it('counts app-host and store traffic as API calls and faults it by route id', async () => {
+    const app = (await create({ name: 'counted' })).body;
+    await w.emu.control.advanceClock(61);
+    const before = (await w.emu.control.stats()).apiCalls;
+    await w.emu.control.failNext('hosts.app', { status: 502 });
+    expect((await fetch(app.url)).status).toBe(502);
+    expect((await fetch(app.url)).status).toBe(200);
+    const after = await w.emu.control.stats();
+    expect(after.apiCalls - before).toBe(2);
+    expect(after.calls['hosts.app']).toBe(2);
+    expect(after).toMatchObject({ codeExchanges: 0, refreshes: 0 });
+  });
+});

@@ -25,7 +25,7 @@ let emu: TestEmulator;
 let ctx: Context;
 
 beforeAll(async () => {
-  emu = await startTestEmulator({ instanceStartMs: 1500 });
+  emu = await startTestEmulator({ instanceStartMs: 4000 });
   installEmulatorRedirect(emu.url);
 });
 afterAll(() => emu.close());
@@ -72,7 +72,7 @@ describe('@osaas/client-core 0.20.0 against the emulator', () => {
     expect((await getInstance(ctx, 'minio-minio', 'store', sat)).RootPassword).toBe('pw-123456');
 
     expect(await getInstanceHealth(ctx, 'minio-minio', 'store', sat)).toBe('starting');
-    await emu.control.advanceClock(2);
+    await emu.control.advanceClock(5);
     expect(await getInstanceHealth(ctx, 'minio-minio', 'store', sat)).toBe('running');
 
     const logs = await getLogsForInstance(ctx, 'minio-minio', 'store', sat);
@@ -92,7 +92,7 @@ describe('@osaas/client-core 0.20.0 against the emulator', () => {
     const sat = await ctx.getServiceAccessToken('eyevinn-test-adserver');
     await createInstance(ctx, 'eyevinn-test-adserver', sat, { name: 'ads' });
     expect(await getInstanceHealth(ctx, 'eyevinn-test-adserver', 'ads', sat)).toBe('starting');
-    await new Promise((r) => setTimeout(r, 1600));
+    await new Promise((r) => setTimeout(r, 4100));
     expect(await getInstanceHealth(ctx, 'eyevinn-test-adserver', 'ads', sat)).toBe('running');
   });
 

@@ -23,6 +23,7 @@ export function adminWorldRouter(state: EmulatorState): Router {
       instances: Object.fromEntries([...t.instances].map(([sid, m]) => [sid, [...m.keys()]])),
       secrets: Object.fromEntries([...t.secrets].map(([sid, m]) => [sid, [...m.keys()]])),
       apps: [...t.apps.values()].map((a) => a.name),
+      gitCredentials: [...t.gitCredentials.keys()],
     });
   });
   r.post('/tenants/:id', (req, res) => {
