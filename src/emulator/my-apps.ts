@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { findService } from './catalog.js';
 import { escapeHtml } from './pages.js';
-import { healthOf, instanceUrl, instancesOf, logLine, newInstance, startInstance, startMsFor } from './instances.js';
+import { healthOf, instanceUrl, instancesOf, logLine, MAX_LOG_LINES, newInstance, startInstance, startMsFor } from './instances.js';
 import { html, type Reply } from './reply.js';
 import type { EmulatorState, Instance, MyApp, Tenant } from './state.js';
 
@@ -168,6 +168,7 @@ export function appResponse(state: EmulatorState, tenant: Tenant, inst: Instance
   const app = tenant.apps.get(inst.name);
   const path = req.path.slice(0, 200);
   inst.logs.push(logLine(state, `[app] ${req.method} ${path} 200`));
+  if (inst.logs.length > MAX_LOG_LINES) inst.logs.splice(0, inst.logs.length - MAX_LOG_LINES);
   const title = escapeHtml(app?.name ?? inst.name);
   const ref = escapeHtml(String(inst.options.SourceUrl ?? ''));
   return html(200, `<!doctype html><title>${title}</title><h1>${title}</h1><p>Built from ${ref}</p>`);

@@ -17,6 +17,7 @@ import { authed } from './deploy-auth.js';
 /** Emulator bounds (OSC's are not documented). */
 const MAX_SECRET_BYTES = 65_536;
 const MAX_SECRETS_PER_SERVICE = 200;
+const MAX_SERVICES_WITH_SECRETS = 100;
 const SERVICE_ID = /^[a-z0-9][a-z0-9-]{0,99}$/;
 
 export function deploySecretsRouter(state: EmulatorState): Router {
@@ -25,7 +26,7 @@ export function deploySecretsRouter(state: EmulatorState): Router {
   const badValue = (data: string): boolean => Buffer.byteLength(data) > MAX_SECRET_BYTES;
 
   r.get('/mysecrets/:sid', route(state, 'deploy.secrets.list', authed(state, (req, who) =>
-    json(200, [...secretsOf(who.tenant, sid(req)).keys()].map((secretName) => ({ serviceId: sid(req), secretName }))))));
+    json(200, [...(who.tenant.secrets.get(sid(req))?.keys() ?? [])].map((secretName) => ({ serviceId: sid(req), secretName }))))));
 
   r.post('/mysecrets/:sid', route(state, 'deploy.secrets.create', authed(state, (req, who) => {
     const body = parseBody(req) ?? {};
@@ -34,6 +35,7 @@ export function deploySecretsRouter(state: EmulatorState): Router {
     if (!SERVICE_ID.test(sid(req))) return reason(400, 'Invalid service id');
     if (!name || !SECRET_NAME.test(name) || data === undefined) return reason(400, 'Body must be {"secretName", "secretData"}');
     if (badValue(data)) return reason(400, 'Secret value is too large');
+    if (!who.tenant.secrets.has(sid(req)) && who.tenant.secrets.size >= MAX_SERVICES_WITH_SECRETS) return reason(400, 'Too many services with secrets');
     const m = secretsOf(who.tenant, sid(req));
     if (m.has(name)) return reason(409, `Secret ${name} already exists`);
     if (m.size >= MAX_SECRETS_PER_SERVICE) return reason(400, 'Too many secrets for this service');
@@ -46,9 +48,9 @@ export function deploySecretsRouter(state: EmulatorState): Router {
     const data = str(parseBody(req) ?? {}, 'secretData');
     if (data === undefined) return reason(400, 'Body must be {"secretData"}');
     if (badValue(data)) return reason(400, 'Secret value is too large');
-    const m = secretsOf(who.tenant, sid(req));
+    const m = who.tenant.secrets.get(sid(req));
     const name = String(req.params.name);
-    if (!m.has(name)) return reason(404, `Secret ${name} not found`);
+    if (!m?.has(name)) return reason(404, `Secret ${name} not found`);
     m.set(name, data);
     state.recordSecret('service_secret', data, who.user.id);
     return json(200, { serviceId: sid(req), secretName: name });
@@ -56,7 +58,7 @@ export function deploySecretsRouter(state: EmulatorState): Router {
 
   r.delete('/mysecrets/:sid/:name', route(state, 'deploy.secrets.delete', authed(state, (req, who) => {
     const name = String(req.params.name);
-    return secretsOf(who.tenant, sid(req)).delete(name) ? noContent() : reason(404, `Secret ${name} not found`);
+    return who.tenant.secrets.get(sid(req))?.delete(name) ? noContent() : reason(404, `Secret ${name} not found`);
   })));
 
   return r;

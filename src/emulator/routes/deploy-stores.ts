@@ -24,6 +24,8 @@ import { authed } from './deploy-auth.js';
 
 const CONFIG_SVC = 'eyevinn-app-config-svc';
 const VALKEY = 'valkey-io-valkey';
+/** Emulator bound (stores are not billed here, so nothing else limits them). */
+const MAX_STORES = 20;
 
 export function deployStoresRouter(state: EmulatorState): Router {
   const r = Router();
@@ -34,6 +36,7 @@ export function deployStoresRouter(state: EmulatorState): Router {
     const stores = instancesOf(who.tenant, CONFIG_SVC);
     const valkeys = instancesOf(who.tenant, VALKEY);
     if (stores.has(name) || valkeys.has(name)) return reason(409, 'Name is already taken');
+    if (stores.size >= MAX_STORES) return reason(403, 'Too many parameter stores in this workspace');
     const valkeySvc = findService(VALKEY);
     const configSvc = findService(CONFIG_SVC);
     if (!valkeySvc || !configSvc) return reason(500, 'Parameter store services missing');
