@@ -1,10 +1,32 @@
 /**
  * Minting our token pair (OAuth 2.1 §3.2.3, §7.7): opaque, prefixed so they are
  * recognisable in a leak scan, ≥ 256 random bits, stored only as SHA-256 hashes.
+ *
+ * Refresh tokens of one grant form a family (OAuth 2.0 Security BCP §4.14.2): each is
+ * `oscm_rt_` + the family (22 chars, 128 random bits, fixed for the grant) + 43 chars of
+ * fresh randomness. The store keeps ONE `refresh:` record per grant, keyed by the hash of
+ * the family, and the grant keeps the hashes of the current and previous token. Any other
+ * token of the family is a rotated one: its reuse revokes the grant, however old, and the
+ * grant's footprint does not grow with its refreshes (issue 18; docs/storage.md). Only a
+ * holder of a token of the family knows the family, so nobody else can trigger the revocation.
  */
+import { randomBytes } from 'node:crypto';
 import type { TokenStore } from '../storage/store.js';
 import type { GrantRecord } from '../storage/records.js';
 import { hashSecret, randomToken } from '../storage/hash.js';
+
+const RT_PREFIX = 'oscm_rt_';
+const FAMILY_RE = /^oscm_rt_([A-Za-z0-9_-]{22})[A-Za-z0-9_-]{43}$/;
+
+/** The family part of a refresh token; undefined for a token of another shape (issued before families). */
+export function familyOf(refreshToken: string): string | undefined {
+  return FAMILY_RE.exec(refreshToken)?.[1];
+}
+
+/** Id of the `refresh:` record a refresh token is looked up by: its family's hash (or its own, for an older token). */
+export function refreshKeyOf(refreshToken: string): string {
+  return hashSecret(familyOf(refreshToken) ?? refreshToken);
+}
 
 export interface Lifetimes {
   accessTokenTtlS: number;
@@ -15,12 +37,14 @@ export interface IssuedPair {
   accessToken: string;
   refreshToken: string;
   refreshHash: string;
+  /** Id of the family's `refresh:` record. */
+  refreshKey: string;
 }
 
-/** Fresh secrets; nothing is stored until `storePair`. */
-export function newPair(): IssuedPair {
-  const refreshToken = randomToken('oscm_rt_');
-  return { accessToken: randomToken('oscm_at_'), refreshToken, refreshHash: hashSecret(refreshToken) };
+/** Fresh secrets in `family` (a new family when absent); nothing is stored until `storePair`. */
+export function newPair(family: string = randomBytes(16).toString('base64url')): IssuedPair {
+  const refreshToken = randomToken(RT_PREFIX + family);
+  return { accessToken: randomToken('oscm_at_'), refreshToken, refreshHash: hashSecret(refreshToken), refreshKey: hashSecret(family) };
 }
 
 export async function storePair(store: TokenStore, grant: GrantRecord, pair: IssuedPair, scopes: string[], ttl: Lifetimes, now: number): Promise<void> {
@@ -30,7 +54,8 @@ export async function storePair(store: TokenStore, grant: GrantRecord, pair: Iss
     { grantId: grant.id, clientId: grant.clientId, scopes, resource: grant.resource, expiresAt: now + ttl.accessTokenTtlS * 1000 },
     ttl.accessTokenTtlS,
   );
-  await store.put('refresh', pair.refreshHash, { grantId: grant.id, clientId: grant.clientId }, ttl.refreshTokenTtlS);
+  // One record per family: each rotation renews it instead of adding one.
+  await store.put('refresh', pair.refreshKey, { grantId: grant.id, clientId: grant.clientId }, ttl.refreshTokenTtlS);
 }
 
 export function tokenResponse(pair: IssuedPair, scopes: string[], ttl: Lifetimes): Record<string, unknown> {

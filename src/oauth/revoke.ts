@@ -6,6 +6,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { TokenStore } from '../storage/store.js';
+import { refreshKeyOf } from './issue.js';
 import { hashSecret } from '../storage/hash.js';
 import type { ClientDirectory } from './clients.js';
 import { InvalidRequestError, OAuthError, sendOAuthError } from './errors.js';
@@ -25,7 +26,8 @@ export function revokeRouter(deps: { store: TokenStore; clients: ClientDirectory
         await store.delete('access', key);
         log.info({ event: 'token_revoked', kind: 'access', grantId: access.grantId }, 'access token revoked');
       } else {
-        const refresh = await store.get('refresh', key);
+        // Any token of a refresh family names its grant (./issue.ts); revoking it ends the grant.
+        const refresh = await store.get('refresh', refreshKeyOf(body.token));
         if (refresh?.clientId === client.clientId) {
           await store.revokeGrant(refresh.grantId);
           log.info({ event: 'token_revoked', kind: 'refresh', grantId: refresh.grantId }, 'refresh token revoked; grant ended');

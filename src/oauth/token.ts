@@ -23,7 +23,7 @@ import {
 } from './errors.js';
 import { VERIFIER_RE, verifyS256 } from './pkce.js';
 import { canonicalResource } from './resource.js';
-import { newPair, storePair, tokenResponse, type Lifetimes } from './issue.js';
+import { familyOf, newPair, refreshKeyOf, storePair, tokenResponse, type Lifetimes } from './issue.js';
 import { addressKey, codeKey, credentialCharger, enforce, grantKey, isChargeableFailure, type TokenLimits } from './limits.js';
 
 /** A redeemed code is remembered this long so a replay can revoke what it issued. */
@@ -31,11 +31,11 @@ const REDEEMED_TTL_S = 600;
 /** How long the previous refresh token answers a retry (T5). */
 const REFRESH_GRACE_MS = 60_000;
 /**
- * How long a rotated refresh token is remembered, so its reuse revokes the grant (BCP
- * §4.14.2). A day covers a thief racing a client that refreshes at least daily; keeping every
- * rotated token for the full 30 days cost ~300 KB per grant (docs/storage.md, Memory).
+ * How long a refresh token issued before families (./issue.ts) is remembered after its
+ * rotation, so its reuse still revokes the grant (BCP §4.14.2). Tokens of a family need no
+ * record of their own: the family's record catches every rotated one for the grant's life.
  */
-const REUSE_DETECTION_TTL_S = 24 * 3600;
+const LEGACY_REUSE_TTL_S = 24 * 3600;
 
 export interface TokenDeps {
   store: TokenStore;
@@ -120,11 +120,13 @@ export function tokenRouter(deps: TokenDeps): Router {
     const scopeParam = str(body, 'scope', false);
     checkResource(body);
     const presented = hashSecret(token);
-    const rec = await store.get('refresh', presented);
+    const family = familyOf(token);
+    // The family's record, whichever of its tokens this is; the grant tells current from rotated.
+    const rec = await store.get('refresh', refreshKeyOf(token));
     if (!rec) throw new InvalidGrantError('the refresh token is invalid or expired');
     if (rec.clientId !== client.clientId) throw new InvalidGrantError('the refresh token was issued to another client');
     await charge(grantKey(rec.grantId));
-    const pair = newPair();
+    const pair = newPair(family);
     let scopes: string[] = [];
     const grant = await updateGrant(rec.grantId, async (g) => {
       const asked = scopeParam === undefined ? g.scopes : scopeParam.split(' ').filter(Boolean);
@@ -144,7 +146,8 @@ export function tokenRouter(deps: TokenDeps): Router {
       throw new InvalidGrantError('the refresh token was already used');
     });
     await storePair(store, grant, pair, scopes, lifetimes, now());
-    await store.put('refresh', presented, rec, Math.min(REUSE_DETECTION_TTL_S, lifetimes.refreshTokenTtlS));
+    // An older token moves into a family now; its own record stays a day to catch its reuse.
+    if (!family) await store.put('refresh', presented, rec, Math.min(LEGACY_REUSE_TTL_S, lifetimes.refreshTokenTtlS));
     // The grant lives on with each rotation; so do its client and its place in /connections.
     await store.linkUserGrant(userKeyOf(grant), grant.id, lifetimes.refreshTokenTtlS);
     await clients.touch(client, lifetimes.refreshTokenTtlS);

@@ -121,3 +121,37 @@ describe('OAUTH-30: refresh tokens are bound to their client', () => {
     expect(await opens(ok.access_token)).toBe(200);
   });
 });
+
+describe('refresh families (issue 18): one record per grant, rotated tokens still caught', () => {
+  it('a token forged inside a family it does not own is not accepted, and a foreign family changes nothing', async () => {
+    const { client, tokens } = await connect(stack.url);
+    const t2 = await rotate(client, tokens.refresh_token);
+    // Same family prefix, other randomness: to the server it is a rotated token of this grant.
+    const family = t2.refresh_token.slice(0, 'oscm_rt_'.length + 22);
+    const forged = family + 'A'.repeat(43);
+    await expectInvalidGrant(client, forged);
+    // Only someone who held a token of the family could do that: the grant is gone.
+    await expectInvalidGrant(client, t2.refresh_token);
+    // An unknown family is just invalid: another grant is untouched.
+    const other = await connect(stack.url);
+    await expectInvalidGrant(other.client, `oscm_rt_${'B'.repeat(22)}${'C'.repeat(43)}`);
+    expect(await opens(other.tokens.access_token)).toBe(200);
+    await rotate(other.client, other.tokens.refresh_token);
+  });
+
+  it('a refresh token issued before families (its own record) rotates into a family; its reuse still revokes', async () => {
+    const { client, tokens } = await connect(stack.url);
+    const grantId = await grantOf(tokens.access_token);
+    // Turn the grant's token into the earlier shape: a 43-char token with its own record.
+    const legacy = `oscm_rt_${'L'.repeat(43)}`;
+    const grant = (await stack.store.get('grant', grantId))!;
+    expect(await stack.store.casGrant({ ...grant, version: grant.version + 1, refresh: { current: hashSecret(legacy) } }, grant.version, 3600)).toBe(true);
+    await stack.store.put('refresh', hashSecret(legacy), { grantId, clientId: client.client_id }, 3600);
+    const t2 = await rotate(client, legacy);
+    expect(t2.refresh_token).toMatch(/^oscm_rt_[A-Za-z0-9_-]{65}$/);
+    const t3 = await rotate(client, t2.refresh_token);
+    await expectInvalidGrant(client, legacy);
+    await expectInvalidGrant(client, t3.refresh_token);
+    expect(await stack.store.get('grant', grantId)).toBeUndefined();
+  });
+});

@@ -1,6 +1,7 @@
 // SECRETS-01, -02, -05, -06, -08: no OSC token or secret of ours escapes (logs, responses,
 // URLs, the store at rest), sealing survives key rotation and tampering, and a bad
 // configuration fails at boot without printing values. Black-box over HTTP.
+import { refreshKeyOf } from '../../../src/oauth/issue.js';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -197,7 +198,9 @@ describe('SECRETS-02: at rest', () => {
     const keys = new Set(dump.map((d) => d.key));
     const prefix = dump[0]!.key.slice(0, dump[0]!.key.indexOf(':', 'test:secrets:'.length) + 1);
     expect(keys).toContain(`${prefix}access:${hashSecret(liveTokens.access_token)}`);
-    expect(keys).toContain(`${prefix}refresh:${hashSecret(liveTokens.refresh_token)}`);
+    // A refresh token is found through its family's hash (src/oauth/issue.ts).
+    expect(keys).toContain(`${prefix}refresh:${refreshKeyOf(liveTokens.refresh_token)}`);
+    expect(refreshKeyOf(liveTokens.refresh_token)).not.toBe(hashSecret(liveTokens.refresh_token));
     const client = dump.find((d) => d.key === `${prefix}client:${liveClient.client_id}`);
     expect(JSON.parse(client!.value).secretHash).toBe(hashSecret(liveClient.client_secret!));
     // Every key that names a token is the 43-char SHA-256 of it, never the token.
