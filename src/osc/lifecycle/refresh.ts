@@ -151,7 +151,20 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
     return p;
   };
 
-  const withToken = (grant: GrantRecord) => ({ grant, accessToken: openOscTokens(sealer, grant).accessToken });
+  /**
+   * Opened tokens per grant object: the bearer check and the request's credentials both ask
+   * for the same record (src/grants/grant-credentials.ts), so one request unseals once.
+   * Keyed weakly: the entry goes with the record when the request is done.
+   */
+  const opened = new WeakMap<GrantRecord, string>();
+  const withToken = (grant: GrantRecord) => {
+    let accessToken = opened.get(grant);
+    if (accessToken === undefined) {
+      accessToken = openOscTokens(sealer, grant).accessToken;
+      opened.set(grant, accessToken);
+    }
+    return { grant, accessToken };
+  };
 
   /** After a key rotation (SEAL_KEYS = [new, old]) a grant is re-sealed with the new key on first use (SECRETS-05). */
   const reseal = async (grant: GrantRecord): Promise<GrantRecord> => {
