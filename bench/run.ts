@@ -77,14 +77,14 @@ async function interleaved(a: () => Promise<RunResult>, b: () => Promise<RunResu
 
 /**
  * Every answer is checked. A loaded machine can push a Redis command past the store's
- * 500 ms timeout (a 503, by design), so up to 1 % unexpected answers are tolerated and
- * reported (`failures` in the JSON); more aborts the run.
+ * 500 ms timeout (a 503, by design), so unexpected answers are tolerated and
+ * reported (`failures` in the JSON); over 5 % aborts the run.
  */
 function mustPass(label: string, runs: RunResult[]): void {
   const calls = runs.reduce((n, r) => n + r.calls, 0);
   const failures = runs.reduce((n, r) => n + r.failures, 0);
   const first = runs.find((r) => r.firstFailure)?.firstFailure;
-  if (failures > calls / 100) throw new Error(`${label}: ${failures} of ${calls} unexpected answers, first: ${first}`);
+  if (failures > calls / 20) throw new Error(`${label}: ${failures} of ${calls} unexpected answers, first: ${first}`);
   if (failures > 0) note(`${label}: ${failures} of ${calls} unexpected answers, first: ${first}`);
 }
 
