@@ -175,7 +175,9 @@ async function main(): Promise<void> {
 
     // (b) invalid tokens.
     note('invalid tokens');
-    const badShot: Shot = { headers: { ...mcpHeaders, authorization: 'Bearer not-a-token-of-ours' }, body: rpc('token_balance'), ok: (s) => s === 401 };
+    // Shaped like ours (prefix, 43 base64url characters), so the store is asked: the worst case.
+    const unknown = `oscm_at_${Buffer.alloc(32, 1).toString('base64url')}`;
+    const badShot: Shot = { headers: { ...mcpHeaders, authorization: `Bearer ${unknown}` }, body: rpc('token_balance'), ok: (s) => s === 401 };
     await run(tOurs, badShot, 300, CONCURRENCY);
     await run(tNoop, badShot, 300, CONCURRENCY);
     const [ia, ib] = await interleaved(

@@ -22,7 +22,8 @@ describe('authorization flow against the emulator', () => {
     expect(tokens.token_type).toBe('Bearer');
     expect(tokens.scope).toBe('osc:read osc:write');
     expect(tokens.access_token).toMatch(/^oscm_at_[A-Za-z0-9_-]{43}$/);
-    expect(tokens.refresh_token).toMatch(/^oscm_rt_[A-Za-z0-9_-]{43}$/);
+    // The grant's family (22 characters) then 43 of fresh randomness (src/oauth/issue.ts).
+    expect(tokens.refresh_token).toMatch(/^oscm_rt_[A-Za-z0-9_-]{65}$/);
     expect((await stack.emulator.control.stats()).codeExchanges).toBe(1);
 
     const res = await mcpPost(stack.mcpUrl, tokens.access_token, { jsonrpc: '2.0', id: 1, method: 'tools/list' });
