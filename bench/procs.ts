@@ -4,7 +4,7 @@
  * sides pay the same loader, flags and logging sink. RSS and CPU come from /proc.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/net.js';
@@ -21,6 +21,7 @@ export const entryOf = (mode: Mode, source: string): string => (mode === 'tsx' ?
 
 /** Compiles the servers for `build` mode (the Go-native tsc takes seconds). */
 export function build(): void {
+  rmSync(join(ROOT, 'bench/.build'), { recursive: true, force: true });
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'bench/tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
 }
 

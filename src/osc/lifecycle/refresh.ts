@@ -153,7 +153,7 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
 
   /**
    * Opened tokens per grant object: the bearer check and the request's credentials both ask
-   * for the same record (src/grants/grant-credentials.ts), so one request unseals once.
+   * for the same record (./grant-credentials.ts), so one request unseals once.
    * Keyed weakly: the entry goes with the record when the request is done.
    */
   const opened = new WeakMap<GrantRecord, string>();
