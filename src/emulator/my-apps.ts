@@ -146,7 +146,7 @@ export function startBuild(state: EmulatorState, tenant: Tenant, app: MyApp, reb
     pending.push(line(0.2, `[build] > ${steps[0]}`), ...problem.lines.map((p) => line(0.6, `[build] ${p}`)), line(0.6, '[build] Build failed with exit code 1'));
     inst.failure = 'build failed';
   } else {
-    steps.slice(0, -1).forEach((s, i) => pending.push(line(0.2 + 0.3 * i, `[build] > ${s}`)));
+    pending.push(...steps.slice(0, -1).map((s, i) => line(0.2 + 0.3 * i, `[build] > ${s}`)));
     pending.push(line(0.95, '[build] Build succeeded'), line(1, `[app] > ${steps[steps.length - 1]}`), line(1, '[app] Listening on port 8080'));
   }
   inst.pendingLogs = pending;
