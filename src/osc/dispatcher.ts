@@ -13,10 +13,10 @@
  * must never cut a refresh that other requests share (T27).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Duplex } from 'node:stream';
 import { Agent, type Dispatcher, setGlobalDispatcher } from 'undici';
 import { EmulatorRedirect } from './emulator-redirect.js';
-import { WrappingDispatcher } from './wrapping-dispatcher.js';
+import { OscEgressGuard, runAsOscEgress } from './egress.js';
+import { ForwardingHandler, WrappingDispatcher } from './wrapping-dispatcher.js';
 
 export interface UpstreamScope {
   signal: AbortSignal;
@@ -28,17 +28,19 @@ const scopes = new AsyncLocalStorage<UpstreamScope>();
 
 /** Runs `fn` with `scope` attached to every request it dispatches. */
 export function runInUpstreamScope<T>(scope: UpstreamScope, fn: () => Promise<T>): Promise<T> {
-  return scopes.run(scope, fn);
+  return scopes.run(scope, () => runAsOscEgress(fn));
 }
 
 /** Forwards every callback to the fetch handler; aborts the request when the scope does. */
-class ScopedHandler implements Dispatcher.DispatchHandlers {
+class ScopedHandler extends ForwardingHandler {
   private release: (() => void) | undefined;
   constructor(
     private readonly scope: UpstreamScope,
-    private readonly inner: Dispatcher.DispatchHandlers,
-  ) {}
-  onConnect(abort: (err?: Error) => void): void {
+    inner: Dispatcher.DispatchHandlers,
+  ) {
+    super(inner);
+  }
+  override onConnect(abort: (err?: Error) => void): void {
     const { signal } = this.scope;
     const onAbort = () => abort(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
     this.release?.();
@@ -47,31 +49,16 @@ class ScopedHandler implements Dispatcher.DispatchHandlers {
       signal.addEventListener('abort', onAbort, { once: true });
       this.release = () => signal.removeEventListener('abort', onAbort);
     }
-    this.inner.onConnect?.(abort);
+    super.onConnect(abort);
   }
-  onError(err: Error): void {
+  override onError(err: Error): void {
     this.release?.();
     this.scope.failure = err;
-    this.inner.onError?.(err);
+    super.onError(err);
   }
-  onComplete(trailers: string[] | null): void {
+  override onComplete(trailers: string[] | null): void {
     this.release?.();
-    this.inner.onComplete?.(trailers);
-  }
-  onUpgrade(statusCode: number, headers: Buffer[] | string[] | null, socket: Duplex): void {
-    this.inner.onUpgrade?.(statusCode, headers, socket);
-  }
-  onResponseStarted(): void {
-    this.inner.onResponseStarted?.();
-  }
-  onHeaders(statusCode: number, headers: Buffer[], resume: () => void, statusText: string): boolean {
-    return this.inner.onHeaders?.(statusCode, headers, resume, statusText) ?? true;
-  }
-  onData(chunk: Buffer): boolean {
-    return this.inner.onData?.(chunk) ?? true;
-  }
-  onBodySent(chunkSize: number, totalBytesSent: number): void {
-    this.inner.onBodySent?.(chunkSize, totalBytesSent);
+    super.onComplete(trailers);
   }
 }
 
@@ -104,8 +91,9 @@ export function installOscDispatcher(opts: OscDispatcherOptions): Dispatcher {
     bodyTimeout: opts.bodyTimeoutMs,
     maxResponseSize: opts.maxResponseBytes ?? 8 * 1024 * 1024,
   });
-  const inner = opts.emulatorUrl ? new EmulatorRedirect(opts.emulatorUrl, agent) : agent;
-  const dispatcher = new ScopedDispatcher(inner);
+  const toOsc = opts.emulatorUrl ? new EmulatorRedirect(opts.emulatorUrl, agent) : agent;
+  // The guard sees the origin the caller named, before the emulator redirect rewrites it.
+  const dispatcher = new ScopedDispatcher(new OscEgressGuard(toOsc));
   setGlobalDispatcher(dispatcher);
   return dispatcher;
 }

@@ -7,14 +7,11 @@
  * SDK without modifying it. Production never installs it (`OSC_EMULATOR_URL` unset).
  */
 import { Agent, type Dispatcher, setGlobalDispatcher } from 'undici';
+import { isOscUrl } from './hosts.js';
 import { WrappingDispatcher } from './wrapping-dispatcher.js';
 
 type Headers = Dispatcher.DispatchOptions['headers'];
 
-function isOsaas(url: URL): boolean {
-  const h = url.hostname.toLowerCase();
-  return url.protocol === 'https:' && (h === 'osaas.io' || h.endsWith('.osaas.io'));
-}
 
 /**
  * The request headers as a flat `[name, value, …]` list with `host` replaced. undici hands
@@ -62,7 +59,7 @@ export class EmulatorRedirect extends WrappingDispatcher {
     } catch {
       origin = undefined;
     }
-    if (!origin || !isOsaas(origin)) return this.inner.dispatch(opts, handler);
+    if (!origin || !isOscUrl(origin)) return this.inner.dispatch(opts, handler);
     return this.inner.dispatch({ ...opts, origin: this.target, headers: withHost(opts.headers, origin.host) }, handler);
   }
 }

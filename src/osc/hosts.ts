@@ -23,3 +23,9 @@ export function oscOAuthUrls(environment: string, emulatorUrl?: string): OscOAut
     register: `${issuer}/api/connect/register`,
   };
 }
+
+/** The only place requests on a user's behalf may go: `https://osaas.io` or `https://*.osaas.io` (T26). */
+export function isOscUrl(url: URL): boolean {
+  const h = url.hostname.toLowerCase();
+  return url.protocol === 'https:' && (h === 'osaas.io' || h.endsWith('.osaas.io'));
+}

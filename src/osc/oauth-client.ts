@@ -4,6 +4,7 @@
  * typed error whose message we wrote.
  */
 import { z } from 'zod';
+import { runAsOscEgress } from './egress.js';
 import type { OscOAuthUrls } from './hosts.js';
 import { OscInvalidClientError, OscInvalidGrantError, UpstreamUnavailableError } from '../errors.js';
 
@@ -46,7 +47,7 @@ const ErrorReply = z.object({ error: z.string() });
 async function call(url: string, init: RequestInit): Promise<{ status: number; json: unknown }> {
   let res: Response;
   try {
-    res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+    res = await runAsOscEgress(() => fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) }));
   } catch (err) {
     throw new UpstreamUnavailableError('OSC could not be reached', { cause: err });
   }

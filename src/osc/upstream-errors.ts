@@ -85,6 +85,7 @@ export function toUpstreamError(input: unknown, cause?: unknown): UpstreamError 
     return new UpstreamBadResponseError('OSC sent a response we could not read', { cause: input });
   }
   const inner = input instanceof Error && input.cause !== undefined ? input.cause : input;
+  if (inner instanceof UpstreamError) return inner; // the boundary's own refusals (./egress.ts)
   const code = codeOf(inner);
   if (code && TIMEOUT_CODES.has(code)) return new UpstreamTimeoutError('OSC did not answer in time', { cause: inner });
   if (code && TOO_LARGE_CODES.has(code)) return new UpstreamBadResponseError('OSC sent an oversized response', { cause: inner });

@@ -5,6 +5,7 @@
  * a size cap on what is read (UPSTREAM-11), no redirects followed (T26), and failures
  * typed by the one factory in ./errors.ts. OSC's text never leaves except as `detail`.
  */
+import { runAsOscEgress } from './egress.js';
 import { UpstreamBadResponseError } from '../errors.js';
 import { toUpstreamError } from './upstream-errors.js';
 
@@ -25,13 +26,15 @@ async function send(call: OscCall): Promise<Response> {
   const headers = { ...call.headers, ...(call.json === undefined ? {} : { 'content-type': 'application/json' }) };
   let res: Response;
   try {
-    res = await fetch(call.url, {
-      method: call.method,
-      headers,
-      body: call.json === undefined ? undefined : JSON.stringify(call.json),
-      redirect: 'manual',
-      signal: call.signal,
-    });
+    res = await runAsOscEgress(() =>
+      fetch(call.url, {
+        method: call.method,
+        headers,
+        body: call.json === undefined ? undefined : JSON.stringify(call.json),
+        redirect: 'manual',
+        signal: call.signal,
+      }),
+    );
   } catch (err) {
     throw toUpstreamError(err);
   }

@@ -3,6 +3,7 @@
  * closing and destroying always reach the wrapped dispatcher (both callback and promise
  * forms, as undici's own dispatchers offer them).
  */
+import type { Duplex } from 'node:stream';
 import { Dispatcher } from 'undici';
 
 export abstract class WrappingDispatcher extends Dispatcher {
@@ -28,5 +29,34 @@ export abstract class WrappingDispatcher extends Dispatcher {
     const p = this.inner.destroy(err);
     if (!callback) return p;
     p.then(callback, callback);
+  }
+}
+
+/** Forwards every callback of a dispatched request to `inner`; subclasses override what they watch. */
+export class ForwardingHandler implements Dispatcher.DispatchHandlers {
+  constructor(protected readonly inner: Dispatcher.DispatchHandlers) {}
+  onConnect(abort: (err?: Error) => void): void {
+    this.inner.onConnect?.(abort);
+  }
+  onError(err: Error): void {
+    this.inner.onError?.(err);
+  }
+  onComplete(trailers: string[] | null): void {
+    this.inner.onComplete?.(trailers);
+  }
+  onUpgrade(statusCode: number, headers: Buffer[] | string[] | null, socket: Duplex): void {
+    this.inner.onUpgrade?.(statusCode, headers, socket);
+  }
+  onResponseStarted(): void {
+    this.inner.onResponseStarted?.();
+  }
+  onHeaders(statusCode: number, headers: Buffer[], resume: () => void, statusText: string): boolean {
+    return this.inner.onHeaders?.(statusCode, headers, resume, statusText) ?? true;
+  }
+  onData(chunk: Buffer): boolean {
+    return this.inner.onData?.(chunk) ?? true;
+  }
+  onBodySent(chunkSize: number, totalBytesSent: number): void {
+    this.inner.onBodySent?.(chunkSize, totalBytesSent);
   }
 }
