@@ -23,6 +23,7 @@ import { renderConsentPage } from './consent-page.js';
 import { canonicalResource } from './resource.js';
 import { refuseUnknownClient } from './unknown-client.js';
 import type { Logger } from 'pino';
+import { isSuspended, sendBlockedPage } from './suspension.js';
 
 /** Pending consent and our OSC round trip live 10 minutes (MCP SBP "OAuth State Parameter Validation"). */
 export const PENDING_TTL_S = 600;
@@ -56,6 +57,8 @@ export function authorizeRouter(deps: AuthorizeDeps): Router {
       const found = await clients.lookup(clientId.value);
       if (!found.client) return refuseUnknownClient(req, res, { clientId: clientId.value, reason: found.refused, isMetadataUrl: /^https?:\/\//i.test(clientId.value), log: deps.log });
       const client = found.client;
+      // Blocked by the operator: said to the person, never redirected to the client.
+      if (await isSuspended(store, client.clientId)) return sendBlockedPage(res);
       const redirect = param(req, 'redirect_uri');
       if (!redirect.ok) return sendErrorPage(res, 400, 'Invalid request', 'The redirect URI was sent more than once.');
       const redirectUri = redirect.value ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);

@@ -19,6 +19,7 @@ import type { OscCredentials } from '../osc/lifecycle/credentials.js';
 import { sendUnauthorized } from './challenge.js';
 import { SCOPES } from './scopes.js';
 import { GrantRevokedError } from '../errors.js';
+import { BLOCKED_DESCRIPTION, clientUseRecorder } from './suspension.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -50,6 +51,7 @@ export function requireBearer(deps: BearerDeps): RequestHandler {
   const { store, refresher, resource, resourceMetadataUrl, log } = deps;
   const now = deps.now ?? Date.now;
   const challenge = { resourceMetadataUrl, scope: SCOPES.join(' ') };
+  const recordUse = clientUseRecorder(store, now);
 
   return async function bearer(req: Request, res: Response, next: NextFunction) {
     const m = TOKEN_RE.exec(req.headers.authorization ?? '');
@@ -60,8 +62,10 @@ export function requireBearer(deps: BearerDeps): RequestHandler {
       if (!rec || rec.expiresAt <= now() || rec.resource !== resource) {
         return sendUnauthorized(res, { ...challenge, error: 'invalid_token', description: 'the access token is invalid or expired' });
       }
-      const grant = await store.get('grant', rec.grantId);
+      // Read together: ioredis writes both commands before the first answer, one round trip.
+      const [grant, suspended] = await Promise.all([store.get('grant', rec.grantId), store.get('suspended', rec.clientId)]);
       if (!grant) return sendUnauthorized(res, { ...challenge, error: 'invalid_token', description: 'the authorization was revoked' });
+      if (suspended) return sendUnauthorized(res, { ...challenge, error: 'invalid_token', description: BLOCKED_DESCRIPTION });
       const fresh = await refresher.ensureFresh(grant);
       const auth: AuthInfo = {
         token,
@@ -73,6 +77,7 @@ export function requireBearer(deps: BearerDeps): RequestHandler {
       };
       credentialsByAuth.set(auth, grantCredentials(refresher, fresh.grant));
       req.auth = auth;
+      recordUse(rec.clientId);
       next();
     } catch (err) {
       if (err instanceof GrantRevokedError) {

@@ -25,6 +25,7 @@ import { VERIFIER_RE, verifyS256 } from './pkce.js';
 import { canonicalResource } from './resource.js';
 import { familyOf, newPair, refreshKeyOf, storePair, tokenResponse, type Lifetimes } from './issue.js';
 import { addressKey, codeKey, credentialCharger, enforce, grantKey, isChargeableFailure, type TokenLimits } from './limits.js';
+import { refuseSuspended } from './suspension.js';
 
 /** A redeemed code is remembered this long so a replay can revoke what it issued. */
 const REDEEMED_TTL_S = 600;
@@ -68,6 +69,13 @@ export function tokenRouter(deps: TokenDeps): Router {
     if (r !== undefined && canonicalResource(r) !== resource) throw new InvalidTargetError('this server only issues tokens for its own MCP endpoint');
   };
 
+  /** RFC 6749 §2.3.1 client authentication, then the operator's suspension (src/oauth/suspension.ts). */
+  const authenticate = async (req: Request) => {
+    const client = await clients.authenticate(req);
+    await refuseSuspended(store, client.clientId);
+    return client;
+  };
+
   /** Compare-and-set loop: re-read and re-apply when another write bumped the version. */
   const updateGrant = async (grantId: string, change: (g: GrantRecord) => GrantRecord | Promise<GrantRecord>): Promise<GrantRecord> => {
     for (;;) {
@@ -79,7 +87,7 @@ export function tokenRouter(deps: TokenDeps): Router {
   };
 
   const authorizationCode = async (req: Request, res: Response, body: Record<string, unknown>, charge: (key: string) => Promise<void>) => {
-    const client = await clients.authenticate(req);
+    const client = await authenticate(req);
     const code = str(body, 'code')!;
     await charge(codeKey(code));
     const verifier = str(body, 'code_verifier')!;
@@ -115,7 +123,7 @@ export function tokenRouter(deps: TokenDeps): Router {
   };
 
   const refreshToken = async (req: Request, res: Response, body: Record<string, unknown>, charge: (key: string) => Promise<void>) => {
-    const client = await clients.authenticate(req);
+    const client = await authenticate(req);
     const token = str(body, 'refresh_token')!;
     const scopeParam = str(body, 'scope', false);
     checkResource(body);

@@ -155,6 +155,17 @@ export class MemoryTokenStore implements TokenStore {
     if (this.locks.get(name)?.owner === owner) this.locks.delete(name);
   }
 
+  async *scan<K extends Kind>(kind: K): AsyncIterable<Array<[string, Records[K]]>> {
+    const prefix = `${kind}:`;
+    const batch: Array<[string, Records[K]]> = [];
+    for (const key of [...this.entries.keys()]) {
+      if (!key.startsWith(prefix)) continue;
+      const e = this.live(key);
+      if (e) batch.push([key.slice(prefix.length), JSON.parse(e.json) as Records[K]]);
+    }
+    if (batch.length > 0) yield batch;
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {

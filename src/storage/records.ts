@@ -174,6 +174,21 @@ export interface AssertionRecord {
   clientId: string;
 }
 
+/**
+ * An operator's block on one of our clients (`npm run admin -- suspend`). id = client id (a
+ * DCR id or a metadata document URL). Its tokens are refused, its refreshes and code exchanges
+ * fail, /authorize shows a blocked page; nothing is deleted, so `resume` undoes it.
+ */
+export interface SuspensionRecord {
+  clientId: string;
+  suspendedAt: number;
+}
+
+/** When a client last presented an access token; written at most once a minute per replica. id = client id. */
+export interface ClientUseRecord {
+  at: number;
+}
+
 export interface Records {
   client: ClientRecord;
   assertion: AssertionRecord;
@@ -188,6 +203,8 @@ export interface Records {
   oscClient: OscClientRecord;
   signin: SignInRecord;
   session: SessionRecord;
+  suspended: SuspensionRecord;
+  clientUse: ClientUseRecord;
 }
 
 export type Kind = keyof Records;
@@ -205,4 +222,6 @@ export const KINDS: readonly Kind[] = [
   'oscClient',
   'signin',
   'session',
+  'suspended',
+  'clientUse',
 ] as const;

@@ -33,6 +33,9 @@ import { StoreUnavailableError } from '../errors.js';
  */
 export const WAIT_PAUSE_MS = 1_000;
 
+/** Keys SCAN looks at per call: small enough that each call is short for Redis. */
+const SCAN_COUNT = 500;
+
 export interface WaitReplicas {
   /** Replicas that must acknowledge (WAIT's numreplicas), ≥ 1. */
   count: number;
@@ -156,6 +159,24 @@ export class RedisTokenStore implements TokenStore {
 
   async releaseLock(name: string, owner: string): Promise<void> {
     await this.script('oscmRelease', [this.lockKey(name)], [owner]);
+  }
+
+  /** SCAN (never KEYS: it would block Redis) over `<prefix><kind>:*`, then MGET per batch. */
+  async *scan<K extends Kind>(kind: K): AsyncIterable<Array<[string, Records[K]]>> {
+    const head = this.key(kind, '');
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.call(() => this.client.scan(cursor, 'MATCH', `${head}*`, 'COUNT', SCAN_COUNT));
+      cursor = next;
+      if (keys.length === 0) continue;
+      const values = await this.call(() => this.client.mget(keys));
+      const batch: Array<[string, Records[K]]> = [];
+      keys.forEach((k, i) => {
+        const v = values[i];
+        if (v != null) batch.push([k.slice(head.length), JSON.parse(v) as Records[K]]);
+      });
+      if (batch.length > 0) yield batch;
+    } while (cursor !== '0');
   }
 
   async ping(): Promise<void> {

@@ -39,6 +39,12 @@ export interface TokenStore {
   acquireLock(name: string, ttlMs: number): Promise<string | undefined>;
   /** Releases the lock only if `owner` still holds it (compare-and-delete). */
   releaseLock(name: string, owner: string): Promise<void>;
+  /**
+   * Every live record of one kind, in batches, in no particular order; a record written or
+   * deleted while the scan runs may or may not appear. For operator commands (src/admin),
+   * never on a request path: its cost grows with the store.
+   */
+  scan<K extends Kind>(kind: K): AsyncIterable<Array<[id: string, value: Records[K]]>>;
   /** Resolves when the backend answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -46,6 +46,8 @@ export function sampleRecords(grantId = uid()): Records {
     oscClient: { clientId: 'osc-c', clientSecretSealed: 'v1.0123abcd.BBBB', redirectUri: 'https://mcp.example/oauth/callback', registeredAt: T, expiresAt: T + 86_400_000 },
     signin: { browserHash: 'h2', oscCodeVerifier: 'v'.repeat(43), oscClientId: 'osc-c', createdAt: T },
     session: { tenantId: 'tenant-ø', userId: 'u-1', csrfHash: 'h3', createdAt: T },
+    suspended: { clientId: 'https://app.example/client.json', suspendedAt: T },
+    clientUse: { at: T },
   };
 }
 
@@ -228,5 +230,27 @@ export function describeTokenStore(name: string, make: () => Promise<StoreHarnes
       expect(await store.acquireLock(name, 60_000)).toBeUndefined();
     });
 
+    it('scan yields every live record of one kind, in batches, and nothing of another kind or expired', async () => {
+      const recs = sampleRecords();
+      const ids = Array.from({ length: 1200 }, () => uid());
+      // More than one SCAN batch; written 50 at a time so a loaded machine stays under the command timeout.
+      for (let i = 0; i < ids.length; i += 50) await Promise.all(ids.slice(i, i + 50).map((id) => store.put('access', id, recs.access, 60)));
+      await store.put('access', 'https://app.example/client.json', recs.access, 60);
+      await store.put('grant', uid(), recs.grant, 60);
+      // `clientAlias` starts like `client`: it must not show up in a scan of clients.
+      await store.put('clientAlias', uid(), recs.clientAlias, 60);
+      await store.put('access', uid(), recs.access, 1);
+      await elapse(1_100);
+      const seen: Array<[string, unknown]> = [];
+      for await (const batch of store.scan('access')) {
+        expect(batch.length).toBeGreaterThan(0);
+        seen.push(...batch);
+      }
+      expect(seen.map(([id]) => id).sort()).toEqual([...ids, 'https://app.example/client.json'].sort());
+      for (const [, v] of seen) expect(v).toStrictEqual(recs.access);
+      const clients: unknown[] = [];
+      for await (const batch of store.scan('client')) clients.push(...batch);
+      expect(clients).toEqual([]);
+    });
   });
 }
