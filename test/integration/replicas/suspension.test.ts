@@ -16,6 +16,8 @@ import type { Replica } from '../../support/stack.js';
 import { TEST_SEAL_KEY } from '../../support/stack.js';
 
 const run = promisify(execFile);
+/** Each admin run starts a TypeScript process; on a loaded two-core machine that takes a while. */
+const ADMIN_TIMEOUT_MS = 120_000;
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 let stack: RedisStack;
@@ -64,7 +66,7 @@ describe('suspending a client while two replicas serve it', () => {
       expect(refreshed.status).toBe(400);
       expect(refreshed.body).toMatchObject({ error: 'invalid_grant', error_description: 'the application was blocked by the operator of this server' });
     }
-  });
+  }, ADMIN_TIMEOUT_MS);
 
   it('/authorize shows the person a page saying the application was blocked (on both replicas), never a redirect', async () => {
     const { challenge } = pkcePair();
@@ -92,7 +94,7 @@ describe('suspending a client while two replicas serve it', () => {
     for (const secret of [victim.tokens.access_token, victim.tokens.refresh_token, other.tokens.access_token]) expect(text).not.toContain(secret);
     const stats = await admin('stats');
     expect(stats).toMatch(/suspended clients: 1/);
-  });
+  }, ADMIN_TIMEOUT_MS);
 
   it('resume (from another connection) restores new authorizations, served by both replicas', async () => {
     const redis = createRedisClient(inject('redisUrl'));
