@@ -10,7 +10,7 @@
  * - server frozen (SIGSTOP, socket still open): reject after `commandTimeout`, 500 ms;
  * - server restarted: the first command succeeds ~55 ms after the spawn (backoff capped at
  *   500 ms, REDIS-04 asks ≤ 1 s; the default backoff grows to 5 s).
- * test/integration/grants/redis-store.test.ts asserts the bounds (250 ms down, 1 s back).
+ * test/integration/storage/redis-store.test.ts asserts the bounds (250 ms down, 1 s back).
  */
 import { Redis, type RedisOptions } from 'ioredis';
 

@@ -1,6 +1,6 @@
 /**
  * The tool registry: an ordered array (style.md §4.2). A new tool is one file plus one
- * line here. test/unit/mcp/registry.test.ts checks its invariants and schema snapshots.
+ * line here. test/unit/mcp/tools/index.test.ts checks its invariants and schema snapshots.
  */
 import type { AnyTool } from '../tool.js';
 import listServices from './list-services.js';

@@ -1,9 +1,9 @@
 /** Bounded read retries (T29, UPSTREAM-08) and the 401 → refresh → 401 rule (DESIGN §2, UPSTREAM-07). */
 import { describe, expect, it } from 'vitest';
-import { retryRead, sleep, withPat } from '../../../../src/osc/retry.js';
-import { UpstreamAuthError, UpstreamTimeoutError, GrantRevokedError } from '../../../../src/errors.js';
-import type { OscCredentials } from '../../../../src/osc/lifecycle/credentials.js';
-import { toUpstreamError } from '../../../../src/osc/upstream-errors.js';
+import { retryRead, sleep, withPat } from '../../../src/osc/retry.js';
+import { UpstreamAuthError, UpstreamTimeoutError, GrantRevokedError } from '../../../src/errors.js';
+import type { OscCredentials } from '../../../src/osc/lifecycle/credentials.js';
+import { toUpstreamError } from '../../../src/osc/upstream-errors.js';
 
 const signal = () => new AbortController().signal;
 const failing = (statuses: number[], value = 'ok') => {

@@ -7,10 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Tool as WireTool } from '@modelcontextprotocol/client';
-import { TOOLS } from '../../../src/mcp/tools/index.js';
-import { toolsFor } from '../../../src/mcp/server.js';
-import { FakeOscPlatform } from '../../support/fakes/osc-platform.js';
-import { inMemoryMcp } from '../../support/mcp-in-memory.js';
+import { TOOLS } from '../../../../src/mcp/tools/index.js';
+import { toolsFor } from '../../../../src/mcp/server.js';
+import { FakeOscPlatform } from '../../../support/fakes/osc-platform.js';
+import { inMemoryMcp } from '../../../support/mcp-in-memory.js';
 
 const osc = new FakeOscPlatform();
 const listed = (scopes: string[]): Promise<WireTool[]> => inMemoryMcp(osc).listTools(scopes);

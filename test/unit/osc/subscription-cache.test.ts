@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SubscriptionCache } from '../../../../src/osc/subscription-cache.js';
-import type { ServiceRecord } from '../../../../src/osc/upstream-schemas.js';
+import { SubscriptionCache } from '../../../src/osc/subscription-cache.js';
+import type { ServiceRecord } from '../../../src/osc/upstream-schemas.js';
 
 const list = (id: string) => [{ serviceId: id }] as unknown as ServiceRecord[];
 

@@ -1,6 +1,6 @@
 /** SAT cache (DESIGN §2): per (grant, service), renewed before expiry, bounded, one mint at a time. */
 import { describe, expect, it } from 'vitest';
-import { SatCache } from '../../../../src/osc/sat-cache.js';
+import { SatCache } from '../../../src/osc/sat-cache.js';
 
 describe('SatCache', () => {
   it('serves until shortly before expiry (5 min margin, at most half the lifetime)', () => {

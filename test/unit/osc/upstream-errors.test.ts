@@ -1,8 +1,8 @@
 /** The one upstream error factory (style.md §4.3): our wording outside, OSC's text only in a scrubbed detail. */
 import { describe, expect, it } from 'vitest';
 import { FetchError } from '@osaas/client-core';
-import { UpstreamAuthError, UpstreamBadResponseError, UpstreamClientError, UpstreamConflictError, UpstreamNetworkError, UpstreamNotFoundError, UpstreamRateLimitedError, UpstreamServerError, UpstreamTimeoutError } from '../../../../src/errors.js';
-import { parseRetryAfter, toUpstreamError } from '../../../../src/osc/upstream-errors.js';
+import { UpstreamAuthError, UpstreamBadResponseError, UpstreamClientError, UpstreamConflictError, UpstreamNetworkError, UpstreamNotFoundError, UpstreamRateLimitedError, UpstreamServerError, UpstreamTimeoutError } from '../../../src/errors.js';
+import { parseRetryAfter, toUpstreamError } from '../../../src/osc/upstream-errors.js';
 
 describe('toUpstreamError', () => {
   it.each([
