@@ -180,15 +180,18 @@ async function main(): Promise<void> {
     const badShot: Shot = { headers: { ...mcpHeaders, authorization: `Bearer ${unknown}` }, body: rpc('token_balance'), ok: (s) => s === 401 };
     await run(tOurs, badShot, 300, CONCURRENCY);
     await run(tNoop, badShot, 300, CONCURRENCY);
-    const [ia, ib] = await interleaved(
-      () => run(tOurs, badShot, CALLS * 2, CONCURRENCY),
-      () => run(tNoop, badShot, CALLS * 2, CONCURRENCY),
-      4,
-    );
+    const cpuInv = { ours: 0, bare: 0 };
+    const timedInv = (s: NodeServer, t: Target, key: 'ours' | 'bare') => async () => {
+      const c0 = s.cpuMs();
+      const r = await run(t, badShot, CALLS * 2, CONCURRENCY);
+      cpuInv[key] += s.cpuMs() - c0;
+      return r;
+    };
+    const [ia, ib] = await interleaved(timedInv(ours, tOurs, 'ours'), timedInv(noop, tNoop, 'bare'), 4);
     mustPass('invalid osc-mcp', ia);
     mustPass('invalid noop', ib);
-    const invOurs = summarize(ia);
-    const invNoop = summarize(ib);
+    const invOurs = { ...summarize(ia), cpuMsPerCall: round(cpuInv.ours / (4 * CALLS * 2), 3) };
+    const invNoop = { ...summarize(ib), cpuMsPerCall: round(cpuInv.bare / (4 * CALLS * 2), 3) };
 
     // (c) upstream round trips per call, steady state (PAT fresh, SAT cached, memo warm).
     note('round trips');
@@ -255,6 +258,7 @@ async function main(): Promise<void> {
         rss: round(rssAfter.ours / rssAfter.bare, 3),
         cold_start: round(median(cold.ours) / median(cold.bare), 3),
         cpu_per_call: round(toolOurs.cpuMsPerCall / toolBare.cpuMsPerCall, 3),
+        cpu_per_401: round(invOurs.cpuMsPerCall / invNoop.cpuMsPerCall, 3),
       },
       duration_s: round((Date.now() - started) / 1000),
     };
@@ -269,7 +273,7 @@ async function main(): Promise<void> {
 
 function printTable(r: {
   tool_calls: { osc_mcp: ReturnType<typeof summarize> & { cpuMsPerCall: number }; bare_sdk: ReturnType<typeof summarize> & { cpuMsPerCall: number } };
-  invalid_token: { osc_mcp: ReturnType<typeof summarize>; express_401: ReturnType<typeof summarize> };
+  invalid_token: { osc_mcp: ReturnType<typeof summarize> & { cpuMsPerCall: number }; express_401: ReturnType<typeof summarize> & { cpuMsPerCall: number } };
   upstream_round_trips_per_call: Record<string, { ours: number; bare: number }>;
   rss: { after_calls_mib: { osc_mcp: number; bare_sdk: number; calls: number } };
   cold_start_ms: { osc_mcp: number; bare_sdk: number };
@@ -285,6 +289,7 @@ function printTable(r: {
     ['  p99 ms', t.osc_mcp.p99Ms, t.bare_sdk.p99Ms, ''],
     ['  CPU ms per call', t.osc_mcp.cpuMsPerCall, t.bare_sdk.cpuMsPerCall, r.ratios.cpu_per_call!],
     ['invalid-token 401/s', r.invalid_token.osc_mcp.perSecond, r.invalid_token.express_401.perSecond, r.ratios.invalid_token!],
+    ['  CPU ms per 401', r.invalid_token.osc_mcp.cpuMsPerCall, r.invalid_token.express_401.cpuMsPerCall, r.ratios.cpu_per_401!],
     ...Object.entries(r.upstream_round_trips_per_call).map(([k, v]) => [`round trips/call ${k}`, v.ours, v.bare, ''] as [string, number, number, string]),
     [`RSS MiB after ${r.rss.after_calls_mib.calls} calls`, r.rss.after_calls_mib.osc_mcp, r.rss.after_calls_mib.bare_sdk, r.ratios.rss!],
     ['cold start ms (median of 3)', r.cold_start_ms.osc_mcp, r.cold_start_ms.bare_sdk, r.ratios.cold_start!],
