@@ -60,12 +60,13 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** Totals over interleaved rounds: calls/s over the time spent on this side only. */
+/** Totals over interleaved rounds: expected answers per second over the time spent on this side only. */
 export function summarize(runs: RunResult[]): { calls: number; perSecond: number; p50Ms: number; p99Ms: number; failures: number } {
   const calls = runs.reduce((n, r) => n + r.calls, 0);
   const ms = runs.reduce((n, r) => n + r.ms, 0);
   const all = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  return { calls, perSecond: round((calls / ms) * 1000), p50Ms: round(percentile(all, 50), 2), p99Ms: round(percentile(all, 99), 2), failures: runs.reduce((n, r) => n + r.failures, 0) };
+  const failures = runs.reduce((n, r) => n + r.failures, 0);
+  return { calls, perSecond: round(((calls - failures) / ms) * 1000), p50Ms: round(percentile(all, 50), 2), p99Ms: round(percentile(all, 99), 2), failures };
 }
 
 export function round(n: number, digits = 1): number {

@@ -88,26 +88,11 @@ export function createApp(deps: AppDeps): App {
   app.use(requestLog(log));
   app.use(metrics.middleware);
 
-  app.use(healthRouter(() => store.ping()));
-  app.use(metrics.router());
-  app.get('/assets/page.css', (_req, res) => {
-    res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(PAGE_CSS);
-  });
-
   // CORS only where browser-based clients need it: discovery, registration, token,
   // revocation and /mcp; never on /authorize or the consent page (T20, OAUTH-36).
   const apiCors = cors();
-  app.use(['/.well-known', '/register', '/token', '/revoke'], apiCors);
-  app.use(metadataRouter(e));
-  app.use(registerRouter({ store, limiter: deps.limits.register, fetcher, log, now }));
-  app.use(authorizeRouter({ store, clients, issuer: e.issuer, resource, log, now }));
-  app.use(consentRouter({ store, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, now }));
-  const connections = { store, clients, oscOAuth, oscClients, callbackUrl, log, now };
-  app.use(callbackRouter({ store, sealer, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, now, onSignIn: (res, rec, code) => finishSignIn(connections, res, rec, code) }));
-  app.use(connectionsRouter(connections));
-  app.use(tokenRouter({ store, clients, resource, lifetimes, limits: deps.limits.token, log, now }));
-  app.use(revokeRouter({ store, clients, log }));
-
+  // /mcp first: it is the hot path, and every router mounted before it is walked on every
+  // call, valid or not (issue 18). No other route shares its path.
   const publicHost = new URL(publicUrl).host;
   app.use('/mcp', apiCors, originHostGuard({ publicUrl, allowedHosts: [publicHost] }));
   app.post('/mcp', requireBearer({ store, refresher, resource, resourceMetadataUrl: e.resourceMetadataUrl, log, now }));
@@ -119,6 +104,23 @@ export function createApp(deps: AppDeps): App {
       limits: { toolCalls: deps.limits.toolCalls, instanceCreates: deps.limits.instanceCreates },
     }),
   );
+
+  app.use(healthRouter(() => store.ping()));
+  app.use(metrics.router());
+  app.get('/assets/page.css', (_req, res) => {
+    res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(PAGE_CSS);
+  });
+
+  app.use(['/.well-known', '/register', '/token', '/revoke'], apiCors);
+  app.use(metadataRouter(e));
+  app.use(registerRouter({ store, limiter: deps.limits.register, fetcher, log, now }));
+  app.use(authorizeRouter({ store, clients, issuer: e.issuer, resource, log, now }));
+  app.use(consentRouter({ store, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, now }));
+  const connections = { store, clients, oscOAuth, oscClients, callbackUrl, log, now };
+  app.use(callbackRouter({ store, sealer, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, now, onSignIn: (res, rec, code) => finishSignIn(connections, res, rec, code) }));
+  app.use(connectionsRouter(connections));
+  app.use(tokenRouter({ store, clients, resource, lifetimes, limits: deps.limits.token, log, now }));
+  app.use(revokeRouter({ store, clients, log }));
 
   app.use(notFound);
   app.use(errorHandler(log));
