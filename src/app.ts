@@ -37,6 +37,7 @@ import { createMcpRoute } from './mcp/route.js';
 import { createSatCache } from './osc/sat-cache.js';
 import { SubscriptionCache } from './osc/subscription-cache.js';
 import { createSdkPlatform } from './osc/sdk-platform.js';
+import { withDefaults, type Defaults } from './defaults.js';
 
 export interface AppDeps {
   publicUrl: string;
@@ -52,8 +53,8 @@ export interface AppDeps {
   limits: { register: Limiter; token: TokenLimits; toolCalls?: Limiter; instanceCreates?: Limiter };
   trustProxy?: string;
   cimd?: CimdOptions;
-  /** OSC refresh lock lifetime (default 15 s). */
-  refreshLockTtlMs?: number;
+  /** Operating numbers to change (src/defaults.ts). */
+  defaults?: Partial<Defaults>;
   now?: () => number;
 }
 
@@ -65,13 +66,19 @@ export interface App {
 export function createApp(deps: AppDeps): App {
   const { publicUrl, store, sealer, log } = deps;
   const now = deps.now ?? Date.now;
+  const d = withDefaults(deps.defaults);
   const e = endpointsFor(publicUrl);
   const resource = canonicalResource(e.resource) ?? e.resource;
   const callbackUrl = `${publicUrl}/oauth/callback`;
 
-  const oscOAuth = createOscOAuthClient(oscOAuthUrls(deps.oscEnvironment, deps.oscEmulatorUrl));
+  const oscOAuth = createOscOAuthClient(oscOAuthUrls(deps.oscEnvironment, deps.oscEmulatorUrl), { timeoutMs: d.oscOAuthTimeoutMs });
   const oscClients = createOscClientProvider({ store, oauth: oscOAuth, sealer, redirectUri: callbackUrl, configured: deps.oscClient, log, now });
-  const refresher = createUpstreamRefresher({ store, sealer, oauth: oscOAuth, clients: oscClients, log, grantTtlS: deps.refreshTokenTtlS, lockTtlMs: deps.refreshLockTtlMs, now });
+  const refresher = createUpstreamRefresher({ store, sealer, oauth: oscOAuth, clients: oscClients, log, grantTtlS: deps.refreshTokenTtlS,
+    lockTtlMs: d.refreshLockTtlMs,
+    pollMs: d.refreshPollMs,
+    waitMarginMs: d.refreshWaitMarginMs,
+    now,
+  });
   // One SSRF-safe fetcher for everything an outsider names: metadata documents and key sets.
   const fetcher = createSafeFetcher(deps.cimd);
   const assertions = createAssertionVerifier({ store, jwks: createJwksSource({ fetcher, now }), audiences: [e.issuer, e.token, e.revoke], now });
@@ -98,10 +105,17 @@ export function createApp(deps: AppDeps): App {
   app.post('/mcp', requireBearer({ store, refresher, resource, resourceMetadataUrl: e.resourceMetadataUrl, log, now }));
   app.use(
     createMcpRoute({
-      platformFor: (auth) => createSdkPlatform({ credentials: credentialsFor(auth), environment: deps.oscEnvironment, satCache, subscriptionCache, log }),
+      platformFor: (auth) => createSdkPlatform({
+          credentials: credentialsFor(auth),
+          environment: deps.oscEnvironment,
+          satCache,
+          subscriptionCache,
+          log,
+          callTimeoutMs: d.upstreamCallTimeoutMs,
+        }),
       resourceMetadataUrl: e.resourceMetadataUrl,
       log,
-      limits: { toolCalls: deps.limits.toolCalls, instanceCreates: deps.limits.instanceCreates },
+      limits: { toolCalls: deps.limits.toolCalls, instanceCreates: deps.limits.instanceCreates, toolDeadlineMs: d.toolDeadlineMs },
     }),
   );
 

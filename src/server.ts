@@ -15,6 +15,7 @@ import { createSealer } from './storage/seal.js';
 import { createRateLimiter } from './storage/rate-limits.js';
 import { installOscDispatcher } from './osc/dispatcher.js';
 import type { CimdOptions } from './oauth/cimd.js';
+import { withDefaults, type Defaults } from './defaults.js';
 
 export interface RunningServer {
   /** PUBLIC_URL: what clients are told (issuer, resource). */
@@ -31,26 +32,26 @@ export interface RunningServer {
   close(opts?: { drainMs?: number }): Promise<void>;
 }
 
-/** Upstream timeouts for every call to OSC (T29). */
-const UPSTREAM = { connectTimeoutMs: 5_000, headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000 };
-
-/** The window of both /token budgets (TOKEN_REQUESTS_PER_GRANT, TOKEN_FAILURES_PER_ADDRESS). */
-const TOKEN_WINDOW_S = 900;
-
-/** How long a grant write waits for replica acknowledgements (REDIS_WAIT_REPLICAS, T31). */
-const REDIS_WAIT_TIMEOUT_MS = 100;
-
 /** Adapters a caller may supply instead of the ones the configuration picks (tests share a store across replicas). */
 export interface ServerOverrides {
   store?: TokenStore;
   redis?: Redis;
   cimd?: CimdOptions;
+  /** Operating numbers to change (src/defaults.ts); tests shorten timeouts and windows. */
+  defaults?: Partial<Defaults>;
+  /** Shorthand for `defaults.refreshLockTtlMs`. */
   refreshLockTtlMs?: number;
   now?: () => number;
 }
 
 export async function startServer(config: Config, log: Logger, overrides: ServerOverrides = {}): Promise<RunningServer> {
-  installOscDispatcher({ emulatorUrl: config.oscEmulatorUrl, ...UPSTREAM });
+  const d = withDefaults({ ...overrides.defaults, ...(overrides.refreshLockTtlMs === undefined ? {} : { refreshLockTtlMs: overrides.refreshLockTtlMs }) });
+  installOscDispatcher({
+    emulatorUrl: config.oscEmulatorUrl,
+    connectTimeoutMs: d.upstreamConnectTimeoutMs,
+    headersTimeoutMs: d.upstreamHeadersTimeoutMs,
+    bodyTimeoutMs: d.upstreamBodyTimeoutMs,
+  });
 
   let redis: Redis | undefined = overrides.redis;
   let store: TokenStore;
@@ -60,7 +61,7 @@ export async function startServer(config: Config, log: Logger, overrides: Server
     redis = createRedisClient(config.redisUrl, { onError: (err) => log.warn({ event: 'redis_error', message: err.message }, 'Redis connection problem') });
     store = new RedisTokenStore(redis, {
       prefix: config.redisKeyPrefix,
-      waitReplicas: config.redisWaitReplicas > 0 ? { count: config.redisWaitReplicas, timeoutMs: REDIS_WAIT_TIMEOUT_MS } : undefined,
+      waitReplicas: config.redisWaitReplicas > 0 ? { count: config.redisWaitReplicas, timeoutMs: d.redisWaitTimeoutMs } : undefined,
       log,
     });
   } else {
@@ -71,17 +72,22 @@ export async function startServer(config: Config, log: Logger, overrides: Server
   if (sealer.ephemeral) log.warn({ event: 'ephemeral_seal_key' }, 'no SEAL_KEYS: using a random key for this process; a restart signs every user out');
   const limits = {
     // Limits follow people, not products (src/oauth/limits.ts, docs/limits.md).
-    register: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:register`, points: config.registrationsPerHour, durationS: 3600 }),
+    register: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:register`, points: config.registrationsPerHour, durationS: d.registerWindowS }),
     token: {
-      perCredential: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:token`, points: config.tokenRequestsPerGrant, durationS: TOKEN_WINDOW_S }),
-      failuresPerAddress: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:tokenfail`, points: config.tokenFailuresPerAddress, durationS: TOKEN_WINDOW_S }),
+      perCredential: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:token`, points: config.tokenRequestsPerGrant, durationS: d.tokenWindowS }),
+      failuresPerAddress: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:tokenfail`, points: config.tokenFailuresPerAddress, durationS: d.tokenWindowS }),
     },
-    toolCalls: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:tools`, points: config.toolCallsPerMinute, durationS: 60 }),
-    instanceCreates: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:creates`, points: config.instanceCreatesPerHour, durationS: 3600 }),
+    toolCalls: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:tools`, points: config.toolCallsPerMinute, durationS: d.toolCallsWindowS }),
+    instanceCreates: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:creates`, points: config.instanceCreatesPerHour, durationS: d.instanceCreatesWindowS }),
   };
 
   // Bind first, so PORT=0 works and PUBLIC_URL can name the real port.
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 2_000 });
+  const server = createServer({
+    requestTimeout: d.httpRequestTimeoutMs,
+    headersTimeout: d.httpHeadersTimeoutMs,
+    keepAliveTimeout: d.httpKeepAliveTimeoutMs,
+    connectionsCheckingInterval: d.httpConnectionsCheckIntervalMs,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -101,7 +107,7 @@ export async function startServer(config: Config, log: Logger, overrides: Server
     limits,
     trustProxy: config.trustProxy,
     cimd: overrides.cimd ?? { allowLoopbackHttp: config.allowLoopbackHttpMetadata },
-    refreshLockTtlMs: overrides.refreshLockTtlMs,
+    defaults: d,
     now: overrides.now,
   });
   server.on('request', app);

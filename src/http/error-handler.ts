@@ -6,6 +6,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { isUnavailable } from '../errors.js';
+import { RPC, sendJsonRpcError } from './json-rpc.js';
+import { setRetryAfter } from './unavailable.js';
 
 export function notFound(_req: Request, res: Response): void {
   res.status(404).set('Cache-Control', 'no-store').json({ error: 'not_found', error_description: 'no such endpoint' });
@@ -27,13 +29,12 @@ export function errorHandler(log: Logger) {
     else if (isUnavailable(err)) [status, message] = [503, 'temporarily unavailable, retry shortly'];
     else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) [status, message] = [e.status, 'bad request'];
     if (status >= 500 && status !== 503) log.error({ err, url: req.path }, 'unhandled error');
-    if (status === 503) res.set('Retry-After', '1');
-    res.status(status).set('Cache-Control', 'no-store');
+    if (status === 503) setRetryAfter(res);
     if (isMcp) {
-      const code = e?.type === 'entity.parse.failed' ? -32700 : status === 503 ? -32000 : status >= 500 ? -32603 : -32600;
-      res.json({ jsonrpc: '2.0', error: { code, message }, id: null });
+      const code = e?.type === 'entity.parse.failed' ? RPC.parseError : status === 503 ? RPC.serverError : status >= 500 ? RPC.internalError : RPC.invalidRequest;
+      sendJsonRpcError(res, status, code, message);
     } else {
-      res.json({ error: status === 503 ? 'temporarily_unavailable' : status >= 500 ? 'server_error' : 'invalid_request', error_description: message });
+      res.status(status).set('Cache-Control', 'no-store').json({ error: status === 503 ? 'temporarily_unavailable' : status >= 500 ? 'server_error' : 'invalid_request', error_description: message });
     }
   };
 }

@@ -4,6 +4,7 @@
  * is gone (DESIGN §3).
  */
 import express, { type Router } from 'express';
+import { setRetryAfter } from './unavailable.js';
 
 /** `ping` resolves when the store answers (the store port's `ping`). */
 export function healthRouter(ping: () => Promise<void>): Router {
@@ -17,7 +18,8 @@ export function healthRouter(ping: () => Promise<void>): Router {
       await ping();
       res.json({ status: 'ready', store: 'ok' });
     } catch {
-      res.status(503).set('Retry-After', '1').json({ status: 'unavailable', store: 'down' });
+      setRetryAfter(res);
+      res.status(503).json({ status: 'unavailable', store: 'down' });
     }
   });
   return router;

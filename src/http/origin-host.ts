@@ -12,6 +12,7 @@
  * Refusals are JSON-RPC shaped, like the SDK's own `hostHeaderValidation`.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { RPC, sendJsonRpcError } from './json-rpc.js';
 
 export interface OriginHostOptions {
   /** PUBLIC_URL: the defaults are derived from it. */
@@ -31,7 +32,7 @@ function hostname(hostHeader: string): string {
 }
 
 function refuse(res: Response, message: string): void {
-  res.status(403).set('Cache-Control', 'no-store').json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+  sendJsonRpcError(res, 403, RPC.serverError, message);
 }
 
 export function originHostGuard({ publicUrl, allowedHosts = [], allowedOrigins = [] }: OriginHostOptions) {

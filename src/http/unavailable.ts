@@ -1,17 +1,26 @@
 /**
- * "A dependency is down" — the store (Redis) or OSC — is one condition with one answer on
- * every route: 503 with Retry-After, never 401 or 500 (DESIGN §3, T30).
+ * "Come back later" has one header and one writer: `setRetryAfter` is the only place that
+ * sets `Retry-After` (RFC 9110 §10.2.3), for a dependency that is down (503: the store or
+ * OSC, never 401 or 500; docs/architecture.md, "Failures") and for a spent budget (429).
+ * The protocol bodies come from their own writers: ./json-rpc.ts, src/oauth/errors.ts, and
+ * the browser page below.
  */
 import type { Response } from 'express';
-import { sendErrorPage } from './page-headers.js';
+import { DEFAULTS } from '../defaults.js';
 import { isUnavailable } from '../errors.js';
+import { sendErrorPage } from './page-headers.js';
 
-/** Seconds a client should wait before retrying. */
-export const RETRY_AFTER_S = 1;
+/** Seconds a client should wait before retrying after a 503. */
+export const RETRY_AFTER_S = DEFAULTS.retryAfterS;
+
+/** Sets `Retry-After` in whole seconds, at least 1. */
+export function setRetryAfter(res: Response, seconds: number = RETRY_AFTER_S): void {
+  res.set('Retry-After', String(Math.max(1, Math.ceil(seconds))));
+}
 
 /** For browser pages: a local 503 page when a dependency is down; anything else is rethrown. */
 export function sendUnavailablePageOrThrow(res: Response, err: unknown, message = 'The service is temporarily unavailable. Please try again in a moment.'): void {
   if (!isUnavailable(err)) throw err;
-  res.set('Retry-After', String(RETRY_AFTER_S));
+  setRetryAfter(res);
   sendErrorPage(res, 503, 'Temporarily unavailable', message);
 }

@@ -33,7 +33,9 @@ import { sendInsufficientScope, sendUnauthorized } from '../oauth/challenge.js';
 import { buildMcpServer, type McpServerContext } from './server.js';
 import { findTool } from './tools/index.js';
 import { MAX_JSON_DEPTH, messagesOf, methodLabel, nestsDeeperThan, toolCallsOf } from './wire.js';
-import { GrantRevokedError, StoreUnavailableError } from '../errors.js';
+import { GrantRevokedError, isUnavailable } from '../errors.js';
+import { RPC, sendJsonRpcError, sendJsonRpcUnavailable } from '../http/json-rpc.js';
+import { setRetryAfter } from '../http/unavailable.js';
 
 /** Same shape as the lead's rate limiter (src/storage/rate-limits.ts). */
 export interface CallLimiter {
@@ -60,10 +62,6 @@ export interface McpRouteDeps {
 const MAX_BATCH = 100;
 /** Subscription streams one replica keeps open (2026-07-28 `subscriptions/listen`); ours never carry a notification. */
 const MAX_LISTEN_STREAMS = 256;
-
-function rpcError(res: Response, status: number, code: number, message: string): void {
-  res.status(status).set('Cache-Control', 'no-store').json({ jsonrpc: '2.0', error: { code, message }, id: null });
-}
 
 /** Reads the body up to `limit` bytes without ever holding more. */
 function readBody(req: Request, limit: number): Promise<{ text?: string; tooLarge: boolean }> {
@@ -121,22 +119,22 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
     const auth = req.auth;
     if (!auth) return sendUnauthorized(res, { resourceMetadataUrl, description: 'a bearer token is required' });
     if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
-      return rpcError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+      return sendJsonRpcError(res, 415, RPC.serverError, 'Unsupported Media Type: Content-Type must be application/json');
     }
     const body = await readBody(req, maxBody).catch(() => ({ tooLarge: false, text: undefined }));
     if (body.tooLarge) {
       res.set('Connection', 'close');
-      return rpcError(res, 413, -32000, `Payload Too Large: the request body must not exceed ${maxBody} bytes`);
+      return sendJsonRpcError(res, 413, RPC.serverError, `Payload Too Large: the request body must not exceed ${maxBody} bytes`);
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.text ?? '');
     } catch {
-      return rpcError(res, 400, -32700, 'Parse error: Invalid JSON');
+      return sendJsonRpcError(res, 400, RPC.parseError, 'Parse error: Invalid JSON');
     }
-    if (nestsDeeperThan(parsed, MAX_JSON_DEPTH)) return rpcError(res, 400, -32700, `Parse error: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (nestsDeeperThan(parsed, MAX_JSON_DEPTH)) return sendJsonRpcError(res, 400, RPC.parseError, `Parse error: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
     const messages = messagesOf(parsed);
-    if (Array.isArray(parsed) && parsed.length > MAX_BATCH) return rpcError(res, 400, -32600, `Invalid Request: a batch must not exceed ${MAX_BATCH} messages`);
+    if (Array.isArray(parsed) && parsed.length > MAX_BATCH) return sendJsonRpcError(res, 400, RPC.invalidRequest, `Invalid Request: a batch must not exceed ${MAX_BATCH} messages`);
     const calls = toolCallsOf(messages);
     res.locals.mcpMethod = methodLabel(parsed);
 
@@ -151,8 +149,8 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
       if (calls.length > 0 && deps.limits?.toolCalls) {
         const d = await deps.limits.toolCalls.consume(`tools:${grantId}`, calls.length);
         if (!d.allowed) {
-          res.set('Retry-After', String(Math.max(1, d.retryAfterS)));
-          return rpcError(res, 429, -32000, 'Too many tool calls for this connection; retry later');
+          setRetryAfter(res, d.retryAfterS);
+          return sendJsonRpcError(res, 429, RPC.serverError, 'Too many tool calls for this connection; retry later');
         }
       }
       const osc = deps.platformFor(auth);
@@ -160,15 +158,12 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
       const spendCreate = creates ? () => creates.consume(`creates:${grantId}`) : undefined;
       ctx = { osc, scopes: auth.scopes, log, requestId: res.locals.requestId as string | undefined, deadlineMs: deps.limits?.toolDeadlineMs, spendCreate };
     } catch (err) {
-      if (err instanceof StoreUnavailableError) {
-        res.set('Retry-After', '1');
-        return rpcError(res, 503, -32000, 'Service temporarily unavailable, retry shortly');
-      }
+      if (isUnavailable(err)) return sendJsonRpcUnavailable(res);
       if (err instanceof GrantRevokedError) {
         return sendUnauthorized(res, { resourceMetadataUrl, error: 'invalid_token', description: 'the OSC authorization ended; authorize again' });
       }
       log.error({ event: 'mcp_route', err }, 'MCP request failed');
-      return rpcError(res, 500, -32603, 'Internal error');
+      return sendJsonRpcError(res, 500, RPC.internalError, 'Internal error');
     }
 
     const streaming = calls.some((c) => c.params?._meta?.progressToken !== undefined);
@@ -191,7 +186,7 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
 
   router.all('/mcp', function methodNotAllowed(_req: Request, res: Response) {
     res.set('Allow', 'POST');
-    rpcError(res, 405, -32000, 'Method not allowed: this endpoint is stateless and accepts POST only');
+    sendJsonRpcError(res, 405, RPC.serverError, 'Method not allowed: this endpoint is stateless and accepts POST only');
   });
 
   return router;

@@ -21,6 +21,7 @@ import { UpstreamError } from '../errors.js';
 import { describeFailure } from './failure.js';
 import type { AnyTool, ProgressUpdate, ToolContext } from './tool.js';
 import { TOOLS } from './tools/index.js';
+import { DEFAULTS } from '../defaults.js';
 
 export const SERVER_INFO = { name: 'osc-mcp', version: '0.1.0' } as const;
 
@@ -84,7 +85,7 @@ export function buildMcpServer(ctx: McpServerContext): McpServer {
 async function runTool(tool: AnyTool, input: Record<string, unknown>, extra: ServerContext, ctx: McpServerContext): Promise<CallToolResult> {
   const correlationId = randomBytes(6).toString('hex');
   const log = ctx.log.child({ tool: tool.name, correlationId, requestId: ctx.requestId });
-  const signal = AbortSignal.any([extra.mcpReq.signal, AbortSignal.timeout(tool.deadlineMs ?? ctx.deadlineMs ?? 15_000)]);
+  const signal = AbortSignal.any([extra.mcpReq.signal, AbortSignal.timeout(tool.deadlineMs ?? ctx.deadlineMs ?? DEFAULTS.toolDeadlineMs)]);
   const token = extra.mcpReq._meta?.progressToken;
   const progress =
     token === undefined

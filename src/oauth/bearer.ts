@@ -10,7 +10,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Logger } from 'pino';
 import type { TokenStore } from '../storage/store.js';
-import { RETRY_AFTER_S } from '../http/unavailable.js';
+import { sendJsonRpcUnavailable } from '../http/json-rpc.js';
 import { isUnavailable } from '../errors.js';
 import { hashSecret } from '../storage/hash.js';
 import type { UpstreamRefresher } from '../osc/lifecycle/refresh.js';
@@ -84,13 +84,8 @@ export function requireBearer(deps: BearerDeps): RequestHandler {
         return sendUnauthorized(res, { ...challenge, error: 'invalid_token', description: 'the OSC authorization ended; authorize again' });
       }
       if (isUnavailable(err)) {
-        log.warn({ event: 'bearer_unavailable', reason: err.name }, 'dependency unavailable during bearer check');
-        res.status(503).set('Retry-After', String(RETRY_AFTER_S)).set('Cache-Control', 'no-store').json({
-          jsonrpc: '2.0',
-          error: { code: -32000, message: 'Service temporarily unavailable, retry shortly' },
-          id: null,
-        });
-        return;
+        log.warn({ event: 'bearer_unavailable', reason: err.kind }, 'dependency unavailable during bearer check');
+        return sendJsonRpcUnavailable(res);
       }
       next(err);
     }

@@ -5,7 +5,7 @@
  */
 import type { Response } from 'express';
 import { OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import { RETRY_AFTER_S } from '../http/unavailable.js';
+import { setRetryAfter } from '../http/unavailable.js';
 import { isUnavailable } from '../errors.js';
 
 export {
@@ -51,7 +51,8 @@ export function sendOAuthError(res: Response, err: unknown, extraHeaders: Record
   res.set('Pragma', 'no-cache');
   for (const [k, v] of Object.entries(extraHeaders)) res.set(k, v);
   if (isUnavailable(err)) {
-    res.status(503).set('Retry-After', String(RETRY_AFTER_S)).json({
+    setRetryAfter(res);
+    res.status(503).json({
       error: 'temporarily_unavailable',
       error_description: 'the service is temporarily unavailable, try again shortly',
     });

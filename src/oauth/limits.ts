@@ -18,6 +18,7 @@
  */
 import type { Response } from 'express';
 import type { RateDecision } from '../storage/rate-limits.js';
+import { setRetryAfter } from '../http/unavailable.js';
 import { hashSecret } from '../storage/hash.js';
 import { OAuthError, TooManyRequestsError } from './errors.js';
 
@@ -49,7 +50,7 @@ export function isChargeableFailure(err: unknown): boolean {
 /** Throws 429 (with Retry-After on `res`) when `decision` is a refusal. */
 export function enforce(res: Response, decision: RateDecision, message: string): void {
   if (decision.allowed) return;
-  res.set('Retry-After', String(decision.retryAfterS));
+  setRetryAfter(res, decision.retryAfterS);
   throw new TooManyRequestsError(`${message}; try again in ${decision.retryAfterS} s`);
 }
 

@@ -24,6 +24,7 @@ import { MAX_DECLARED_VALUE_LENGTH, MAX_DECLARED_VALUES, MAX_REDIRECT_URIS, auth
 import type { SafeFetcher } from './safe-fetch.js';
 import { SafeFetchError } from './safe-fetch.js';
 import type { Logger } from 'pino';
+import { setRetryAfter } from '../http/unavailable.js';
 
 export interface Limiter {
   consume(key: string, points?: number): Promise<{ allowed: boolean; retryAfterS: number }>;
@@ -141,7 +142,7 @@ export function registerRouter(deps: RegisterDeps): Router {
       }
       const limit = await limiter.consume(`register:${req.ip ?? 'unknown'}`);
       if (!limit.allowed) {
-        res.set('Retry-After', String(limit.retryAfterS));
+        setRetryAfter(res, limit.retryAfterS);
         throw new TooManyRequestsError(`too many new registrations from this address; try again in ${limit.retryAfterS} s`);
       }
       const secret = shared ? undefined : randomToken('oscm_cs_');

@@ -5,11 +5,10 @@
  */
 import { z } from 'zod';
 import { runAsOscEgress } from './egress.js';
+import { DEFAULTS } from '../defaults.js';
 import type { OscOAuthUrls } from './hosts.js';
 import { OscInvalidClientError, OscInvalidGrantError, UpstreamUnavailableError } from '../errors.js';
 
-/** Bounded time for every OAuth call to OSC (T29). */
-const TIMEOUT_MS = 10_000;
 const MAX_BODY = 64 * 1024;
 
 export interface OscTokens {
@@ -44,10 +43,10 @@ const RegistrationReply = z.object({
 
 const ErrorReply = z.object({ error: z.string() });
 
-async function call(url: string, init: RequestInit): Promise<{ status: number; json: unknown }> {
+async function call(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; json: unknown }> {
   let res: Response;
   try {
-    res = await runAsOscEgress(() => fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) }));
+    res = await runAsOscEgress(() => fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }));
   } catch (err) {
     throw new UpstreamUnavailableError('OSC could not be reached', { cause: err });
   }
@@ -87,7 +86,9 @@ export interface OscOAuthClient {
 }
 
 /** The OSC OAuth client over fetch. */
-export function createOscOAuthClient(urls: OscOAuthUrls): OscOAuthClient {
+/** Every OAuth call to OSC is bounded (UPSTREAM-10): `timeoutMs` defaults to src/defaults.ts. */
+export function createOscOAuthClient(urls: OscOAuthUrls, opts: { timeoutMs?: number } = {}): OscOAuthClient {
+  const timeoutMs = opts.timeoutMs ?? DEFAULTS.oscOAuthTimeoutMs;
   const form = (client: OscClientCredentials, fields: Record<string, string>): RequestInit => {
     const body = new URLSearchParams({ ...fields, client_id: client.clientId });
     // client_secret_post, as Eyevinn's own apps do (osc-api.md A.4); DCR clients may omit it.
@@ -99,7 +100,7 @@ export function createOscOAuthClient(urls: OscOAuthUrls): OscOAuthClient {
     };
   };
   const tokenCall = async (init: RequestInit): Promise<OscTokens> => {
-    const { status, json } = await call(urls.token, init);
+    const { status, json } = await call(urls.token, init, timeoutMs);
     if (status >= 200 && status < 300) return tokens(json);
     throw classify(status, json);
   };
@@ -134,7 +135,7 @@ export function createOscOAuthClient(urls: OscOAuthUrls): OscOAuthClient {
           response_types: ['code'],
           token_endpoint_auth_method: 'client_secret_post',
         }),
-      });
+      }, timeoutMs);
       if (status < 200 || status >= 300) throw new UpstreamUnavailableError(`OSC registration answered ${status}`);
       const parsed = RegistrationReply.safeParse(json);
       if (!parsed.success) throw new UpstreamUnavailableError('OSC sent an unexpected registration reply');

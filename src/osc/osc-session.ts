@@ -19,6 +19,7 @@ import { SatReply, Subscriptions, type ServiceRecord } from './upstream-schemas.
 import { runInUpstreamScope } from './dispatcher.js';
 import type { Logger } from '../log.js';
 import { toUpstreamError, toUpstreamErrorUnlessOurs } from './upstream-errors.js';
+import { DEFAULTS } from '../defaults.js';
 
 export interface SessionDeps {
   credentials: OscCredentials;
@@ -62,7 +63,7 @@ export class OscSession {
    * nested again in upstream-http.ts (issue 18).
    */
   async bounded<T>(signal: AbortSignal, fn: (callSignal: AbortSignal) => Promise<T>): Promise<T> {
-    return bounded(signal, this.deps.callTimeoutMs ?? 10_000, fn);
+    return bounded(signal, this.deps.callTimeoutMs ?? DEFAULTS.upstreamCallTimeoutMs, fn);
   }
 
   /**
@@ -141,7 +142,7 @@ export class OscSession {
     const { credentials, satCache } = this.deps;
     // The mint is shared by concurrent callers, so it runs on its own timeout, not on one caller's signal.
     const mint = () =>
-      this.withPat((pat) => bounded(NEVER, this.deps.callTimeoutMs ?? 10_000, async (timeout) => {
+      this.withPat((pat) => bounded(NEVER, this.deps.callTimeoutMs ?? DEFAULTS.upstreamCallTimeoutMs, async (timeout) => {
         const reply = SatReply.parse(
           await oscJson({
             method: 'POST',

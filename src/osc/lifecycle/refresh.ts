@@ -9,6 +9,7 @@
  * UpstreamUnavailableError (503).
  */
 import type { Logger } from 'pino';
+import { DEFAULTS } from '../../defaults.js';
 import type { TokenStore } from '../../storage/store.js';
 import type { Sealer } from '../../storage/seal.js';
 import type { GrantRecord } from '../../storage/records.js';
@@ -17,9 +18,6 @@ import type { OscOAuthClient } from '../oauth-client.js';
 import type { OscClientProvider } from './client-registration.js';
 import { GrantRevokedError, UpstreamUnavailableError, OscInvalidClientError, OscInvalidGrantError } from '../../errors.js';
 
-/** How long a refresh lock lives: a replica killed while holding it delays others by at most this (REDIS-09). */
-const LOCK_TTL_MS = 15_000;
-const POLL_MS = 50;
 
 export interface UpstreamRefresherOptions {
   store: TokenStore;
@@ -29,8 +27,12 @@ export interface UpstreamRefresherOptions {
   log: Logger;
   /** TTL of a grant record on write (our refresh-token lifetime). */
   grantTtlS: number;
-  /** Lock lifetime (default 15 s); tests shorten it to exercise a holder that outlives its lock. */
+  /** Lock lifetime: a replica killed while holding it delays others by at most this (REDIS-09). */
   lockTtlMs?: number;
+  /** How often a waiter looks again. */
+  pollMs?: number;
+  /** A waiter gives up (503) after the lock TTL plus this. */
+  waitMarginMs?: number;
   now?: () => number;
 }
 
@@ -49,9 +51,9 @@ export interface UpstreamRefresher {
 export function createUpstreamRefresher(opts: UpstreamRefresherOptions): UpstreamRefresher {
   const { store, sealer, oauth, clients, log, grantTtlS } = opts;
   const now = opts.now ?? Date.now;
-  const lockTtlMs = opts.lockTtlMs ?? LOCK_TTL_MS;
-  /** A loser gives up (503) after the lock TTL plus a margin. */
-  const waitLimitMs = lockTtlMs + 5_000;
+  const lockTtlMs = opts.lockTtlMs ?? DEFAULTS.refreshLockTtlMs;
+  const pollMs = opts.pollMs ?? DEFAULTS.refreshPollMs;
+  const waitLimitMs = lockTtlMs + (opts.waitMarginMs ?? DEFAULTS.refreshWaitMarginMs);
   const flights = new Map<string, Promise<GrantRecord>>();
 
   const satisfied = (grant: GrantRecord, need: Need): boolean => {
@@ -137,7 +139,7 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
       if (grant.version !== seenVersion && seenVersion !== -1) continue;
       seenVersion = grant.version;
       if (Date.now() > deadline) throw new UpstreamUnavailableError('timed out waiting for another refresh');
-      await new Promise((r) => setTimeout(r, POLL_MS));
+      await new Promise((r) => setTimeout(r, pollMs));
     }
   };
 

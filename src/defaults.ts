@@ -1,0 +1,106 @@
+/**
+ * Every operating number in one place: timeouts, TTLs, deadlines, the refresh lock, rate
+ * limiter windows. Production uses these values; the server's options
+ * (`ServerOverrides.defaults` in src/server.ts, `AppDeps.defaults` in src/app.ts) override
+ * any of them, so a test never waits for a production timeout.
+ *
+ * The reasons behind each number are in docs/architecture.md ("Operating numbers") and
+ * docs/security.md (the catalog ids named below).
+ */
+export interface Defaults {
+  /** `Retry-After` on a 503 when a dependency is down (REDIS-02). */
+  retryAfterS: number;
+
+  // HTTP server (INPUT-06, INPUT-07): slow clients cannot hold sockets.
+  /** Whole request, headers and body. */
+  httpRequestTimeoutMs: number;
+  /** Until the request headers are complete. */
+  httpHeadersTimeoutMs: number;
+  httpKeepAliveTimeoutMs: number;
+  /** How often Node checks the two timeouts above. */
+  httpConnectionsCheckIntervalMs: number;
+
+  // Calls to OSC (UPSTREAM-10, UPSTREAM-12): bounded on every call.
+  upstreamConnectTimeoutMs: number;
+  upstreamHeadersTimeoutMs: number;
+  upstreamBodyTimeoutMs: number;
+  /** One call to an OSC API (the platform adapter). */
+  upstreamCallTimeoutMs: number;
+  /** One OAuth call to OSC (token, refresh, registration). */
+  oscOAuthTimeoutMs: number;
+  /** Overall deadline of one tool call (MCP-09). */
+  toolDeadlineMs: number;
+
+  // The OSC token refresh single flight (UPSTREAM-02..05, REDIS-09).
+  /** A replica killed while holding the lock delays the others by at most this. */
+  refreshLockTtlMs: number;
+  /** How often a replica waiting for another's refresh looks again. */
+  refreshPollMs: number;
+  /** A waiter gives up (503) after the lock TTL plus this. */
+  refreshWaitMarginMs: number;
+
+  // Redis (REDIS-06).
+  /** How long a grant write waits for replica acknowledgements (REDIS_WAIT_REPLICAS). */
+  redisWaitTimeoutMs: number;
+
+  // Browser flows.
+  /** A pending consent and our round trip through OSC (OAUTH-17..20). */
+  pendingTtlS: number;
+  /** A /connections sign-in in flight. */
+  signInTtlS: number;
+  /** A signed-in /connections session. */
+  sessionTtlS: number;
+  /** Our authorization codes (OAuth 2.1 §4.1.2: short). */
+  codeTtlS: number;
+
+  // Rate limiter windows (OAUTH-05, OAUTH-24, INPUT-08); the budgets are configuration
+  // (src/config.ts, docs/limits.md).
+  registerWindowS: number;
+  /** Both /token budgets: per grant or client, and failures per address. */
+  tokenWindowS: number;
+  toolCallsWindowS: number;
+  instanceCreatesWindowS: number;
+}
+
+export const DEFAULTS: Readonly<Defaults> = Object.freeze({
+  retryAfterS: 1,
+
+  httpRequestTimeoutMs: 30_000,
+  httpHeadersTimeoutMs: 10_000,
+  httpKeepAliveTimeoutMs: 5_000,
+  httpConnectionsCheckIntervalMs: 2_000,
+
+  upstreamConnectTimeoutMs: 5_000,
+  upstreamHeadersTimeoutMs: 10_000,
+  upstreamBodyTimeoutMs: 10_000,
+  upstreamCallTimeoutMs: 10_000,
+  oscOAuthTimeoutMs: 10_000,
+  toolDeadlineMs: 15_000,
+
+  refreshLockTtlMs: 15_000,
+  refreshPollMs: 50,
+  refreshWaitMarginMs: 5_000,
+
+  redisWaitTimeoutMs: 100,
+
+  pendingTtlS: 600,
+  signInTtlS: 600,
+  sessionTtlS: 1800,
+  codeTtlS: 60,
+
+  registerWindowS: 3600,
+  tokenWindowS: 900,
+  toolCallsWindowS: 60,
+  instanceCreatesWindowS: 3600,
+});
+
+/** The defaults with `overrides` applied; an override must be a positive finite number. */
+export function withDefaults(overrides: Partial<Defaults> = {}): Defaults {
+  for (const [k, v] of Object.entries(overrides)) {
+    if (!(k in DEFAULTS)) throw new TypeError(`unknown default ${k}`);
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new RangeError(`${k} must be a positive number`);
+  }
+  const out = { ...DEFAULTS };
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) out[k as keyof Defaults] = v;
+  return out;
+}
