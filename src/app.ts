@@ -96,7 +96,7 @@ export function createApp(deps: AppDeps): App {
   app.use(metrics.middleware);
 
   // CORS only where browser-based clients need it: discovery, registration, token,
-  // revocation and /mcp; never on /authorize or the consent page (T20, OAUTH-36).
+  // revocation and /mcp; never on /authorize or the consent page (OAUTH-36).
   const apiCors = cors();
   // /mcp first: it is the hot path, and every router mounted before it is walked on every
   // call, valid or not (issue 18). No other route shares its path.

@@ -1,5 +1,5 @@
 /**
- * Configuration, parsed once at the edge with zod (style.md §4.4). Only main.ts and
+ * Configuration, parsed once at the edge with zod . Only main.ts and
  * sandbox.ts call loadConfig; everything else receives the values it needs.
  * Errors name each bad variable, never its value.
  */
@@ -48,7 +48,7 @@ export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(Env
 function crossProblems(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
   // The OSC SDK silently falls back to OSC_ACCESS_TOKEN, which in a multi-user server
-  // would act as the operator's own account (osc-api.md E.4).
+  // would act as the operator's own account (src/emulator/README.md).
   if (env.OSC_ACCESS_TOKEN !== undefined) problems.push('OSC_ACCESS_TOKEN: must not be set: the OSC SDK would fall back to it');
   // An OSC app made in the console is confidential: its id is useless without its secret.
   if (env.OSC_CLIENT_SECRET && !env.OSC_CLIENT_ID) problems.push('OSC_CLIENT_ID: required when OSC_CLIENT_SECRET is set');
@@ -70,7 +70,7 @@ export interface Config {
   /** Prefix of every key, so deployments (or test runs) can share one Redis. */
   readonly redisKeyPrefix: string;
   /**
-   * Replicas that must acknowledge each grant write (`WAIT n 100` after it, T31, REDIS-06);
+   * Replicas that must acknowledge each grant write (`WAIT n 100` after it, REDIS-06);
    * 0 (default) = no WAIT. Set it to the number of replicas a failover may promote.
    */
   readonly redisWaitReplicas: number;
@@ -83,7 +83,7 @@ export interface Config {
   readonly trustProxy?: string;
   /** Tool calls per grant per minute, shared by all replicas through Redis (INPUT-08). */
   readonly toolCallsPerMinute: number;
-  /** create_instance attempts per grant per hour, shared like the call budget (INPUT-08, T25). */
+  /** create_instance attempts per grant per hour, shared like the call budget (INPUT-08). */
   readonly instanceCreatesPerHour: number;
   /** New dynamic registrations per address per hour; identical re-registrations are free. */
   readonly registrationsPerHour: number;

@@ -1,5 +1,5 @@
 /**
- * The logger: pino, with secrets kept out of every line (style.md: redaction plus a
+ * The logger: pino, with secrets kept out of every line (redaction plus a
  * value-based scrubber). No `console.*` elsewhere.
  *
  * The scrub runs once per line on the serialized JSON, in the destination: values under a

@@ -1,5 +1,5 @@
 /**
- * `npm run sandbox`: the offline OSC emulator and the server in one command (DESIGN §5, §6).
+ * `npm run sandbox`: the offline OSC emulator and the server in one command (docs/architecture.md, "The emulator and the sandbox", §6).
  * The emulator runs as its own process (server and emulator meet only over HTTP); the
  * server's PUBLIC_URL is http://127.0.0.1:<PORT> unless set, so the protected resource
  * metadata names exactly the URL printed here.

@@ -1,6 +1,6 @@
 /**
  * Boot: pick the adapters the configuration asks for, start HTTP with tight timeouts
- * (T32), and stop cleanly. main.ts and sandbox.ts both start the server through here.
+ * (INPUT-06), and stop cleanly. main.ts and sandbox.ts both start the server through here.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -122,7 +122,7 @@ export async function startServer(config: Config, log: Logger, overrides: Server
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-        // A request answered after close() leaves its keep-alive socket idle: close those too.
+        // A request answered after close leaves its keep-alive socket idle: close those too.
         const idle = setInterval(() => server.closeIdleConnections(), 100);
         const cut = setTimeout(() => server.closeAllConnections(), drainMs);
         server.once('close', () => {

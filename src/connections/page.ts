@@ -1,7 +1,7 @@
 /**
  * The /connections page: the applications connected to the signed-in user's OSC
  * workspace, each with a Disconnect button (Stripe-style per-client revocation,
- * mcp-auth.md E item 11). Same page rules as the consent page: no script, all escaped.
+ * docs/architecture.md, "The two OAuth legs"). Same page rules as the consent page: no script, all escaped.
  */
 import type { Response } from 'express';
 import { escapeHtml, renderPage, setPageHeaders } from '../http/page-headers.js';

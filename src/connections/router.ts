@@ -1,5 +1,5 @@
 /**
- * `/connections` (DESIGN §6): a user signs in through OSC, sees the applications connected
+ * `/connections` (docs/architecture.md, "Token lifecycle"): a user signs in through OSC, sees the applications connected
  * to their workspace and revokes any of them. We never keep the OSC token of this
  * sign-in: it only tells us who the user is (tenant and user claims).
  */

@@ -1,8 +1,8 @@
 /**
  * CORS for the routes browser-based MCP clients call: discovery, /register, /token,
- * /revoke and /mcp, never /authorize or the consent page (security-catalog T20,
+ * /revoke and /mcp, never /authorize or the consent page (OAUTH-36,
  * OAUTH-36). Preflight `OPTIONS` is answered here, before any auth, since browsers send
- * it without credentials (mcp-auth.md D.5). `Access-Control-Allow-Origin: *` and no
+ * it without credentials (docs/architecture.md, "The two OAuth legs"). `Access-Control-Allow-Origin: *` and no
  * credentials: our bearer tokens travel in a header the page sets itself, never in a
  * cookie. `WWW-Authenticate` is exposed, or a browser client never sees the challenge
  * and OAuth never starts (twentyhq/twenty PR #19836); `Mcp-Session-Id` and

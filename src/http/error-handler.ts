@@ -1,6 +1,6 @@
 /**
  * The last stop for errors that escaped a route: never a stack trace or an internal
- * message on the wire (T21). Body-parser failures are client errors in the caller's own
+ * message on the wire (SECRETS-03). Body-parser failures are client errors in the caller's own
  * protocol: JSON-RPC on /mcp, OAuth elsewhere. Store outages answer 503.
  */
 import type { NextFunction, Request, Response } from 'express';

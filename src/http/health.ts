@@ -1,7 +1,7 @@
 /**
  * Liveness and readiness. `/healthz` answers while the process serves HTTP; `/readyz`
  * reflects the store, so a load balancer stops sending traffic to a replica whose Redis
- * is gone (DESIGN §3).
+ * is gone (docs/architecture.md, "Storage").
  */
 import express, { type Router } from 'express';
 import { setRetryAfter } from './unavailable.js';

@@ -1,9 +1,9 @@
 /**
  * DNS-rebinding and cross-site guard for /mcp (MCP 2025-11-25 transports "Security
- * Warning": servers MUST validate Origin; security-catalog T22, T34, MCP-01).
+ * Warning": servers MUST validate Origin; MCP-01).
  *
  * - `Origin` absent: allowed. Server-side clients (claude.ai's backend, CLIs) send none
- *   (mcp-auth.md D.5), and without a browser there is no rebinding.
+ *   (docs/architecture.md, "The two OAuth legs"), and without a browser there is no rebinding.
  * - `Origin` present: must be an allowed origin (our public origin by default), else 403.
  * - `Host`: must be an allowed host (the public URL's by default), else 403, so a page on
  *   a rebound name cannot reach us even from a browser that sends no Origin.

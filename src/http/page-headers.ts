@@ -1,6 +1,6 @@
 /**
  * Headers for every HTML page we render (consent, callback errors): strict CSP with no
- * script at all, no framing, no referrer, no caching (T10, T16; OAUTH-12, SECRETS-07).
+ * script at all, no framing, no referrer, no caching (OAUTH-12, SECRETS-07).
  * `form-action` is deliberately not set: Chromium applies it to the redirect that follows
  * the consent POST, which goes to OSC or to the client's redirect URI.
  */

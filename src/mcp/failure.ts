@@ -1,5 +1,5 @@
 /**
- * The one mapping from a failure to the words a model reads (style.md §4.3, §5 rule 5).
+ * The one mapping from a failure to the words a model reads .
  * Every sentence here is ours; OSC's text never appears (sentry-mcp "NEVER return
  * untrusted error messages to AI agents"; SECRETS-03). Names and ids come from the
  * validated arguments only and are quoted.

@@ -1,12 +1,12 @@
 /**
  * Checks `create_instance` options against the service's `serviceInstanceOptions`
- * (osc-api.md B) before anything is sent, and says exactly which are missing or invalid
- * (DESIGN §4): mandatory options, enums, `regexValidator`, value types, unknown names.
+ * (src/emulator/README.md) before anything is sent, and says exactly which are missing or invalid
+ * (docs/architecture.md, "The MCP endpoint"): mandatory options, enums, `regexValidator`, value types, unknown names.
  * A failed create costs the user a round trip at best and tokens at worst.
  *
  * Values go to OSC as strings (options are string-valued forms; the SDK types an update
  * body `Record<string, string>`). `{{secrets.<name>}}` references skip the regex: OSC
- * resolves them at run time (osc-api.md B "create instance").
+ * resolves them at run time (src/emulator/README.md ("create instance")).
  */
 import type { Service, ServiceOption } from '../osc/platform.js';
 import { matchesLinear } from './linear-pattern.js';

@@ -1,6 +1,6 @@
 /**
- * Redaction of what a model could see (DESIGN §4; osc-api.md B "Instance document",
- * E.4; security-catalog T21, T25). Instance documents echo their options back in clear
+ * Redaction of what a model could see (docs/architecture.md, "The MCP endpoint"; src/emulator/README.md ("Instance document"),
+ * SECRETS-03, MCP-07). Instance documents echo their options back in clear
  * text, passwords included, and the catalog's `sensitive` flag is incomplete (the live
  * catalog leaves e.g. `smbServerApiKey` unflagged), so three rules apply:
  *   1. a value under an option the catalog flags `sensitive` is redacted;

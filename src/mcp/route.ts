@@ -1,5 +1,5 @@
 /**
- * `POST /mcp`: Streamable HTTP, stateless (DESIGN §4), serving both protocol eras on one
+ * `POST /mcp`: Streamable HTTP, stateless (docs/architecture.md, "The MCP endpoint"), serving both protocol eras on one
  * endpoint with the MCP SDK v2 (docs/mcp-revisions.md): MCP 2025-11-25 clients (the
  * `initialize` handshake, no per-request metadata) and MCP 2026-07-28 clients
  * (`server/discover`, the per-request `_meta` envelope, `Mcp-Method`/`Mcp-Name` headers).
@@ -48,13 +48,13 @@ export interface McpRouteDeps {
   resourceMetadataUrl: string;
   log: Logger;
   limits?: {
-    /** Request body limit (default 64 KB, T32). */
+    /** Request body limit (default 64 KB, INPUT-06). */
     maxBodyBytes?: number;
     /** Tool calls per grant; a batch of n calls spends n (INPUT-08). */
     toolCalls?: CallLimiter;
-    /** create_instance attempts per grant, spent by the tool when it sends a create (INPUT-08, T25). */
+    /** create_instance attempts per grant, spent by the tool when it sends a create (INPUT-08). */
     instanceCreates?: CallLimiter;
-    /** Default tool deadline (15 s), T29. */
+    /** Default tool deadline (15 s), UPSTREAM-10. */
     toolDeadlineMs?: number;
   };
 }
@@ -106,7 +106,7 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !streaming });
     transport.onerror = onerror;
     // Closing aborts every running handler's signal, so a client that leaves cancels
-    // its upstream calls too (MCP-09; T33: nothing outlives the request).
+    // its upstream calls too (MCP-09; REDIS-08: nothing outlives the request).
     res.on('close', () => {
       void transport.close().catch(() => undefined);
       void server.close().catch(() => undefined);

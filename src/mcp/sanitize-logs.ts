@@ -1,5 +1,5 @@
 /**
- * Instance logs as data a model may read (security-catalog T25, MCP-07): whatever an
+ * Instance logs as data a model may read (MCP-07): whatever an
  * instance printed is untrusted text. Terminal escapes (ANSI CSI/OSC), C0/C1 control
  * characters and bidirectional overrides are stripped, credentials redacted
  * (./redact.ts), the most recent lines kept within a line and byte budget, and the

@@ -1,5 +1,5 @@
 /**
- * One `McpServer` per HTTP request (stateless, DESIGN §4; T33), with only the tools the
+ * One `McpServer` per HTTP request (stateless, docs/architecture.md, "The MCP endpoint"; REDIS-08), with only the tools the
  * grant's scopes allow, so `tools/list` shows exactly what the grant may call.
  *
  * Every handler is wrapped: a failure of any kind becomes a result with `isError: true`,
@@ -37,13 +37,13 @@ export interface McpServerContext {
   /** The HTTP request's id, for joining tool log lines to the request log line. */
   requestId?: string;
   tools?: readonly AnyTool[];
-  /** Default tool deadline (15 s, T29). */
+  /** Default tool deadline (15 s, UPSTREAM-10). */
   deadlineMs?: number;
   /** The grant's instance-create quota (ToolContext.spendCreate). */
   spendCreate?: ToolContext['spendCreate'];
 }
 
-/** The tools a grant with these scopes may see and call (DESIGN §4). */
+/** The tools a grant with these scopes may see and call (docs/architecture.md, "The MCP endpoint"). */
 export function toolsFor(scopes: readonly string[], tools: readonly AnyTool[] = TOOLS): AnyTool[] {
   return tools.filter((t) => scopes.includes(t.scope));
 }

@@ -1,6 +1,6 @@
 /**
  * The tool shape, in the style of sentry-mcp's `defineTool` with github-mcp-server's
- * annotation rules (style.md §4.2, §5 rules 5 and 8): one file per tool, annotations
+ * annotation rules : one file per tool, annotations
  * required by the type, an output schema and `structuredContent` on every success, and
  * failures returned as results worded by us (MCP 2025-11-25 tools "Tool Execution Errors").
  * Handlers see ports only (`ToolContext`): never Express, the store, a token or a URL.
@@ -29,14 +29,14 @@ export interface ProgressUpdate {
 export interface ToolContext {
   osc: OscPlatform;
   log: Logger;
-  /** The tool's deadline and the client's disconnect (T29, MCP-09). */
+  /** The tool's deadline and the client's disconnect (UPSTREAM-10, MCP-09). */
   signal: AbortSignal;
   /** Present when the client sent a progressToken (MCP 2025-11-25 utilities/progress). */
   progress?: (update: ProgressUpdate) => Promise<void>;
   /** Shown in every error result and logged with it, to join a user report to a log line. */
   correlationId: string;
   /**
-   * Spends one of this grant's instance creates (INPUT-08, T25: a per-user quota on costly
+   * Spends one of this grant's instance creates (INPUT-08: a per-user quota on costly
    * actions a model may choose). Absent when no quota is configured.
    */
   spendCreate?: () => Promise<{ allowed: boolean; retryAfterS: number }>;
@@ -54,12 +54,12 @@ export interface Tool<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   title: string;
   /** When to use it, what it returns, what it costs. */
   description: string;
-  /** The grant must hold this scope to see and call the tool (DESIGN §4). */
+  /** The grant must hold this scope to see and call the tool (docs/architecture.md, "The MCP endpoint"). */
   scope: Scope;
   inputSchema: I;
   outputSchema: O;
   annotations: ToolAnnotations;
-  /** Overall deadline (default 15 s, T29). */
+  /** Overall deadline (default 15 s, UPSTREAM-10). */
   deadlineMs?: number;
   handler(input: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<ToolOutput<z.infer<z.ZodObject<O>>>>;
 }
@@ -82,13 +82,13 @@ export class ToolInputError extends OscMcpError {
   override readonly name = 'ToolInputError';
 }
 
-/** Service ids are lowercase words joined by dashes (osc-api.md B, e.g. `minio-minio`); T24. */
+/** Service ids are lowercase words joined by dashes (src/emulator/README.md, e.g. `minio-minio`); MCP-03. */
 export const serviceIdArg = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'serviceId must be lowercase letters, digits and dashes, e.g. "minio-minio"')
   .describe('Service id from list_services, e.g. "minio-minio"');
 
-/** Instance names: the SDK's rule (`/^[a-z0-9]+$/`, osc-api.md B) with a length bound (T24, INPUT-04). */
+/** Instance names: the SDK's rule (`/^[a-z0-9]+$/`, src/emulator/README.md) with a length bound (MCP-03, INPUT-04). */
 export const instanceNameArg = z
   .string()
   .regex(/^[a-z0-9]{1,64}$/, 'name must be 1-64 lowercase letters or digits, no spaces or dashes')

@@ -1,9 +1,9 @@
 /**
- * GET /authorize (OAuth 2.1 §4.1.1) → our consent page, on every request (T9: we do not
+ * GET /authorize (OAuth 2.1 §4.1.1) → our consent page, on every request (OAUTH-15: we do not
  * know the user before OSC sign-in, so there is no remembered consent).
  *
  * Until the client and its redirect URI are validated, errors render locally and never
- * redirect (RFC 6749 §4.1.2.1, T1/T7); afterwards they go back to the client with `state`
+ * redirect (RFC 6749 §4.1.2.1, OAUTH-08, OAUTH-09); afterwards they go back to the client with `state`
  * and `iss`. Parameters sent twice are errors (OAuth 2.1 §3.1).
  */
 import express, { type Request, type Response, type Router } from 'express';

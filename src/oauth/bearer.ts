@@ -1,10 +1,10 @@
 /**
  * The bearer check in front of /mcp (OAuth 2.1 §5.2; MCP 2025-11-25 authorization "Token
- * Handling"; T15, T17, T28). Only our own opaque tokens, only from the Authorization
+ * Handling"; OAUTH-32, OAUTH-33, UPSTREAM-07). Only our own opaque tokens, only from the Authorization
  * header, only for our canonical resource, only while their grant lives. The OSC token's
  * freshness is checked here too, so a dead OSC authorization answers this HTTP request
  * with a 401 challenge and the client re-authorizes (UPSTREAM-06); a store or OSC outage
- * answers 503 with Retry-After, never 401 or 500 (DESIGN §3).
+ * answers 503 with Retry-After, never 401 or 500 (docs/architecture.md, "Storage").
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';

@@ -1,6 +1,6 @@
 /**
  * The browser-binding cookie (MCP security best practices "Consent Cookie Security";
- * T12, T13): `__Host-` prefixed, Secure, HttpOnly, SameSite=Lax. The consent POST and the
+ * OAUTH-14, OAUTH-17): `__Host-` prefixed, Secure, HttpOnly, SameSite=Lax. The consent POST and the
  * OSC callback must come from the browser that saw the consent page. Browsers accept
  * Secure cookies on http://localhost and 127.0.0.1 (potentially trustworthy origins),
  * so the sandbox keeps the prefix too.

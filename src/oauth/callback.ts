@@ -1,6 +1,6 @@
 /**
- * GET /oauth/callback: OSC sends the browser back here (DESIGN §1; MCP SBP "OAuth State
- * Parameter Validation"; T13; OAUTH-17…20). The `state` must be one we stored after
+ * GET /oauth/callback: OSC sends the browser back here (docs/architecture.md, "The two OAuth legs"; MCP SBP "OAuth State
+ * Parameter Validation"; OAUTH-17…20). The `state` must be one we stored after
  * consent, from the same browser, used once, within 10 minutes. Then the code is exchanged
  * with OSC using our PKCE verifier, the grant is stored with the OSC tokens sealed, and
  * the client gets our own code (single use, ≤ 60 s) with `state` and `iss`.

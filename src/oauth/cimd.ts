@@ -1,6 +1,6 @@
 /**
  * Client ID Metadata Documents (MCP 2025-11-25 authorization "Client ID Metadata
- * Documents"; mcp-auth.md A.2 #27–#29, #42): a URL-shaped `client_id` is fetched through
+ * Documents"; docs/architecture.md, "The two OAuth legs"): a URL-shaped `client_id` is fetched through
  * the SSRF-safe fetcher (./safe-fetch.ts) and its document describes the client; results
  * are cached within bounds.
  *

@@ -1,6 +1,6 @@
 /**
  * Redirects back to the client, only to a redirect URI already validated against the
- * client's registration (T7). Every authorization response, success or error, carries
+ * client's registration (OAUTH-09). Every authorization response, success or error, carries
  * `iss` (RFC 9207 §2) and the client's `state` unchanged. 303, never 307 (BCP §4.12).
  */
 import type { Response } from 'express';

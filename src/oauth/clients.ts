@@ -14,7 +14,7 @@ import { CimdError, type CimdResolver } from './cimd.js';
 import { InvalidClientError, InvalidRequestError } from './errors.js';
 import { CLIENT_ASSERTION_TYPE, assertionClientId, type AssertionVerifier } from './client-auth.js';
 
-/** Unused registrations disappear after a day; a grant extends its client (T18). */
+/** Unused registrations disappear after a day; a grant extends its client (OAUTH-07). */
 export const UNUSED_CLIENT_TTL_S = 24 * 3600;
 
 /** A client, or why there is none, in words safe to log and to show the person. */

@@ -1,5 +1,5 @@
 /**
- * Our consent page (MCP SBP "Consent UI Requirements"; T8, T10, T11; OAUTH-12, -13):
+ * Our consent page (MCP SBP "Consent UI Requirements"; OAUTH-05, OAUTH-12, OAUTH-13; -13):
  * names the client — marked self-declared unless its identity comes from a metadata
  * document URL —, shows the redirect host and the scopes as checkboxes the user may
  * narrow, and offers Approve and Deny. No script, no client-supplied images, everything

@@ -1,5 +1,5 @@
 /**
- * POST /consent: the user's decision (MCP SBP "Confused Deputy", T9, T12; OAUTH-14…16, -37).
+ * POST /consent: the user's decision (MCP SBP "Confused Deputy"; OAUTH-14…16, -37).
  * The CSRF token and the `__Host-` browser cookie must both match the pending request;
  * a mismatch answers 403 and leaves the pending request for the real user. Approve →
  * our own PKCE pair and `state` toward OSC, created only now (after consent), then 303 to

@@ -44,7 +44,7 @@ const STATUS: Record<string, number> = {
 /**
  * Writes an OAuth error response. Unknown errors become `server_error` without any
  * detail on the wire (the caller logs them); store or OSC outages become 503 with
- * `Retry-After`, never 401 or 500 (DESIGN §3).
+ * `Retry-After`, never 401 or 500 (docs/architecture.md, "Storage").
  */
 export function sendOAuthError(res: Response, err: unknown, extraHeaders: Record<string, string> = {}): void {
   res.set('Cache-Control', 'no-store');

@@ -1,5 +1,5 @@
 /**
- * Which IP addresses an outbound fetch on an outsider's behalf may reach (T26, INPUT-10,
+ * Which IP addresses an outbound fetch on an outsider's behalf may reach (EGRESS-02, INPUT-10,
  * SSRF-01..03 in docs/security.md): global unicast only. IPv4 against the IANA IPv4
  * special-purpose registry; IPv6 must sit in 2000::/3 minus its non-global blocks, and the
  * forms that carry an IPv4 address (mapped, NAT64 well-known prefix, 6to4) are judged by

@@ -2,7 +2,7 @@
  * Discovery documents. Authorization server metadata (RFC 8414) at the root, path-inserted
  * and as the `openid-configuration` alias; protected resource metadata (RFC 9728) for
  * `/mcp` path-inserted and at the root. Every URL comes from PUBLIC_URL, never from the
- * request's Host or X-Forwarded-* headers (T19, OAUTH-02). One canonical issuer.
+ * request's Host or X-Forwarded-* headers (OAUTH-02). One canonical issuer.
  */
 import express, { type Router } from 'express';
 import { SCOPES } from './scopes.js';
@@ -41,7 +41,7 @@ export function authorizationServerMetadata(e: Endpoints): Record<string, unknow
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token'],
-    // `none` first: claude.ai uses CIMD only when `none` is listed (mcp-auth.md D.1).
+    // `none` first: claude.ai uses CIMD only when `none` is listed (docs/architecture.md, "The two OAuth legs").
     token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGS],
     revocation_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'],

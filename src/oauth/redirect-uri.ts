@@ -1,5 +1,5 @@
 /**
- * Redirect URI policy (T1, T7, T11; mcp-auth.md A.2 #25/#26/#39, D.2).
+ * Redirect URI policy (OAUTH-08, OAUTH-09, OAUTH-13; docs/architecture.md, "The two OAuth legs").
  *
  * Registration: absolute, no fragment, no wildcard, no control characters; `https`
  * anywhere; `http` only on loopback (RFC 8252 §7.3); private-use schemes only for the
@@ -8,7 +8,7 @@
  * stand in for each other.
  */
 
-/** Private-use-scheme callbacks of clients we know (mcp-auth.md D.2). Exact strings only. */
+/** Private-use-scheme callbacks of clients we know (docs/architecture.md, "The two OAuth legs"). Exact strings only. */
 export const KNOWN_PRIVATE_USE_CALLBACKS: readonly string[] = [
   'cursor://anysphere.cursor-mcp/oauth/callback',
 ];

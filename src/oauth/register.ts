@@ -1,9 +1,9 @@
 /**
- * Dynamic Client Registration (RFC 7591), hardened (T8, T11, T18; OAUTH-04…07):
+ * Dynamic Client Registration (RFC 7591), hardened (OAUTH-05, OAUTH-13, OAUTH-07; OAUTH-04…07):
  * server-generated ids, exact https-or-loopback redirect URIs (known private-use
  * callbacks only), size and count limits, secrets that never expire, identical
  * registrations without a secret deduplicated (clients re-register on every cold start,
- * mcp-auth.md D.1). Tolerant where real clients over-declare (./client-metadata.ts):
+ * docs/architecture.md, "The two OAuth legs"). Tolerant where real clients over-declare (./client-metadata.ts):
  * unsupported grant types are ignored and the response says what was granted.
  *
  * The per-address budget is charged only for a NEW registration, after deduplication:
@@ -163,7 +163,7 @@ export function registerRouter(deps: RegisterDeps): Router {
         fingerprint: fp,
         createdAt: now(),
       };
-      // logo_uri is dropped on purpose: we never render client-supplied images (T11).
+      // logo_uri is dropped on purpose: we never render client-supplied images (OAUTH-13).
       await store.put('client', client.clientId, client, UNUSED_CLIENT_TTL_S);
       if (shared) await store.put('clientAlias', fp, { clientId: client.clientId }, UNUSED_CLIENT_TTL_S);
       if (grants.ignored.length > 0) log?.info({ event: 'registration_narrowed', clientId: client.clientId, ignoredGrantTypes: grants.ignored }, 'unsupported grant types ignored');

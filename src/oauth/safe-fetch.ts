@@ -1,6 +1,6 @@
 /**
  * The one way this server fetches a URL that an outsider chose: Client ID Metadata Documents
- * (./cimd.ts) and client key sets named by `jwks_uri` (./jwks.ts). SSRF-safe (T26, INPUT-10;
+ * (./cimd.ts) and client key sets named by `jwks_uri` (./jwks.ts). SSRF-safe (EGRESS-02, INPUT-10;
  * MCP 2026-07-28 security best practices "SSRF Against Authorization Servers"): https only,
  * only global addresses (./global-address.ts; checked on the very address we connect to, so
  * DNS rebinding cannot swap it), no redirects, a byte cap and a time cap.

@@ -1,7 +1,7 @@
 /**
- * Our scopes (DESIGN §4): `osc:read` (list, describe, get, logs, balance) and `osc:write`
+ * Our scopes (docs/architecture.md, "The MCP endpoint"): `osc:read` (list, describe, get, logs, balance) and `osc:write`
  * (create, restart, delete). Unknown requested scopes are dropped; none left means both.
- * No omnibus scope and no `offline_access` in what we advertise (mcp-auth.md A.1 #5, #11).
+ * No omnibus scope and no `offline_access` in what we advertise (docs/architecture.md, "The two OAuth legs").
  */
 export const SCOPES = ['osc:read', 'osc:write'] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -1,9 +1,9 @@
 /**
  * POST /token (OAuth 2.1 §3.2, §4.1.3, §4.3). Invalid redemptions (wrong verifier, client,
- * redirect URI or resource) neither consume the code nor revoke anything (T4). A second
+ * redirect URI or resource) neither consume the code nor revoke anything (OAUTH-22). A second
  * valid redemption revokes what the code issued. Refresh tokens rotate; the previous one
  * stays valid for a retry until the new one is first used, at most 60 s; any other reuse
- * revokes the grant (T5; OAUTH-27…30). Scopes may narrow, never widen.
+ * revokes the grant (OAUTH-27…30). Scopes may narrow, never widen.
  */
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
@@ -29,7 +29,7 @@ import { refuseSuspended } from './suspension.js';
 
 /** A redeemed code is remembered this long so a replay can revoke what it issued. */
 const REDEEMED_TTL_S = 600;
-/** How long the previous refresh token answers a retry (T5). */
+/** How long the previous refresh token answers a retry (OAUTH-27). */
 const REFRESH_GRACE_MS = 60_000;
 /**
  * How long a refresh token issued before families (./issue.ts) is remembered after its
@@ -99,7 +99,7 @@ export function tokenRouter(deps: TokenDeps): Router {
     if (!rec) {
       const redeemed = await store.get('redeemed', key);
       // OAuth 2.1 §4.1.3: a replayed code revokes the tokens it issued — but only a replay
-      // that would have been valid, so a leaked used code cannot end someone's access (T4).
+      // that would have been valid, so a leaked used code cannot end someone's access (OAUTH-22).
       if (redeemed && redeemed.clientId === client.clientId && verifyS256(verifier, redeemed.codeChallenge)) {
         log.warn({ event: 'code_replay', grantId: redeemed.grantId, clientId: client.clientId }, 'authorization code replayed; grant revoked');
         await store.revokeGrant(redeemed.grantId);

@@ -1,16 +1,16 @@
 /**
- * The process-wide HTTP dispatcher for calls to OSC (security-catalog T29): bounded
+ * The process-wide HTTP dispatcher for calls to OSC (UPSTREAM-10): bounded
  * connect/headers/body timeouts and a response size cap on every upstream call,
  * including the ones `@osaas/client-core` makes through the global `fetch` with no
- * timeout of its own (osc-api.md B "No timeouts, retries, or caching anywhere in the
+ * timeout of its own (src/emulator/README.md "No timeouts, retries, or caching anywhere in the
  * SDK"; E.1 "The SDK calls the global fetch at call time").
  *
  * The SDK takes no AbortSignal. `runInUpstreamScope` lends it one: requests dispatched
  * inside the scope (an AsyncLocalStorage) are aborted when the scope's signal fires, so a
  * client that goes away or a tool deadline closes the upstream socket too (MCP-09), and
- * the undici error the SDK drops ("fetch failed", osc-api.md B) is kept on the scope for
+ * the undici error the SDK drops ("fetch failed", src/emulator/README.md) is kept on the scope for
  * the error factory. OSC OAuth refreshes must NOT run inside a scope: one caller's abort
- * must never cut a refresh that other requests share (T27).
+ * must never cut a refresh that other requests share (UPSTREAM-03).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent, type Dispatcher, setGlobalDispatcher } from 'undici';
@@ -71,7 +71,7 @@ export class ScopedDispatcher extends WrappingDispatcher {
 }
 
 export interface OscDispatcherOptions {
-  /** OSC_EMULATOR_URL: send `https://*.osaas.io` there instead (DESIGN §5). */
+  /** OSC_EMULATOR_URL: send `https://*.osaas.io` there instead (docs/architecture.md, "The emulator and the sandbox"). */
   emulatorUrl?: string;
   connectTimeoutMs: number;
   headersTimeoutMs: number;

@@ -1,5 +1,5 @@
 /**
- * The upstream boundary (issue 16 class 3; T21, T26; EGRESS-01..04 in docs/security.md):
+ * The upstream boundary (issue 16 class 3; SECRETS-03, EGRESS-02; EGRESS-01..04 in docs/security.md):
  * a request made on a user's behalf to OSC — ours or one `@osaas/client-core` makes
  * through the global `fetch` — goes only to `https://*.osaas.io` and never follows a
  * redirect. The SDK follows redirects (fetch's default) and takes each service's API

@@ -1,9 +1,9 @@
 /**
  * Sends every request for `https://*.osaas.io` (and `https://osaas.io`) to the offline
  * emulator instead, keeping the original host in the `Host` header so the emulator can
- * route on it (DESIGN.md section 5; osc-api.md E.2 option 1). Everything else passes
+ * route on it (docs/architecture.md, "The emulator and the sandbox"; src/emulator/README.md option 1). Everything else passes
  * through to `inner` untouched. Node's built-in `fetch` (which `@osaas/client-core` calls,
- * osc-api.md E.1) honours an undici global dispatcher, so installing this redirects the
+ * src/emulator/README.md) honours an undici global dispatcher, so installing this redirects the
  * SDK without modifying it. Production never installs it (`OSC_EMULATOR_URL` unset).
  */
 import { Agent, type Dispatcher, setGlobalDispatcher } from 'undici';

@@ -1,9 +1,9 @@
 /**
- * OSC's OAuth URLs (osc-api.md A.1). `app.osaas.io` for prod, `app.<env>.osaas.io`
+ * OSC's OAuth URLs (src/emulator/README.md). `app.osaas.io` for prod, `app.<env>.osaas.io`
  * otherwise. Server-to-server calls always use the real https URLs (the emulator
  * redirect, when installed, carries them to the emulator with their Host header); the
  * browser cannot follow that redirect, so with an emulator it is sent to the emulator's
- * own URL (DESIGN §6, "The browser reaches OSC's pages").
+ * own URL (docs/architecture.md, "Token lifecycle").
  */
 export interface OscOAuthUrls {
   issuer: string;
@@ -24,7 +24,7 @@ export function oscOAuthUrls(environment: string, emulatorUrl?: string): OscOAut
   };
 }
 
-/** The only place requests on a user's behalf may go: `https://osaas.io` or `https://*.osaas.io` (T26). */
+/** The only place requests on a user's behalf may go: `https://osaas.io` or `https://*.osaas.io` (EGRESS-02). */
 export function isOscUrl(url: URL): boolean {
   const h = url.hostname.toLowerCase();
   return url.protocol === 'https:' && (h === 'osaas.io' || h.endsWith('.osaas.io'));

@@ -1,5 +1,5 @@
 /**
- * osc-mcp as an ordinary OAuth client of OSC (DESIGN §1 leg 2; osc-api.md A.3–A.6).
+ * osc-mcp as an ordinary OAuth client of OSC (docs/architecture.md, "The two OAuth legs"; src/emulator/README.md).
  * Replies are parsed with zod; OSC's response text never leaves this file except as a
  * typed error whose message we wrote.
  */
@@ -14,7 +14,7 @@ const MAX_BODY = 64 * 1024;
 export interface OscTokens {
   accessToken: string;
   refreshToken?: string;
-  /** Seconds, as OSC sent it (3600 when absent, osc-api.md A.7). */
+  /** Seconds, as OSC sent it (3600 when absent, src/emulator/README.md). */
   expiresIn: number;
 }
 
@@ -91,7 +91,7 @@ export function createOscOAuthClient(urls: OscOAuthUrls, opts: { timeoutMs?: num
   const timeoutMs = opts.timeoutMs ?? DEFAULTS.oscOAuthTimeoutMs;
   const form = (client: OscClientCredentials, fields: Record<string, string>): RequestInit => {
     const body = new URLSearchParams({ ...fields, client_id: client.clientId });
-    // client_secret_post, as Eyevinn's own apps do (osc-api.md A.4); DCR clients may omit it.
+    // client_secret_post, as Eyevinn's own apps do (src/emulator/README.md); DCR clients may omit it.
     if (client.clientSecret) body.set('client_secret', client.clientSecret);
     return {
       method: 'POST',
@@ -127,7 +127,7 @@ export function createOscOAuthClient(urls: OscOAuthUrls, opts: { timeoutMs?: num
       const { status, json } = await call(urls.register, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        // The request Eyevinn's apps send (osc-api.md A.6).
+        // The request Eyevinn's apps send (src/emulator/README.md).
         body: JSON.stringify({
           client_name: clientName,
           redirect_uris: [redirectUri],

@@ -7,7 +7,7 @@
  * - SAT calls (a service's API) go through `withSat`: a 401 drops the cached SAT, mints a
  *   new one (which itself tests the PAT) and tries once more (DOC-SAT "lazily on a 401").
  * - The subscription list is read at most once per request (memo), because OSC offers no
- *   other way to learn a service's `apiUrl` and schema (osc-api.md B).
+ *   other way to learn a service's `apiUrl` and schema (src/emulator/README.md).
  */
 import type { OscCredentials } from './lifecycle/credentials.js';
 import { UpstreamAuthError, UpstreamTimeoutError } from '../errors.js';
@@ -28,7 +28,7 @@ export interface SessionDeps {
   /** The subscription list per grant for a short time (absent: read once per request). */
   subscriptionCache?: SubscriptionCache;
   log?: Logger;
-  /** Per upstream call (default 10 s, T29). */
+  /** Per upstream call (default 10 s, UPSTREAM-10). */
   callTimeoutMs?: number;
 }
 
@@ -57,7 +57,7 @@ export class OscSession {
   }
 
   /**
-   * Runs one upstream call under the tool's `signal` plus the per-call timeout (T29). One
+   * Runs one upstream call under the tool's `signal` plus the per-call timeout (UPSTREAM-10). One
    * controller and one timer per call, both released when the call settles: `AbortSignal.any`
    * over `AbortSignal.timeout` left a 10 s timer and a tracked signal behind every call,
    * nested again in upstream-http.ts (issue 18).
@@ -69,7 +69,7 @@ export class OscSession {
   /**
    * Runs an SDK call under the tool's signal: the dispatcher aborts its requests when the
    * signal fires, and the SDK's `FetchError` becomes a typed error. Other errors pass
-   * through for the caller to classify (the SDK throws plain `Error`s, osc-api.md B).
+   * through for the caller to classify (the SDK throws plain `Error`s, src/emulator/README.md).
    */
   async sdk<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
     return this.bounded(signal, async (callSignal) => {
@@ -92,7 +92,7 @@ export class OscSession {
 
   withPat<T>(op: (pat: string) => Promise<T>): Promise<T> {
     return withPat(this.deps.credentials, (pat) => {
-      // The SDK's Context falls back to OSC_ACCESS_TOKEN on an empty token (osc-api.md E.4).
+      // The SDK's Context falls back to OSC_ACCESS_TOKEN on an empty token (src/emulator/README.md).
       if (!pat) throw new UpstreamAuthError('no OSC token for this grant');
       return op(pat);
     });

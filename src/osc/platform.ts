@@ -1,15 +1,15 @@
 /**
- * The OSC platform port: what tools may do in the signed-in user's workspace (style.md
- * §4.2; DESIGN §1 point 4). Tools see this interface only: never a token, never the SDK,
+ * The OSC platform port: what tools may do in the signed-in user's workspace (
+ * §4.2; docs/architecture.md, "The two OAuth legs"). Tools see this interface only: never a token, never the SDK,
  * never a URL. The workspace always comes from the verified grant behind the adapter,
- * never from an argument (security-catalog T24).
+ * never from an argument (MCP-03).
  *
  * Every method takes an AbortSignal (the tool's deadline and the client's disconnect,
- * T29/MCP-09) and fails with an `UpstreamError` (./errors.ts), `ServiceNotSubscribedError`,
+ * UPSTREAM-10/MCP-09) and fails with an `UpstreamError` (./errors.ts), `ServiceNotSubscribedError`,
  * `GrantRevokedError` or `UpstreamUnavailableError` (./credentials.ts).
  */
 
-/** One configurable option of a service (`serviceInstanceOptions[]`, osc-api.md B). */
+/** One configurable option of a service (`serviceInstanceOptions[]`, src/emulator/README.md). */
 export interface ServiceOption {
   name: string;
   label?: string;
@@ -41,7 +41,7 @@ export interface Service {
 
 /**
  * An instance document as OSC returned it, not yet redacted. `fields` carries the
- * service's options echoed back, cleartext credentials included (osc-api.md B "Instance
+ * service's options echoed back, cleartext credentials included (src/emulator/README.md "Instance
  * document"): the MCP layer redacts before a model sees anything (src/mcp/redact.ts).
  */
 export interface Instance {
@@ -68,7 +68,7 @@ export interface InstanceLogs {
 }
 
 export interface Balance {
-  /** Plan name, e.g. FREE, PERSONAL, PROFESSIONAL (osc-api.md A.9). */
+  /** Plan name, e.g. FREE, PERSONAL, PROFESSIONAL (src/emulator/README.md). */
   plan: string;
   /** Tokens left to spend; undefined when OSC did not say. */
   remaining?: number;
@@ -86,12 +86,12 @@ export interface OscPlatform {
   getInstance(serviceId: string, name: string, signal: AbortSignal): Promise<Instance>;
   /**
    * Subscribes the workspace to a service and returns its record. A write with a
-   * possible fee: only `create_instance` calls it (reads never subscribe, osc-api.md E.4).
+   * possible fee: only `create_instance` calls it (reads never subscribe, src/emulator/README.md).
    */
   subscribe(serviceId: string, signal: AbortSignal): Promise<Service>;
   /**
    * Creates an instance of a subscribed service. Never retried: a failure after the
-   * request left may have created it anyway (osc-api.md B, 504 while provisioning).
+   * request left may have created it anyway (src/emulator/README.md, 504 while provisioning).
    */
   createInstance(serviceId: string, name: string, options: Record<string, unknown>, signal: AbortSignal): Promise<Instance>;
   deleteInstance(serviceId: string, name: string, signal: AbortSignal): Promise<void>;

@@ -1,19 +1,19 @@
 /**
- * Retries toward OSC (security-catalog T29, T28; UPSTREAM-07, -08, -09, -12).
+ * Retries toward OSC (UPSTREAM-10, UPSTREAM-07; -08, -09, -12).
  *
  * - `retryRead`: reads only. At most two retries with exponential backoff and full
  *   jitter, on 5xx, 429 and network failures; honours `Retry-After` up to 2 s and gives
  *   up at once when OSC asks for longer. A create is never passed through here: a POST
- *   that failed ambiguously may have created the instance (osc-api.md B, 504 note).
+ *   that failed ambiguously may have created the instance (src/emulator/README.md, 504 note).
  * - `withPat`: an OSC 401 to the PAT → `forceRefresh(pat)` once and retry; a second 401
- *   → the grant is dead (`GrantRevokedError`, DESIGN §2).
+ *   → the grant is dead (`GrantRevokedError`, docs/architecture.md, "Token lifecycle").
  */
 import type { OscCredentials } from './lifecycle/credentials.js';
 import { UpstreamAuthError, UpstreamError, UpstreamRateLimitedError, UpstreamTimeoutError, GrantRevokedError } from '../errors.js';
 
 export interface RetryOptions {
   signal: AbortSignal;
-  /** Total tries, the first included (default 3: at most 2 retries, T29). */
+  /** Total tries, the first included (default 3: at most 2 retries, UPSTREAM-10). */
   attempts?: number;
   /** First backoff ceiling; doubles per retry (default 100 ms). */
   baseDelayMs?: number;
@@ -64,7 +64,7 @@ export async function retryRead<T>(op: () => Promise<T>, opts: RetryOptions): Pr
 /**
  * Calls `op` with the grant's current PAT. An OSC 401 means the PAT was refused: refresh
  * once (single flight lives in the credentials) and try again; a second 401 to a PAT
- * OSC has just issued means the authorization is gone (DESIGN §2; UPSTREAM-07).
+ * OSC has just issued means the authorization is gone (docs/architecture.md, "Token lifecycle"; UPSTREAM-07).
  */
 export async function withPat<T>(credentials: OscCredentials, op: (pat: string) => Promise<T>): Promise<T> {
   const pat = await credentials.accessToken();

@@ -1,11 +1,11 @@
 /**
- * Service Access Tokens cached in process per (grant, service) (DESIGN §2; osc-api.md
+ * Service Access Tokens cached in process per (grant, service) (docs/architecture.md, "Token lifecycle"; src/emulator/README.md
  * E.4): OSC SATs live 1 h and DOC-SAT advises re-exchanging a little early or lazily on
  * a 401. Never persisted, never logged. Bounded: least recently used entries go first,
- * so memory stays flat however many grants pass through (T33).
+ * so memory stays flat however many grants pass through (REDIS-08).
  *
  * Concurrent misses for one key share a single mint, so a burst of tool calls does not
- * become a burst of token exchanges (OSC rate-limits them per PAT, osc-api.md B).
+ * become a burst of token exchanges (OSC rate-limits them per PAT, src/emulator/README.md).
  */
 export interface MintedSat {
   token: string;

@@ -7,14 +7,14 @@
  * (`Context.activateService`) and `removeInstance`. Where it does not, we call the same OSC
  * URLs directly (upstream-http.ts), and say why:
  * - SATs: `getServiceAccessToken` subscribes the user when unsubscribed (a side effect no
- *   read may have) and drops `expiry`, which the cache needs (osc-api.md E.4).
+ *   read may have) and drops `expiry`, which the cache needs (src/emulator/README.md).
  * - list/get/create: the SDK re-reads `/mysubscriptions` inside each call; we already
  *   hold the record (for `apiUrl` and the `sensitive` flags), so calling through the SDK
  *   would cost a third round trip. `getInstance` also turns every 5xx into "absent".
  * - health/logs/restart: the SDK's `getInstanceLink` costs three extra GETs, logs are read
  *   unbounded, and restart has no fallback path. We use the API paths the SDK falls back
- *   to (`/health/<name>`, `/logs/<name>`) and `/restart/<name>` (osc-api.md B).
- * - plan and balance: the SDK has no call for `money.svc` (osc-api.md A.9).
+ *   to (`/health/<name>`, `/logs/<name>`) and `/restart/<name>` (src/emulator/README.md).
+ * - plan and balance: the SDK has no call for `money.svc` (src/emulator/README.md).
  *
  * Round trips per tool call, steady state (PAT fresh, SAT cached, the grant's subscription
  * list cached for 30 s by the app, ./subscription-cache.ts) — UPSTREAM counters in
@@ -59,7 +59,7 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
     if (!r) throw new ServiceNotSubscribedError(serviceId);
     return r;
   };
-  /** The service API base; only https on an OSC host, whatever the catalog says (T26). */
+  /** The service API base; only https on an OSC host, whatever the catalog says (EGRESS-02). */
   const api = (r: ServiceRecord): URL => {
     const url = r.apiUrl ? new URL(r.apiUrl) : undefined;
     if (url?.protocol !== 'https:' || !url.hostname.endsWith('.osaas.io')) {
@@ -98,7 +98,7 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
     },
 
     async subscribe(serviceId, signal): Promise<Service> {
-      // The only place that subscribes the workspace (DESIGN §4; osc-api.md E.4).
+      // The only place that subscribes the workspace (docs/architecture.md, "The MCP endpoint"; src/emulator/README.md).
       await s.withPat((pat) => s.sdk(signal, () => ctx(pat).activateService(serviceId)));
       s.invalidate();
       return toService(await record(serviceId, signal));
@@ -147,7 +147,7 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
       const got = await read(signal, () =>
         s.withSat(serviceId, signal, (sat) => s.bounded(signal, (cs) => oscText({ method: 'GET', url: opUrl(r, 'logs', name), headers: jwt(sat), signal: cs }, LOG_BYTES))),
       );
-      // JSON logs are an array of lines (osc-api.md B "logs"); a cut array is read as text.
+      // JSON logs are an array of lines (src/emulator/README.md ("logs")); a cut array is read as text.
       if (got.contentType.includes('json') && !got.truncated) {
         const lines: unknown = JSON.parse(got.text || '[]');
         if (Array.isArray(lines)) return { text: lines.map(String).join('\n'), truncated: false };
@@ -178,7 +178,7 @@ function guarded(p: OscPlatform): OscPlatform {
   return out as OscPlatform;
 }
 
-/** `/mytokencount` is UNCONFIRMED (osc-api.md A.9): its absence is not an error. */
+/** `/mytokencount` is UNCONFIRMED (src/emulator/README.md): its absence is not an error. */
 function absentAsUndefined(err: unknown): undefined {
   if (err instanceof UpstreamNotFoundError) return undefined;
   throw err;

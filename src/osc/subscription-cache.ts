@@ -1,5 +1,5 @@
 /**
- * The workspace's subscription list (`GET /mysubscriptions`, osc-api.md B), cached in
+ * The workspace's subscription list (`GET /mysubscriptions`, src/emulator/README.md), cached in
  * process per grant for a short time. OSC gives a service's API host and option schema
  * nowhere else, so without it every instance call costs a second round trip (issue 18).
  *
@@ -10,7 +10,7 @@
  * TTL: a service unsubscribed elsewhere (its calls then fail at OSC, as they would a
  * moment later anyway) and a catalog edit of options or API host (create_instance checks
  * options against a schema at most a TTL old; OSC still validates the create). Bounded like
- * the SAT cache (T33).
+ * the SAT cache (REDIS-08).
  */
 import type { ServiceRecord } from './upstream-schemas.js';
 

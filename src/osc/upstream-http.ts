@@ -1,8 +1,8 @@
 /**
  * Direct calls to OSC for what the SDK does not serve within our rules (sdk-platform.ts
  * says which and why). Every call: the caller's signal, which carries the per-call timeout
- * and the tool's deadline (OscSession.bounded, T29),
- * a size cap on what is read (UPSTREAM-11), no redirects followed (T26), and failures
+ * and the tool's deadline (OscSession.bounded, UPSTREAM-10),
+ * a size cap on what is read (UPSTREAM-11), no redirects followed (EGRESS-02), and failures
  * typed by the one factory in ./errors.ts. OSC's text never leaves except as `detail`.
  */
 import { runAsOscEgress } from './egress.js';

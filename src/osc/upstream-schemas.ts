@@ -1,6 +1,6 @@
 /**
  * What OSC sends, parsed with zod before anything uses it (UPSTREAM-11), and mapped to
- * the port's domain types (./platform.ts). Shapes from osc-api.md B (service record,
+ * the port's domain types (./platform.ts). Shapes from src/emulator/README.md (service record,
  * instance document, SAT) and A.9 (plan, balance). Loose objects: OSC adds fields, and a
  * field we do not know is not an error, but a missing one we rely on is.
  */
@@ -55,7 +55,7 @@ export const SatReply = z.object({
 
 export const HealthReply = z.looseObject({ status: z.string() });
 export const PlanReply = z.looseObject({ name: z.string().min(1) });
-/** Shape GUESS (osc-api.md A.9): the caller's element of the admin `/tokencount` list. */
+/** Shape GUESS (src/emulator/README.md): the caller's element of the admin `/tokencount` list. */
 export const TokenCountReply = z.looseObject({
   tokenCount: z.number().optional(),
   remainingTokens: z.number().optional(),
@@ -93,7 +93,7 @@ export function toService(r: ServiceRecord): Service {
 }
 
 export function toInstance(r: ServiceRecord, doc: z.infer<typeof InstanceDoc>): Instance {
-  // `_links` are OSC's internal API paths: of no use to a model (osc-api.md B).
+  // `_links` are OSC's internal API paths: of no use to a model (src/emulator/README.md).
   const { name, url, status, _links, ...fields } = doc;
   void _links;
   const sensitive = (r.serviceInstanceOptions ?? []).filter((o) => o.sensitive === true).map((o) => o.name);

@@ -1,9 +1,9 @@
 /**
- * Hashing and random values for our own bearer secrets (DESIGN §3, style.md §5.6).
+ * Hashing and random values for our own bearer secrets (docs/architecture.md, "Storage").
  *
  * Every secret we issue (access and refresh tokens, codes, client secrets) is stored only as
  * `hashSecret(value)`, which is also the record's id: a dump of the store yields no usable
- * token (security-catalog SECRETS-02). A plain SHA-256 is enough because the inputs carry
+ * token (SECRETS-02). A plain SHA-256 is enough because the inputs carry
  * 256 bits of entropy; a slow password hash would add latency and nothing else.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';

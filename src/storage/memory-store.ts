@@ -1,12 +1,12 @@
 /**
- * The default TokenStore: one process, no dependency (DESIGN §3). A restart signs every
+ * The default TokenStore: one process, no dependency (docs/architecture.md, "Storage"). A restart signs every
  * user out, which main.ts says at boot.
  *
  * It mirrors the Redis adapter's semantics so the shared contract suite
- * (test/support/token-store-contract.ts, security-catalog REDIS-01) holds for both:
+ * (test/support/token-store-contract.ts, REDIS-01) holds for both:
  * - values are stored as JSON text, so callers get copies and exactly what Redis would return;
  * - every record has a TTL; expired entries are dropped lazily on read and by a periodic
- *   `unref()`ed sweep, so memory stays bounded (T33);
+ *   `unref`ed sweep, so memory stays bounded (REDIS-08);
  * - records whose value has a string `grantId` are indexed under that grant and removed by
  *   `revokeGrant` (the cascade), provided they still name that grant.
  * JavaScript runs each method body without interleaving, which gives `take`, `putIfAbsent`,
@@ -25,7 +25,7 @@ interface Entry {
 export interface MemoryTokenStoreOptions {
   /** Clock in epoch ms; tests inject a fake one to expire records without waiting. */
   now?: () => number;
-  /** Interval of the expiry sweep (default 60 s). 0 disables it (tests call `sweep()`). */
+  /** Interval of the expiry sweep (default 60 s). 0 disables it (tests call `sweep`). */
   sweepIntervalMs?: number;
 }
 

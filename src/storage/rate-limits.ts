@@ -2,10 +2,10 @@
  * Rate limits for the OAuth endpoints (/register, /token), over rate-limiter-flexible.
  *
  * With a Redis client the counters live in Redis, so every replica counts against the same
- * budget (DESIGN §3: Redis is the engine for scale-out). No `insuranceLimiter`: a per-process
+ * budget (docs/architecture.md, "Storage": Redis is the engine for scale-out). No `insuranceLimiter`: a per-process
  * fallback would silently multiply the limit by the number of replicas during an outage.
  * Instead a store failure is a StoreUnavailableError, which the HTTP layer maps to 503 +
- * Retry-After like every other store outage (T30), never 429 or 500.
+ * Retry-After like every other store outage (REDIS-02), never 429 or 500.
  */
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -46,7 +46,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
         // ioredis is the library's native client: `useRedisPackage` stays false (that flag
         // selects the node-redis v4+ command syntax).
         storeClient: opts.redis,
-        // Refuse at once while disconnected instead of trying the command (T30).
+        // Refuse at once while disconnected instead of trying the command (REDIS-02).
         rejectIfRedisNotReady: true,
       })
     : new RateLimiterMemory(common);

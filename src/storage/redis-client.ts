@@ -1,8 +1,8 @@
 /**
- * The Redis connection, configured to fail fast (DESIGN §3, security-catalog T30, T31).
+ * The Redis connection, configured to fail fast (docs/architecture.md, "Storage", REDIS-02, REDIS-06).
  *
  * ioredis defaults queue commands while disconnected and retry them 20 times with backoff
- * up to 5 s: a command could hang for over a minute (T30 measured 74 s), and the HTTP layer
+ * up to 5 s: a command could hang for over a minute (REDIS-02 measured 74 s), and the HTTP layer
  * would time out or answer 500. With the options below a command during an outage rejects
  * at once and the caller answers 503 + Retry-After. Measured here (Redis 7.0, loopback):
  * - server killed: `get`/`put` reject in 0–1 ms ("Stream isn't writeable and
@@ -46,7 +46,7 @@ export function createRedisClient(url: string, opts: RedisClientOptions = {}): R
     connectTimeout: opts.connectTimeoutMs ?? 1000,
     retryStrategy: reconnectDelay,
     // After a failover the old primary answers READONLY; reconnect so DNS/the proxy can
-    // route us to the writable node (T31, REDIS-07). The failed command is not resent
+    // route us to the writable node (REDIS-06, REDIS-07). The failed command is not resent
     // (return true, not 2): it has been rejected and the caller answered 503.
     reconnectOnError: (err) => err.message.includes('READONLY'),
     lazyConnect: false,
@@ -59,7 +59,7 @@ export function createRedisClient(url: string, opts: RedisClientOptions = {}): R
 
 /**
  * Resolves once the client is ready; rejects after `timeoutMs` (default 5 s) with the last
- * connection error. For boot and tests only: requests never wait for Redis (T30).
+ * connection error. For boot and tests only: requests never wait for Redis (REDIS-02).
  */
 export function whenReady(client: Redis, timeoutMs = 5000): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();

@@ -1,5 +1,5 @@
 /**
- * The Lua scripts of the Redis store: every multi-key step that must be atomic (T27, T31:
+ * The Lua scripts of the Redis store: every multi-key step that must be atomic (UPSTREAM-03, REDIS-06:
  * no half-written rotation). Registered with ioredis `defineCommand` (EVALSHA, falling back
  * to EVAL after a restart).
  */
@@ -33,7 +33,7 @@ end
 if ARGV[3] == '1' then return v end
 return false`;
 
-// Compare-and-set on the grant's version: the fencing token of DESIGN §2 / T27.
+// Compare-and-set on the grant's version: the fencing token of docs/architecture.md, "Token lifecycle" / UPSTREAM-03.
 const CAS = `
 local v = redis.call('GET', KEYS[1])
 if not v then return 0 end

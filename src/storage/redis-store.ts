@@ -1,14 +1,14 @@
 /**
- * TokenStore over Redis (DESIGN §3): survives restarts, shared by any number of replicas.
+ * TokenStore over Redis (docs/architecture.md, "Storage"): survives restarts, shared by any number of replicas.
  *
  * Keys: `<prefix><kind>:<id>` (JSON), `<prefix>grantidx:<grantId>` (sorted set of
  * `<kind>:<id>` scored by expiry, for the revokeGrant cascade), `<prefix>lock:<name>`.
- * Every key is written with a TTL (T33, REDIS-08); each multi-key change is one Lua script,
+ * Every key is written with a TTL (REDIS-08); each multi-key change is one Lua script,
  * so a crash or failover never leaves half a write (REDIS-07). Scripts touch keys derived
  * from stored values (the cascade), which is fine on a single primary; Redis Cluster would
- * need hash tags. Any Redis error or timeout becomes StoreUnavailableError (T30: 503).
+ * need hash tags. Any Redis error or timeout becomes StoreUnavailableError (REDIS-02: 503).
  *
- * Replication is asynchronous (T31, REDIS-06): with `waitReplicas` set, every grant write
+ * Replication is asynchronous (REDIS-06): with `waitReplicas` set, every grant write
  * that succeeded (the callback's first write after the OSC code exchange, the code
  * redemption, refresh-token rotations and the compare-and-set after an OSC token rotation)
  * is followed by `WAIT <count> <timeoutMs>`, so the OSC refresh token OSC just rotated is on
@@ -46,9 +46,9 @@ export interface WaitReplicas {
 export interface RedisTokenStoreOptions {
   /** Key prefix (default `oscmcp:`); tests use a random one to isolate themselves. */
   prefix?: string;
-  /** Whether close() also closes the client (default true). */
+  /** Whether close also closes the client (default true). */
   closeClient?: boolean;
-  /** `WAIT count timeoutMs` after every grant write (T31, REDIS-06). Off by default. */
+  /** `WAIT count timeoutMs` after every grant write (REDIS-06). Off by default. */
   waitReplicas?: WaitReplicas;
   /** Receives the warning when WAIT comes back short or fails. */
   log?: Pick<Logger, 'warn'>;
@@ -66,7 +66,7 @@ export class RedisTokenStore implements TokenStore {
   private readonly closeClient: boolean;
   private readonly waitReplicas: WaitReplicas | undefined;
   private readonly log: Pick<Logger, 'warn'> | undefined;
-  /** Date.now() before which WAIT is skipped (replicas recently did not acknowledge). */
+  /** Date.now before which WAIT is skipped (replicas recently did not acknowledge). */
   private waitPausedUntil = 0;
 
   constructor(
@@ -208,7 +208,7 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * WAIT for the replicas to acknowledge this connection's writes so far (T31, REDIS-06).
+   * WAIT for the replicas to acknowledge this connection's writes so far (REDIS-06).
    * Never throws: the write is done on the primary; a short count is only logged.
    */
   private async replicate(): Promise<void> {

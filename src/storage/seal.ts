@@ -1,5 +1,5 @@
 /**
- * Sealing of OSC tokens at rest (DESIGN §3, security-catalog T21, SECRETS-02, SECRETS-05).
+ * Sealing of OSC tokens at rest (docs/architecture.md, "Storage", SECRETS-03, SECRETS-02, SECRETS-05).
  *
  * Blob: `v1.<kid>.<base64url(iv ‖ ciphertext ‖ tag)>`, AES-256-GCM with a fresh 12-byte IV.
  * `kid` is the first 8 hex digits of SHA-256(key), so a keyring (`SEAL_KEYS`) can find the
@@ -8,7 +8,7 @@
  * header edited to point at another key, fails to open.
  *
  * Errors are `SealError` with a fixed message per reason: never the plaintext, the key or
- * the blob (T21: nothing secret in an error).
+ * the blob (SECRETS-03: nothing secret in an error).
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { SealError } from '../errors.js';
@@ -45,7 +45,7 @@ export function keyIdOf(key: Buffer): string {
 /**
  * Builds a sealer over a keyring: the first key seals, every key opens. `undefined` keys →
  * one random ephemeral key and `ephemeral: true` (the caller warns at boot: restarts then
- * sign every user out, DESIGN §6). Throws at construction on an empty ring or a key that is
+ * sign every user out, docs/architecture.md, "Token lifecycle"). Throws at construction on an empty ring or a key that is
  * not 32 bytes, so a bad configuration never reaches a request.
  */
 export function createSealer(keys: readonly Buffer[] | undefined, opts: SealerOptions = {}): Sealer {

@@ -2,7 +2,7 @@
  * The storage port. Two adapters implement it (memory, Redis) and both pass one contract
  * suite (test/support/token-store-contract.ts), so the memory store is a faithful stand-in.
  *
- * Rules (DESIGN §3): every record has a TTL; single-use items are consumed atomically;
+ * Rules (docs/architecture.md, "Storage"): every record has a TTL; single-use items are consumed atomically;
  * a grant's writes are compare-and-set on its `version`; revoking a grant removes every
  * record that names it in a `grantId` field.
  */

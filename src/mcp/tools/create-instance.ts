@@ -65,7 +65,7 @@ export default defineTool({
         `Nothing was created: the options for ${q(name)} of ${q(serviceId)} need fixing.\n- ${check.problems.join('\n- ')}\ndescribe_service lists every option.${sub}`,
       );
     }
-    // The quota is spent here, on a create about to be sent: not on refused options (T25).
+    // The quota is spent here, on a create about to be sent: not on refused options (INPUT-08).
     const quota = await ctx.spendCreate?.();
     if (quota && !quota.allowed) {
       const sub = subscribed ? ` (The workspace is now subscribed to ${q(serviceId)}.)` : '';

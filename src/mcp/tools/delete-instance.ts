@@ -1,6 +1,6 @@
 /**
  * delete_instance: permanent. `destructiveHint: true`, and the tool refuses unless the
- * call carries `confirm: true` (security-catalog T25, MCP-05): a model must stop and ask.
+ * call carries `confirm: true` (MCP-05): a model must stop and ask.
  * Steady state: 2 OSC calls (the SDK's removeInstance reads the catalog first).
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * describe_service: one service's options schema (`serviceInstanceOptions`, osc-api.md B)
+ * describe_service: one service's options schema (`serviceInstanceOptions`, src/emulator/README.md)
  * and price, so a model can fill `create_instance` correctly. One OSC call.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * get_instance: one instance's document, credentials redacted (DESIGN §4; osc-api.md B
+ * get_instance: one instance's document, credentials redacted (docs/architecture.md, "The MCP endpoint"; src/emulator/README.md
  * "Instance document" echoes passwords in clear). Two OSC calls.
  */
 import { defineTool, instanceNameArg, instanceShape, serviceIdArg } from '../tool.js';

@@ -1,5 +1,5 @@
 /**
- * The tool registry: an ordered array (style.md §4.2). A new tool is one file plus one
+ * The tool registry: an ordered array . A new tool is one file plus one
  * line here. test/unit/mcp/tools/index.test.ts checks its invariants and schema snapshots.
  */
 import type { AnyTool } from '../tool.js';

@@ -1,6 +1,6 @@
 /**
  * list_services: the services the workspace is subscribed to, the only catalog an OSC
- * user token can read (osc-api.md B "list subscribed services"). One OSC call.
+ * user token can read (src/emulator/README.md ("list subscribed services")). One OSC call.
  */
 import { z } from 'zod';
 import { defineTool } from '../tool.js';

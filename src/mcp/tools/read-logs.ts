@@ -1,5 +1,5 @@
 /**
- * read_logs: recent output of one instance, as data (security-catalog T25, MCP-07): control
+ * read_logs: recent output of one instance, as data (MCP-07): control
  * and ANSI characters stripped, credentials redacted, capped at 64 KB / 500 lines with a
  * note when cut, every line quoted. Steady state: 2 OSC calls.
  */

@@ -1,5 +1,5 @@
 /**
- * restart_instance: restarts one instance (`POST /restart/<name>`, osc-api.md B). Not
+ * restart_instance: restarts one instance (`POST /restart/<name>`, src/emulator/README.md). Not
  * retried on an ambiguous failure. Steady state: 2 OSC calls.
  */
 import { z } from 'zod';

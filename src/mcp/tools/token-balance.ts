@@ -1,5 +1,5 @@
 /**
- * token_balance: the workspace's plan and OSC token balance (money.svc, osc-api.md A.9).
+ * token_balance: the workspace's plan and OSC token balance (money.svc, src/emulator/README.md).
  * Two OSC calls, in parallel.
  */
 import { z } from 'zod';

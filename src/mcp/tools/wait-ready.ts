@@ -1,5 +1,5 @@
 /**
- * The bounded wait of create_instance (osc-api.md B: the SDK's `waitForInstanceReady` has
+ * The bounded wait of create_instance (src/emulator/README.md: the SDK's `waitForInstanceReady` has
  * no timeout). Polls health once a second, reports progress, stops on `running`, on a
  * final state, at the bound, or when the request goes away. Polling failures are not the
  * create's failure: the instance exists, so they end the wait, they do not fail the tool.

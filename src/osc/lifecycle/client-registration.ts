@@ -1,8 +1,8 @@
 /**
  * Which OSC OAuth client osc-mcp uses. `OSC_CLIENT_ID`/`OSC_CLIENT_SECRET` when
  * configured; otherwise a dynamic registration at `/api/connect/register`, kept in the
- * store so every replica shares it (DESIGN §1). OSC's dynamic registrations are
- * short-lived (osc-api.md A.6), so we register again before one expires and when OSC
+ * store so every replica shares it (docs/architecture.md, "The two OAuth legs"). OSC's dynamic registrations are
+ * short-lived (src/emulator/README.md), so we register again before one expires and when OSC
  * answers `invalid_client`. Each registration is also kept under its own id, so an
  * authorization or a grant started with an older client can still finish with it.
  */

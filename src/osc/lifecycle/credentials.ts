@@ -1,7 +1,7 @@
 /**
  * What the platform adapter gets instead of a token store: a way to obtain the grant's
  * current OSC access token (PAT), refreshed under single flight when it nears expiry
- * (DESIGN §2). Tools never see this object; only src/osc adapters do.
+ * (docs/architecture.md, "Token lifecycle"). Tools never see this object; only src/osc adapters do.
  */
 export interface OscCredentials {
   readonly grantId: string;
@@ -13,7 +13,7 @@ export interface OscCredentials {
    */
   forceRefresh(rejected: string): Promise<string>;
   /**
-   * OSC refused a token it had just issued: the authorization is dead (DESIGN §2). Revokes
+   * OSC refused a token it had just issued: the authorization is dead (docs/architecture.md, "Token lifecycle"). Revokes
    * the grant and everything issued under it, so the next request gets a 401 challenge.
    */
   revoke(): Promise<void>;

@@ -1,5 +1,5 @@
 /**
- * The grant-backed OscCredentials a request's OSC adapter uses (DESIGN §1 item 4):
+ * The grant-backed OscCredentials a request's OSC adapter uses (docs/architecture.md, "The two OAuth legs"):
  * tools get a port built from it and never see a token.
  */
 import type { OscCredentials } from './credentials.js';

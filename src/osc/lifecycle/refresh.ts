@@ -1,5 +1,5 @@
 /**
- * Refreshing a grant's OSC token, single flight per grant (DESIGN §2, T27):
+ * Refreshing a grant's OSC token, single flight per grant (docs/architecture.md, "Token lifecycle", UPSTREAM-03):
  * in process a promise map; across replicas a store lock plus a fencing version — the
  * write is a compare-and-set on the grant's `version`, so a replica whose lock expired
  * cannot overwrite newer tokens. Losers wait for the version to change and re-read.
@@ -95,7 +95,7 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
     }
     const oscSealed = sealOscTokens(sealer, start.id, {
       accessToken: fresh.accessToken,
-      // OSC rotates; if it ever does not, the old refresh token stays usable (osc-api.md A.5).
+      // OSC rotates; if it ever does not, the old refresh token stays usable (src/emulator/README.md).
       refreshToken: fresh.refreshToken ?? pair.refreshToken,
     });
     // Other writes (our own refresh-token rotation) may bump the version meanwhile: merge onto

@@ -1,6 +1,6 @@
 /**
  * The OSC token pair as it lives on a grant: sealed with AES-256-GCM, the grant id as
- * associated data (DESIGN §3), so a blob copied onto another grant does not open.
+ * associated data (docs/architecture.md, "Storage"), so a blob copied onto another grant does not open.
  */
 import type { Sealer } from '../../storage/seal.js';
 import type { GrantRecord } from '../../storage/records.js';
@@ -33,13 +33,13 @@ export function openOscTokens(sealer: Sealer, grant: GrantRecord): OscTokenPair 
 
 /**
  * How long before expiry the OSC token is refreshed: the smaller of 120 s and half its
- * lifetime, so a token that lives 8 s is not refreshed on every call (DESIGN §6).
+ * lifetime, so a token that lives 8 s is not refreshed on every call (docs/architecture.md, "Token lifecycle").
  */
 export function refreshMarginMs(grant: Pick<GrantRecord, 'oscLifetimeMs'>): number {
   return Math.min(120_000, Math.floor(grant.oscLifetimeMs / 2));
 }
 
-/** Reads the claims of OSC's JWT-shaped PAT without verifying it (we cannot; osc-api.md A.8). */
+/** Reads the claims of OSC's JWT-shaped PAT without verifying it (we cannot; src/emulator/README.md). */
 export function patClaims(pat: string): { tenantId?: string; userId?: string; exp?: number } {
   const part = pat.split('.')[1];
   if (!part) return {};
