@@ -101,8 +101,15 @@ describe('Dockerfile steps, run as a script', () => {
     server.kill((final.stopSignal ?? 'SIGTERM') as NodeJS.Signals);
     expect(await exited).toBe(0);
     expect(out).toContain('"event":"shutdown"');
+    // The operator command runs in the image too (compiled, production dependencies only).
+    const help = spawnSync('npm', ['run', '--silent', 'admin', '--', '--help'], { cwd: inStage(final.name, final.workdir), env, encoding: 'utf8', timeout: 60_000 });
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toContain('usage: npm run admin -- <verb>');
+    const memory = spawnSync('npm', ['run', '--silent', 'admin', '--', 'stats'], { cwd: inStage(final.name, final.workdir), env, encoding: 'utf8', timeout: 60_000 });
+    expect(memory.status).toBe(2);
+    expect(memory.stderr).toContain('npm run admin needs REDIS_URL');
     // The HEALTHCHECK fails once nothing serves: it is not a check that always passes.
     const after = spawnSync(hc.cmd[0]!, hc.cmd.slice(1), { env, encoding: 'utf8', timeout: 10_000 });
     expect(after.status).toBe(1);
-  }, 60_000);
+  }, 180_000);
 });
