@@ -22,6 +22,7 @@ import { describeFailure } from './failure.js';
 import type { AnyTool, ProgressUpdate, ToolContext } from './tool.js';
 import { TOOLS } from './tools/index.js';
 import { DEFAULTS } from '../defaults.js';
+import { dataOnlyPlatform } from './upstream-data.js';
 
 export const SERVER_INFO = { name: 'osc-mcp', version: '0.1.0' } as const;
 
@@ -67,12 +68,14 @@ function schemasOf(tool: AnyTool): { input: z.ZodObject; output: z.ZodObject } {
 
 export function buildMcpServer(ctx: McpServerContext): McpServer {
   const server = new McpServer(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS, jsonSchemaValidator: VALIDATOR });
+  // Upstream text reaches tools, and so the model, only as data (./upstream-data.ts).
+  const dataCtx: McpServerContext = { ...ctx, osc: dataOnlyPlatform(ctx.osc) };
   for (const tool of toolsFor(ctx.scopes, ctx.tools)) {
     const { input, output } = schemasOf(tool);
     server.registerTool(
       tool.name,
       { title: tool.title, description: tool.description, inputSchema: input, outputSchema: output, annotations: { title: tool.title, ...tool.annotations } },
-      (args: Record<string, unknown>, extra: ServerContext) => runTool(tool, args, extra, ctx),
+      (args: Record<string, unknown>, extra: ServerContext) => runTool(tool, args, extra, dataCtx),
     );
   }
   // The SDK's first registerTool declares `tools.listChanged: true` over ours. A stateless

@@ -16,8 +16,8 @@ describe('token_balance', () => {
     expect((await mcp.call('token_balance')).structuredContent).toEqual({ plan: 'PROFESSIONAL', remaining: 297, available: 300, used: 3 });
   });
 
-  it('a plan name from OSC keeps only plain characters', async () => {
+  it('a plan name from OSC keeps only plain characters (a terminal escape goes whole, DATA-02)', async () => {
     const r = await inMemoryMcp(new FakeOscPlatform({ ...defaultWorld(), plan: 'PRO\u001b[31m<b>' })).call('token_balance');
-    expect((r.structuredContent as { plan: string }).plan).toBe('PRO31mb');
+    expect((r.structuredContent as { plan: string }).plan).toBe('PROb');
   });
 });
