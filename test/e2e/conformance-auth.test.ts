@@ -1,5 +1,5 @@
 // The official MCP conformance suite's authorization-server scenarios
-// (@modelcontextprotocol/conformance, security-catalog part C): metadata, and the
+// (@modelcontextprotocol/conformance, the official MCP conformance suite): metadata, and the
 // authorization code grant, whose browser step we perform through OUR consent page and
 // the emulator's OSC pages to the runner's own loopback callback.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

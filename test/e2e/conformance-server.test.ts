@@ -1,5 +1,5 @@
 // The official MCP conformance suite in server mode (@modelcontextprotocol/conformance,
-// security-catalog part C): lifecycle, ping, tools, DNS rebinding and a JSON-schema check of
+// the official MCP conformance suite): lifecycle, ping, tools, DNS rebinding and a JSON-schema check of
 // every message we send, against our real /mcp behind a real OAuth grant. The runner has no
 // flag for a bearer token, so it talks to a loopback proxy that adds one (bearer-proxy.ts);
 // the proxy keeps the Host and Origin the runner sends, so the rebinding probe meets our

@@ -1,4 +1,4 @@
-// DESIGN §6 interface contract: `npm run sandbox` as an outside script runs it.
+// The interface contract (docs/architecture.md, "Interface contract"): `npm run sandbox` as an outside script runs it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxProcess } from '../support/sandbox-process.js';
 

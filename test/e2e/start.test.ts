@@ -1,4 +1,4 @@
-// `npm start` with zero configuration (DESIGN §6): it boots without any variable, says what
+// `npm start` with zero configuration (docs/architecture.md, "Interface contract"): it boots without any variable, says what
 // it falls back to, serves its discovery documents on PORT, and stops cleanly on SIGTERM.
 // Nothing reaches OSC at boot: registration happens on the first authorization. `npm start`
 // runs the compiled build (prestart brings dist/ up to date in a checkout).

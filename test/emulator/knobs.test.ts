@@ -6,17 +6,10 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { installEmulatorRedirect } from '../../src/osc/emulator-redirect.js';
 import { oauthFlow, startTestEmulator, tokenRequest, type TestEmulator } from '../support/emulator.js';
+import { until } from '../support/wait.js';
 
 let emu: TestEmulator;
 const catalog = 'https://catalog.svc.emu.osaas.io/mysubscriptions';
-const until = async (cond: () => Promise<boolean>, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return false;
-};
 
 beforeAll(async () => {
   emu = await startTestEmulator();
@@ -90,7 +83,7 @@ describe('faults', () => {
     await new Promise((r) => setTimeout(r, 300));
     ctrl.abort();
     await expect(pending).rejects.toThrow();
-    expect(await until(async () => (await emu.control.stats()).hangsClosed === 1)).toBe(true);
+    await until(async () => (await emu.control.stats()).hangsClosed === 1, 3_000, 'the hung socket closed');
     expect((await fetch(catalog, { headers: h })).status).toBe(200);
   });
 

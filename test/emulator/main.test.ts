@@ -1,5 +1,5 @@
 /**
- * `npm run emulator` as a child process (DESIGN.md section 6): prints its URL line, runs
+ * `npm run emulator` as a child process (docs/architecture.md, "Interface contract"): prints its URL line, runs
  * the OAuth flow, answers `GET /mysubscriptions` for `Host: catalog.svc.prod.osaas.io`,
  * exits cleanly on SIGTERM, and refuses a bad variable naming it (never its value).
  */

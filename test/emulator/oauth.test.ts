@@ -1,5 +1,5 @@
 /**
- * The emulated OSC OAuth host over plain fetch (osc-api.md A): discovery, DCR, the
+ * The emulated OSC OAuth host over plain fetch (src/emulator/README.md): discovery, DCR, the
  * authorize pages, PKCE, code exchange, refresh rotation, client authentication, expiry.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

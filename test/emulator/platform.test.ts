@@ -1,5 +1,5 @@
 /**
- * Platform hosts over fetch through the redirect (osc-api.md B, E.3): PAT auth answers,
+ * Platform hosts over fetch through the redirect (src/emulator/README.md, "Hosts"): PAT auth answers,
  * catalog, SAT, billing, money, deploy, Host routing. Environment label `emu`.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

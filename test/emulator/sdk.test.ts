@@ -1,7 +1,7 @@
 /**
  * Fidelity: the unmodified @osaas/client-core 0.20.0, through the emulator redirect,
  * against a running emulator. The environment label `emu` does not exist at OSC, so a
- * broken redirect fails closed (DNS error), never reaching production (osc-api.md E.2).
+ * broken redirect fails closed (DNS error), never reaching production (src/emulator/README.md).
  */
 import {
   Context,

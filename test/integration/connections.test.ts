@@ -1,4 +1,4 @@
-// /connections (DESIGN §6): a signed-in user lists and revokes their connected clients.
+// /connections (docs/architecture.md, "Interface contract"): a signed-in user lists and revokes their connected clients.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 import { Browser, connect, mcpPost } from '../support/oauth-flow.js';

@@ -1,4 +1,4 @@
-// HTTP-level limits (T32): INPUT-03 (huge objects), INPUT-06 (slow clients), INPUT-07 (big
+// HTTP-level limits (docs/security.md, "Availability"): INPUT-03 (huge objects), INPUT-06 (slow clients), INPUT-07 (big
 // headers), and MCP-04's premise (no sessions: the bearer alone identifies every request).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect as tcp, type Socket } from 'node:net';

@@ -1,7 +1,7 @@
 /**
  * A loopback HTTP proxy that adds `Authorization: Bearer <token>` to every request and
  * forwards it to our `/mcp`. The official MCP conformance runner has no option for a
- * bearer token in server mode (security-catalog part C), so the tests point it here with
+ * bearer token in server mode (the official MCP conformance suite), so the tests point it here with
  * a token minted through a real OAuth flow (`connect()`).
  *
  * Faithful by design: the method, the body (streamed, byte for byte), every request header

@@ -1,6 +1,6 @@
 /**
  * Headless Chromium for the browser tests: Debian's `chromium` package driven through
- * playwright-core (security-catalog B.0). Never a browser download (`npx playwright
+ * playwright-core (docs/security.md, "Test-case index"). Never a browser download (`npx playwright
  * install`): the binary is `/usr/bin/chromium`. CI's `.ci/run` installs the package when
  * absent; here, as root, `ensureChromium()` installs it once too.
  *

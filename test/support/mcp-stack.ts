@@ -2,7 +2,7 @@
 import { startStack, type Stack } from './stack.js';
 import { connect } from './oauth-flow.js';
 
-/** What an `osc:read` grant sees in tools/list, in registry order (DESIGN §4). */
+/** What an `osc:read` grant sees in tools/list, in registry order (docs/architecture.md, "The MCP endpoint"). */
 export const READ_TOOLS = ['list_services', 'describe_service', 'list_instances', 'get_instance', 'read_logs', 'token_balance'];
 
 export interface McpStack {

@@ -8,17 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedisClient, type Redis } from '../../src/storage/redis-client.js';
-import { freePort } from './redis-server.js';
+import { freePort } from './net.js';
+import { until } from './wait.js';
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, limitMs: number): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() - started > limitMs) throw new Error(`${what}: not within ${limitMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** `INFO <section>` as a map of `field → value`. */
 export function parseInfo(text: string): Map<string, string> {
@@ -44,7 +36,7 @@ export class RedisNode {
     args.push('--repl-diskless-sync-delay', '0');
     if (opts.replicaOf !== undefined) args.push('--replicaof', '127.0.0.1', String(opts.replicaOf));
     node.child = spawn('redis-server', args, { stdio: 'ignore' });
-    await until('redis-server start', () => node.admin((r) => r.ping()), 5_000);
+    await until(() => node.admin((r) => r.ping()), 5_000, 'redis-server start');
     return node;
   }
 
@@ -86,13 +78,17 @@ export class RedisNode {
    * take up to a second: until then `WAIT` returns 0 although INFO already says online.
    */
   async inSyncWith(primary: RedisNode, limitMs = 5_000): Promise<void> {
-    await until('replica in sync', async () => (await this.info('replication')).get('master_link_status') === 'up', limitMs);
-    await until('primary sees its replica', async () => /state=online/.test((await primary.info('replication')).get('slave0') ?? ''), limitMs);
+    await until(async () => (await this.info('replication')).get('master_link_status') === 'up', limitMs, 'replica in sync');
+    await until(async () => /state=online/.test((await primary.info('replication')).get('slave0') ?? ''), limitMs, 'primary sees its replica');
     await primary.admin((r) =>
-      until('replica acknowledges', async () => {
-        await r.set('osc-mcp-test:probe', '1', 'PX', 1_000);
-        return (await r.wait(1, 100)) >= 1;
-      }, limitMs),
+      until(
+        async () => {
+          await r.set('osc-mcp-test:probe', '1', 'PX', 1_000);
+          return (await r.wait(1, 100)) >= 1;
+        },
+        limitMs,
+        'replica acknowledges',
+      ),
     );
   }
 
@@ -105,7 +101,7 @@ export class RedisNode {
   /** `REPLICAOF NO ONE`: the node becomes a writable primary, keeping its data. */
   async promote(): Promise<void> {
     await this.admin((r) => r.call('REPLICAOF', 'NO', 'ONE'));
-    await until('promoted', async () => (await this.info('replication')).get('role') === 'master', 2_000);
+    await until(async () => (await this.info('replication')).get('role') === 'master', 2_000, 'promoted');
   }
 
   /** `kill -9`, as a crash would; then its temp dir goes. */

@@ -8,9 +8,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './net.js';
-export { freePort };
 
-function pong(port: number): Promise<boolean> {
+/** Whether something on this loopback port answers a Redis PING. */
+export function redisAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect({ port, host: '127.0.0.1' });
     sock.once('connect', () => sock.write('PING\r\n'));
@@ -50,9 +50,15 @@ export class TestRedis {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''];
     args.push('--appendonly', this.aof ? 'yes' : 'no');
     if (this.aof) args.push('--appendfsync', 'everysec');
-    this.child = spawn('redis-server', args, { stdio: 'ignore' });
+    const child = spawn('redis-server', args, { stdio: 'ignore' });
+    this.child = child;
+    let failed: Error | undefined;
+    child.once('error', (err) => {
+      failed = err;
+    });
     const started = Date.now();
-    while (!(await pong(this.port))) {
+    while (!(await redisAnswers(this.port))) {
+      if (failed) throw new Error(`redis-server did not start: ${failed.message}`);
       if (Date.now() - started > 5000) throw new Error('redis-server did not start');
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -70,5 +76,14 @@ export class TestRedis {
 
   async stop(): Promise<void> {
     await this.kill();
+  }
+
+  /** SIGSTOP: the server keeps its sockets open and answers nothing, as a hung host would. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.child?.kill('SIGCONT');
   }
 }

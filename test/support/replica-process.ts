@@ -1,12 +1,12 @@
 /**
  * osc-mcp replicas as real processes (`npm start`'s entry point), for cases that kill one
- * mid-flight (REDIS-09, UPSTREAM-04) and for the several-servers contract of DESIGN §6:
+ * mid-flight (REDIS-09, UPSTREAM-04) and for the several-servers contract of docs/architecture.md, "Interface contract":
  * `OSC_EMULATOR_URL=… REDIS_URL=… SEAL_KEYS=… PORT=… PUBLIC_URL=… npm start`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './redis-server.js';
+import { freePort } from './net.js';
 import { TEST_SEAL_KEY } from './stack.js';
 
 const entry = fileURLToPath(new URL('../../src/main.ts', import.meta.url));

@@ -1,5 +1,5 @@
 /**
- * `npm run sandbox` as a child process, the way an outside script uses it (DESIGN §6):
+ * `npm run sandbox` as a child process, the way an outside script uses it (docs/architecture.md, "Interface contract"):
  * PORT chosen by the caller, EMULATOR_* passed through, the `MCP endpoint:` line awaited.
  * The child runs in its own process group so `kill()` can end npm, tsx, the server and
  * the emulator together even when a test failed half-way.

@@ -3,6 +3,7 @@
  * started through the real boot path (`startServer`) with OSC_EMULATOR_URL pointing at it.
  * Logs are captured so tests can scan them for secrets.
  */
+import type { AddressInfo } from 'node:net';
 import { logSink } from './log-sink.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
@@ -80,4 +81,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await emulator.close();
     },
   };
+}
+
+/** The port a replica listens on (its PUBLIC_URL may name another host). */
+export function listenUrl(r: Replica): string {
+  return `http://127.0.0.1:${(r.server.address() as AddressInfo).port}`;
+}
+
+/**
+ * Stops `old` and starts a replica on the same port and PUBLIC_URL (so the issuer and the
+ * resource stay the same, as after a real restart), on the same store, with `env` on top.
+ */
+export async function restartReplica(emulatorUrl: string, store: TokenStore, old: Replica, env: Record<string, string>): Promise<Replica> {
+  const port = new URL(listenUrl(old)).port;
+  await old.close();
+  return startReplica(emulatorUrl, store, { PORT: port, PUBLIC_URL: old.url, ...env });
 }

@@ -1,5 +1,5 @@
 /**
- * The TokenStore contract (style.md §4.6, security-catalog REDIS-01): one suite, run against
+ * The TokenStore contract (REDIS-01; docs/architecture.md, "Storage"): one suite, run against
  * every adapter, so the memory store is a faithful stand-in for Redis.
  *
  * `advance(ms)` moves an injected clock; without it the suite waits in real time, so

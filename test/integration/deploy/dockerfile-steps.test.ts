@@ -11,7 +11,8 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDockerfile, type Stage } from '../../support/dockerfile.js';
 import { REPO_ROOT } from '../../support/sandbox-process.js';
-import { freePort, until } from '../../support/net.js';
+import { freePort } from '../../support/net.js';
+import { until } from '../../support/wait.js';
 
 const dockerfile = parseDockerfile(join(REPO_ROOT, 'Dockerfile'));
 const work = mkdtempSync(join(tmpdir(), 'osc-mcp-docker-'));

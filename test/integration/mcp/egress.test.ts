@@ -1,5 +1,5 @@
 /**
- * EGRESS-01..EGRESS-04 (issue 16 class 3; T21, T26): every request of the process to OSC —
+ * EGRESS-01..EGRESS-04 (issue 16 class 3; docs/security.md, "Secrets", RFC 9728 §7.7): every request of the process to OSC —
  * ours and the ones @osaas/client-core makes — goes only to https://*.osaas.io (here: the
  * emulator behind the global dispatcher), never follows a redirect, and a foreign host
  * named by OSC is an upstream error. A listener on a foreign loopback port stands for the

@@ -2,7 +2,7 @@
  * POST /mcp over real HTTP, through the whole app (our OAuth in front, the emulator
  * behind), with the real SDK Client + StreamableHTTPClientTransport where a client would
  * use one, raw HTTP where the case is about the wire. Cases: MCP-01, MCP-02, MCP-06,
- * MCP-09, OAUTH-35, INPUT-01, -02, -03, -05; 405 on GET/DELETE (DESIGN §6); progress.
+ * MCP-09, OAUTH-35, INPUT-01, -02, -03, -05; 405 on GET/DELETE (MCP 2025-11-25 transports); progress.
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,7 +102,7 @@ describe('errors are tool results (MCP-06)', () => {
   });
 });
 
-describe('the wire (INPUT-01, -02, -03, -05; DESIGN §6)', () => {
+describe('the wire (INPUT-01, -02, -03, -05)', () => {
   it('GET and DELETE /mcp → 405 Allow: POST', async () => {
     for (const method of ['GET', 'DELETE']) {
       const res = await fetch(stack.mcpUrl, { method, headers: { authorization: `Bearer ${full}` } });
@@ -169,7 +169,7 @@ describe('the wire (INPUT-01, -02, -03, -05; DESIGN §6)', () => {
   });
 });
 
-describe('Origin and Host (MCP-01), CORS (mcp-auth.md D.5)', () => {
+describe('Origin and Host (MCP-01), CORS', () => {
   it('foreign Origin → 403; foreign Host → 403; no Origin → 200', async () => {
     expect((await mcpPost(stack.mcpUrl, full, call(1, 'token_balance'), { ...V, origin: 'https://evil.example' })).status).toBe(403);
     const url = new URL(stack.mcpUrl);
@@ -214,7 +214,7 @@ describe('a client that leaves (MCP-09)', () => {
   });
 });
 
-describe('secrets (T21)', () => {
+describe('secrets', () => {
   it('after every case above, no token the emulator issued appears in a log line', async () => {
     const canaries = await stack.emulator.control.canaries();
     expect(canaries.length).toBeGreaterThan(0);

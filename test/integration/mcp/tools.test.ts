@@ -1,7 +1,7 @@
 /**
  * Every tool against the real emulator through createSdkPlatform and the real SDK client
- * (DESIGN §4). Cases: MCP-03 (tenants), MCP-05 (confirm), MCP-07 (logs), redaction, option
- * validation, "reads never subscribe" (osc-api.md E.4), progress notifications.
+ * (docs/architecture.md, "The MCP endpoint"). Cases: MCP-03 (tenants), MCP-05 (confirm), MCP-07 (logs), redaction, option
+ * validation, "reads never subscribe" (src/emulator/README.md), progress notifications.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestEmulator } from '../../support/emulator.js';

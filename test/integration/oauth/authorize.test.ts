@@ -5,7 +5,8 @@ import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
 import { pkcePair, approveAtEmulator } from '../../support/emulator.js';
 import { Browser, exchange, mcpPost, registerClient, tokenRequest, clientAuth, type RegisteredClient } from '../../support/oauth-flow.js';
 import { startStack, type Stack } from '../../support/stack.js';
-import { authorizeSteps, decide, expectClientError, expectLocalError, openConsent } from '../../support/oauth-extra.js';
+import { authorizeSteps, decide, openConsent } from '../../support/consent-steps.js';
+import { expectClientError, expectLocalError } from '../../support/oauth-expect.js';
 import { MISMATCHED_AT_AUTHORIZE } from '../../support/redirect-cases.js';
 
 let stack: Stack;

@@ -1,10 +1,13 @@
 // OAUTH-32, -33 and a dead upstream grant: the bearer check in front of /mcp (OAuth 2.1
-// §5, RFC 6750 §3, MCP "Token Handling", T15, T17, T28), black-box over HTTP.
+// §5, RFC 6750 §3, MCP authorization "Token Handling", RFC 6750 §2.3; the OSC side: docs/architecture.md, "Token lifecycle"), black-box over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../../src/storage/hash.js';
 import { connect, mcpPost, refresh, registerClient, type Tokens } from '../../support/oauth-flow.js';
 import { approveAtEmulator } from '../../support/emulator.js';
-import { decide, expectChallenge, listenUrl, openConsent, startClockedStack, type ClockedStack } from '../../support/oauth-extra.js';
+import { decide, openConsent } from '../../support/consent-steps.js';
+import { expectChallenge } from '../../support/oauth-expect.js';
+import { listenUrl } from '../../support/stack.js';
+import { startClockedStack, type ClockedStack } from '../../support/clocked-stack.js';
 
 const toolsList = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
 

@@ -4,19 +4,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../../src/storage/hash.js';
 import { Browser, registerClient, type RegisteredClient } from '../../support/oauth-flow.js';
-import {
-  countKinds,
-  decide,
-  expectClientError,
-  expectLocalError,
-  finishCallback,
-  findSecrets,
-  logHaystacks,
-  openConsent,
-  startClockedStack,
-  toCallback,
-  type ClockedStack,
-} from '../../support/oauth-extra.js';
+import { countKinds, startClockedStack, type ClockedStack } from '../../support/clocked-stack.js';
+import { decide, finishCallback, openConsent, toCallback } from '../../support/consent-steps.js';
+import { expectClientError, expectLocalError } from '../../support/oauth-expect.js';
+import { findSecrets, logHaystacks } from '../../support/leak-scan.js';
 import { approveAtEmulator } from '../../support/emulator.js';
 
 let stack: ClockedStack;

@@ -1,5 +1,5 @@
-// Client ID Metadata Documents (MCP 2025-11-25 authorization; mcp-auth.md A.2 #27–#29)
-// and the SSRF rules for fetching them (T26, INPUT-10); DCR deduplication.
+// Client ID Metadata Documents (MCP 2025-11-25 authorization, "Client ID Metadata Documents")
+// and the SSRF rules for fetching them (RFC 9728 §7.7, INPUT-10); DCR deduplication.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';

@@ -5,7 +5,8 @@ import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
 import { approveAtEmulator } from '../../support/emulator.js';
 import { Browser, registerClient, type RegisteredClient } from '../../support/oauth-flow.js';
 import { startStack, type Stack } from '../../support/stack.js';
-import { authorizeSteps, decide, expectClientError, openConsent, type OpenedConsent } from '../../support/oauth-extra.js';
+import { authorizeSteps, decide, openConsent, type OpenedConsent } from '../../support/consent-steps.js';
+import { expectClientError } from '../../support/oauth-expect.js';
 
 let stack: Stack;
 let store: MemoryTokenStore;

@@ -77,7 +77,7 @@ describe('CORS (OAUTH-36)', () => {
     expect(await corsFor('OPTIONS', '/consent')).toBeNull();
   });
 
-  it('exposes WWW-Authenticate on /mcp so browser clients can start OAuth (mcp-auth.md D.5)', async () => {
+  it('exposes WWW-Authenticate on /mcp so browser clients can start OAuth', async () => {
     const res = await mcpPost(stack.mcpUrl, undefined, { jsonrpc: '2.0', id: 1, method: 'ping' }, { origin: stack.url });
     expect(res.status).toBe(401);
     expect(res.headers.get('access-control-expose-headers') ?? '').toMatch(/www-authenticate/i);

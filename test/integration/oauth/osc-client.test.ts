@@ -1,4 +1,4 @@
-// osc-mcp as OSC's client (DESIGN §1 leg 2): zero configuration registers at OSC once and
+// osc-mcp as OSC's client (docs/architecture.md, "The two OAuth legs"): zero configuration registers at OSC once and
 // shares the registration with every replica; OSC's short-lived registrations are renewed
 // without losing an authorization in flight; a configured console client is used as is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

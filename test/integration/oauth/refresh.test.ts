@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../../src/storage/hash.js';
 import { connect, mcpPost, refresh, registerClient, type RegisteredClient, type Tokens } from '../../support/oauth-flow.js';
-import { expectChallenge, startClockedStack, type ClockedStack } from '../../support/oauth-extra.js';
+import { expectChallenge } from '../../support/oauth-expect.js';
+import { startClockedStack, type ClockedStack } from '../../support/clocked-stack.js';
 
 const toolsList = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
 

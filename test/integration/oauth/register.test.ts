@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
 import { startStack, type Stack } from '../../support/stack.js';
-import { expectLocalError, startClockedStack, type ClockedStack } from '../../support/oauth-extra.js';
+import { expectLocalError } from '../../support/oauth-expect.js';
+import { startClockedStack, type ClockedStack } from '../../support/clocked-stack.js';
 import { authorizeUrl } from '../../support/oauth-flow.js';
 import { pkcePair } from '../../support/emulator.js';
 import { REFUSED_AT_REGISTRATION } from '../../support/redirect-cases.js';

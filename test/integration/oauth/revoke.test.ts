@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { hashSecret } from '../../../src/storage/hash.js';
 import { clientAuth, connect, mcpPost, refresh, registerClient, type RegisteredClient, type Tokens } from '../../support/oauth-flow.js';
 import { startStack, type Stack } from '../../support/stack.js';
-import { expectChallenge } from '../../support/oauth-extra.js';
+import { expectChallenge } from '../../support/oauth-expect.js';
 
 const toolsList = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
 

@@ -11,22 +11,12 @@ import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
 import { keyIdOf } from '../../../src/storage/seal.js';
 import type { GrantRecord } from '../../../src/storage/records.js';
 import { clientAuth, connect, mcpPost, refresh, registerClient, tokenRequest, type RegisteredClient, type Tokens } from '../../support/oauth-flow.js';
-import { startReplica, startStack, type Replica, type Stack } from '../../support/stack.js';
-import {
-  expectChallenge,
-  finishCallback,
-  findSecrets,
-  logHaystacks,
-  openConsent,
-  recordResponses,
-  redisStoreFor,
-  restartReplica,
-  testClock,
-  toCallback,
-  type DumpedKey,
-  type Haystack,
-  type TestClock,
-} from '../../support/oauth-extra.js';
+import { startReplica, startStack, type Replica, type Stack, restartReplica } from '../../support/stack.js';
+import { expectChallenge } from '../../support/oauth-expect.js';
+import { finishCallback, openConsent, toCallback } from '../../support/consent-steps.js';
+import { findSecrets, logHaystacks, recordResponses, type Haystack } from '../../support/leak-scan.js';
+import { redisStoreFor, type DumpedKey } from '../../support/redis-keys.js';
+import { testClock, type TestClock } from '../../support/clocked-stack.js';
 
 const SEALED = /^v1\.[0-9a-f]{8}\.[A-Za-z0-9_-]{40,}$/;
 const toolsList = { jsonrpc: '2.0', id: 1, method: 'tools/list' };

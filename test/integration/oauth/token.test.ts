@@ -4,15 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../../src/storage/hash.js';
 import { pkcePair } from '../../support/emulator.js';
 import { clientAuth, mcpPost, refresh, registerClient, tokenRequest, type RegisteredClient, type Tokens } from '../../support/oauth-flow.js';
-import {
-  authorizeSteps,
-  decide,
-  expectChallenge,
-  expectClientError,
-  openConsent,
-  startClockedStack,
-  type ClockedStack,
-} from '../../support/oauth-extra.js';
+import { authorizeSteps, decide, openConsent } from '../../support/consent-steps.js';
+import { expectChallenge, expectClientError } from '../../support/oauth-expect.js';
+import { startClockedStack, type ClockedStack } from '../../support/clocked-stack.js';
 
 const OPAQUE = /^[A-Za-z0-9_-]{43,}$/;
 const toolsList = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
@@ -157,7 +151,7 @@ describe('T4: an invalid replay neither revokes nor helps (stops DoS)', () => {
     expect(asOther.status).toBe(400);
     expect(asOther.body.error).toBe('invalid_grant');
 
-    // …cannot end the user's authorization (security-catalog T4).
+    // …cannot end the user's authorization (OAuth 2.1 §4.1.3).
     expect((await mcpPost(stack.mcpUrl, at1, toolsList)).status).toBe(200);
     expect((await refresh(stack.url, client, rt1)).status).toBe(200);
   });

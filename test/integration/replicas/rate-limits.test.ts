@@ -1,4 +1,4 @@
-// INPUT-08 (security-catalog B.6; T25) on two replicas sharing one Redis, through the real
+// INPUT-08 (docs/security.md, "Availability") on two replicas sharing one Redis, through the real
 // bearer path: every access token comes from our OAuth flow (`connect()`), every request
 // passes requireBearer on whichever replica it reaches. Limits: 60 tool calls per minute per
 // grant (TOOL_CALLS_PER_MINUTE), 10 instance creates per hour per grant

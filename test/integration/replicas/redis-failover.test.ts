@@ -1,4 +1,4 @@
-// Failover (DESIGN §3, T31): REDIS-06 (kill -9 of the primary, replica promoted, with and
+// Failover (docs/storage.md, "Replication and failover"): REDIS-06 (kill -9 of the primary, replica promoted, with and
 // without `WAIT` after grant writes) and REDIS-07 (the app on a read-only replica).
 // Every app here boots through the real configuration path (REDIS_URL, REDIS_WAIT_REPLICAS).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,12 +10,12 @@ import { createLogger } from '../../../src/log.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
 import { hashSecret } from '../../../src/storage/hash.js';
 import type { GrantRecord } from '../../../src/storage/records.js';
-import { freePort } from '../../support/redis-server.js';
+import { freePort } from '../../support/net.js';
 import { RedisNode } from '../../support/redis-replica.js';
 import { TEST_SEAL_KEY } from '../../support/stack.js';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator.js';
 import { authorize, connect, mcpPost, refresh, registerClient, tokenRequest, clientAuth } from '../../support/oauth-flow.js';
-import { until } from '../../support/net.js';
+import { until } from '../../support/wait.js';
 
 /** One clock for every app of this file, so a test can bring the OSC token into its refresh margin. */
 let offsetMs = 0;

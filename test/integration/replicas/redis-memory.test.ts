@@ -1,4 +1,4 @@
-// REDIS-08, bytes (security-catalog B.4, part D "≤ 1 KB of Redis per active grant", T33):
+// REDIS-08, bytes (docs/storage.md, "Memory"):
 // what an active grant costs in Redis, measured with `INFO memory` on a redis-server of
 // this file's own, and `MEMORY USAGE` per key to say where the bytes go.
 //
@@ -6,7 +6,7 @@
 // like what the flows write: /register (client + alias), /oauth/callback (grant v1 + code),
 // /token's code redemption (take code, grant v2 with the refresh hash, access, refresh, the
 // user's grant link) — the grant index (`grantidx:`) is maintained by the store itself. The
-// OSC pair is emulator-shaped: an HS256 JWT PAT with the claims osc-api.md A.8 lists, and
+// OSC pair is emulator-shaped: an HS256 JWT PAT with the claims src/emulator/README.md lists, and
 // an opaque refresh token. `redeemed:` (10 min after a redemption) is left out: it is gone
 // from an active grant after ten minutes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import { sealOscTokens } from '../../../src/osc/lifecycle/tokens.js';
 import { userKeyOf, type ClientRecord, type GrantRecord } from '../../../src/storage/records.js';
 import { signJwt } from '../../../src/emulator/jwt.js';
 import { PAT_ISSUER } from '../../../src/emulator/tokens.js';
+import { scanKeys } from '../../support/redis-keys.js';
 import { RedisNode } from '../../support/redis-replica.js';
 
 const N = 1_000;
@@ -69,16 +70,6 @@ async function inBatches(n: number, fn: (i: number) => Promise<void>): Promise<v
   for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, j) => fn(i + j)));
 }
 
-async function scanKeys(): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'COUNT', 1_000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  return keys;
-}
 
 const memoryUsage = async (key: string) => Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
 
@@ -160,7 +151,7 @@ describe('REDIS-08: Redis memory per active grant', () => {
     figures.perClient = Math.round((m1 - m0) / N);
     figures.perGrant = Math.round((m2 - m1) / N);
 
-    const keys = await scanKeys();
+    const keys = await scanKeys(redis);
     // client + alias per client; grant, access, refresh, grant index, user link per grant.
     expect(keys).toHaveLength(2 * N + 5 * N);
     const ttls = await Promise.all(keys.map((k) => redis.pttl(k)));

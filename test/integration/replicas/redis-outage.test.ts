@@ -1,4 +1,4 @@
-// The store down (DESIGN §3, T30, T31): REDIS-02, -03, -04, -05, -08.
+// The store down (docs/architecture.md, "Storage"; docs/security.md, "Availability"): REDIS-02, -03, -04, -05, -08.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { TestRedis } from '../../support/redis-server.js';
@@ -7,7 +7,8 @@ import { RedisTokenStore } from '../../../src/storage/redis-store.js';
 import { createRedisClient, whenReady, type Redis } from '../../../src/storage/redis-client.js';
 import { authorize, authorizeUrl, Browser, connect, mcpPost, refresh, registerClient } from '../../support/oauth-flow.js';
 import { approveAtEmulator, pkcePair } from '../../support/emulator.js';
-import { until } from '../../support/net.js';
+import { scanKeys } from '../../support/redis-keys.js';
+import { until } from '../../support/wait.js';
 
 async function stackOn(redisServer: TestRedis): Promise<{ stack: Stack; redis: Redis }> {
   const redis = createRedisClient(redisServer.url);
@@ -134,13 +135,7 @@ describe('Redis with AOF (REDIS-04) and key hygiene (REDIS-08)', () => {
       await refresh(stack.url, client, tokens.refresh_token);
       await mcpPost(stack.mcpUrl, tokens.access_token, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'token_balance', arguments: {} } });
     }
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(cursor, 'COUNT', 500);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
+    const keys = await scanKeys(redis);
     expect(keys.length).toBeGreaterThan(10);
     const ttls = await Promise.all(keys.map((k) => redis.pttl(k)));
     const forever = keys.filter((_, i) => ttls[i] === -1);

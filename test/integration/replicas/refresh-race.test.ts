@@ -1,4 +1,4 @@
-// Cross-replica single-flight refresh of the OSC token (DESIGN §2, T27):
+// Cross-replica single-flight refresh of the OSC token (docs/architecture.md, "Token lifecycle"):
 // UPSTREAM-03 (three replicas, one refresh), UPSTREAM-05 (fencing), REDIS-09 and
 // UPSTREAM-04 (a replica killed while holding the lock).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,7 +92,7 @@ describe('a replica process killed while holding the refresh lock (REDIS-09, UPS
   let stack: RedisStack;
   let a: ReplicaProcess | undefined;
   beforeAll(async () => {
-    // OSC tokens live 8 s here, so their refresh margin is 4 s (DESIGN §6).
+    // OSC tokens live 8 s here, so their refresh margin is 4 s (docs/architecture.md, "Interface contract").
     stack = await startRedisStack({ emulator: { accessTokenTtlS: 8 } });
   });
   afterAll(async () => {

@@ -1,17 +1,19 @@
 /**
  * RedisTokenStore against a real redis-server: the shared contract (REDIS-01), TTL on every
- * key (REDIS-08), no raw secret at rest (SECRETS-02), fail fast while Redis is down (T30,
+ * key (REDIS-08), no raw secret at rest (SECRETS-02), fail fast while Redis is down (docs/security.md, "Availability",
  * REDIS-02), recovery within a second (REDIS-04) and READONLY after a failover (REDIS-07).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashSecret, randomToken } from '../../../src/storage/hash.js';
 import { createRedisClient, whenReady, type Redis } from '../../../src/storage/redis-client.js';
 import { RedisTokenStore } from '../../../src/storage/redis-store.js';
 import { createSealer } from '../../../src/storage/seal.js';
+import { freePort } from '../../support/net.js';
+import { scanKeys } from '../../support/redis-keys.js';
+import { TestRedis } from '../../support/redis-server.js';
 import { describeTokenStore, sampleRecords } from '../../support/token-store-contract.js';
+import { until } from '../../support/wait.js';
 import { StoreUnavailableError } from '../../../src/errors.js';
 
 const url = inject('redisUrl');
@@ -23,21 +25,12 @@ beforeAll(async () => {
   await whenReady(client);
 });
 afterAll(async () => {
-  const keys = await scanKeys(filePrefix);
+  const keys = await keysUnder(filePrefix);
   if (keys.length) await client.del(...keys);
   await client.quit();
 });
 
-async function scanKeys(prefix: string): Promise<string[]> {
-  const out: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    out.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return out;
-}
+const keysUnder = (prefix: string) => scanKeys(client, `${prefix}*`);
 
 describeTokenStore('redis', async () => {
   const store = new RedisTokenStore(client, { prefix: `${filePrefix}${randomUUID()}:`, closeClient: false });
@@ -52,7 +45,7 @@ describe('RedisTokenStore specifics', () => {
     for (const kind of Object.keys(recs) as (keyof typeof recs)[]) await store.put(kind, `id-${kind}`, recs[kind], 120);
     await store.putIfAbsent('refresh', 'nx', recs.refresh, 120);
     await store.acquireLock('refresh:g-ttl', 15_000);
-    const keys = await scanKeys(prefix);
+    const keys = await keysUnder(prefix);
     expect(keys).toContain(`${prefix}grantidx:g-ttl`);
     expect(keys).toContain(`${prefix}lock:refresh:g-ttl`);
     expect(keys).toHaveLength(Object.keys(recs).length + 3);
@@ -74,7 +67,7 @@ describe('RedisTokenStore specifics', () => {
     expect(await client.exists(`${prefix}grantidx:g`)).toBe(0);
     await store.put('access', 'again', sampleRecords('g').access, 600);
     await store.revokeGrant('g');
-    expect(await scanKeys(prefix)).toEqual([]);
+    expect(await keysUnder(prefix)).toEqual([]);
   });
 
   it('stores our secrets only as hashes and OSC tokens only sealed (SECRETS-02)', async () => {
@@ -88,7 +81,7 @@ describe('RedisTokenStore specifics', () => {
     await store.put('access', hashSecret(raw[0]!), recs.access, 60);
     await store.put('refresh', hashSecret(raw[1]!), recs.refresh, 60);
     await store.put('code', hashSecret(raw[2]!), recs.code, 60);
-    const keys = await scanKeys(prefix);
+    const keys = await keysUnder(prefix);
     expect(keys).toContain(`${prefix}access:${hashSecret(raw[0]!)}`);
     const dump = (await Promise.all(keys.map(async (k) => `${k}=${(await client.type(k)) === 'string' ? await client.get(k) : (await client.zrange(k, '0', '-1')).join(',')}`))).join('\n');
     for (const secret of [canary, ...raw]) expect(dump).not.toContain(secret);
@@ -98,34 +91,6 @@ describe('RedisTokenStore specifics', () => {
 
 // ---- A Redis of our own, to stop and start (the shared one must stay up). ----
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function startRedis(port: number): ChildProcess {
-  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-}
-
-/** Polls `fn` every 10 ms until it resolves; returns the elapsed ms. */
-async function until(fn: () => Promise<unknown>, limitMs: number): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    try {
-      await fn();
-      return Date.now() - start;
-    } catch (err) {
-      if (Date.now() - start > limitMs) throw err;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-}
-
 /** Asserts the call rejects with StoreUnavailableError and returns how long it took. */
 async function rejectsUnavailable(fn: () => Promise<unknown>): Promise<number> {
   const start = Date.now();
@@ -133,9 +98,8 @@ async function rejectsUnavailable(fn: () => Promise<unknown>): Promise<number> {
   return Date.now() - start;
 }
 
-describe('RedisTokenStore when Redis goes away (T30)', () => {
-  let port: number;
-  let server: ChildProcess;
+describe('RedisTokenStore when Redis goes away', () => {
+  let server: TestRedis;
   let own: Redis;
   let store: RedisTokenStore;
   const crashes: unknown[] = [];
@@ -143,29 +107,27 @@ describe('RedisTokenStore when Redis goes away (T30)', () => {
 
   beforeAll(async () => {
     process.on('unhandledRejection', onCrash).on('uncaughtException', onCrash);
-    port = await freePort();
-    server = startRedis(port);
-    own = createRedisClient(`redis://127.0.0.1:${port}`);
+    server = await TestRedis.start();
+    own = createRedisClient(server.url);
     await until(() => whenReady(own, 200), 5_000);
     store = new RedisTokenStore(own, { prefix: 'failfast:' });
   });
   afterAll(async () => {
     process.off('unhandledRejection', onCrash).off('uncaughtException', onCrash);
     await store.close();
-    server.kill('SIGKILL');
+    await server.stop();
   });
 
   it('rejects within 250 ms while Redis is down, and recovers within 1 s of its return', async () => {
     await store.put('redeemed', 'a', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 60);
-    server.kill('SIGKILL');
-    await new Promise((r) => server.once('exit', r));
+    await server.kill();
     for (let i = 0; i < 3; i++) {
       expect(await rejectsUnavailable(() => store.get('redeemed', 'a'))).toBeLessThan(250);
       expect(await rejectsUnavailable(() => store.put('redeemed', 'b', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 60))).toBeLessThan(250);
       expect(await rejectsUnavailable(() => store.take('code', 'c'))).toBeLessThan(250);
     }
-    server = startRedis(port);
-    const probe = createRedisClient(`redis://127.0.0.1:${port}`, { connectTimeoutMs: 200 });
+    await server.resume();
+    const probe = createRedisClient(server.url, { connectTimeoutMs: 200 });
     await until(() => probe.ping(), 5_000); // Redis accepts connections from here on
     probe.disconnect();
     expect(await until(() => store.put('redeemed', 'b', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 60), 5_000)).toBeLessThan(1_000);
@@ -175,12 +137,12 @@ describe('RedisTokenStore when Redis goes away (T30)', () => {
 
   it('rejects instead of hanging while Redis is frozen, and resumes afterwards', async () => {
     await until(() => store.ping(), 5_000);
-    server.kill('SIGSTOP');
+    server.freeze();
     try {
       // A frozen server keeps the socket open: commandTimeout (500 ms) is what ends the wait.
       await rejectsUnavailable(() => store.get('redeemed', 'b'));
     } finally {
-      server.kill('SIGCONT');
+      server.thaw();
     }
     expect(await until(() => store.get('redeemed', 'b'), 5_000)).toBeLessThan(1_000);
     expect(crashes).toEqual([]);
@@ -192,7 +154,7 @@ describe('RedisTokenStore when Redis goes away (T30)', () => {
       await rejectsUnavailable(() => store.put('redeemed', 'ro', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 60));
       await rejectsUnavailable(() => store.take('redeemed', 'b'));
     } finally {
-      const admin = createRedisClient(`redis://127.0.0.1:${port}`);
+      const admin = createRedisClient(server.url);
       await until(() => admin.call('REPLICAOF', 'NO', 'ONE'), 5_000);
       admin.disconnect();
     }

@@ -1,4 +1,4 @@
-// The OSC token's lifecycle seen from /mcp (DESIGN §2, T27, T28):
+// The OSC token's lifecycle seen from /mcp (docs/architecture.md, "Token lifecycle"):
 // UPSTREAM-01, -02, -06, -13, -14.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../support/stack.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../support/sandbox-process.js';
 
-/** What `npm run sandbox` prints with the default PORT (DESIGN §6: PUBLIC_URL http://127.0.0.1:<PORT>). */
+/** What `npm run sandbox` prints with the default PORT (docs/architecture.md, "Interface contract": PUBLIC_URL http://127.0.0.1:<PORT>). */
 const SANDBOX_MCP_URL = 'http://127.0.0.1:8080/mcp';
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 const clients = readme.slice(readme.indexOf('\n## Clients\n'), readme.indexOf('\n## ', readme.indexOf('\n## Clients\n') + 5));

@@ -1,5 +1,5 @@
 /**
- * originHostGuard (MCP-01, T22, T34) and cors (mcp-auth.md D.5), on a real Express app on
+ * originHostGuard (MCP-01; MCP 2025-11-25 transports "Security Warning") and cors (browser-based clients must read WWW-Authenticate), on a real Express app on
  * a loopback port, over real HTTP.
  */
 import { request as httpRequest, type Server } from 'node:http';

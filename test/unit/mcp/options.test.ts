@@ -1,4 +1,4 @@
-/** create_instance option checks against the catalog schema (DESIGN §4). */
+/** create_instance option checks against the catalog schema (docs/architecture.md, "The MCP endpoint"). */
 import { describe, expect, it } from 'vitest';
 import { checkOptions } from '../../../src/mcp/options.js';
 import type { Service } from '../../../src/osc/platform.js';

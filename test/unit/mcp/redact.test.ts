@@ -1,5 +1,5 @@
 /**
- * Redaction (DESIGN §4, T21): catalog `sensitive` flags, credential-like keys, and
+ * Redaction (docs/architecture.md, "The MCP endpoint", docs/security.md, "Secrets"): catalog `sensitive` flags, credential-like keys, and
  * credential-shaped values anywhere; `{{secrets.*}}` references and ordinary data kept.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-/** Logs as data (T25, MCP-07): control characters gone, newest lines kept, framing. */
+/** Logs as data (docs/security.md, "MCP and upstream", MCP-07): control characters gone, newest lines kept, framing. */
 import { describe, expect, it } from 'vitest';
 import { cleanLogs, frameLogs, stripControls } from '../../../src/mcp/sanitize-logs.js';
 

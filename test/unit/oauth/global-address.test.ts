@@ -1,4 +1,4 @@
-// SSRF-01..SSRF-03 (issue 16 class 6; T26, INPUT-10): the metadata-document fetcher
+// SSRF-01..SSRF-03 (issue 16 class 6; RFC 9728 §7.7, INPUT-10): the metadata-document fetcher
 // refuses every address that is not global unicast, IPv6 forms that embed an IPv4
 // address included. No connection is attempted: the literal is refused before any
 // fetch, and a DNS answer is refused inside the lookup hook, before connect().

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRequestedScopes, normalizeScopes } from '../../../src/oauth/scopes.js';
 
-describe('scopes (DESIGN §4)', () => {
+describe('scopes', () => {
   it('drops unknown scopes; none left means both', () => {
     expect(parseRequestedScopes('osc:read')).toEqual(['osc:read']);
     expect(parseRequestedScopes('osc:write openid osc:read')).toEqual(['osc:read', 'osc:write']);

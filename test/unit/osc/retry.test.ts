@@ -1,4 +1,4 @@
-/** Bounded read retries (T29, UPSTREAM-08) and the 401 → refresh → 401 rule (DESIGN §2, UPSTREAM-07). */
+/** Bounded read retries (docs/security.md, "MCP and upstream", UPSTREAM-08) and the 401 → refresh → 401 rule (docs/architecture.md, "Token lifecycle", UPSTREAM-07). */
 import { describe, expect, it } from 'vitest';
 import { retryRead, sleep, withPat } from '../../../src/osc/retry.js';
 import { UpstreamAuthError, UpstreamTimeoutError, GrantRevokedError } from '../../../src/errors.js';

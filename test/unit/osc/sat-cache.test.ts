@@ -1,4 +1,4 @@
-/** SAT cache (DESIGN §2): per (grant, service), renewed before expiry, bounded, one mint at a time. */
+/** SAT cache (docs/architecture.md, "Token lifecycle"): per (grant, service), renewed before expiry, bounded, one mint at a time. */
 import { describe, expect, it } from 'vitest';
 import { SatCache } from '../../../src/osc/sat-cache.js';
 

@@ -1,4 +1,4 @@
-/** The one upstream error factory (style.md §4.3): our wording outside, OSC's text only in a scrubbed detail. */
+/** The one upstream error factory (src/osc/upstream-errors.ts): our wording outside, OSC's text only in a scrubbed detail. */
 import { describe, expect, it } from 'vitest';
 import { FetchError } from '@osaas/client-core';
 import { UpstreamAuthError, UpstreamBadResponseError, UpstreamClientError, UpstreamConflictError, UpstreamNetworkError, UpstreamNotFoundError, UpstreamRateLimitedError, UpstreamServerError, UpstreamTimeoutError } from '../../../src/errors.js';

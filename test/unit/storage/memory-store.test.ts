@@ -19,7 +19,7 @@ describeTokenStore('memory', async () => {
 });
 
 describe('MemoryTokenStore specifics', () => {
-  it('the sweep drops expired records nobody reads, so memory stays bounded (T33)', async () => {
+  it('the sweep drops expired records nobody reads, so memory stays bounded', async () => {
     const clock = fakeClock();
     const store = new MemoryTokenStore({ now: clock.now, sweepIntervalMs: 0 });
     for (let i = 0; i < 100; i++) await store.put('access', `a${i}`, sampleRecords('g').access, 10);

@@ -1,5 +1,5 @@
 /**
- * Sealing (T21, SECRETS-05) and the hashing helpers it sits next to (DESIGN §3).
+ * Sealing (docs/security.md, "Secrets", SECRETS-05) and the hashing helpers it sits next to (docs/architecture.md, "Storage").
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
  * Registry invariants (sentry-mcp `tools.test.ts`, github-mcp-server toolsnaps; MCP-02):
  * unique snake_case names, all four annotations, bounded descriptions that mention OSC
  * token cost, delete destructive and confirmed, no argument that could carry a credential,
- * a URL or a workspace (T24), scopes matching read-only-ness, and the JSON Schemas a
+ * a URL or a workspace (docs/security.md, "MCP and upstream"), scopes matching read-only-ness, and the JSON Schemas a
  * client sees through the real SDK, snapshotted.
  */
 import { describe, expect, it } from 'vitest';
@@ -42,7 +42,7 @@ describe('tool registry', () => {
     expect(TOOLS.filter((t) => t.annotations.destructiveHint).map((t) => t.name)).toEqual(['delete_instance']);
   });
 
-  it('scopes: osc:read (list, describe, get, logs, balance) and osc:write (create, restart, delete) — DESIGN §4', () => {
+  it('scopes: osc:read (list, describe, get, logs, balance) and osc:write (create, restart, delete)', () => {
     expect(toolsFor(['osc:read']).map((t) => t.name)).toEqual(['list_services', 'describe_service', 'list_instances', 'get_instance', 'read_logs', 'token_balance']);
     expect(toolsFor(['osc:write']).map((t) => t.name)).toEqual(['create_instance', 'delete_instance', 'restart_instance']);
   });
