@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, cleanEnv, freePort } from '../support/sandbox-process.js';
-import { until } from '../support/net.js';
+import { until } from '../support/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'osc-mcp-clone-'));
 let server: ChildProcess | undefined;
