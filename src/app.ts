@@ -52,6 +52,8 @@ export interface AppDeps {
   /** `register`: new registrations per address; `token`: per credential and failures per address (src/oauth/limits.ts). */
   limits: { register: Limiter; token: TokenLimits; toolCalls?: Limiter; instanceCreates?: Limiter };
   trustProxy?: string;
+  /** Bearer token /metrics requires (METRICS_TOKEN); unset → open. */
+  metricsToken?: string;
   cimd?: CimdOptions;
   /** Operating numbers to change (src/defaults.ts). */
   defaults?: Partial<Defaults>;
@@ -120,7 +122,7 @@ export function createApp(deps: AppDeps): App {
   );
 
   app.use(healthRouter(() => store.ping()));
-  app.use(metrics.router());
+  app.use(metrics.router({ token: deps.metricsToken }));
   app.get('/assets/page.css', (_req, res) => {
     res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(PAGE_CSS);
   });

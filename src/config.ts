@@ -3,6 +3,7 @@
  * sandbox.ts call loadConfig; everything else receives the values it needs.
  * Errors name each bad variable, never its value.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -15,6 +16,28 @@ const sealKeys = z
     (keys) => keys.every((k) => /^[A-Za-z0-9+/_-]+=*$/.test(k) && Buffer.from(k, 'base64').length === 32),
     'each key must be 32 bytes in base64',
   );
+
+/**
+ * Express `trust proxy`, checked here so a typo stops the boot naming the variable
+ * (FAULT-01): a hop count, or a list of proxy-addr names (`loopback`, `linklocal`,
+ * `uniquelocal`), addresses and CIDR ranges. `true` is refused: it trusts every
+ * X-Forwarded-For, so any client could pick the address its rate limits are counted on.
+ */
+const TRUST_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+function trustEntryOk(entry: string): boolean {
+  if (TRUST_NAMES.has(entry)) return true;
+  const [addr = '', prefix, extra] = entry.split('/');
+  const family = isIP(addr);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  return bits >= 0 && bits <= (family === 4 ? 32 : 128);
+}
+const trustProxy = z
+  .string()
+  .refine((v) => /^\d{1,2}$/.test(v) || (v.trim() !== '' && v.split(',').every((e) => trustEntryOk(e.trim()))), {
+    message: 'a hop count (e.g. 1) or a comma-separated list of loopback, linklocal, uniquelocal, addresses and CIDR ranges',
+  });
 
 const Env = z
   .object({
@@ -32,7 +55,8 @@ const Env = z
     OSC_EMULATOR_URL: z.url({ protocol: /^https?$/ }).optional(),
     ACCESS_TOKEN_TTL_S: positiveInt.default(3600),
     REFRESH_TOKEN_TTL_S: positiveInt.default(30 * 24 * 3600),
-    TRUST_PROXY: z.string().optional(),
+    TRUST_PROXY: trustProxy.optional(),
+    METRICS_TOKEN: z.string().min(32, 'at least 32 characters (a bearer secret)').max(512).optional(),
     TOOL_CALLS_PER_MINUTE: positiveInt.default(60),
     INSTANCE_CREATES_PER_HOUR: positiveInt.default(10),
     // Sized for thousands of users per client (docs/limits.md): no budget is keyed by client.
@@ -81,6 +105,8 @@ export interface Config {
   readonly accessTokenTtlS: number;
   readonly refreshTokenTtlS: number;
   readonly trustProxy?: string;
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (FAULT-02). */
+  readonly metricsToken?: string;
   /** Tool calls per grant per minute, shared by all replicas through Redis (INPUT-08). */
   readonly toolCallsPerMinute: number;
   /** create_instance attempts per grant per hour, shared like the call budget (INPUT-08). */
@@ -137,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     accessTokenTtlS: e.ACCESS_TOKEN_TTL_S,
     refreshTokenTtlS: e.REFRESH_TOKEN_TTL_S,
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
     toolCallsPerMinute: e.TOOL_CALLS_PER_MINUTE,
     instanceCreatesPerHour: e.INSTANCE_CREATES_PER_HOUR,
     registrationsPerHour: e.REGISTRATIONS_PER_HOUR,

@@ -106,6 +106,7 @@ export async function startServer(config: Config, log: Logger, overrides: Server
     refreshTokenTtlS: config.refreshTokenTtlS,
     limits,
     trustProxy: config.trustProxy,
+    metricsToken: config.metricsToken,
     cimd: overrides.cimd ?? { allowLoopbackHttp: config.allowLoopbackHttpMetadata },
     defaults: d,
     now: overrides.now,

@@ -4,12 +4,17 @@
  * secrets become label values).
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Fixed-length digests, so the comparison takes the same time whatever was sent. */
+const digest = (s: string) => createHash('sha256').update(s).digest();
 
 export interface Metrics {
   registry: Registry;
   middleware(req: Request, res: Response, next: NextFunction): void;
-  router(): Router;
+  /** `/metrics`; with `token`, only for `Authorization: Bearer <token>` (FAULT-02). */
+  router(opts?: { token?: string }): Router;
 }
 
 const KNOWN = new Set(['/mcp', '/token', '/register', '/authorize', '/consent', '/oauth/callback', '/revoke', '/connections', '/connections/revoke', '/connections/signout', '/healthz', '/readyz', '/metrics']);
@@ -36,9 +41,15 @@ export function createMetrics(): Metrics {
       });
       next();
     },
-    router() {
+    router({ token } = {}) {
       const r = express.Router();
-      r.get('/metrics', async function metrics(_req, res) {
+      const expected = token === undefined ? undefined : digest(token);
+      r.get('/metrics', async function metrics(req, res) {
+        const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+        if (expected && !(given && timingSafeEqual(digest(given), expected))) {
+          res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').set('Cache-Control', 'no-store').end();
+          return;
+        }
         res.set('Content-Type', registry.contentType).send(await registry.metrics());
       });
       return r;
