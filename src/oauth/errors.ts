@@ -61,6 +61,8 @@ export function sendOAuthError(res: Response, err: unknown, extraHeaders: Record
   if (err instanceof OAuthError) {
     const status = STATUS[err.errorCode] ?? 400;
     if (status === 401 && err.errorCode === 'invalid_client') res.set('WWW-Authenticate', 'Basic realm="osc-mcp"');
+    // Every 429 says when to come back (RFC 6585 §4); the limiter usually set the exact value.
+    if (status === 429 && !res.get('Retry-After')) setRetryAfter(res);
     res.status(status).json(err.toResponseObject());
     return;
   }

@@ -24,6 +24,7 @@ import {
 import { VERIFIER_RE, verifyS256 } from './pkce.js';
 import { canonicalResource } from './resource.js';
 import { familyOf, newPair, refreshKeyOf, storePair, tokenResponse, type Lifetimes } from './issue.js';
+import { replaceSupersededGrants } from './grant-replacement.js';
 import { addressKey, codeKey, credentialCharger, enforce, grantKey, isChargeableFailure, type TokenLimits } from './limits.js';
 import { refuseSuspended } from './suspension.js';
 
@@ -114,6 +115,8 @@ export function tokenRouter(deps: TokenDeps): Router {
     const grant = await updateGrant(rec.grantId, (g) => ({ ...g, refresh: { current: pair.refreshHash } }));
     await storePair(store, grant, pair, grant.scopes, lifetimes, now());
     await store.linkUserGrant(userKeyOf(grant), grant.id, lifetimes.refreshTokenTtlS);
+    // A step-up re-authorization replaces the narrower grant it grew out of (./grant-replacement.ts).
+    await replaceSupersededGrants(store, grant, log);
     // Remembered only once the tokens exist: a duplicate that raced this redemption fails
     // plainly, one that comes after it is a replay and revokes what was issued.
     await store.put('redeemed', key, { grantId: rec.grantId, clientId: rec.clientId, codeChallenge: rec.codeChallenge }, REDEEMED_TTL_S);
