@@ -7,9 +7,9 @@
 //
 // Then the server loses every registration (the sandbox restarts on the same port with a
 // memory store): mcp-remote's next start holds a dead client id. It recovers by itself — our
-// /token answers its refresh with invalid_client and /authorize answers its JSON preflight
-// with invalid_client, so it registers again — without the user deleting its cache
-// (MCP_REMOTE_CONFIG_DIR) or anything else.
+// /token answers its refresh with invalid_client (and /authorize would answer its JSON
+// preflight the same way, test/integration/oauth/cimd.test.ts), so it registers again —
+// without the user deleting its cache (MCP_REMOTE_CONFIG_DIR) or anything else.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,25 +120,5 @@ describe('mcp-remote 0.15.1 over stdio', () => {
     }
     // The dead client id was refused in words a client can act on, and logged with the reason.
     expect(sandbox.output()).toMatch(/"event":"token_refused"[^\n]*not registered here/);
-  }, 240_000);
-
-  it('a cached client id with no usable tokens (its refresh token long expired): the JSON preflight of /authorize gets invalid_client and it registers again', async () => {
-    // What a cache looks like after 30 idle days: the client id, no tokens. The server restarts
-    // too, so the id is dead.
-    const tokens = readdirSync(configDir, { recursive: true, withFileTypes: true }).find((d) => d.isFile() && d.name.endsWith('_tokens.json'));
-    if (tokens) rmSync(join(tokens.parentPath, tokens.name));
-    const staleClient = cached('_client_info.json')?.client_id;
-    sandbox.kill();
-    await sandbox.exited;
-    sandbox = await startSandbox({ port, env: { ACCESS_TOKEN_TTL_S: String(ACCESS_TTL_S) } });
-
-    const bridge = await startBridge();
-    try {
-      expect(await tokenBalance(bridge.client)).toMatch(/token/i);
-      expect(cached('_client_info.json')?.client_id).not.toBe(staleClient);
-    } finally {
-      await bridge.close();
-    }
-    expect(sandbox.output()).toMatch(/"event":"authorize_unknown_client"[^\n]*not registered here/);
   }, 240_000);
 });
