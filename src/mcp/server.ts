@@ -17,6 +17,7 @@ import { McpServer, type CallToolResult, type ServerContext } from '@modelcontex
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import type { Logger } from '../log.js';
 import type { OscPlatform } from '../osc/platform.js';
+import { bounded } from '../osc/bounded.js';
 import { UpstreamError } from '../errors.js';
 import { describeFailure } from './failure.js';
 import type { AnyTool, ProgressUpdate, ToolContext } from './tool.js';
@@ -88,7 +89,6 @@ export function buildMcpServer(ctx: McpServerContext): McpServer {
 async function runTool(tool: AnyTool, input: Record<string, unknown>, extra: ServerContext, ctx: McpServerContext): Promise<CallToolResult> {
   const correlationId = randomBytes(6).toString('hex');
   const log = ctx.log.child({ tool: tool.name, correlationId, requestId: ctx.requestId });
-  const signal = AbortSignal.any([extra.mcpReq.signal, AbortSignal.timeout(tool.deadlineMs ?? ctx.deadlineMs ?? DEFAULTS.toolDeadlineMs)]);
   const token = extra.mcpReq._meta?.progressToken;
   const progress =
     token === undefined
@@ -96,10 +96,11 @@ async function runTool(tool: AnyTool, input: Record<string, unknown>, extra: Ser
       : async (p: ProgressUpdate) => {
           await extra.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, ...p } });
         };
-  const toolCtx: ToolContext = { osc: ctx.osc, log, signal, correlationId, ...(progress ? { progress } : {}), ...(ctx.spendCreate ? { spendCreate: ctx.spendCreate } : {}) };
+  const toolCtx: Omit<ToolContext, 'signal'> = { osc: ctx.osc, log, correlationId, ...(progress ? { progress } : {}), ...(ctx.spendCreate ? { spendCreate: ctx.spendCreate } : {}) };
   const started = Date.now();
   try {
-    const out = await tool.handler(input, toolCtx);
+    // The tool's deadline and the client's disconnect (T29, MCP-09), released when the handler settles.
+    const out = await bounded(extra.mcpReq.signal, tool.deadlineMs ?? ctx.deadlineMs ?? DEFAULTS.toolDeadlineMs, (signal) => tool.handler(input, { ...toolCtx, signal }));
     log.info({ event: 'tool', outcome: 'ok', ms: Date.now() - started }, 'tool call');
     return { content: [{ type: 'text', text: out.text }], structuredContent: out.structured as Record<string, unknown> };
   } catch (err) {

@@ -17,6 +17,7 @@ import type { SubscriptionCache } from './subscription-cache.js';
 import { oscJson } from './upstream-http.js';
 import { SatReply, Subscriptions, type ServiceRecord } from './upstream-schemas.js';
 import { runInUpstreamScope } from './dispatcher.js';
+import { bounded, NEVER } from './bounded.js';
 import type { Logger } from '../log.js';
 import { toUpstreamError, toUpstreamErrorUnlessOurs } from './upstream-errors.js';
 import { DEFAULTS } from '../defaults.js';
@@ -168,22 +169,5 @@ export class OscSession {
       this.deps.satCache.delete(this.deps.credentials.grantId, serviceId);
     }
     return op(await this.sat(serviceId, signal));
-  }
-}
-
-const NEVER = new AbortController().signal;
-
-/** `fn` under `signal` and a `ms` timeout; the timer and the listener go when `fn` settles. */
-export async function bounded<T>(signal: AbortSignal, ms: number, fn: (callSignal: AbortSignal) => Promise<T>): Promise<T> {
-  const c = new AbortController();
-  const onAbort = () => c.abort(signal.reason);
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => c.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
-  try {
-    return await fn(c.signal);
-  } finally {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
   }
 }
