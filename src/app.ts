@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps): App {
   const lifetimes = { accessTokenTtlS: deps.accessTokenTtlS, refreshTokenTtlS: deps.refreshTokenTtlS };
   const metrics = createMetrics();
   const satCache = createSatCache();
-  const subscriptionCache = new SubscriptionCache();
+  const subscriptionCache = new SubscriptionCache({ ttlMs: d.subscriptionCacheTtlMs });
 
   const app = express();
   app.disable('x-powered-by');

@@ -30,6 +30,8 @@ export interface Defaults {
   oscOAuthTimeoutMs: number;
   /** Overall deadline of one tool call (MCP-09). */
   toolDeadlineMs: number;
+  /** How long a grant's subscription list is reused across requests (src/osc/subscription-cache.ts). */
+  subscriptionCacheTtlMs: number;
 
   // The OSC token refresh single flight (UPSTREAM-02..05, REDIS-09).
   /** A replica killed while holding the lock delays the others by at most this. */
@@ -76,6 +78,7 @@ export const DEFAULTS: Readonly<Defaults> = Object.freeze({
   upstreamCallTimeoutMs: 10_000,
   oscOAuthTimeoutMs: 10_000,
   toolDeadlineMs: 15_000,
+  subscriptionCacheTtlMs: 30_000,
 
   refreshLockTtlMs: 15_000,
   refreshPollMs: 50,
