@@ -35,3 +35,16 @@ describe('loadConfig', () => {
     expect(c.publicUrl).toBe('https://mcp.example.com');
   });
 });
+
+describe('loopback http metadata (sandbox only)', () => {
+  it('is off unless the sandbox asks for it, whatever the environment says', () => {
+    expect(loadConfig({}).allowLoopbackHttpMetadata).toBe(false);
+    expect(loadConfig({ ALLOW_LOOPBACK_HTTP_METADATA: 'true', SANDBOX: '1' }).allowLoopbackHttpMetadata).toBe(false);
+    expect(loadConfig({}, { sandbox: true }).allowLoopbackHttpMetadata).toBe(true);
+  });
+
+  it('limits default to per-person budgets sized for thousands of users per client (docs/limits.md)', () => {
+    const c = loadConfig({});
+    expect([c.registrationsPerHour, c.tokenRequestsPerGrant, c.tokenFailuresPerAddress]).toEqual([500, 120, 300]);
+  });
+});
