@@ -41,9 +41,14 @@ export interface Defaults {
   /** A waiter gives up (503) after the lock TTL plus this. */
   refreshWaitMarginMs: number;
 
-  // Redis (REDIS-06).
+  // Redis (REDIS-02, REDIS-06).
   /** How long a grant write waits for replica acknowledgements (REDIS_WAIT_REPLICAS). */
   redisWaitTimeoutMs: number;
+  /**
+   * How long one Redis command may take before the store counts as unavailable (503). Tests
+   * that are not about fail-fast raise it, so a CPU-starved machine does not read as an outage.
+   */
+  redisCommandTimeoutMs: number;
 
   // Browser flows.
   /** A pending consent and our round trip through OSC (OAUTH-17..20). */
@@ -85,6 +90,7 @@ export const DEFAULTS: Readonly<Defaults> = Object.freeze({
   refreshWaitMarginMs: 5_000,
 
   redisWaitTimeoutMs: 100,
+  redisCommandTimeoutMs: 500,
 
   pendingTtlS: 600,
   signInTtlS: 600,

@@ -58,7 +58,7 @@ export async function startServer(config: Config, log: Logger, overrides: Server
   if (overrides.store) {
     store = overrides.store;
   } else if (config.redisUrl) {
-    redis = createRedisClient(config.redisUrl, { onError: (err) => log.warn({ event: 'redis_error', message: err.message }, 'Redis connection problem') });
+    redis = createRedisClient(config.redisUrl, { commandTimeoutMs: d.redisCommandTimeoutMs, onError: (err) => log.warn({ event: 'redis_error', message: err.message }, 'Redis connection problem') });
     store = new RedisTokenStore(redis, {
       prefix: config.redisKeyPrefix,
       waitReplicas: config.redisWaitReplicas > 0 ? { count: config.redisWaitReplicas, timeoutMs: d.redisWaitTimeoutMs } : undefined,

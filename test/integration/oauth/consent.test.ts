@@ -87,7 +87,8 @@ describe('OAUTH-14: CSRF on the consent POST', () => {
     const q = new URLSearchParams({ pending: victim.pending, csrf: victim.csrf, decision: 'approve', approve: '1', scope: 'osc:read' });
     const res = await victim.browser.get(`${stack.url}/consent?${q}`);
     await res.text();
-    expect([200, 405]).toContain(res.status);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
     expect(res.headers.get('location')).toBeNull();
     expect(store.size).toBe(before);
     expect(await store.get('pending', victim.pending)).toBeDefined();

@@ -64,12 +64,14 @@ async function bootApp(o: { redisUrl: string; prefix: string; waitReplicas?: num
     ...(o.waitReplicas === undefined ? {} : { REDIS_WAIT_REPLICAS: String(o.waitReplicas) }),
   });
   expect(config.redisWaitReplicas).toBe(o.waitReplicas ?? 0);
-  const running: RunningServer = await startServer(config, createLogger({ level: 'debug', destination: sink }), { now });
+  // A CPU-starved machine must not read as a Redis outage here: these cases are about
+  // replication, not fail-fast (that is REDIS-02, with the production 500 ms).
+  const running: RunningServer = await startServer(config, createLogger({ level: 'debug', destination: sink }), { now, defaults: { redisCommandTimeoutMs: 10_000 } });
   const base = `http://127.0.0.1:${(running.server.address() as AddressInfo).port}`;
   let closing: Promise<void> | undefined;
   const app: App = { base, mcpUrl: `${base}/mcp`, publicUrl: running.url, logs, close: () => (closing ??= running.close()) };
   apps.push(app);
-  await until(async () => (await fetch(`${base}/readyz`)).status === 200, 3_000);
+  await until(async () => (await fetch(`${base}/readyz`)).status === 200, 10_000, 'readyz');
   return app;
 }
 
@@ -108,6 +110,18 @@ async function rotateOscTokens(app: App, accessToken: string): Promise<{ ms: num
   expect(await res.text()).not.toContain('"isError":true');
   expect((await emulator.control.stats()).refreshes - before).toBe(1);
   return { ms };
+}
+
+/**
+ * Cuts the replica off (it keeps what it has), as a partition would: it is pointed at a port
+ * of ours that hangs up on every connection, so it can never sync from anything.
+ */
+async function cutOff(replica: RedisNode, primary: RedisNode): Promise<void> {
+  const nowhere = createServer((sock) => sock.destroy());
+  servers.push(nowhere);
+  await new Promise<void>((resolve) => nowhere.listen(0, '127.0.0.1', resolve));
+  await replica.admin((r) => r.call('REPLICAOF', '127.0.0.1', String((nowhere.address() as AddressInfo).port)));
+  await until(async () => (await primary.info('replication')).get('connected_slaves') === '0', 10_000, 'primary without replica');
 }
 
 /**
@@ -152,29 +166,30 @@ describe('REDIS-06: primary killed, replica promoted', () => {
     expect((await emulator.control.stats()).refreshes).toBe(refreshes);
   });
 
-  it('without WAIT (the default) a lost rotation, if it shows up, is a clean 401 challenge: never a 500, never a loop', async () => {
+  // Whether an unacknowledged write reaches the replica before a kill -9 is a race (on
+  // loopback replication usually wins: 2 of 20 writes lost, measured). Both outcomes are
+  // forced instead of raced: the replica is cut off before the rotation (lost, here and in the
+  // next case), or WAIT has the replica acknowledge it before the kill (kept, above).
+  it('without WAIT (the default) a rotation the replica never received is a clean 401 challenge: never a 500, never a loop', async () => {
     offsetMs = 0;
     const { primary, replica } = await pair();
     const prefix = newPrefix();
     const probeWaits = await primary.calls('wait'); // the pair's own sync probe
     const app = await bootApp({ redisUrl: primary.url, prefix });
     const { client, tokens } = await connect(app.base, { user: 'bob' });
+    await cutOff(replica, primary);
     await rotateOscTokens(app, tokens.access_token);
     expect(await primary.calls('wait')).toBe(probeWaits);
 
     const app2 = await failOver(primary, replica, prefix, app);
     const upstream = (await emulator.control.stats()).refreshFailures;
     const res = await balance(app2.mcpUrl, tokens.access_token);
-    expect([200, 401]).toContain(res.status);
-    if (res.status === 401) {
-      // Loopback replication usually wins the race with kill -9 (measured: 2 of 20 writes lost).
-      expect(res.headers.get('www-authenticate')).toContain('invalid_token');
-      expect((await refresh(app2.base, client, tokens.refresh_token)).body.error).toBe('invalid_grant');
-    } else {
-      expect(await res.text()).not.toContain('"isError":true');
-    }
-    // At most one refused OSC refresh (the stale token, once), whichever way it went.
-    expect((await emulator.control.stats()).refreshFailures - upstream).toBeLessThanOrEqual(1);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('invalid_token');
+    expect((await refresh(app2.base, client, tokens.refresh_token)).body.error).toBe('invalid_grant');
+    // One refused OSC refresh: the stale token, once.
+    expect((await emulator.control.stats()).refreshFailures - upstream).toBe(1);
+    expect(events(app2, 'mcp_route')).toEqual([]);
   });
 
   it('a rotation the replica never received (replica cut off; WAIT reports 0 and the request still succeeds) ends as one clean 401 and a re-authorization, not a loop', async () => {
@@ -183,13 +198,7 @@ describe('REDIS-06: primary killed, replica promoted', () => {
     const prefix = newPrefix();
     const app = await bootApp({ redisUrl: primary.url, prefix, waitReplicas: 1 });
     const { client, tokens } = await connect(app.base, { user: 'carol' });
-    // Cut the replica off (it keeps what it has), as a partition would: point it at a port of
-    // ours that hangs up on every connection, so it can never sync from anything.
-    const nowhere = createServer((sock) => sock.destroy());
-    servers.push(nowhere);
-    await new Promise<void>((resolve) => nowhere.listen(0, '127.0.0.1', resolve));
-    await replica.admin((r) => r.call('REPLICAOF', '127.0.0.1', String((nowhere.address() as AddressInfo).port)));
-    await until(async () => (await primary.info('replication')).get('connected_slaves') === '0', 2_000);
+    await cutOff(replica, primary);
 
     const { ms } = await rotateOscTokens(app, tokens.access_token);
     const short = events(app, 'redis_wait_short');
@@ -230,7 +239,7 @@ describe('REDIS-07: the app on a read-only replica', () => {
     const pending = await authorize(appA.base, { client: client2, user: 'alice' });
     const codeKey = `${prefix}code:${hashSecret(pending.code!)}`;
     // Everything above is on the replica before the app is pointed at it.
-    await until(async () => (await replica.admin((r) => r.exists(codeKey))) === 1, 2_000);
+    await until(async () => (await replica.admin((r) => r.exists(codeKey))) === 1, 10_000, 'the code on the replica');
 
     const appB = await bootApp({ redisUrl: replica.url, prefix, publicUrl: appA.publicUrl });
     const snapshot = async () => {
@@ -248,7 +257,7 @@ describe('REDIS-07: the app on a read-only replica', () => {
     const rf = await refresh(appB.base, client, tokens.refresh_token);
     expect(rf.status).toBe(503);
     // Reads still work on the replica (once the client is back from its READONLY reconnect).
-    await until(async () => (await listTools(appB.mcpUrl, tokens.access_token)).status === 200, 1_000);
+    await until(async () => (await listTools(appB.mcpUrl, tokens.access_token)).status === 200, 10_000, 'reads on the replica');
     // An OSC rotation is not even started: the refresh lock is a write and comes first, so
     // OSC never rotates tokens we could not store.
     offsetMs = INTO_OSC_MARGIN_MS;
@@ -263,12 +272,13 @@ describe('REDIS-07: the app on a read-only replica', () => {
     // The client retries its exchange: 503 while the client reconnects, then 200; never
     // invalid_grant, which would mean a failed attempt had consumed the code.
     let exchanged: Awaited<ReturnType<typeof tokenRequest>> | undefined;
+    const statuses: number[] = [];
     await until(async () => {
-      const r = await tokenRequest(appB.base, form);
-      expect([200, 503]).toContain(r.status);
-      exchanged = r;
-      return r.status === 200;
-    }, 3_000);
+      exchanged = await tokenRequest(appB.base, form);
+      statuses.push(exchanged.status);
+      return exchanged.status !== 503;
+    }, 10_000, 'the exchange is answered');
+    expect(statuses).toEqual([...statuses.slice(0, -1).map(() => 503), 200]);
     expect((await listTools(appB.mcpUrl, exchanged!.body.access_token as string)).status).toBe(200);
     // The refresh token that met READONLY is still the current one: rotating it works and
     // is not mistaken for a replay.

@@ -1,7 +1,7 @@
 // The store down (docs/architecture.md, "Storage"; docs/security.md, "Availability"): REDIS-02, -03, -04, -05, -08.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { TestRedis } from '../../support/redis-server.js';
+import { redisAnswers, TestRedis } from '../../support/redis-server.js';
 import { startStack, type Stack } from '../../support/stack.js';
 import { RedisTokenStore } from '../../../src/storage/redis-store.js';
 import { createRedisClient, whenReady, type Redis } from '../../../src/storage/redis-client.js';
@@ -28,6 +28,10 @@ describe('Redis stopped and restarted (REDIS-02, REDIS-05)', () => {
   beforeAll(async () => {
     server = await TestRedis.start();
     ({ stack, redis } = await stackOn(server));
+  });
+  // Each case starts with Redis up, whatever the case before it left behind.
+  beforeEach(async () => {
+    if (!(await redisAnswers(server.port))) await server.resume();
   });
   afterAll(async () => {
     await stack.close();
@@ -72,11 +76,11 @@ describe('Redis stopped and restarted (REDIS-02, REDIS-05)', () => {
     const res = await tools(stack.mcpUrl, tokens.access_token);
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('invalid_token');
-    // The client's registration was lost with everything else: invalid_client (401) is the
-    // precise answer; for a metadata-document client it would be invalid_grant. Never a 500.
+    // The client's registration (DCR) was lost with everything else: invalid_client (401) is
+    // the precise answer (RFC 6749 §5.2). Never a 500.
     const r = await refresh(stack.url, client, tokens.refresh_token);
-    expect([400, 401]).toContain(r.status);
-    expect(['invalid_grant', 'invalid_client']).toContain(r.body.error);
+    expect(r.status).toBe(401);
+    expect(r.body.error).toBe('invalid_client');
   });
 
   it('REDIS-03: Redis gone after the OSC exchange, before the grant is stored → a local "try again" page, no code; a new flow works afterwards', async () => {
