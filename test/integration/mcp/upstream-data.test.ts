@@ -22,7 +22,9 @@ const LONG = 'L'.repeat(MAX_UPSTREAM_STRING * 3);
 /** Every string of a tool result, structured and text, with where it was found. */
 function strings(value: unknown, path = '$', out: Array<[string, string]> = []): Array<[string, string]> {
   if (typeof value === 'string') out.push([path, value]);
-  else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${path}[${i}]`, out));
+  else if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) strings(v, `${path}[${i}]`, out);
+  }
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) strings(v, `${path}.${k}`, out);
   return out;
 }
