@@ -19,6 +19,7 @@ export type ErrorKind =
   | 'osc_invalid_grant'
   | 'osc_invalid_client'
   | 'tool_input'
+  | 'update_not_supported'
   | UpstreamKind;
 
 export type UpstreamKind =
@@ -101,6 +102,18 @@ export class ServiceNotSubscribedError extends OscMcpError {
   override readonly name = 'ServiceNotSubscribedError';
   constructor(readonly serviceId: string) {
     super(`the workspace is not subscribed to service ${serviceId}`);
+  }
+}
+
+/**
+ * The service takes no option changes on a running instance: OSC answers the PATCH with its
+ * router's own 404 (src/emulator/README.md, PATCH row), not the `{reason}` of a missing instance.
+ */
+export class UpdateNotSupportedError extends OscMcpError {
+  readonly kind = 'update_not_supported' as const;
+  override readonly name = 'UpdateNotSupportedError';
+  constructor(readonly serviceId: string) {
+    super(`service ${serviceId} does not support updating an instance`);
   }
 }
 

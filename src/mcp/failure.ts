@@ -46,6 +46,14 @@ export function describeFailure(err: unknown, c: FailureContext): Failure {
         level: 'info',
         kind: 'not_subscribed',
       };
+    case 'update_not_supported':
+      return {
+        text:
+          `Not changed: service${svc} does not support changing the options of an existing instance. The alternative is to delete the instance and create it again with the new options, ` +
+          'which loses its data and its address and costs a new create. Ask the user before doing that.',
+        level: 'info',
+        kind: 'update_not_supported',
+      };
     case 'upstream_not_found': {
       const text = c.name
         ? `OSC has no instance${inst} of service${svc} in your workspace. list_instances shows the instances that exist.`

@@ -53,7 +53,7 @@ export class OscSession {
     this.env = deps.environment;
   }
 
-  host(svc: 'catalog' | 'token' | 'money'): string {
+  host(svc: 'catalog' | 'token' | 'money' | 'deploy'): string {
     return `https://${svc}.svc.${this.env}.osaas.io`;
   }
 

@@ -78,6 +78,32 @@ export interface Balance {
   used?: number;
 }
 
+/** How other programs reach an instance (src/emulator/README.md, `/ports` and `/internal-endpoint`). No credentials. */
+export interface InstanceEndpoints {
+  /** The instance's public HTTPS address, when it has one. */
+  url?: string;
+  /** TCP ports OSC exposes outside the workspace (empty when none, or public access is off). */
+  external: Array<{ ip: string; port: number; internalPort: number }>;
+  /** The DNS name other instances of the same workspace use. */
+  internalDns?: string;
+  internalPorts: Array<{ name: string; port: number; protocol: string }>;
+  publicAccess: boolean;
+}
+
+/** One parameter of a config store; a secret one's value is always `***` here (never read). */
+export interface ConfigEntry {
+  key: string;
+  value: string;
+  secret: boolean;
+}
+
+export interface ConfigPage {
+  items: ConfigEntry[];
+  total: number;
+  /** Cursor for the next page; undefined at the end. */
+  next?: number;
+}
+
 export interface OscPlatform {
   /** Services the workspace is subscribed to (the only catalog a PAT can read). */
   listServices(signal: AbortSignal): Promise<Service[]>;
@@ -99,4 +125,28 @@ export interface OscPlatform {
   instanceHealth(serviceId: string, name: string, signal: AbortSignal): Promise<InstanceHealth>;
   readLogs(serviceId: string, name: string, signal: AbortSignal): Promise<InstanceLogs>;
   tokenBalance(signal: AbortSignal): Promise<Balance>;
+
+  /** Secret names of a service in the workspace; OSC never returns values. */
+  listSecrets(serviceId: string, signal: AbortSignal): Promise<string[]>;
+  /**
+   * Creates or replaces a service secret. The value goes to OSC and nowhere else: not
+   * logged, not kept, not in an error (src/osc/sdk-platform.ts). Never called with a value a model saw
+   * except by create_database's generated password, which no model sees either.
+   */
+  saveSecret(serviceId: string, secretName: string, value: string, signal: AbortSignal): Promise<void>;
+  deleteSecret(serviceId: string, secretName: string, signal: AbortSignal): Promise<void>;
+  instanceEndpoints(serviceId: string, name: string, signal: AbortSignal): Promise<InstanceEndpoints>;
+  /**
+   * Changes options of an existing instance; it restarts. `UpdateNotSupportedError` when the
+   * service takes no updates (src/emulator/README.md, PATCH row). Never retried (a write).
+   */
+  updateInstance(serviceId: string, name: string, options: Record<string, string>, signal: AbortSignal): Promise<Instance>;
+  /** Creates a parameter store (an `eyevinn-app-config-svc` instance). Its API key is never returned. */
+  createConfigStore(name: string, signal: AbortSignal): Promise<void>;
+  /** Whether a parameter store of that name exists. */
+  configStoreExists(name: string, signal: AbortSignal): Promise<boolean>;
+  /** Sets a plain (non-secret) parameter, creating or overwriting it. */
+  setConfig(store: string, key: string, value: string, signal: AbortSignal): Promise<ConfigEntry>;
+  getConfig(store: string, key: string, signal: AbortSignal): Promise<ConfigEntry>;
+  listConfig(store: string, offset: number, signal: AbortSignal): Promise<ConfigPage>;
 }

@@ -26,17 +26,37 @@
  *   create_instance: 1 (2 uncached), plus one health GET per second while `wait` polls;
  *   delete_instance: 2 — the SDK's `removeInstance` does its own GET /mysubscriptions first,
  *     cache or not (OSC's SDK does not let us pass the record it reads);
- *   token_balance: 2 (plan and balance, in parallel: two OSC endpoints).
+ *   token_balance: 2 (plan and balance, in parallel: two OSC endpoints);
+ *   secrets (list, save, delete): 1 on the deploy host with the PAT (save: 2 when it replaces);
+ *   endpoints: 3 in parallel (document, /ports, /internal-endpoint) + the catalog when uncached;
+ *   update: 1 PATCH (+ catalog); config get/set/list: 2 (the store's address, then its API).
  * A cold SAT adds one POST /servicetoken; a refresh adds the OAuth round trip.
  */
 import { Context, listSubscriptions, removeInstance } from '@osaas/client-core';
-import type { Instance, InstanceHealth, InstanceLogs, OscPlatform, Service } from './platform.js';
-import { UpstreamBadResponseError, UpstreamError, UpstreamNotFoundError, ServiceNotSubscribedError } from '../errors.js';
+import type { ConfigEntry, Instance, InstanceHealth, InstanceLogs, OscPlatform, Service } from './platform.js';
+import { UpdateNotSupportedError, UpstreamBadResponseError, UpstreamError, UpstreamNotFoundError, ServiceNotSubscribedError, UpstreamConflictError } from '../errors.js';
+import { isOscUrl } from './hosts.js';
 import { retryRead } from './retry.js';
 import { OscSession, type SessionDeps } from './osc-session.js';
 import { toUpstreamErrorUnlessOurs } from './upstream-errors.js';
 import { oscJson, oscSend, oscText } from './upstream-http.js';
-import { HealthReply, InstanceDoc, InstanceList, PlanReply, TokenCountReply, toHealth, toInstance, toService, type ServiceRecord } from './upstream-schemas.js';
+import {
+  ConfigItem,
+  ConfigListReply,
+  HealthReply,
+  InstanceDoc,
+  InstanceList,
+  InternalEndpointReply,
+  PlanReply,
+  PortsReply,
+  SecretList,
+  TokenCountReply,
+  toHealth,
+  toInstance,
+  toService,
+  type ServiceRecord,
+} from './upstream-schemas.js';
+import type { z } from 'zod';
 
 export type SdkPlatformDeps = SessionDeps;
 
@@ -68,9 +88,35 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
     return url;
   };
   const instanceUrl = (r: ServiceRecord, name: string) => new URL(`${api(r).href.replace(/\/+$/, '')}/${encodeURIComponent(name)}`);
-  const opUrl = (r: ServiceRecord, op: 'health' | 'logs' | 'restart', name: string) =>
+  const opUrl = (r: ServiceRecord, op: 'health' | 'logs' | 'restart' | 'ports' | 'internal-endpoint', name: string) =>
     new URL(`/${op}/${encodeURIComponent(name)}`, `https://${api(r).host}`);
   const jwt = (sat: string) => ({ 'x-jwt': `Bearer ${sat}` });
+  const patHeader = (pat: string) => ({ 'x-pat-jwt': `Bearer ${pat}` });
+  /** A deploy-host call with the PAT (service secrets, parameter stores: src/emulator/README.md). */
+  const deploy = (signal: AbortSignal, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, json?: unknown) =>
+    s.withPat((pat) => s.bounded(signal, (cs) => oscJson({ method, url: new URL(path, s.host('deploy')), headers: patHeader(pat), json, signal: cs })));
+  const seg = encodeURIComponent;
+  /**
+   * A parameter store's own API base: the `url` of its config-service instance (src/emulator/README.md,
+   * "Parameter stores"), held to https on an OSC host like every address OSC names (EGRESS-02).
+   * The instance API address follows OSC's `api-<serviceId>.auto.<env>` rule, so a store
+   * works whether or not the workspace lists the config service among its subscriptions.
+   */
+  const storeBase = async (store: string, signal: AbortSignal): Promise<URL> => {
+    const apiBase = `https://api-${CONFIG_SVC}.auto.${s.env}.osaas.io/app-config-svcinstance/${seg(store)}`;
+    const doc = await read(signal, () =>
+      s.withSat(CONFIG_SVC, signal, (sat) => s.bounded(signal, (cs) => oscJson({ method: 'GET', url: new URL(apiBase), headers: jwt(sat), signal: cs }))),
+    );
+    const url = InstanceDoc.parse(doc).url;
+    const base = url ? new URL(url) : undefined;
+    if (!base || !isOscUrl(base)) throw new UpstreamBadResponseError('OSC gave the parameter store no usable address');
+    return base;
+  };
+  const configCall = async (store: string, signal: AbortSignal, method: 'GET' | 'POST', path: string, json?: unknown) => {
+    const base = await storeBase(store, signal);
+    const call = () => s.withSat(CONFIG_SVC, signal, (sat) => s.bounded(signal, (cs) => oscJson({ method, url: new URL(path, base), headers: jwt(sat), json, signal: cs })));
+    return method === 'GET' ? read(signal, call) : call();
+  };
 
   return guarded({
     async listServices(signal): Promise<Service[]> {
@@ -155,6 +201,77 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
       return { text: got.text, truncated: got.truncated };
     },
 
+    async listSecrets(serviceId, signal) {
+      const body = await read(signal, () => deploy(signal, 'GET', `/mysecrets/${seg(serviceId)}`));
+      return SecretList.parse(body ?? []).map((x) => x.secretName);
+    },
+
+    async saveSecret(serviceId, secretName, value, signal) {
+      // Create, or replace when it exists (409). The value is in the request body only; an
+      // error carries OSC's reply text in `detail`, never our request (./upstream-http.ts).
+      try {
+        await deploy(signal, 'POST', `/mysecrets/${seg(serviceId)}`, { secretName, secretData: value });
+      } catch (err) {
+        if (!(err instanceof UpstreamConflictError)) throw err;
+        await deploy(signal, 'PUT', `/mysecrets/${seg(serviceId)}/${seg(secretName)}`, { secretData: value });
+      }
+    },
+
+    async deleteSecret(serviceId, secretName, signal) {
+      await deploy(signal, 'DELETE', `/mysecrets/${seg(serviceId)}/${seg(secretName)}`);
+    },
+
+    async instanceEndpoints(serviceId, name, signal) {
+      const r = await record(serviceId, signal);
+      const get = (url: URL) => read(signal, () => s.withSat(serviceId, signal, (sat) => s.bounded(signal, (cs) => oscJson({ method: 'GET', url, headers: jwt(sat), signal: cs }))));
+      const [doc, ports, internal] = await Promise.all([get(instanceUrl(r, name)), get(opUrl(r, 'ports', name)), get(opUrl(r, 'internal-endpoint', name))]);
+      const i = InternalEndpointReply.parse(internal ?? {});
+      return {
+        url: InstanceDoc.parse(doc).url,
+        external: PortsReply.parse(ports ?? []).map((p) => ({ ip: p.externalIp, port: p.externalPort, internalPort: p.internalPort })),
+        internalDns: i.serviceDns,
+        internalPorts: i.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
+        publicAccess: i.publicAccess,
+      };
+    },
+
+    async updateInstance(serviceId, name, options, signal) {
+      const r = await record(serviceId, signal);
+      // The instance's self link is `<apiUrl>/<name>` (src/emulator/README.md, instance document).
+      try {
+        const body = await s.withSat(serviceId, signal, (sat) =>
+          s.bounded(signal, (cs) => oscJson({ method: 'PATCH', url: instanceUrl(r, name), headers: jwt(sat), json: options, signal: cs })),
+        );
+        return toInstance(r, InstanceDoc.parse(body));
+      } catch (err) {
+        if (err instanceof UpstreamNotFoundError && isRouterNotFound(err.detail)) throw new UpdateNotSupportedError(serviceId);
+        throw err;
+      }
+    },
+
+    async createConfigStore(name, signal) {
+      await deploy(signal, 'POST', '/parameter-stores', { name });
+    },
+
+    async configStoreExists(name, signal) {
+      // OSC answers this GET for any name; `isSecure` tells a real store (src/emulator/README.md).
+      const body = await read(signal, () => deploy(signal, 'GET', `/parameter-stores/${seg(name)}`));
+      return (body as { isSecure?: unknown } | undefined)?.isSecure === true;
+    },
+
+    async setConfig(store, key, value, signal) {
+      return toEntry(ConfigItem.parse(await configCall(store, signal, 'POST', '/api/v1/config', { key, value })));
+    },
+
+    async getConfig(store, key, signal) {
+      return toEntry(ConfigItem.parse(await configCall(store, signal, 'GET', `/api/v1/config/${seg(key)}`)));
+    },
+
+    async listConfig(store, offset, signal) {
+      const page = ConfigListReply.parse(await configCall(store, signal, 'GET', `/api/v1/config?offset=${offset}&limit=100`));
+      return { items: page.items.map(toEntry), total: page.total, next: page.offset > 0 ? page.offset : undefined };
+    },
+
     async tokenBalance(signal) {
       const money = (path: string) => (pat: string) =>
         s.bounded(signal, (cs) => oscJson({ method: 'GET', url: new URL(path, s.host('money')), headers: { 'x-pat-jwt': `Bearer ${pat}` }, signal: cs }));
@@ -166,6 +283,19 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
       return { plan: PlanReply.parse(plan).name, remaining, available: c?.availableTokens, used: c?.tokenCount };
     },
   });
+}
+
+const CONFIG_SVC = 'eyevinn-app-config-svc';
+
+/** OSC's router answers an unknown route with its own 404 body, unlike the `{reason}` of a missing instance. */
+function isRouterNotFound(detail: string | undefined): boolean {
+  return detail !== undefined && /"error"\s*:\s*"Not Found"/.test(detail) && /Route PATCH/.test(detail);
+}
+
+/** A secret parameter's value is never shown, whatever OSC sent (we never send the store's API key). */
+function toEntry(i: z.infer<typeof ConfigItem>): ConfigEntry {
+  const secret = i.secret === true;
+  return { key: i.key, value: secret ? '***' : String(i.value ?? ''), secret };
 }
 
 /** Every failure leaves the port typed: zod and JSON failures become bad responses. */

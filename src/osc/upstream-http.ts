@@ -10,7 +10,7 @@ import { UpstreamBadResponseError } from '../errors.js';
 import { toUpstreamError } from './upstream-errors.js';
 
 export interface OscCall {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: URL;
   headers: Record<string, string>;
   /** Serialized as JSON when present. */

@@ -106,3 +106,22 @@ export function toHealth(status: string): HealthStatus {
   const s = status.toLowerCase();
   return (KNOWN_HEALTH as readonly string[]).includes(s) ? (s as HealthStatus) : 'unknown';
 }
+
+export const SecretList = z.array(z.looseObject({ secretName: z.string().min(1) })).max(10_000);
+
+export const PortsReply = z
+  .array(z.looseObject({ externalIp: z.string(), externalPort: z.number().int(), internalPort: z.number().int() }))
+  .max(100);
+
+export const InternalEndpointReply = z.looseObject({
+  serviceDns: z.string().optional(),
+  ports: z.array(z.looseObject({ name: z.string().default(''), port: z.number().int(), protocol: z.string().default('TCP') })).max(100).default([]),
+  publicAccess: z.boolean().default(true),
+});
+
+export const ConfigItem = z.looseObject({ key: z.string(), value: z.unknown(), secret: z.boolean().optional() });
+export const ConfigListReply = z.looseObject({
+  offset: z.number().int().default(0),
+  total: z.number().int().default(0),
+  items: z.array(ConfigItem).max(1000),
+});

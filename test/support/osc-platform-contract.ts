@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OscPlatform } from '../../src/osc/platform.js';
-import { ServiceNotSubscribedError, UpstreamClientError, UpstreamConflictError, UpstreamNotFoundError, UpstreamTimeoutError } from '../../src/errors.js';
+import { ServiceNotSubscribedError, UpdateNotSupportedError, UpstreamClientError, UpstreamConflictError, UpstreamNotFoundError, UpstreamTimeoutError } from '../../src/errors.js';
 
 export interface PlatformWorld {
   platform: OscPlatform;
@@ -23,6 +23,7 @@ export interface PlatformWorld {
 }
 
 const signal = () => AbortSignal.timeout(10_000);
+const CONFIG_SVC = 'eyevinn-app-config-svc';
 const fresh = () => `c${randomBytes(5).toString('hex')}`;
 
 export function describeOscPlatform(label: string, makeWorld: () => Promise<PlatformWorld>): void {
@@ -146,6 +147,62 @@ export function describeOscPlatform(label: string, makeWorld: () => Promise<Plat
       const after = await p.tokenBalance(signal());
       expect(after.remaining).toBeLessThan(before.remaining!);
       expect(after.plan).toBe(before.plan);
+    });
+
+    it('service secrets: saved, listed by name only, replaced, deleted; a bad name is UpstreamClientError, a missing one UpstreamNotFoundError', async () => {
+      const id = w.subscribed.serviceId;
+      const secret = fresh();
+      expect(await p.listSecrets(id, signal())).not.toContain(secret);
+      await p.saveSecret(id, secret, 'value-one', signal());
+      expect(await p.listSecrets(id, signal())).toContain(secret);
+      await p.saveSecret(id, secret, 'value-two', signal());
+      expect((await p.listSecrets(id, signal())).filter((n) => n === secret)).toEqual([secret]);
+      await expect(p.saveSecret(id, 'not a name', 'v', signal())).rejects.toBeInstanceOf(UpstreamClientError);
+      await p.deleteSecret(id, secret, signal());
+      expect(await p.listSecrets(id, signal())).not.toContain(secret);
+      await expect(p.deleteSecret(id, secret, signal())).rejects.toBeInstanceOf(UpstreamNotFoundError);
+    });
+
+    it('endpoints: the public URL, the internal DNS name and ports, whether public access is on; unknown instance is UpstreamNotFoundError', async () => {
+      const name = fresh();
+      const inst = await create(name);
+      const e = await p.instanceEndpoints(w.subscribed.serviceId, name, signal());
+      expect(e.url).toBe(inst.url);
+      expect(e.internalDns).toMatch(new RegExp(name));
+      expect(e.internalPorts.length).toBeGreaterThan(0);
+      expect(e.publicAccess).toBe(e.external.length > 0);
+      await expect(p.instanceEndpoints(w.subscribed.serviceId, 'nosuch1', signal())).rejects.toBeInstanceOf(UpstreamNotFoundError);
+    });
+
+    it('update changes an option and restarts the instance; unknown instance is UpstreamNotFoundError; a service without updates is UpdateNotSupportedError', async () => {
+      const name = fresh();
+      await create(name);
+      await w.advance(60_000);
+      const updated = await p.updateInstance(w.subscribed.serviceId, name, { [w.subscribed.mandatory]: 'changed1' }, signal());
+      expect(updated.fields[w.subscribed.mandatory]).toBe('changed1');
+      expect(await p.instanceHealth(w.subscribed.serviceId, name, signal())).toEqual({ status: 'starting' });
+      expect((await p.getInstance(w.subscribed.serviceId, name, signal())).fields[w.subscribed.mandatory]).toBe('changed1');
+      await expect(p.updateInstance(w.subscribed.serviceId, 'nosuch1', { [w.subscribed.mandatory]: 'x' }, signal())).rejects.toBeInstanceOf(UpstreamNotFoundError);
+      const store = fresh();
+      await p.createConfigStore(store, signal());
+      await p.subscribe(CONFIG_SVC, signal());
+      await expect(p.updateInstance(CONFIG_SVC, store, { RedisUrl: 'redis://x' }, signal())).rejects.toBeInstanceOf(UpdateNotSupportedError);
+    });
+
+    it('config stores: created once, exist; plain values set, read and listed; unknown key is UpstreamNotFoundError', async () => {
+      const store = fresh();
+      expect(await p.configStoreExists(store, signal())).toBe(false);
+      await p.createConfigStore(store, signal());
+      expect(await p.configStoreExists(store, signal())).toBe(true);
+      await expect(p.createConfigStore(store, signal())).rejects.toBeInstanceOf(UpstreamConflictError);
+      await w.advance(60_000);
+      expect(await p.setConfig(store, 'LOG_LEVEL', 'debug', signal())).toEqual({ key: 'LOG_LEVEL', value: 'debug', secret: false });
+      await p.setConfig(store, 'LOG_LEVEL', 'info', signal());
+      expect(await p.getConfig(store, 'LOG_LEVEL', signal())).toEqual({ key: 'LOG_LEVEL', value: 'info', secret: false });
+      const page = await p.listConfig(store, 0, signal());
+      expect(page).toMatchObject({ total: 1, items: [{ key: 'LOG_LEVEL', value: 'info', secret: false }] });
+      expect(page.next).toBeUndefined();
+      await expect(p.getConfig(store, 'NOPE', signal())).rejects.toBeInstanceOf(UpstreamNotFoundError);
     });
 
     it('an aborted signal fails the call with UpstreamTimeoutError and changes nothing', async () => {

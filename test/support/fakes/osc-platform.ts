@@ -9,12 +9,35 @@
  * Only the composition root picks a real adapter (src/app.ts); tests hand this one to
  * `buildMcpServer` directly.
  */
-import type { Balance, Instance, InstanceHealth, InstanceLogs, OscPlatform, Service, ServiceOption, HealthStatus } from '../../../src/osc/platform.js';
-import { ServiceNotSubscribedError, UpstreamClientError, UpstreamConflictError, UpstreamNotFoundError, UpstreamTimeoutError } from '../../../src/errors.js';
+import type {
+  Balance,
+  ConfigEntry,
+  ConfigPage,
+  Instance,
+  InstanceEndpoints,
+  InstanceHealth,
+  InstanceLogs,
+  OscPlatform,
+  Service,
+  ServiceOption,
+  HealthStatus,
+} from '../../../src/osc/platform.js';
+import {
+  ServiceNotSubscribedError,
+  UpdateNotSupportedError,
+  UpstreamClientError,
+  UpstreamConflictError,
+  UpstreamNotFoundError,
+  UpstreamTimeoutError,
+} from '../../../src/errors.js';
 
 /** A catalog entry: what the port shows, plus the daily price the balance is charged. */
 export interface FakeService extends Service {
   tokensPerDay: number;
+  /** The TCP port a database serves (exposed outside the workspace, src/emulator/README.md `/ports`). */
+  tcpPort?: number;
+  /** False: PATCH is not a route of this service (UpdateNotSupportedError). */
+  updates?: boolean;
 }
 
 export interface FakeWorld {
@@ -37,6 +60,10 @@ interface FakeInstance {
   health?: HealthStatus;
   logs: string[];
 }
+
+const CONFIG_SVC = 'eyevinn-app-config-svc';
+/** OSC's secret-name rule (src/emulator/README.md, service secrets). */
+const SECRET_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** OSC's instance-name rule; the SDK adapter refuses other names before any call. */
 const NAME_RE = /^[a-z0-9]{1,64}$/;
@@ -63,6 +90,11 @@ export function defaultWorld(): FakeWorld {
       svc('minio-minio', 'MinIO', 3, [option('RootUser', { mandatory: true }), option('RootPassword', { mandatory: true, sensitive: true })]),
       svc('apache-couchdb', 'CouchDB', 2, [option('AdminPassword', { mandatory: true, sensitive: true })]),
       svc('eyevinn-test-adserver', 'Test Adserver', 1, [option('MrssOrigin')]),
+      {
+        ...svc('birme-osc-postgresql', 'PostgreSQL', 2, [option('PostgresPassword', { mandatory: true, sensitive: true }), option('PostgresUser'), option('PostgresDb')]),
+        tcpPort: 5432,
+      },
+      { ...svc(CONFIG_SVC, 'App Config Service', 1, [option('RedisUrl', { mandatory: true })]), updates: false },
     ],
     subscribed: ['minio-minio', 'eyevinn-test-adserver'],
     plan: 'PROFESSIONAL',
@@ -81,6 +113,10 @@ export class FakeOscPlatform implements OscPlatform {
   private readonly available: number;
   private used = 0;
   private offset = 0;
+  /** serviceId → secret name → value (values only for tests that check what reached OSC). */
+  readonly secrets = new Map<string, Map<string, string>>();
+  private readonly stores = new Map<string, Map<string, ConfigEntry>>();
+  private readonly closed = new Set<string>();
 
   constructor(world: FakeWorld = defaultWorld()) {
     this.services = new Map(world.services.map((s) => [s.serviceId, s]));
@@ -106,6 +142,18 @@ export class FakeOscPlatform implements OscPlatform {
   /** Moves the fake's clock (instances leave `starting` after `startMs`). */
   advance(ms: number): void {
     this.offset += ms;
+  }
+  /** Closes an instance's external TCP port (publicAccess off). */
+  closePublicAccess(serviceId: string, name: string): void {
+    this.must(serviceId, name);
+    this.closed.add(key(serviceId, name));
+  }
+  /** A secret parameter as the store's own API key would have written it. */
+  putSecretConfig(store: string, k: string): void {
+    this.stores.get(store)?.set(k, { key: k, value: 'the-hidden-value', secret: true });
+  }
+  instanceOptions(serviceId: string, name: string): Record<string, unknown> {
+    return structuredClone(this.must(serviceId, name).options);
   }
   instanceNames(serviceId: string): string[] {
     return [...this.instances.values()].filter((i) => i.serviceId === serviceId).map((i) => i.name);
@@ -198,6 +246,91 @@ export class FakeOscPlatform implements OscPlatform {
     return { plan: this.plan, remaining: this.available - this.used, available: this.available, used: this.used };
   }
 
+  async listSecrets(serviceId: string, signal: AbortSignal): Promise<string[]> {
+    this.enter('listSecrets', signal);
+    return [...(this.secrets.get(serviceId)?.keys() ?? [])];
+  }
+
+  async saveSecret(serviceId: string, secretName: string, value: string, signal: AbortSignal): Promise<void> {
+    this.enter('saveSecret', signal);
+    if (!SECRET_RE.test(secretName) || value.length > 65_536) throw new UpstreamClientError('OSC refused the request', { status: 400 });
+    const held = this.secrets.get(serviceId) ?? new Map<string, string>();
+    held.set(secretName, value);
+    this.secrets.set(serviceId, held);
+  }
+
+  async deleteSecret(serviceId: string, secretName: string, signal: AbortSignal): Promise<void> {
+    this.enter('deleteSecret', signal);
+    if (!this.secrets.get(serviceId)?.delete(secretName)) throw new UpstreamNotFoundError('OSC did not find what was asked for', { status: 404 });
+  }
+
+  async instanceEndpoints(serviceId: string, name: string, signal: AbortSignal): Promise<InstanceEndpoints> {
+    this.enter('instanceEndpoints', signal);
+    const svc = this.subscribedService(serviceId);
+    const inst = this.found(serviceId, name);
+    const open = svc.tcpPort !== undefined && !this.closed.has(key(serviceId, name));
+    return {
+      url: this.doc(svc, inst).url,
+      external: open ? [{ ip: '192.0.2.10', port: 30_000 + (svc.tcpPort ?? 0), internalPort: svc.tcpPort! }] : [],
+      internalDns: `${serviceId}-${name}.fake.svc.cluster.local`,
+      internalPorts: svc.tcpPort === undefined ? [{ name: 'http', port: 8080, protocol: 'TCP' }] : [{ name: 'tcp', port: svc.tcpPort, protocol: 'TCP' }],
+      publicAccess: open,
+    };
+  }
+
+  async updateInstance(serviceId: string, name: string, options: Record<string, string>, signal: AbortSignal): Promise<Instance> {
+    this.enter('updateInstance', signal);
+    const svc = this.subscribedService(serviceId);
+    if (svc.updates === false) throw new UpdateNotSupportedError(serviceId);
+    const inst = this.found(serviceId, name);
+    const known = new Set(svc.options.map((o) => o.name));
+    if (Object.keys(options).some((k) => !known.has(k) || (k === 'name' && options[k] !== name))) {
+      throw new UpstreamClientError('OSC refused the request', { status: 400 });
+    }
+    const { name: _same, ...rest } = options;
+    Object.assign(inst.options, rest);
+    inst.logs.push(`[info] Updated configuration of ${name}, restarting`);
+    inst.startedAt = this.now();
+    return this.doc(svc, inst);
+  }
+
+  async createConfigStore(name: string, signal: AbortSignal): Promise<void> {
+    this.enter('createConfigStore', signal);
+    if (!NAME_RE.test(name)) throw new UpstreamClientError('OSC refused the request', { status: 400 });
+    if (this.stores.has(name)) throw new UpstreamConflictError('OSC reported a conflict', { status: 409 });
+    this.stores.set(name, new Map());
+    this.instances.set(key(CONFIG_SVC, name), { serviceId: CONFIG_SVC, name, options: {}, startedAt: this.now(), logs: [] });
+  }
+
+  async configStoreExists(name: string, signal: AbortSignal): Promise<boolean> {
+    this.enter('configStoreExists', signal);
+    return this.stores.has(name);
+  }
+
+  async setConfig(store: string, k: string, value: string, signal: AbortSignal): Promise<ConfigEntry> {
+    this.enter('setConfig', signal);
+    const entries = this.store(store);
+    if (entries.get(k)?.secret) throw new UpstreamClientError('OSC refused the request', { status: 400 });
+    const entry = { key: k, value, secret: false };
+    entries.set(k, entry);
+    return { ...entry };
+  }
+
+  async getConfig(store: string, k: string, signal: AbortSignal): Promise<ConfigEntry> {
+    this.enter('getConfig', signal);
+    const e = this.store(store).get(k);
+    if (!e) throw new UpstreamNotFoundError('OSC did not find what was asked for', { status: 404 });
+    return masked(e);
+  }
+
+  async listConfig(store: string, offset: number, signal: AbortSignal): Promise<ConfigPage> {
+    this.enter('listConfig', signal);
+    const all = [...this.store(store).values()];
+    const items = all.slice(offset, offset + 100).map(masked);
+    const end = offset + items.length;
+    return { items, total: all.length, next: end < all.length ? end : undefined };
+  }
+
   // --- inside ------------------------------------------------------------------------
 
   private now(): number {
@@ -211,6 +344,13 @@ export class FakeOscPlatform implements OscPlatform {
     const queued = this.failures.get(method);
     const err = queued?.shift();
     if (err) throw err;
+  }
+
+  /** A store that is not running yet answers 503 at OSC; the fake's stores start at once. */
+  private store(name: string): Map<string, ConfigEntry> {
+    const entries = this.stores.get(name);
+    if (!entries) throw new UpstreamNotFoundError('OSC did not find what was asked for', { status: 404 });
+    return entries;
   }
 
   private subscribedService(serviceId: string): FakeService {
@@ -254,4 +394,5 @@ export class FakeOscPlatform implements OscPlatform {
   }
 }
 
+const masked = (e: ConfigEntry): ConfigEntry => (e.secret ? { ...e, value: '***' } : { ...e });
 const key = (serviceId: string, name: string) => `${serviceId}/${name}`;
