@@ -131,9 +131,23 @@ export function createApp(deps: AppDeps): App {
   app.use(metadataRouter(e));
   app.use(registerRouter({ store, limiter: deps.limits.register, fetcher, log, now }));
   app.use(authorizeRouter({ store, clients, issuer: e.issuer, resource, log, now }));
-  app.use(consentRouter({ store, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, now }));
-  const connections = { store, clients, oscOAuth, oscClients, callbackUrl, log, now };
-  app.use(callbackRouter({ store, sealer, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, now, onSignIn: (res, rec, code) => finishSignIn(connections, res, rec, code) }));
+  app.use(consentRouter({ store, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, pendingTtlS: d.pendingTtlS, now }));
+  const connections = { store, clients, oscOAuth, oscClients, callbackUrl, log, signInTtlS: d.signInTtlS, now };
+  app.use(
+    callbackRouter({
+      store,
+      sealer,
+      oscOAuth,
+      oscClients,
+      issuer: e.issuer,
+      callbackUrl,
+      log,
+      pendingTtlS: d.pendingTtlS,
+      codeTtlS: d.codeTtlS,
+      now,
+      onSignIn: (req, res, key, rec) => finishSignIn(connections, req, res, key, rec),
+    }),
+  );
   app.use(connectionsRouter(connections));
   app.use(tokenRouter({ store, clients, resource, lifetimes, limits: deps.limits.token, log, now }));
   app.use(revokeRouter({ store, clients, log }));

@@ -59,6 +59,8 @@ export interface Defaults {
   sessionTtlS: number;
   /** Our authorization codes (OAuth 2.1 §4.1.2: short). */
   codeTtlS: number;
+  /** How long a rotated refresh token answers one retry (OAUTH-28). */
+  refreshGraceMs: number;
 
   // Rate limiter windows (OAUTH-05, OAUTH-24, INPUT-08); the budgets are configuration
   // (src/config.ts, docs/limits.md).
@@ -96,6 +98,7 @@ export const DEFAULTS: Readonly<Defaults> = Object.freeze({
   signInTtlS: 600,
   sessionTtlS: 1800,
   codeTtlS: 60,
+  refreshGraceMs: 60_000,
 
   registerWindowS: 3600,
   tokenWindowS: 900,

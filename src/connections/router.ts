@@ -4,23 +4,22 @@
  * sign-in: it only tells us who the user is (tenant and user claims).
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TokenStore } from '../storage/store.js';
 import { sendUnavailablePageOrThrow } from '../http/unavailable.js';
 import { hashSecret, timingSafeEqualStr } from '../storage/hash.js';
 import { userKeyOf, type SignInRecord } from '../storage/records.js';
-import { patClaims } from '../osc/lifecycle/tokens.js';
+import { finishOscSignIn, signedInUser, startOscSignIn } from '../osc/lifecycle/sign-in.js';
+import { OscInvalidGrantError } from '../errors.js';
+import { DEFAULTS } from '../defaults.js';
+import { sendSignInExpired } from '../oauth/callback.js';
 import { sendErrorPage } from '../http/page-headers.js';
 import type { OscOAuthClient } from '../osc/oauth-client.js';
 import type { OscClientProvider } from '../osc/lifecycle/client-registration.js';
 import type { ClientDirectory } from '../oauth/clients.js';
-import { bindBrowser } from '../oauth/browser-binding.js';
-import { newPkcePair } from '../oauth/pkce.js';
+import { bindBrowser, browserHashOf } from '../oauth/browser-binding.js';
 import { endSession, issueCsrf, readSession, startSession } from './session.js';
 import { renderConnections, type ConnectionView } from './page.js';
-
-const SIGNIN_TTL_S = 600;
 
 export interface ConnectionsDeps {
   store: TokenStore;
@@ -29,24 +28,39 @@ export interface ConnectionsDeps {
   oscClients: OscClientProvider;
   callbackUrl: string;
   log: Logger;
+  /** Lifetime of a sign-in in flight (src/defaults.ts). */
+  signInTtlS?: number;
   now?: () => number;
 }
 
-/** Completes a /connections sign-in at our OSC callback. Returns the page to go to. */
-export async function finishSignIn(deps: ConnectionsDeps, res: Response, rec: SignInRecord, code: string): Promise<void> {
+/**
+ * Finishes a /connections sign-in at our one OSC callback (src/oauth/callback.ts dispatches
+ * here by the state's record kind). The same state rules as the MCP flow: ours, same
+ * browser, used once, within its TTL (OAUTH-17). The OSC token only tells us who signed in;
+ * it is never kept.
+ */
+export async function finishSignIn(deps: ConnectionsDeps, req: Request, res: Response, key: string, rec: SignInRecord): Promise<void> {
   const now = deps.now ?? Date.now;
-  const client = await deps.oscClients.byId(rec.oscClientId);
-  if (!client) return sendErrorPage(res, 400, 'Sign-in expired', 'Please open /connections again.');
-  const tokens = await deps.oscOAuth.exchangeCode({ client, code, codeVerifier: rec.oscCodeVerifier, redirectUri: deps.callbackUrl });
-  const claims = patClaims(tokens.accessToken);
-  if (!claims.tenantId) return sendErrorPage(res, 502, 'Sign-in failed', 'OSC returned an unexpected answer. Please try again later.');
-  await startSession(deps.store, res, { tenantId: claims.tenantId, userId: claims.userId ?? claims.tenantId }, now());
-  deps.log.info({ event: 'connections_signed_in', tenantId: claims.tenantId }, 'signed in to /connections');
+  if (browserHashOf(req) !== rec.browserHash || !(await deps.store.take('signin', key))) return sendSignInExpired(res);
+  const code = (req.query as Record<string, unknown>).code;
+  if (typeof code !== 'string' || !code) return sendErrorPage(res, 400, 'Sign-in cancelled', 'OSC did not sign you in. Open /connections to try again.');
+  let tokens: Awaited<ReturnType<typeof finishOscSignIn>>;
+  try {
+    tokens = await finishOscSignIn(deps, rec, code);
+  } catch (err) {
+    if (err instanceof OscInvalidGrantError) return sendErrorPage(res, 400, 'Sign-in failed', 'OSC did not accept this sign-in. Open /connections to try again.');
+    throw err;
+  }
+  if (tokens === 'client_gone') return sendErrorPage(res, 400, 'Sign-in expired', 'Please open /connections again.');
+  const user = signedInUser(tokens);
+  if (!user) return sendErrorPage(res, 502, 'Sign-in failed', 'OSC returned an unexpected answer. Please try again later.');
+  await startSession(deps.store, res, user, now());
+  deps.log.info({ event: 'connections_signed_in', tenantId: user.tenantId }, 'signed in to /connections');
   res.set('Cache-Control', 'no-store').redirect(303, '/connections');
 }
 
 export function connectionsRouter(deps: ConnectionsDeps): Router {
-  const { store, clients, oscOAuth, oscClients, callbackUrl, log } = deps;
+  const { store, clients, log } = deps;
   const now = deps.now ?? Date.now;
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 });
@@ -56,12 +70,10 @@ export function connectionsRouter(deps: ConnectionsDeps): Router {
       const session = await readSession(store, req);
       if (!session) {
         // Who is asking is known only after OSC's sign-in.
-        const oscClient = await oscClients.current();
-        const pkce = newPkcePair();
-        const state = randomBytes(32).toString('base64url');
-        const rec: SignInRecord = { browserHash: bindBrowser(req, res), oscCodeVerifier: pkce.verifier, oscClientId: oscClient.clientId, createdAt: now() };
-        await store.put('signin', hashSecret(state), rec, SIGNIN_TTL_S);
-        return res.set('Cache-Control', 'no-store').redirect(303, oscOAuth.authorizeUrl({ client: oscClient, state, codeChallenge: pkce.challenge, redirectUri: callbackUrl }));
+        const started = await startOscSignIn(deps);
+        const rec: SignInRecord = { browserHash: bindBrowser(req, res), oscCodeVerifier: started.oscCodeVerifier, oscClientId: started.oscClientId, createdAt: now() };
+        await store.put('signin', started.stateHash, rec, deps.signInTtlS ?? DEFAULTS.signInTtlS);
+        return res.set('Cache-Control', 'no-store').redirect(303, started.url);
       }
       const { tenantId, userId } = session.record;
       const views: ConnectionView[] = [];

@@ -9,9 +9,10 @@ import type { TokenStore } from '../storage/store.js';
 import type { SessionRecord } from '../storage/records.js';
 import { hashSecret } from '../storage/hash.js';
 import { readCookie } from '../oauth/browser-binding.js';
+import { DEFAULTS } from '../defaults.js';
 
 export const SESSION_COOKIE = '__Host-oscmcp-session';
-export const SESSION_TTL_S = 1800;
+export const SESSION_TTL_S = DEFAULTS.sessionTtlS;
 
 export async function startSession(store: TokenStore, res: Response, who: { tenantId: string; userId: string }, now: number): Promise<void> {
   const value = randomBytes(32).toString('base64url');

@@ -24,9 +24,10 @@ import { canonicalResource } from './resource.js';
 import { refuseUnknownClient } from './unknown-client.js';
 import type { Logger } from 'pino';
 import { isSuspended, sendBlockedPage } from './suspension.js';
+import { DEFAULTS } from '../defaults.js';
 
 /** Pending consent and our OSC round trip live 10 minutes (MCP SBP "OAuth State Parameter Validation"). */
-export const PENDING_TTL_S = 600;
+export const PENDING_TTL_S = DEFAULTS.pendingTtlS;
 
 type Param = { ok: true; value: string | undefined } | { ok: false };
 

@@ -6,20 +6,19 @@
  * OSC. Deny → 303 to the client with `access_denied`.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TokenStore } from '../storage/store.js';
 import { sendUnavailablePageOrThrow } from '../http/unavailable.js';
 import { hashSecret, timingSafeEqualStr } from '../storage/hash.js';
 import type { PendingAuthorization, UpstreamAuthorization } from '../storage/records.js';
 import { sendErrorPage } from '../http/page-headers.js';
-import type { OscOAuthClient } from '../osc/oauth-client.js';
+import type { OscClientCredentials, OscOAuthClient } from '../osc/oauth-client.js';
+import { startOscSignIn, type OscSignInDeps } from '../osc/lifecycle/sign-in.js';
+import { DEFAULTS } from '../defaults.js';
 import type { OscClientProvider } from '../osc/lifecycle/client-registration.js';
-import { newPkcePair } from './pkce.js';
 import { normalizeScopes } from './scopes.js';
 import { redirectToClient } from './client-redirect.js';
 import { browserHashOf } from './browser-binding.js';
-import { PENDING_TTL_S } from './authorize.js';
 
 export interface ConsentDeps {
   store: TokenStore;
@@ -28,22 +27,25 @@ export interface ConsentDeps {
   issuer: string;
   callbackUrl: string;
   log: Logger;
+  /** Lifetime of our round trip through OSC (src/defaults.ts). */
+  pendingTtlS?: number;
   now?: () => number;
 }
 
-/** Starts (or restarts) the round trip through OSC for an approved authorization. */
+/**
+ * Starts (or restarts) the round trip through OSC for an approved authorization and keeps
+ * the client's request under the state's hash. Returns where to send the browser.
+ */
 export async function startUpstream(
-  deps: Pick<ConsentDeps, 'store' | 'oscOAuth' | 'oscClients' | 'callbackUrl'>,
+  deps: OscSignInDeps & { store: TokenStore; pendingTtlS?: number },
   from: Omit<UpstreamAuthorization, 'oscCodeVerifier' | 'oscClientId' | 'createdAt'>,
   now: number,
-  client?: Awaited<ReturnType<OscClientProvider['current']>>,
+  client?: OscClientCredentials,
 ): Promise<string> {
-  const oscClient = client ?? (await deps.oscClients.current());
-  const pkce = newPkcePair();
-  const state = randomBytes(32).toString('base64url');
-  const rec: UpstreamAuthorization = { ...from, oscCodeVerifier: pkce.verifier, oscClientId: oscClient.clientId, createdAt: now };
-  await deps.store.put('upstream', hashSecret(state), rec, PENDING_TTL_S);
-  return deps.oscOAuth.authorizeUrl({ client: oscClient, state, codeChallenge: pkce.challenge, redirectUri: deps.callbackUrl });
+  const started = await startOscSignIn(deps, client);
+  const rec: UpstreamAuthorization = { ...from, oscCodeVerifier: started.oscCodeVerifier, oscClientId: started.oscClientId, createdAt: now };
+  await deps.store.put('upstream', started.stateHash, rec, deps.pendingTtlS ?? DEFAULTS.pendingTtlS);
+  return started.url;
 }
 
 export function consentRouter(deps: ConsentDeps): Router {

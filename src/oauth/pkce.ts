@@ -2,7 +2,7 @@
  * PKCE (RFC 7636). S256 only: `plain` and a missing method (which defaults to plain,
  * §4.3) are refused (BCP §2.1.1, T3).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /** §4.2: BASE64URL(SHA256(verifier)) is always 43 characters. */
 export const CHALLENGE_RE = /^[A-Za-z0-9_-]{43}$/;
@@ -17,10 +17,4 @@ export function verifyS256(verifier: string, challenge: string): boolean {
   const computed = Buffer.from(s256(verifier));
   const expected = Buffer.from(challenge);
   return computed.length === expected.length && computed.equals(expected);
-}
-
-/** A fresh pair for our own leg toward OSC (§4.1: 32 random octets, base64url). */
-export function newPkcePair(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: s256(verifier) };
 }

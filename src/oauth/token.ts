@@ -27,11 +27,10 @@ import { familyOf, newPair, refreshKeyOf, storePair, tokenResponse, type Lifetim
 import { replaceSupersededGrants } from './grant-replacement.js';
 import { addressKey, codeKey, credentialCharger, enforce, grantKey, isChargeableFailure, type TokenLimits } from './limits.js';
 import { refuseSuspended } from './suspension.js';
+import { rotateRefresh } from './rotation.js';
 
 /** A redeemed code is remembered this long so a replay can revoke what it issued. */
 const REDEEMED_TTL_S = 600;
-/** How long the previous refresh token answers a retry (OAUTH-27). */
-const REFRESH_GRACE_MS = 60_000;
 /**
  * How long a refresh token issued before families (./issue.ts) is remembered after its
  * rotation, so its reuse still revokes the grant (BCP §4.14.2). Tokens of a family need no
@@ -143,15 +142,8 @@ export function tokenRouter(deps: TokenDeps): Router {
       const asked = scopeParam === undefined ? g.scopes : scopeParam.split(' ').filter(Boolean);
       if (asked.length === 0 || asked.some((s) => !g.scopes.includes(s))) throw new InvalidScopeError('the requested scope exceeds the grant');
       scopes = g.scopes.filter((s) => asked.includes(s));
-      const rot = g.refresh;
-      const t = now();
-      if (rot?.current === presented) {
-        return { ...g, refresh: { current: pair.refreshHash, previous: presented, previousUntil: t + REFRESH_GRACE_MS } };
-      }
-      if (rot?.previous === presented && (rot.previousUntil ?? 0) > t) {
-        // A retry: the newest token was never used, so the previous one still answers once more.
-        return { ...g, refresh: { ...rot, current: pair.refreshHash } };
-      }
+      const outcome = rotateRefresh(g.refresh, presented, pair.refreshHash, now());
+      if (outcome.kind === 'rotate') return { ...g, refresh: outcome.refresh };
       log.warn({ event: 'refresh_reuse', grantId: g.id, clientId: client.clientId }, 'rotated refresh token reused; grant revoked');
       await store.revokeGrant(g.id);
       throw new InvalidGrantError('the refresh token was already used');

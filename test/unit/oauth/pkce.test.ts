@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CHALLENGE_RE, VERIFIER_RE, newPkcePair, s256, verifyS256 } from '../../../src/oauth/pkce.js';
+import { CHALLENGE_RE, VERIFIER_RE, s256, verifyS256 } from '../../../src/oauth/pkce.js';
+import { newPkcePair } from '../../../src/osc/lifecycle/sign-in.js';
 
 describe('PKCE S256 (RFC 7636)', () => {
   it('matches the RFC 7636 appendix B vector', () => {
