@@ -1,5 +1,5 @@
 /**
- * FAULT-03 (issue 16 class 7; LOAD-07, T29): an upstream brownout — 20 % of every OSC call
+ * FAULT-03 (issue 16 class 7; LOAD-07; docs/security.md, "MCP and upstream"): an upstream brownout — 20 % of every OSC call
  * the read tools make answer 503 and some take a real 2 s — keeps at least 98.5 % of read
  * tool calls successful (read retries, src/osc/retry.ts; the subscription list cached as the
  * app caches it, src/app.ts). The figure is printed for the closing note.

@@ -1,5 +1,5 @@
 /**
- * DATA-01..DATA-02 (issue 16 class 4; T25, MCP-07): every string OSC sends that reaches the
+ * DATA-01..DATA-02 (issue 16 class 4; MCP-07; docs/security.md, "MCP and upstream"): every string OSC sends that reaches the
  * model — service titles, descriptions, option names, values and descriptions, instance
  * names, URLs, statuses, fields, plan names — arrives without control, bidirectional or
  * terminal-escape characters, on one line, capped, whatever the tool. The emulator's fault
