@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { ClientRecord } from '../storage/records.js';
 import { redirectUriProblem } from './redirect-uri.js';
 import { BoundedCache, createSafeFetcher, SafeFetchError, type SafeFetcher, type SafeFetchOptions } from './safe-fetch.js';
-import { MAX_DECLARED_VALUE_LENGTH, MAX_DECLARED_VALUES, MAX_REDIRECT_URIS, authMethodFor, effectiveGrantTypes, responseTypesProblem } from './client-metadata.js';
+import { CLIENT_NAME_RE, CLIENT_NAME_RULE, MAX_DECLARED_VALUE_LENGTH, MAX_DECLARED_VALUES, MAX_REDIRECT_URIS, authMethodFor, effectiveGrantTypes, responseTypesProblem } from './client-metadata.js';
 
 /** Room for an inline `jwks` of a few RSA keys next to the usual fields. */
 const MAX_BYTES = 16 * 1024;
@@ -22,7 +22,7 @@ const declared = z.array(z.string().max(MAX_DECLARED_VALUE_LENGTH)).max(MAX_DECL
 
 const Document = z.object({
   client_id: z.string(),
-  client_name: z.string().min(1).max(100),
+  client_name: z.string().regex(CLIENT_NAME_RE, CLIENT_NAME_RULE),
   // Bounded before anything is done with them; only the usable ones are kept.
   redirect_uris: z.array(z.string().max(2000)).min(1).max(MAX_REDIRECT_URIS),
   client_uri: z.string().max(2000).optional(),

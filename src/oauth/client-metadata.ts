@@ -95,3 +95,12 @@ export function authMethodFor(
   }
   return { method };
 }
+
+/**
+ * A client name a person will read on the consent page (T8, T11; POLICY-01): 1-100
+ * characters, none of them a control, bidirectional or zero-width character, which could
+ * make the page show another name than the one stored. Registered names and names from
+ * metadata documents pass the same filter.
+ */
+export const CLIENT_NAME_RE = /^[^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]{1,100}$/;
+export const CLIENT_NAME_RULE = '1-100 printable characters, no control, bidirectional or zero-width characters';

@@ -20,7 +20,7 @@ import { redirectUriProblem } from './redirect-uri.js';
 import { InvalidClientMetadataError, InvalidRedirectUriError, OAuthError, TooManyRequestsError, sendOAuthError } from './errors.js';
 import { normalizeScopes } from './scopes.js';
 import { UNUSED_CLIENT_TTL_S } from './clients.js';
-import { MAX_DECLARED_VALUE_LENGTH, MAX_DECLARED_VALUES, MAX_REDIRECT_URIS, authMethodFor, effectiveGrantTypes, responseTypesProblem } from './client-metadata.js';
+import { CLIENT_NAME_RE, CLIENT_NAME_RULE, MAX_DECLARED_VALUE_LENGTH, MAX_DECLARED_VALUES, MAX_REDIRECT_URIS, authMethodFor, effectiveGrantTypes, responseTypesProblem } from './client-metadata.js';
 import type { SafeFetcher } from './safe-fetch.js';
 import { SafeFetchError } from './safe-fetch.js';
 import type { Logger } from 'pino';
@@ -30,8 +30,6 @@ export interface Limiter {
   consume(key: string, points?: number): Promise<{ allowed: boolean; retryAfterS: number }>;
 }
 
-const NAME_RE = /^[^\u0000-\u001f\u007f-\u009f]{1,100}$/;
-
 const declared = (name: string) =>
   z.array(z.string().max(MAX_DECLARED_VALUE_LENGTH), { error: `${name}: an array of strings` }).max(MAX_DECLARED_VALUES, `${name}: at most ${MAX_DECLARED_VALUES} values`);
 
@@ -40,7 +38,7 @@ const Metadata = z.object({
     .array(z.string(), { error: 'redirect_uris: an array of strings' })
     .min(1, 'at least one redirect URI')
     .max(MAX_REDIRECT_URIS, `at most ${MAX_REDIRECT_URIS} redirect URIs`),
-  client_name: z.string().regex(NAME_RE, 'client_name: 1-100 printable characters').optional(),
+  client_name: z.string().regex(CLIENT_NAME_RE, `client_name: ${CLIENT_NAME_RULE}`).optional(),
   client_uri: z.string().max(2000).optional(),
   logo_uri: z.string().max(2000).optional(),
   grant_types: declared('grant_types').optional(),
