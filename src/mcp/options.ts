@@ -19,7 +19,7 @@ export interface OptionCheck {
   problems: string[];
 }
 
-const SECRET_REF = /^\{\{secrets\.[A-Za-z0-9_-]+\}\}$/;
+export const SECRET_REF = /^\{\{secrets\.[A-Za-z0-9_-]{1,64}\}\}$/;
 /** Longest option value (the tool schema's own cap): refused before any pattern sees it. */
 export const MAX_OPTION_VALUE = 4096;
 
@@ -89,4 +89,42 @@ export function checkOptions(service: Service, name: string, given: Record<strin
     ...unknown,
   ];
   return { body, problems };
+}
+
+/**
+ * Validates a change to an existing instance: only the options given, each as for a create;
+ * nothing is "missing" (src/emulator/README.md, PATCH row: the body names what changes).
+ */
+export function checkUpdate(service: Service, given: Record<string, OptionInput>): OptionCheck {
+  const byName = new Map(service.options.map((o) => [o.name, o]));
+  const body: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const [key, raw] of Object.entries(given)) {
+    const o = byName.get(key);
+    if (key === 'name') problems.push('the name of an instance cannot be changed');
+    else if (!o) problems.push(`unknown option ${JSON.stringify(key)}`);
+    else {
+      const r = checkValue(o, raw);
+      if (r.problem) problems.push(r.problem);
+      else if (r.value !== undefined) body[key] = r.value;
+    }
+  }
+  if (Object.keys(given).length === 0) problems.push('no options given: name at least one option to change');
+  return { body, problems };
+}
+
+/**
+ * Sensitive options given as a plain value instead of a `{{secrets.<name>}}` reference: the
+ * model (and the chat) saw the value. Accepted, but the result says so (issue 19).
+ */
+export function plainSensitive(service: Service, body: Record<string, string>): string[] {
+  return service.options.filter((o) => o.sensitive && body[o.name] !== undefined && !SECRET_REF.test(body[o.name]!)).map((o) => o.name);
+}
+
+/** The sentence a result carries when `plainSensitive` found any. */
+export function plainSensitiveNote(names: string[]): string {
+  if (names.length === 0) return '';
+  const list = names.map((n) => JSON.stringify(n)).join(', ');
+  return ` Note: ${list} ${names.length === 1 ? 'is a secret option and was' : 'are secret options and were'} given as a plain value, so the value passed through this chat and the model saw it. ` +
+    'Next time, have the user enter it with set_secret and pass "{{secrets.<name>}}" instead.';
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { OscMcpError } from '../errors.js';
 import type { OscPlatform } from '../osc/platform.js';
 import type { Scope } from '../oauth/scopes.js';
+import { MAX_OPTION_VALUE } from './options.js';
 
 /** All four hints, always (sentry-mcp `tools/types.ts`: "required so every tool declares its safety posture"). */
 export interface ToolAnnotations {
@@ -107,3 +108,29 @@ export const instanceShape = {
 export function q(value: string): string {
   return JSON.stringify(value);
 }
+
+/** OSC's secret-name rule (src/emulator/README.md, service secrets). A name, never a value. */
+export const secretNameArg = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'secretName must be 1-64 letters, digits, "_" or "-"')
+  .describe('Name of the service secret, e.g. "dbpassword"; used in options as "{{secrets.<name>}}"');
+
+/** Parameter stores are instances: the instance-name rule (src/emulator/README.md, parameter stores). */
+export const configStoreArg = z
+  .string()
+  .regex(/^[a-z0-9]{1,64}$/, 'store must be 1-64 lowercase letters or digits')
+  .describe('Name of the config store (parameter store), e.g. "myapp"');
+
+/** A parameter name in a config store: bounded, printable (the store refuses control characters). */
+export const parameterArg = z
+  .string()
+  .regex(/^[A-Za-z0-9_.\-/]{1,128}$/, 'parameter names are 1-128 letters, digits, "_", ".", "-" or "/"')
+  .describe('Parameter name, e.g. "LOG_LEVEL"');
+
+/** Service options by name (checked against the catalog by ./options.ts before anything is sent). */
+export const optionsArg = z
+  .record(
+    z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'option names are letters, digits, "_", "." or "-"'),
+    z.union([z.string().max(MAX_OPTION_VALUE), z.number(), z.boolean()]),
+  )
+  .refine((o) => Object.keys(o).length <= 50, 'at most 50 options');

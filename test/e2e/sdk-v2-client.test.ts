@@ -12,7 +12,25 @@ import { startSandbox, type SandboxProcess } from '../support/sandbox-process.js
 import { HeadlessProvider } from '../support/sdk-oauth-provider.js';
 
 const ACCESS_TTL_S = 3;
-const TOOLS = ['list_services', 'describe_service', 'list_instances', 'get_instance', 'create_instance', 'delete_instance', 'restart_instance', 'read_logs', 'token_balance'];
+const TOOLS = [
+  'list_services',
+  'describe_service',
+  'list_instances',
+  'get_instance',
+  'create_instance',
+  'delete_instance',
+  'restart_instance',
+  'read_logs',
+  'token_balance',
+  'list_secrets',
+  'delete_secret',
+  'get_instance_endpoints',
+  'update_instance',
+  'create_config_store',
+  'set_config',
+  'get_config',
+  'list_config',
+];
 
 type Mode = 'legacy' | 'auto' | { pin: '2026-07-28' };
 

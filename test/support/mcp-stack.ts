@@ -3,7 +3,7 @@ import { startStack, type Stack } from './stack.js';
 import { connect } from './oauth-flow.js';
 
 /** What an `osc:read` grant sees in tools/list, in registry order (docs/architecture.md, "The MCP endpoint"). */
-export const READ_TOOLS = ['list_services', 'describe_service', 'list_instances', 'get_instance', 'read_logs', 'token_balance'];
+export { ALL_TOOLS_COUNT, READ_TOOLS } from './tool-names.js';
 
 export interface McpStack {
   stack: Stack;

@@ -6,8 +6,8 @@
  * Steady state: 2 OSC calls (the catalog read serves the check and the address) + polls.
  */
 import { z } from 'zod';
-import { defineTool, instanceNameArg, instanceShape, q, serviceIdArg, ToolInputError } from '../tool.js';
-import { checkOptions, MAX_OPTION_VALUE } from '../options.js';
+import { defineTool, instanceNameArg, instanceShape, optionsArg, q, serviceIdArg, ToolInputError } from '../tool.js';
+import { checkOptions, plainSensitive, plainSensitiveNote } from '../options.js';
 import { redactInstance } from '../redact.js';
 import type { Service } from '../../osc/platform.js';
 import { waitUntilReady } from './wait-ready.js';
@@ -17,7 +17,6 @@ import { ServiceNotSubscribedError } from '../../errors.js';
 const CREATE_MS = 15_000;
 const MAX_WAIT_S = 60;
 
-const optionValue = z.union([z.string().max(MAX_OPTION_VALUE), z.number(), z.boolean()]);
 
 export default defineTool({
   name: 'create_instance',
@@ -26,14 +25,13 @@ export default defineTool({
     'Creates a new instance of a service in your workspace. It COSTS OSC tokens for every day it runs (describe_service shows the price) ' +
     'and may be refused by your plan. Call describe_service first for the options; this tool checks them and says exactly which are missing or invalid. ' +
     'If the workspace is not subscribed to the service yet, this subscribes it. Set wait: true to wait (up to 60 s) until the instance runs. ' +
-    'Not retried automatically: if the outcome is unknown, check list_instances before calling again.',
+    'Not retried automatically: if the outcome is unknown, check list_instances before calling again. ' +
+    'Give secret options (passwords, keys) as "{{secrets.<name>}}" after set_secret, so the value never passes through this chat.',
   scope: 'osc:write',
   inputSchema: {
     serviceId: serviceIdArg,
     name: instanceNameArg,
-    options: z
-      .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'option names are letters, digits, "_", "." or "-"'), optionValue)
-      .refine((o) => Object.keys(o).length <= 50, 'at most 50 options')
+    options: optionsArg
       .optional()
       .describe('Service options by name, as describe_service lists them, e.g. {"RootUser": "admin"}. Secrets may be "{{secrets.<name>}}" references'),
     wait: z.boolean().optional().describe('Wait until the instance is running (default false)'),
@@ -44,6 +42,7 @@ export default defineTool({
     ready: z.boolean().optional().describe('With wait: whether it was running before the wait ended'),
     health: z.string().optional(),
     subscribed: z.boolean().describe('True when this call subscribed the workspace to the service'),
+    plainSecrets: z.array(z.string()).describe('Secret options given as plain values (the model saw them) instead of "{{secrets.<name>}}"'),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   deadlineMs: CREATE_MS + MAX_WAIT_S * 1000 + 5_000,
@@ -80,10 +79,11 @@ export default defineTool({
     let ready: boolean | undefined;
     let health: string | undefined;
     if (wait) ({ ready, health } = await waitUntilReady(ctx, serviceId, name, waitSeconds));
+    const plain = plainSensitive(service, check.body);
     const state = ready === undefined ? '' : ready ? ' It is running.' : ` It is not running yet (${health ?? 'unknown'}); get_instance shows its status later.`;
     return {
-      structured: { instance, ready, health, subscribed },
-      text: `Created ${q(name)} of ${q(serviceId)}${instance.url ? ` at ${instance.url}` : ''}.${state} It spends OSC tokens daily until deleted. Credentials in the result are redacted.`,
+      structured: { instance, ready, health, subscribed, plainSecrets: plain },
+      text: `Created ${q(name)} of ${q(serviceId)}${instance.url ? ` at ${instance.url}` : ''}.${state} It spends OSC tokens daily until deleted. Credentials in the result are redacted.${plainSensitiveNote(plain)}`,
     };
   },
 });

@@ -13,7 +13,7 @@ export default defineTool({
   title: 'Describe a service',
   description:
     'Shows one subscribed service: what it is, its indicative price in OSC tokens, and every option create_instance accepts for it ' +
-    '(name, type, whether mandatory, allowed values, default, format). Use it before create_instance. Read-only; spends no OSC tokens.',
+    '(name, type, whether mandatory, allowed values, default, format) and which are secrets to give as "{{secrets.<name>}}". Use it before create_instance. Read-only; spends no OSC tokens.',
   scope: 'osc:read',
   inputSchema: { serviceId: serviceIdArg },
   outputSchema: {
@@ -55,7 +55,7 @@ export default defineTool({
         sensitive: o.sensitive,
       }));
     const lines = options.map(
-      (o) => `- ${o.name} (${o.type}${o.mandatory ? ', mandatory' : ''}${o.sensitive ? ', secret' : ''})${o.enums ? ` one of ${o.enums.join(' | ')}` : ''}${o.description ? `: ${o.description}` : ''}`,
+      (o) => `- ${o.name} (${o.type}${o.mandatory ? ', mandatory' : ''}${o.sensitive ? ', secret: give as "{{secrets.<name>}}"' : ''})${o.enums ? ` one of ${o.enums.join(' | ')}` : ''}${o.description ? `: ${o.description}` : ''}`,
     );
     const structured = {
       serviceId: s.serviceId,
@@ -67,6 +67,9 @@ export default defineTool({
       options,
     };
     const head = `${structured.title} (${s.serviceId})${s.pricing ? `, ${s.pricing}` : ''}. Options for create_instance besides the name:`;
-    return { structured, text: [head, ...(lines.length ? lines : ['(none)'])].join('\n') };
+    const note = options.some((o) => o.sensitive)
+      ? 'Secret options should be given as "{{secrets.<name>}}": set_secret lets the user enter the value on a page, so it never passes through this chat.'
+      : undefined;
+    return { structured, text: [head, ...(lines.length ? lines : ['(none)']), ...(note ? [note] : [])].join('\n') };
   },
 });

@@ -12,6 +12,14 @@ import deleteInstance from './delete-instance.js';
 import restartInstance from './restart-instance.js';
 import readLogs from './read-logs.js';
 import tokenBalance from './token-balance.js';
+import listSecrets from './list-secrets.js';
+import deleteSecret from './delete-secret.js';
+import getInstanceEndpoints from './get-instance-endpoints.js';
+import updateInstance from './update-instance.js';
+import createConfigStore from './create-config-store.js';
+import setConfig from './set-config.js';
+import getConfig from './get-config.js';
+import listConfig from './list-config.js';
 
 export const TOOLS: readonly AnyTool[] = [
   listServices,
@@ -23,6 +31,14 @@ export const TOOLS: readonly AnyTool[] = [
   restartInstance,
   readLogs,
   tokenBalance,
+  listSecrets,
+  deleteSecret,
+  getInstanceEndpoints,
+  updateInstance,
+  createConfigStore,
+  setConfig,
+  getConfig,
+  listConfig,
 ];
 
 export function findTool(name: string): AnyTool | undefined {

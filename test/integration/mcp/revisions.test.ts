@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../support/stack.js';
 import { mcpPost } from '../../support/oauth-flow.js';
-import { READ_TOOLS, startMcpStack } from '../../support/mcp-stack.js';
+import { ALL_TOOLS_COUNT, READ_TOOLS, startMcpStack } from '../../support/mcp-stack.js';
 import { envelope, MODERN, modernPost, type ModernOptions } from '../../support/mcp-modern.js';
 
 let stack: Stack;
@@ -47,7 +47,7 @@ describe('MCP 2026-07-28, no initialize', () => {
 
   it('tools/list shows what the grant allows, as in 2025-11-25', async () => {
     const names = async (token: string) => ((await (await modern(2, 'tools/list', {}, { token })).json()) as { result: { tools: Array<{ name: string }> } }).result.tools.map((t) => t.name);
-    expect(await names(full)).toHaveLength(9);
+    expect(await names(full)).toHaveLength(ALL_TOOLS_COUNT);
     expect(await names(readOnly)).toEqual(READ_TOOLS);
   });
 

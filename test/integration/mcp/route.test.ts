@@ -11,7 +11,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Stack } from '../../support/stack.js';
 import { mcpPost } from '../../support/oauth-flow.js';
-import { READ_TOOLS, startMcpStack } from '../../support/mcp-stack.js';
+import { ALL_TOOLS_COUNT, READ_TOOLS, startMcpStack } from '../../support/mcp-stack.js';
 
 let stack: Stack;
 let full: string;
@@ -42,7 +42,7 @@ describe('through the SDK client', () => {
   it('MCP-02: tools/list shows what the grant allows', async () => {
     const c1 = await sdkClient(full);
     const c2 = await sdkClient(readOnly);
-    expect((await c1.listTools()).tools).toHaveLength(9);
+    expect((await c1.listTools()).tools).toHaveLength(ALL_TOOLS_COUNT);
     expect((await c2.listTools()).tools.map((t) => t.name)).toEqual(READ_TOOLS);
     await c1.close();
     await c2.close();

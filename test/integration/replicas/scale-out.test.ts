@@ -7,6 +7,7 @@ import { startRedisStack, type RedisStack } from '../../support/redis-stack.js';
 import { authorize, connect, mcpPost, refresh, registerClient, tokenRequest, clientAuth } from '../../support/oauth-flow.js';
 import type { Replica } from '../../support/stack.js';
 import { modernPost } from '../../support/mcp-modern.js';
+import { ALL_TOOLS_COUNT } from '../../support/mcp-stack.js';
 import { hashSecret } from '../../../src/storage/hash.js';
 
 /** One clock for every replica of the stack, so a test can make the OSC token "expire". */
@@ -51,7 +52,7 @@ describe('several replicas on one Redis', () => {
     const discover = await modernPost(stack.mcpUrl, at, 1, 'server/discover');
     expect(discover.status).toBe(200);
     const list = (await (await modernPost(b.mcpUrl, at, 2, 'tools/list')).json()) as { result: { tools: unknown[] } };
-    expect(list.result.tools).toHaveLength(9);
+    expect(list.result.tools).toHaveLength(ALL_TOOLS_COUNT);
     const call = (await (await modernPost(stack.mcpUrl, at, 3, 'tools/call', { name: 'token_balance', arguments: {} })).json()) as { result: { structuredContent: unknown } };
     expect(call.result.structuredContent).toMatchObject({ plan: 'PROFESSIONAL' });
   });

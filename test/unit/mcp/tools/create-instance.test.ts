@@ -8,6 +8,15 @@ const minio = { serviceId: 'minio-minio', name: 'store1', options: { RootUser: '
 type Created = { instance: { name: string; fields: Record<string, unknown> }; subscribed: boolean; ready?: boolean; health?: string };
 
 describe('create_instance', () => {
+  it('a secret option given as "{{secrets.<name>}}" is sent as the reference and draws no note', async () => {
+    const osc = new FakeOscPlatform();
+    const r = await inMemoryMcp(osc).call('create_instance', { ...minio, options: { RootUser: 'admin', RootPassword: '{{secrets.rootpw}}' } });
+    expect(r.isError).toBeFalsy();
+    expect((r.structuredContent as { plainSecrets: string[] }).plainSecrets).toEqual([]);
+    expect(textOf(r)).not.toContain('Note:');
+    expect(osc.instanceOptions('minio-minio', 'store1')).toEqual({ RootUser: 'admin', RootPassword: '{{secrets.rootpw}}' });
+  });
+
   it('creates once, redacts the credentials it echoes, and the instance costs tokens', async () => {
     const osc = new FakeOscPlatform();
     const r = await inMemoryMcp(osc).call('create_instance', minio);
@@ -17,8 +26,11 @@ describe('create_instance', () => {
     expect(out.ready).toBeUndefined();
     expect(out.instance).toMatchObject({ name: 'store1', fields: { RootUser: 'admin', RootPassword: '[redacted]' } });
     expect(textOf(r)).toBe(
-      'Created "store1" of "minio-minio" at https://minio-minio-store1.fake.osaas.io. It spends OSC tokens daily until deleted. Credentials in the result are redacted.',
+      'Created "store1" of "minio-minio" at https://minio-minio-store1.fake.osaas.io. It spends OSC tokens daily until deleted. Credentials in the result are redacted.' +
+        ' Note: "RootPassword" is a secret option and was given as a plain value, so the value passed through this chat and the model saw it. ' +
+        'Next time, have the user enter it with set_secret and pass "{{secrets.<name>}}" instead.',
     );
+    expect((r.structuredContent as { plainSecrets: string[] }).plainSecrets).toEqual(['RootPassword']);
     expect(JSON.stringify(r)).not.toContain('hunter2secret');
     expect(osc.calls.createInstance).toBe(1);
     expect(osc.instanceNames('minio-minio')).toEqual(['store1']);

@@ -1,13 +1,14 @@
 /** get_instance (src/mcp/tools/get-instance.ts) against the in-memory OSC fake. */
 import { describe, expect, it } from 'vitest';
-import { FakeOscPlatform } from '../../../support/fakes/osc-platform.js';
+import { defaultWorld, FakeOscPlatform } from '../../../support/fakes/osc-platform.js';
 import { inMemoryMcp, textOf } from '../../../support/mcp-in-memory.js';
 
 const signal = () => AbortSignal.timeout(5_000);
 
 describe('get_instance', () => {
   it('shows the document with the catalog-flagged secret redacted and the rest as OSC said', async () => {
-    const osc = new FakeOscPlatform();
+    // A start delay no loaded machine reaches between create and read: the status stays `starting`.
+    const osc = new FakeOscPlatform({ ...defaultWorld(), startMs: 3_600_000 });
     await osc.createInstance('minio-minio', 'store1', { RootUser: 'admin', RootPassword: 'hunter2secret' }, signal());
     const r = await inMemoryMcp(osc).call('get_instance', { serviceId: 'minio-minio', name: 'store1' });
     expect(r.isError).toBeFalsy();

@@ -11,11 +11,14 @@ import { TOOLS } from '../../../../src/mcp/tools/index.js';
 import { toolsFor } from '../../../../src/mcp/server.js';
 import { FakeOscPlatform } from '../../../support/fakes/osc-platform.js';
 import { inMemoryMcp } from '../../../support/mcp-in-memory.js';
+import { ALL_TOOLS_COUNT, READ_TOOLS } from '../../../support/tool-names.js';
 
 const osc = new FakeOscPlatform();
 const listed = (scopes: string[]): Promise<WireTool[]> => inMemoryMcp(osc).listTools(scopes);
 
 const FORBIDDEN_ARG = /token|url|uri|authorization|bearer|secret|password|cookie|key|tenant|workspace|host|env/i;
+/** Arguments that name a secret and never carry one: OSC's secret name (src/mcp/tool.ts `secretNameArg`). */
+const NAMES_A_SECRET = new Set(['secretName']);
 
 describe('tool registry', () => {
   it('names are unique snake_case and the surface stays small', () => {
@@ -23,6 +26,7 @@ describe('tool registry', () => {
     expect(new Set(names).size).toBe(names.length);
     for (const n of names) expect(n).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)+$/);
     expect(names.length).toBeLessThanOrEqual(25);
+    expect(names.length).toBe(ALL_TOOLS_COUNT);
   });
 
   it.each(TOOLS.map((t) => [t.name, t] as const))('%s declares its posture, cost and scope', (_n, t) => {
@@ -35,16 +39,24 @@ describe('tool registry', () => {
     expect(t.scope).toBe(t.annotations.readOnlyHint ? 'osc:read' : 'osc:write');
     if (t.annotations.readOnlyHint) expect(t.annotations.destructiveHint).toBe(false);
     if (t.annotations.destructiveHint) expect(Object.keys(t.inputSchema)).toContain('confirm');
-    for (const arg of Object.keys(t.inputSchema)) expect(arg).not.toMatch(FORBIDDEN_ARG);
+    for (const arg of Object.keys(t.inputSchema)) if (!NAMES_A_SECRET.has(arg)) expect(arg).not.toMatch(FORBIDDEN_ARG);
   });
 
-  it('delete_instance is the destructive one', () => {
-    expect(TOOLS.filter((t) => t.annotations.destructiveHint).map((t) => t.name)).toEqual(['delete_instance']);
+  it('the deletes are the destructive ones', () => {
+    expect(TOOLS.filter((t) => t.annotations.destructiveHint).map((t) => t.name)).toEqual(['delete_instance', 'delete_secret']);
   });
 
-  it('scopes: osc:read (list, describe, get, logs, balance) and osc:write (create, restart, delete)', () => {
-    expect(toolsFor(['osc:read']).map((t) => t.name)).toEqual(['list_services', 'describe_service', 'list_instances', 'get_instance', 'read_logs', 'token_balance']);
-    expect(toolsFor(['osc:write']).map((t) => t.name)).toEqual(['create_instance', 'delete_instance', 'restart_instance']);
+  it('scopes: reads (incl. secret names, endpoints, config) under osc:read; writes (incl. secret delete, update, config) under osc:write', () => {
+    expect(toolsFor(['osc:read']).map((t) => t.name)).toEqual(READ_TOOLS);
+    expect(toolsFor(['osc:write']).map((t) => t.name)).toEqual([
+      'create_instance',
+      'delete_instance',
+      'restart_instance',
+      'delete_secret',
+      'update_instance',
+      'create_config_store',
+      'set_config',
+    ]);
   });
 
   it('MCP-02: tools/list shows exactly what the grant allows', async () => {
