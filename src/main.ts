@@ -4,7 +4,6 @@
  */
 import { loadConfigOrExit } from './config.js';
 import { createLogger } from './log.js';
-import { startServer } from './server.js';
 
 /**
  * On SIGTERM, requests in flight get this long to finish before their connections are cut:
@@ -15,6 +14,9 @@ const SHUTDOWN_DRAIN_MS = 8_000;
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  // The server's modules load only once the configuration is known good: a bad variable
+  // stops the boot in the time it takes to read config.ts, not the whole server.
+  const { startServer } = await import('./server.js');
   const log = createLogger({ level: config.logLevel });
   const running = await startServer(config, log);
   process.stdout.write(`MCP endpoint: ${running.mcpUrl}\n`);
