@@ -62,7 +62,7 @@ describe('FUZZ-01: every tool argument schema under 10,000 generated calls', () 
             if (code !== -32602) throw err;
             outcomes.invalidParams += 1;
           }
-          return ({} as Record<string, unknown>).polluted === undefined && Object.prototype.hasOwnProperty.call(Object.prototype, 'x') === false;
+          return ({} as Record<string, unknown>).polluted === undefined && !Object.hasOwn(Object.prototype, 'x');
         }),
         { numRuns: RUNS },
       );
