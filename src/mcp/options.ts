@@ -126,5 +126,5 @@ export function plainSensitiveNote(names: string[]): string {
   if (names.length === 0) return '';
   const list = names.map((n) => JSON.stringify(n)).join(', ');
   return ` Note: ${list} ${names.length === 1 ? 'is a secret option and was' : 'are secret options and were'} given as a plain value, so the value passed through this chat and the model saw it. ` +
-    'Next time, have the user enter it with set_secret and pass "{{secrets.<name>}}" instead.';
+    'Next time, have the user store it as a service secret (list_secrets shows the names) and pass "{{secrets.<name>}}" instead.';
 }

@@ -1,14 +1,16 @@
 /**
- * Our scopes (docs/architecture.md, "The MCP endpoint"): `osc:read` (list, describe, get, logs, balance) and `osc:write`
- * (create, restart, delete). Unknown requested scopes are dropped; none left means both.
+ * Our scopes (docs/architecture.md, "The MCP endpoint"): `osc:read` (list, describe, get, logs, balance,
+ * secret names, endpoints, config reads) and `osc:write` (create, update, restart, delete, databases, secret delete, config writes). Unknown requested scopes are dropped; none left means both.
  * No omnibus scope and no `offline_access` in what we advertise (docs/architecture.md, "The two OAuth legs").
  */
 export const SCOPES = ['osc:read', 'osc:write'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
-  'osc:read': 'See your services, instances, logs, plan and token balance',
-  'osc:write': 'Create, restart and delete instances in your workspace (creating spends OSC tokens)',
+  'osc:read':
+    'See your services, instances, logs, plan and token balance, how to connect to your instances, your config stores (secret values hidden) and the names (never the values) of your service secrets',
+  'osc:write':
+    'Create, change, restart and delete instances and databases, store generated database passwords as service secrets, delete service secrets, and create and set config stores in your workspace (creating spends OSC tokens)',
 };
 
 export function isScope(s: string): s is Scope {

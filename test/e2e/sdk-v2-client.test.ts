@@ -30,6 +30,7 @@ const TOOLS = [
   'set_config',
   'get_config',
   'list_config',
+  'create_database',
 ];
 
 type Mode = 'legacy' | 'auto' | { pin: '2026-07-28' };

@@ -14,4 +14,4 @@ export const READ_TOOLS = [
   'get_config',
   'list_config',
 ];
-export const ALL_TOOLS_COUNT = 17;
+export const ALL_TOOLS_COUNT = 18;

@@ -26,7 +26,7 @@ export default defineTool({
     'and may be refused by your plan. Call describe_service first for the options; this tool checks them and says exactly which are missing or invalid. ' +
     'If the workspace is not subscribed to the service yet, this subscribes it. Set wait: true to wait (up to 60 s) until the instance runs. ' +
     'Not retried automatically: if the outcome is unknown, check list_instances before calling again. ' +
-    'Give secret options (passwords, keys) as "{{secrets.<name>}}" after set_secret, so the value never passes through this chat.',
+    'Give secret options (passwords, keys) as "{{secrets.<name>}}" references to service secrets (list_secrets), so the value never passes through this chat.',
   scope: 'osc:write',
   inputSchema: {
     serviceId: serviceIdArg,

@@ -68,7 +68,7 @@ export default defineTool({
     };
     const head = `${structured.title} (${s.serviceId})${s.pricing ? `, ${s.pricing}` : ''}. Options for create_instance besides the name:`;
     const note = options.some((o) => o.sensitive)
-      ? 'Secret options should be given as "{{secrets.<name>}}": set_secret lets the user enter the value on a page, so it never passes through this chat.'
+      ? 'Secret options should be given as "{{secrets.<name>}}", a reference to a service secret (list_secrets), so the value never passes through this chat.'
       : undefined;
     return { structured, text: [head, ...(lines.length ? lines : ['(none)']), ...(note ? [note] : [])].join('\n') };
   },

@@ -20,6 +20,7 @@ import createConfigStore from './create-config-store.js';
 import setConfig from './set-config.js';
 import getConfig from './get-config.js';
 import listConfig from './list-config.js';
+import createDatabase from './create-database.js';
 
 export const TOOLS: readonly AnyTool[] = [
   listServices,
@@ -39,6 +40,7 @@ export const TOOLS: readonly AnyTool[] = [
   setConfig,
   getConfig,
   listConfig,
+  createDatabase,
 ];
 
 export function findTool(name: string): AnyTool | undefined {

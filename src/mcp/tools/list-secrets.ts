@@ -12,7 +12,7 @@ export default defineTool({
   name: 'list_secrets',
   title: 'List service secrets',
   description:
-    'Lists the NAMES of the secrets a service has in your workspace (never their values). Use it to check that a secret exists after set_secret, ' +
+    'Lists the NAMES of the secrets a service has in your workspace (never their values). Use it to check that a secret exists, ' +
     'or to find the name to use as "{{secrets.<name>}}" in create_instance options. Read-only; spends no OSC tokens.',
   scope: 'osc:read',
   inputSchema: { serviceId: serviceIdArg },
@@ -23,7 +23,7 @@ export default defineTool({
     const names = all.slice(0, MAX_LISTED).map((n) => stripControls(n).slice(0, 64));
     const truncated = all.length > names.length;
     const text = all.length === 0
-      ? `Service ${serviceId} has no secrets in your workspace. set_secret lets the user add one without the value passing through this chat.`
+      ? `Service ${serviceId} has no secrets in your workspace.`
       : `${all.length} secret(s) of ${serviceId}${truncated ? `, first ${names.length} shown` : ''} (names only; values are never shown):\n${names.map((n) => `- ${n} → use as "{{secrets.${n}}}"`).join('\n')}`;
     return { structured: { serviceId, names, count: all.length, truncated }, text };
   },

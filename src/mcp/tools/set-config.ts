@@ -1,7 +1,7 @@
 /**
  * set_config: one plain parameter in a config store (`POST /api/v1/config` on the store's own
  * host, src/emulator/README.md). Plain values only: a value that is a secret must not pass
- * through the model, so secrets go through set_secret's page instead (issue 19). A parameter
+ * through the model, so secrets go into service secrets instead (issue 19). A parameter
  * that is already secret is refused by OSC (it cannot become plain). Two OSC calls.
  */
 import { z } from 'zod';
@@ -16,7 +16,7 @@ export default defineTool({
   title: 'Set a config parameter',
   description:
     'Sets one parameter in a config store (creates or overwrites it), e.g. LOG_LEVEL=debug. For PLAIN settings only: the value passes through this chat. ' +
-    'Never put a password, key or token here; ask the user to enter it with set_secret instead. Spends no OSC tokens.',
+    'Never put a password, key or token here; have the user store it as a service secret instead and use "{{secrets.<name>}}". Spends no OSC tokens.',
   scope: 'osc:write',
   inputSchema: {
     store: configStoreArg,

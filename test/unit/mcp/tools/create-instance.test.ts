@@ -28,7 +28,7 @@ describe('create_instance', () => {
     expect(textOf(r)).toBe(
       'Created "store1" of "minio-minio" at https://minio-minio-store1.fake.osaas.io. It spends OSC tokens daily until deleted. Credentials in the result are redacted.' +
         ' Note: "RootPassword" is a secret option and was given as a plain value, so the value passed through this chat and the model saw it. ' +
-        'Next time, have the user enter it with set_secret and pass "{{secrets.<name>}}" instead.',
+        'Next time, have the user store it as a service secret (list_secrets shows the names) and pass "{{secrets.<name>}}" instead.',
     );
     expect((r.structuredContent as { plainSecrets: string[] }).plainSecrets).toEqual(['RootPassword']);
     expect(JSON.stringify(r)).not.toContain('hunter2secret');

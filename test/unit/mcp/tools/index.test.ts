@@ -56,6 +56,7 @@ describe('tool registry', () => {
       'update_instance',
       'create_config_store',
       'set_config',
+      'create_database',
     ]);
   });
 
