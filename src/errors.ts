@@ -151,59 +151,40 @@ export abstract class UpstreamError extends OscMcpError {
   }
 }
 
+/**
+ * One member of the family: its kind, its name, and whether a read may be tried again.
+ * Each exported class below is one line, so the family reads as a table.
+ */
+function upstream<K extends UpstreamKind>(kind: K, name: string, transient: boolean) {
+  return class extends UpstreamError {
+    readonly kind: K = kind;
+    override readonly name: string = name;
+    override get transient(): boolean {
+      return transient;
+    }
+  };
+}
+
 /** 401: OSC refused the PAT or the service access token. */
-export class UpstreamAuthError extends UpstreamError {
-  readonly kind = 'upstream_auth' as const;
-  override readonly name = 'UpstreamAuthError';
-}
+export class UpstreamAuthError extends upstream('upstream_auth', 'UpstreamAuthError', false) {}
 /** 4xx that is not one of the more specific classes below. */
-export class UpstreamClientError extends UpstreamError {
-  readonly kind = 'upstream_client' as const;
-  override readonly name = 'UpstreamClientError';
-}
-export class UpstreamNotFoundError extends UpstreamError {
-  readonly kind = 'upstream_not_found' as const;
-  override readonly name = 'UpstreamNotFoundError';
-}
-export class UpstreamConflictError extends UpstreamError {
-  readonly kind = 'upstream_conflict' as const;
-  override readonly name = 'UpstreamConflictError';
-}
-export class UpstreamRateLimitedError extends UpstreamError {
-  readonly kind = 'upstream_rate_limited' as const;
-  override readonly name = 'UpstreamRateLimitedError';
-  /** From `Retry-After` (RFC 9110 §10.2.3), when OSC sent one. */
+export class UpstreamClientError extends upstream('upstream_client', 'UpstreamClientError', false) {}
+export class UpstreamNotFoundError extends upstream('upstream_not_found', 'UpstreamNotFoundError', false) {}
+export class UpstreamConflictError extends upstream('upstream_conflict', 'UpstreamConflictError', false) {}
+/** 5xx: transient. */
+export class UpstreamServerError extends upstream('upstream_server', 'UpstreamServerError', true) {}
+/** No answer in time: a per-call timeout or the tool's deadline. The outcome is unknown. */
+export class UpstreamTimeoutError extends upstream('upstream_timeout', 'UpstreamTimeoutError', false) {}
+/** Connection refused/reset, DNS failure: the request most likely never arrived. */
+export class UpstreamNetworkError extends upstream('upstream_network', 'UpstreamNetworkError', true) {}
+/** 2xx with a body we cannot use: not JSON, missing fields, over the size cap (UPSTREAM-11). */
+export class UpstreamBadResponseError extends upstream('upstream_bad_response', 'UpstreamBadResponseError', false) {}
+
+/** 429: transient, with OSC's `Retry-After` (RFC 9110 §10.2.3) when it sent one. */
+export class UpstreamRateLimitedError extends upstream('upstream_rate_limited', 'UpstreamRateLimitedError', true) {
   readonly retryAfterMs: number | undefined;
   constructor(message: string, opts: { status?: number; detail?: string; retryAfterMs?: number } = {}) {
     super(message, opts);
     this.retryAfterMs = opts.retryAfterMs;
   }
-  override get transient(): boolean {
-    return true;
-  }
-}
-export class UpstreamServerError extends UpstreamError {
-  readonly kind = 'upstream_server' as const;
-  override readonly name = 'UpstreamServerError';
-  override get transient(): boolean {
-    return true;
-  }
-}
-/** No answer in time: a per-call timeout or the tool's deadline. The outcome is unknown. */
-export class UpstreamTimeoutError extends UpstreamError {
-  readonly kind = 'upstream_timeout' as const;
-  override readonly name = 'UpstreamTimeoutError';
-}
-/** Connection refused/reset, DNS failure: the request most likely never arrived. */
-export class UpstreamNetworkError extends UpstreamError {
-  readonly kind = 'upstream_network' as const;
-  override readonly name = 'UpstreamNetworkError';
-  override get transient(): boolean {
-    return true;
-  }
-}
-/** 2xx with a body we cannot use: not JSON, missing fields, over the size cap (UPSTREAM-11). */
-export class UpstreamBadResponseError extends UpstreamError {
-  readonly kind = 'upstream_bad_response' as const;
-  override readonly name = 'UpstreamBadResponseError';
 }

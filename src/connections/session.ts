@@ -5,7 +5,7 @@
  */
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
-import type { TokenStore } from '../storage/store.js';
+import type { RecordStore } from '../storage/store.js';
 import type { SessionRecord } from '../storage/records.js';
 import { hashSecret } from '../storage/hash.js';
 import { readCookie } from '../oauth/browser-binding.js';
@@ -14,7 +14,7 @@ import { DEFAULTS } from '../defaults.js';
 export const SESSION_COOKIE = '__Host-oscmcp-session';
 export const SESSION_TTL_S = DEFAULTS.sessionTtlS;
 
-export async function startSession(store: TokenStore, res: Response, who: { tenantId: string; userId: string }, now: number): Promise<void> {
+export async function startSession(store: RecordStore, res: Response, who: { tenantId: string; userId: string }, now: number): Promise<void> {
   const value = randomBytes(32).toString('base64url');
   const rec: SessionRecord = { ...who, csrfHash: '', createdAt: now };
   await store.put('session', hashSecret(value), rec, SESSION_TTL_S);
@@ -26,7 +26,7 @@ export interface Session {
   record: SessionRecord;
 }
 
-export async function readSession(store: TokenStore, req: Request): Promise<Session | undefined> {
+export async function readSession(store: RecordStore, req: Request): Promise<Session | undefined> {
   const value = readCookie(req, SESSION_COOKIE);
   if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) return undefined;
   const id = hashSecret(value);
@@ -35,13 +35,13 @@ export async function readSession(store: TokenStore, req: Request): Promise<Sess
 }
 
 /** A fresh CSRF token for the page's forms; its hash replaces the previous one. */
-export async function issueCsrf(store: TokenStore, s: Session): Promise<string> {
+export async function issueCsrf(store: RecordStore, s: Session): Promise<string> {
   const csrf = randomBytes(32).toString('base64url');
   await store.put('session', s.id, { ...s.record, csrfHash: hashSecret(csrf) }, SESSION_TTL_S);
   return csrf;
 }
 
-export async function endSession(store: TokenStore, res: Response, s: Session): Promise<void> {
+export async function endSession(store: RecordStore, res: Response, s: Session): Promise<void> {
   await store.delete('session', s.id);
   res.append('Set-Cookie', `${SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0`);
 }

@@ -7,7 +7,7 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
-import type { TokenStore } from '../storage/store.js';
+import type { RecordStore, TokenStore } from '../storage/store.js';
 import { sendUnavailablePageOrThrow } from '../http/unavailable.js';
 import { hashSecret, timingSafeEqualStr } from '../storage/hash.js';
 import type { PendingAuthorization, UpstreamAuthorization } from '../storage/records.js';
@@ -37,7 +37,7 @@ export interface ConsentDeps {
  * the client's request under the state's hash. Returns where to send the browser.
  */
 export async function startUpstream(
-  deps: OscSignInDeps & { store: TokenStore; pendingTtlS?: number },
+  deps: OscSignInDeps & { store: RecordStore; pendingTtlS?: number },
   from: Omit<UpstreamAuthorization, 'oscCodeVerifier' | 'oscClientId' | 'createdAt'>,
   now: number,
   client?: OscClientCredentials,

@@ -11,10 +11,10 @@ import { sealOscTokens } from '../osc/lifecycle/tokens.js';
 import { hashSecret, randomToken } from '../storage/hash.js';
 import type { CodeRecord, GrantRecord, UpstreamAuthorization } from '../storage/records.js';
 import type { Sealer } from '../storage/seal.js';
-import type { TokenStore } from '../storage/store.js';
+import type { RecordStore } from '../storage/store.js';
 
 export interface GrantDeps {
-  store: TokenStore;
+  store: RecordStore;
   sealer: Sealer;
   /** Lifetime of the grant until its code is redeemed (default: the pending TTL). */
   pendingTtlS?: number;

@@ -11,7 +11,7 @@
  * holder of a token of the family knows the family, so nobody else can trigger the revocation.
  */
 import { randomBytes } from 'node:crypto';
-import type { TokenStore } from '../storage/store.js';
+import type { RecordStore } from '../storage/store.js';
 import type { GrantRecord } from '../storage/records.js';
 import { hashSecret, randomToken } from '../storage/hash.js';
 
@@ -47,7 +47,7 @@ export function newPair(family: string = randomBytes(16).toString('base64url')):
   return { accessToken: randomToken('oscm_at_'), refreshToken, refreshHash: hashSecret(refreshToken), refreshKey: hashSecret(family) };
 }
 
-export async function storePair(store: TokenStore, grant: GrantRecord, pair: IssuedPair, scopes: string[], ttl: Lifetimes, now: number): Promise<void> {
+export async function storePair(store: RecordStore, grant: GrantRecord, pair: IssuedPair, scopes: string[], ttl: Lifetimes, now: number): Promise<void> {
   await store.put(
     'access',
     hashSecret(pair.accessToken),

@@ -8,7 +8,8 @@
  */
 import type { GrantRecord, Kind, Records } from './records.js';
 
-export interface TokenStore {
+/** Records by kind and id, each with a TTL; `take` is the atomic single use. */
+export interface RecordStore {
   /** Writes a record. `ttlSeconds` is required and > 0: nothing lives forever. */
   put<K extends Kind>(kind: K, id: string, value: Records[K], ttlSeconds: number): Promise<void>;
   /** Writes only if no record exists under that id. Returns whether it wrote. */
@@ -17,6 +18,10 @@ export interface TokenStore {
   /** Atomic read-and-delete: of N concurrent callers exactly one gets the record. */
   take<K extends Kind>(kind: K, id: string): Promise<Records[K] | undefined>;
   delete(kind: Kind, id: string): Promise<void>;
+}
+
+/** A grant's versioned writes and its revocation cascade. */
+export interface GrantStore {
   /**
    * Replaces a grant only if its stored `version` equals `expectedVersion`; the written
    * record must carry `expectedVersion + 1`. Returns false (and writes nothing) otherwise,
@@ -25,6 +30,10 @@ export interface TokenStore {
   casGrant(next: GrantRecord, expectedVersion: number, ttlSeconds: number): Promise<boolean>;
   /** Deletes the grant and every record whose value has `grantId` equal to it. */
   revokeGrant(grantId: string): Promise<void>;
+}
+
+/** Which grants belong to a user, for /connections. */
+export interface UserIndex {
   /**
    * Notes that `grantId` belongs to a user (`userKey`), for at least `ttlSeconds`, so the
    * user can list and revoke their connections. Calling it again extends the link.
@@ -32,6 +41,10 @@ export interface TokenStore {
   linkUserGrant(userKey: string, grantId: string, ttlSeconds: number): Promise<void>;
   /** Ids of the user's linked grants that still exist. */
   userGrants(userKey: string): Promise<string[]>;
+}
+
+/** Short locks for cross-replica single flight. */
+export interface LockStore {
   /**
    * A short lock (SET NX PX). Returns an owner token, or undefined when someone holds it.
    * Used for cross-replica single-flight of OSC refreshes.
@@ -39,6 +52,14 @@ export interface TokenStore {
   acquireLock(name: string, ttlMs: number): Promise<string | undefined>;
   /** Releases the lock only if `owner` still holds it (compare-and-delete). */
   releaseLock(name: string, owner: string): Promise<void>;
+}
+
+/**
+ * The whole port, as the adapters implement it. Consumers name the narrow part they use
+ * (RecordStore, GrantStore, UserIndex, LockStore), so what a module may do to the store is
+ * visible in its signature.
+ */
+export interface TokenStore extends RecordStore, GrantStore, UserIndex, LockStore {
   /**
    * Every live record of one kind, in batches, in no particular order; a record written or
    * deleted while the scan runs may or may not appear. For operator commands (src/admin),

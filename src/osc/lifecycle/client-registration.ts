@@ -7,7 +7,7 @@
  * authorization or a grant started with an older client can still finish with it.
  */
 import type { Logger } from 'pino';
-import type { TokenStore } from '../../storage/store.js';
+import type { RecordStore } from '../../storage/store.js';
 import type { Sealer } from '../../storage/seal.js';
 import type { OscClientRecord } from '../../storage/records.js';
 import type { OscClientCredentials, OscOAuthClient } from '../oauth-client.js';
@@ -20,7 +20,7 @@ const RENEW_MARGIN_MS = 15 * 60_000;
 const DEFAULT_TTL_S = 90 * 24 * 3600;
 
 export interface OscClientProviderOptions {
-  store: TokenStore;
+  store: RecordStore;
   oauth: OscOAuthClient;
   sealer: Sealer;
   redirectUri: string;

@@ -10,7 +10,7 @@
  */
 import type { Logger } from 'pino';
 import { DEFAULTS } from '../../defaults.js';
-import type { TokenStore } from '../../storage/store.js';
+import type { GrantStore, LockStore, RecordStore } from '../../storage/store.js';
 import type { Sealer } from '../../storage/seal.js';
 import type { GrantRecord } from '../../storage/records.js';
 import { openOscTokens, refreshMarginMs, sealOscTokens } from './tokens.js';
@@ -20,7 +20,7 @@ import { GrantRevokedError, UpstreamUnavailableError, OscInvalidClientError, Osc
 
 
 export interface UpstreamRefresherOptions {
-  store: TokenStore;
+  store: RecordStore & GrantStore & LockStore;
   sealer: Sealer;
   oauth: OscOAuthClient;
   clients: OscClientProvider;
