@@ -99,7 +99,7 @@ async function runTool(tool: AnyTool, input: Record<string, unknown>, extra: Ser
   const toolCtx: Omit<ToolContext, 'signal'> = { osc: ctx.osc, log, correlationId, ...(progress ? { progress } : {}), ...(ctx.spendCreate ? { spendCreate: ctx.spendCreate } : {}) };
   const started = Date.now();
   try {
-    // The tool's deadline and the client's disconnect (T29, MCP-09), released when the handler settles.
+    // The tool's deadline and the client's disconnect (UPSTREAM-10, MCP-09), released when the handler settles.
     const out = await bounded(extra.mcpReq.signal, tool.deadlineMs ?? ctx.deadlineMs ?? DEFAULTS.toolDeadlineMs, (signal) => tool.handler(input, { ...toolCtx, signal }));
     log.info({ event: 'tool', outcome: 'ok', ms: Date.now() - started }, 'tool call');
     return { content: [{ type: 'text', text: out.text }], structuredContent: out.structured as Record<string, unknown> };

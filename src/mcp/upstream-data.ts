@@ -1,5 +1,5 @@
 /**
- * Upstream text is data, never instructions (issue 16 class 4; T25, MCP-07; DATA-01..02 in
+ * Upstream text is data, never instructions (issue 16 class 4; MCP-07; DATA-01..02 in
  * docs/security.md). Every value the OSC port returns to a tool passes `asData` before the
  * tool sees it, so no tool can forget: terminal escapes, C0/C1 controls, bidirectional and
  * zero-width characters are stripped (./sanitize-logs.ts `stripControls`), line breaks

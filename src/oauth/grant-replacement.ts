@@ -8,7 +8,7 @@
  * client and the SAME OSC user whose scopes the new grant strictly contains are replaced.
  * A second process of the same client authorizing the same scopes keeps its own grant —
  * revoking every other grant of a user and client signed other processes out
- * (mcp-auth.md D.3, sentry-mcp's `revokeExistingGrants: false`).
+ * (docs/architecture.md, "The two OAuth legs"; sentry-mcp's `revokeExistingGrants: false`).
  */
 import type { Logger } from 'pino';
 import type { GrantRecord } from '../storage/records.js';

@@ -3,7 +3,7 @@
  * AbortController and one timer, both released the moment the work settles.
  * `AbortSignal.any([signal, AbortSignal.timeout(ms)])` costs about ten times as much CPU
  * and leaves its timer and a tracked signal alive for the whole timeout after the work is
- * done (issue 18); the bounds themselves (T29) are unchanged.
+ * done (issue 18); the bounds themselves (UPSTREAM-10) are unchanged.
  */
 /** A signal that never aborts, for work that must run on its own timeout only. */
 export const NEVER = new AbortController().signal;
