@@ -1,7 +1,7 @@
 /**
  * Request bodies arrive as raw text (server.ts), so a malformed body becomes a proper error
  * reply, never an exception. JSON and form encoding are both understood: the token endpoint
- * takes form bodies (osc-api.md A.4) and, leniently, JSON.
+ * takes form bodies (src/emulator/README.md) and, leniently, JSON.
  */
 import type { Request } from 'express';
 

@@ -1,5 +1,5 @@
 /**
- * The seed catalog's shape and lookups. Records follow osc-api.md B (`serviceId, apiUrl,
+ * The seed catalog's shape and lookups. Records follow src/emulator/README.md (`serviceId, apiUrl,
  * serviceType, status, serviceMetadata{…}, serviceInstanceOptions[…]`); option names,
  * labels and `sensitive` flags follow the Terraform provider's catalog mirror and the
  * services' generated OpenAPI types in client-ts (`packages/services/src/generated/*.ts`),
@@ -9,7 +9,7 @@
  * catalog-databases.ts (databases and the parameter store).
  *
  * `serviceMetadata.tokensPerDay` is the per-day token price (GUESS: OSC shows prices per day,
- * osc-api.md A.9; the field name is ours).
+ * src/emulator/README.md; the field name is ours).
  */
 import { DATABASE_SERVICES } from './catalog-databases.js';
 import { OTHER_SERVICES } from './catalog-services.js';

@@ -17,7 +17,7 @@ export function liveClient(state: EmulatorState, clientId: string | undefined): 
 
 /**
  * Exact string match, except that a loopback redirect may use any port (RFC 8252 §7.3;
- * the CLI listens on an ephemeral port, osc-api.md A.3).
+ * the CLI listens on an ephemeral port, src/emulator/README.md).
  */
 export function redirectMatches(client: Client, candidate: string): boolean {
   if (client.redirectUris.includes(candidate)) return true;
@@ -79,7 +79,7 @@ export function registerDcrClient(
   return client;
 }
 
-/** A console-style confidential client (osc-api.md A.6: `osc_<24>` / `osc_secret_<64 hex>`). */
+/** A console-style confidential client (src/emulator/README.md: `osc_<24>` / `osc_secret_<64 hex>`). */
 export function registerConsoleClient(state: EmulatorState, name: string, redirectUris: string[]): Client {
   const client: Client = {
     clientId: `osc_${alnum(24)}`,

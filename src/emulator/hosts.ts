@@ -1,8 +1,8 @@
 /**
- * Which OSC host a request is for, from its `Host` header (osc-api.md E.3: hosts matched by
+ * Which OSC host a request is for, from its `Host` header (src/emulator/README.md: hosts matched by
  * suffix, `<env>` any label). Anything that is not a platform or service host is the OAuth
  * host, so a browser sent to the emulator's own loopback URL gets the sign-in pages
- * (DESIGN.md section 6, "The browser reaches OSC's pages").
+ * (docs/architecture.md, "Interface contract").
  */
 import type { Request } from 'express';
 
@@ -17,7 +17,7 @@ export type HostInfo =
 const SVC = /^([a-z0-9-]+)\.svc\.([a-z0-9-]+)\.osaas\.io$/;
 const API = /^api-([a-z0-9-]+)\.auto\.([a-z0-9-]+)\.osaas\.io$/;
 const PLATFORM = new Set(['catalog', 'token', 'money', 'deploy']);
-/** An instance's own host, `<tenant>-<name>.<serviceId>.auto.<env>.osaas.io` (osc-api.md B). */
+/** An instance's own host, `<tenant>-<name>.<serviceId>.auto.<env>.osaas.io` (src/emulator/README.md). */
 const INSTANCE = /^([a-z0-9-]+)-([a-z0-9]+)\.([a-z0-9-]+)\.auto\.([a-z0-9-]+)\.osaas\.io$/;
 /** A My App's managed domain, `<hash>.apps.osaas.io` (Terraform `osc_my_app.managed_domain`). */
 const APP_DOMAIN = /^([a-z0-9]+)\.apps\.osaas\.io$/;
@@ -59,7 +59,7 @@ export function isLoopback(hostname: string): boolean {
 
 /**
  * The issuer for the OAuth host as the caller named it: `https://app[.<env>].osaas.io` for
- * OSC's own names (osc-api.md A.1), `http://<host>` for loopback, else the request protocol.
+ * OSC's own names (src/emulator/README.md), `http://<host>` for loopback, else the request protocol.
  */
 export function issuerFor(req: Request): string {
   const host = req.headers.host ?? '127.0.0.1';

@@ -1,5 +1,5 @@
 /**
- * Instance records: documents, option validation and the start cycle (osc-api.md B,
+ * Instance records: documents, option validation and the start cycle (src/emulator/README.md,
  * instance document; E.3). The document echoes every option as it was given, sensitive ones
  * in cleartext and secret references as references, exactly like OSC does; redaction is the
  * MCP server's job. A start resolves `{{secrets.<name>}}` options (secret-refs.ts); a
@@ -82,7 +82,7 @@ export function instancesOf(tenant: Tenant, serviceId: string): Map<string, Inst
   return inner(tenant.instances, serviceId);
 }
 
-/** `https://<tenant>-<name>.<serviceId>.auto.<env>.osaas.io` (TF test; OVC; osc-api.md B). */
+/** `https://<tenant>-<name>.<serviceId>.auto.<env>.osaas.io` (TF test; OVC; src/emulator/README.md). */
 export function instanceUrl(tenantId: string, serviceId: string, name: string, env: string): string {
   return `https://${tenantId}-${name}.${serviceId}.auto.${env}.osaas.io`;
 }

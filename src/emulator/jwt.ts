@@ -1,6 +1,6 @@
 /**
  * HS256 JWTs, enough for emulator PATs and SATs. OSC PATs are JWTs signed with a shared
- * secret (fast-jwt, HS256, `iss: "token.osaas.eyevinn.se"`; osc-api.md A.8), and consumers
+ * secret (fast-jwt, HS256, `iss: "token.osaas.eyevinn.se"`; src/emulator/README.md), and consumers
  * decode `tenantId` from the payload, so ours are real JWTs that decode the same way.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';

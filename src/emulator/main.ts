@@ -1,5 +1,5 @@
 /**
- * `npm run emulator`: the OSC emulator alone (DESIGN.md section 6). Reads its knobs from
+ * `npm run emulator`: the OSC emulator alone (docs/architecture.md, "Interface contract"). Reads its knobs from
  * the environment (parsed with zod; a bad value names the variable, never echoes it),
  * prints `OSC emulator: http://127.0.0.1:<port>`, and exits cleanly on SIGTERM/SIGINT.
  */

@@ -1,11 +1,11 @@
 /**
  * Who is calling a platform host (catalog, token, money, deploy). The PAT travels in
- * `x-pat-jwt: Bearer <PAT>` (osc-api.md B conventions); `Authorization: Bearer` is not
- * accepted there (osc-api.md documents it only for mcp.osaas.io, which is out of scope).
+ * `x-pat-jwt: Bearer <PAT>` (src/emulator/README.md); `Authorization: Bearer` is not
+ * accepted there (OSC documents it only for mcp.osaas.io, which is out of scope).
  * Answers mirror what OSC is reported to send: 401 `{"error":"missing authorization
- * header"}` / `{"error":"invalid authorization header"}` (osc-api.md B, full catalog row),
+ * header"}` / `{"error":"invalid authorization header"}` (src/emulator/README.md),
  * and the 500 FST_ERR_FAILED_ERROR_SERIALIZATION for a header that is present but not
- * `Bearer <token>` (osc-api.md B, list row, OVC note).
+ * `Bearer <token>` (src/emulator/README.md, list row, OVC note).
  */
 import type { Request } from 'express';
 import { json, type Reply } from './reply.js';
@@ -31,7 +31,7 @@ export function isReply(x: Caller | Reply): x is Reply {
   return 'status' in x;
 }
 
-/** The SAT from `x-jwt: Bearer` or `Authorization: Bearer` (osc-api.md E.3). */
+/** The SAT from `x-jwt: Bearer` or `Authorization: Bearer` (src/emulator/README.md). */
 export function satFrom(req: Request): string | undefined {
   for (const h of [req.headers['x-jwt'], req.headers.authorization]) {
     if (typeof h !== 'string') continue;

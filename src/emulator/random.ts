@@ -15,7 +15,7 @@ export function uuid(): string {
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-/** Console-style OAuth client id body (osc-api.md A.6: `osc_<24 chars>`). */
+/** Console-style OAuth client id body (src/emulator/README.md: `osc_<24 chars>`). */
 export function alnum(length: number): string {
   const bytes = randomBytes(length);
   let out = '';

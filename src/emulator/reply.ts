@@ -20,7 +20,7 @@ export const json = (status: number, body: unknown, headers?: Record<string, str
   ...(headers ? { headers } : {}),
 });
 
-/** OSC services answer errors as `{reason}` (osc-api.md E.3; the SDK reads `message ?? reason`). */
+/** OSC services answer errors as `{reason}` (src/emulator/README.md; the SDK reads `message ?? reason`). */
 export const reason = (status: number, text: string): Reply => json(status, { reason: text });
 
 export const text = (status: number, body: string, contentType = 'text/plain; charset=utf-8'): Reply => ({
@@ -51,7 +51,7 @@ export const redirect = (location: string): Reply => ({
 export const oauthError = (status: number, error: string, description: string, headers?: Record<string, string>): Reply =>
   json(status, { error, error_description: description }, { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...headers });
 
-/** The nginx ingress page OSC answers for a missing/bad/expired SAT (osc-api.md E.3). */
+/** The nginx ingress page OSC answers for a missing/bad/expired SAT (src/emulator/README.md). */
 export const unauthorizedHtml = (): Reply => ({
   status: 401,
   text: '<html>401 Authorization Required</html>',

@@ -134,7 +134,7 @@ function newTenant(u: DemoUser): Tenant {
   };
 }
 
-/** The CLI's pre-registered public client (osc-api.md A.3: loopback redirect, no secret). */
+/** The CLI's pre-registered public client (src/emulator/README.md: loopback redirect, no secret). */
 function cliClient(): Client {
   return {
     clientId: 'cli',

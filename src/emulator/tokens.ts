@@ -1,8 +1,8 @@
 /**
- * Issuing and checking OSC tokens. Access tokens are JWT-shaped PATs (osc-api.md A.8:
+ * Issuing and checking OSC tokens. Access tokens are JWT-shaped PATs (src/emulator/README.md:
  * HS256, `iss: "token.osaas.eyevinn.se"`, `tenantId`, `userId`, `patId`, plus `iat`/`exp`);
- * refresh tokens are opaque `osc_rt_CANARY_<32 hex>` (security-catalog B.0 canary shape);
- * SATs are JWTs bound to tenant + service (osc-api.md B "get SAT"). Every secret is recorded
+ * refresh tokens are opaque `osc_rt_CANARY_<32 hex>` (a canary shape: a leak scan finds it anywhere);
+ * SATs are JWTs bound to tenant + service (src/emulator/README.md). Every secret is recorded
  * for `GET /__emulator/secrets`. All expiry checks use the emulator clock.
  */
 import { signJwt, verifyJwt } from './jwt.js';

@@ -1,6 +1,6 @@
 /**
  * Demo users. The sign-in page lists them by `id`, and `EMULATOR_AUTO_CONSENT` takes that id
- * exactly (DESIGN.md section 6). Plans and balances follow osc-api.md A.9: FREE is a one-time
+ * exactly (docs/architecture.md, "Interface contract"). Plans and balances follow src/emulator/README.md: FREE is a one-time
  * grant of 100 tokens, PROFESSIONAL refills 300/day, PERSONAL 40/day (the lower of the two
  * conflicting figures). Each tenant starts subscribed to a couple of services only, so the
  * "not subscribed" paths exist.

@@ -1,5 +1,5 @@
 /**
- * `catalog.svc.<env>.osaas.io` (osc-api.md B, E.3): the tenant's subscriptions as full
+ * `catalog.svc.<env>.osaas.io` (src/emulator/README.md, E.3): the tenant's subscriptions as full
  * service records; the full catalog (`/service`) is closed to PATs.
  */
 import { Router, type Request } from 'express';
@@ -60,7 +60,7 @@ export function catalogRouter(state: EmulatorState): Router {
     }),
   );
 
-  // The full catalog needs a platform API key; a PAT never opens it (osc-api.md B).
+  // The full catalog needs a platform API key; a PAT never opens it (src/emulator/README.md).
   const closed = (req: Request): Reply =>
     req.headers.authorization === undefined
       ? json(401, { error: 'missing authorization header' })

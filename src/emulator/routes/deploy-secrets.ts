@@ -1,7 +1,7 @@
 /**
  * Service secrets on `deploy.svc.<env>.osaas.io` (client-ts core.ts `saveSecret` for POST;
  * client-ts cli `src/user/cmd.ts` `secrets list|create|update|remove` for GET, PUT and
- * DELETE; osc-api.md B "save secret"). Per tenant and service; values are never returned
+ * DELETE; src/emulator/README.md). Per tenant and service; values are never returned
  * (GET lists `{serviceId, secretName}` only). Instances read them when they start
  * (instances.ts), so changing a secret reaches an instance at its next restart. Every value
  * is recorded for the leak scans of `GET /__emulator/secrets` (kind `service_secret`).

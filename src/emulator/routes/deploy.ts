@@ -1,5 +1,5 @@
 /**
- * `deploy.svc.<env>.osaas.io`, the deploy manager (osc-api.md B "save secret", "My Apps",
+ * `deploy.svc.<env>.osaas.io`, the deploy manager (src/emulator/README.md, "My Apps",
  * "other deploy-manager"; E.3): service secrets (deploy-secrets.ts), parameter stores
  * (deploy-stores.ts) and My Apps (deploy-apps.ts), all with the PAT in `x-pat-jwt`.
  */

@@ -1,5 +1,5 @@
 /**
- * What every route of a service's instance API shares (osc-api.md B, E.3): the service from
+ * What every route of a service's instance API shares (src/emulator/README.md, E.3): the service from
  * the Host, the tenant from the SAT (`x-jwt: Bearer` or `Authorization: Bearer`; a missing,
  * bad, expired or other-service SAT gets nginx's HTML 401), and the tenant's instances of
  * that service.

@@ -1,6 +1,6 @@
 /**
  * The per-instance operations of a service API besides CRUD: orchestrator root, health,
- * logs, ports, restart and the internal endpoint (osc-api.md B; client-ts generated OpenAPI
+ * logs, ports, restart and the internal endpoint (src/emulator/README.md; client-ts generated OpenAPI
  * `/health/{id}`, `/logs/{id}`, `/ports/{id}`, `/restart/{id}`; client-ts core.ts
  * `getInternalEndpoint` for `/internal-endpoint/{id}` and `InternalEndpointInfo`).
  */
@@ -16,7 +16,7 @@ import { named, noRoute, notFound, withCtx } from './instance-ctx.js';
 export function instanceOpsRouter(state: EmulatorState): Router {
   const r = Router();
 
-  // Orchestrator health (osc-api.md B): no auth.
+  // Orchestrator health (src/emulator/README.md): no auth.
   r.get('/', route(state, 'instances.root', (req) => {
     const h = hostInfo(req);
     return json(200, { status: 'ok', versions: { '@osaas/orchestrator': '0.0.0-emulator' }, environment: 'env' in h ? h.env : 'prod', _links: {} });

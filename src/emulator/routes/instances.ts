@@ -1,5 +1,5 @@
 /**
- * `api-<serviceId>.auto.<env>.osaas.io`: one service's instance collection (osc-api.md B,
+ * `api-<serviceId>.auto.<env>.osaas.io`: one service's instance collection (src/emulator/README.md,
  * E.3; client-ts generated OpenAPI `/<noun>instance[/{id}]`). Instances are per tenant (the
  * SAT's tenant). Creating costs the service's `tokensPerDay` up front: not enough remaining
  * tokens, or a FREE plan on an `excludeFromFree` service → 403 `{reason}` (GUESS: 403 is the

@@ -1,5 +1,5 @@
 /**
- * `money.svc.<env>.osaas.io` (osc-api.md A.9). `/mytenantplan` → `{name, …}` (OMM reads
+ * `money.svc.<env>.osaas.io` (src/emulator/README.md). `/mytenantplan` → `{name, …}` (OMM reads
  * `name`). `/mytokencount` is a GUESS: the caller's element of the admin `/tokencount`
  * shape `{tenantId, tokenCount, availableTokens, remainingTokens}`, where we take
  * `tokenCount` = tokens used so far and `remainingTokens = availableTokens - tokenCount`.

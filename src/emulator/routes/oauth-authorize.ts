@@ -1,5 +1,5 @@
 /**
- * `GET /api/connect/authorize` and `POST /api/connect/authorize` (osc-api.md A.3):
+ * `GET /api/connect/authorize` and `POST /api/connect/authorize` (src/emulator/README.md):
  * sign-in page → consent page → 302 to `redirect_uri?code=…&state=…`. A server-side
  * transaction (id in a hidden field) carries the request between pages, so no cookies.
  * Bad client or redirect URI → a local 400 page, never a redirect (RFC 6749 §4.1.2.1);
@@ -15,7 +15,7 @@ import type { EmulatorState, Transaction } from '../state.js';
 import { DEMO_USERS } from '../users.js';
 
 const TX_TTL_MS = 10 * 60 * 1000;
-/** Code lifetime: 10 minutes (osc-api.md A.7, UNCONFIRMED). */
+/** Code lifetime: 10 minutes (src/emulator/README.md, UNCONFIRMED). */
 const CODE_TTL_MS = 10 * 60 * 1000;
 const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -40,7 +40,7 @@ export function authorizeGet(state: EmulatorState) {
     }
     const challenge = q('code_challenge');
     if (q('code_challenge_method') !== 'S256' || !challenge || !CHALLENGE.test(challenge)) {
-      // PKCE is mandatory and S256 only (osc-api.md A.3, "there is no option to skip it").
+      // PKCE is mandatory and S256 only (src/emulator/README.md, "there is no option to skip it").
       return back(redirectUri, { error: 'invalid_request', error_description: 'PKCE with S256 is required', state: st });
     }
     const scope = q('scope');

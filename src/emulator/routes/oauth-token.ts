@@ -1,5 +1,5 @@
 /**
- * `POST /api/connect/token` (osc-api.md A.4, A.5). Form body (JSON also accepted).
+ * `POST /api/connect/token` (src/emulator/README.md, A.5). Form body (JSON also accepted).
  * - authorization_code: PKCE S256 verified; code single use, 10 min, bound to client_id
  *   and redirect_uri. A failed attempt (wrong verifier) does not consume the code.
  * - refresh_token: rotates both tokens; the old refresh token is dead at once. The old

@@ -1,5 +1,5 @@
 /**
- * The OAuth host (osc-api.md A): discovery, authorize, token, dynamic registration.
+ * The OAuth host (src/emulator/README.md): discovery, authorize, token, dynamic registration.
  * Served for any Host that is not an OSC platform or service host (hosts.ts).
  */
 import { Router } from 'express';

@@ -1,5 +1,5 @@
 /**
- * `token.svc.<env>.osaas.io/servicetoken` (osc-api.md B "get SAT"): PAT in, SAT out,
+ * `token.svc.<env>.osaas.io/servicetoken` (src/emulator/README.md): PAT in, SAT out,
  * `{serviceId, token, expiry}` with `expiry` in unix seconds (APIDOC). The SAT is bound to
  * the caller's tenant and the service. Subscription is not required here: the SDK
  * subscribes first anyway (context.js), and OSC's rule is not documented.
