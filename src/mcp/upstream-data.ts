@@ -31,14 +31,14 @@ export function asData<T>(value: T, depth = 0): T {
   return out as T;
 }
 
-/** The port as tools see it: every result through `asData`, except the raw log text read_logs frames itself. */
+/** The port as tools see it: every result through `asData`, except the raw log text read_logs and read_app_logs frame themselves. */
 export function dataOnlyPlatform(osc: OscPlatform): OscPlatform {
   return new Proxy(osc, {
     get(target, prop, receiver) {
       const member = Reflect.get(target, prop, receiver);
       if (typeof member !== 'function') return member;
       // Called on the target itself: adapters may hold private fields a proxy cannot reach.
-      if (prop === 'readLogs') return member.bind(target);
+      if (prop === 'readLogs' || prop === 'readAppLogs') return member.bind(target);
       return async (...args: unknown[]) => asData(await member.apply(target, args));
     },
   });

@@ -8,6 +8,7 @@
  * UPSTREAM-10/MCP-09) and fails with an `UpstreamError` (./errors.ts), `ServiceNotSubscribedError`,
  * `GrantRevokedError` or `UpstreamUnavailableError` (./credentials.ts).
  */
+import type { AppsPort } from './apps.js';
 
 /** One configurable option of a service (`serviceInstanceOptions[]`, src/emulator/README.md). */
 export interface ServiceOption {
@@ -104,7 +105,7 @@ export interface ConfigPage {
   next?: number;
 }
 
-export interface OscPlatform {
+export interface OscPlatform extends AppsPort {
   /** Services the workspace is subscribed to (the only catalog a PAT can read). */
   listServices(signal: AbortSignal): Promise<Service[]>;
   describeService(serviceId: string, signal: AbortSignal): Promise<Service>;

@@ -40,6 +40,7 @@ import { retryRead } from './retry.js';
 import { OscSession, type SessionDeps } from './osc-session.js';
 import { toUpstreamErrorUnlessOurs } from './upstream-errors.js';
 import { oscJson, oscSend, oscText } from './upstream-http.js';
+import { createSdkApps } from './sdk-apps.js';
 import {
   ConfigItem,
   ConfigListReply,
@@ -119,6 +120,8 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
   };
 
   return guarded({
+    ...createSdkApps(s),
+
     async listServices(signal): Promise<Service[]> {
       return (await all(signal)).map(toService);
     },

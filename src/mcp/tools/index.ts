@@ -21,6 +21,13 @@ import setConfig from './set-config.js';
 import getConfig from './get-config.js';
 import listConfig from './list-config.js';
 import createDatabase from './create-database.js';
+import listApps from './list-apps.js';
+import getApp from './get-app.js';
+import createApp from './create-app.js';
+import restartApp from './restart-app.js';
+import updateApp from './update-app.js';
+import readAppLogs from './read-app-logs.js';
+import deleteApp from './delete-app.js';
 
 export const TOOLS: readonly AnyTool[] = [
   listServices,
@@ -41,6 +48,13 @@ export const TOOLS: readonly AnyTool[] = [
   getConfig,
   listConfig,
   createDatabase,
+  listApps,
+  getApp,
+  createApp,
+  restartApp,
+  updateApp,
+  readAppLogs,
+  deleteApp,
 ];
 
 export function findTool(name: string): AnyTool | undefined {

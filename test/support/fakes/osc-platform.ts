@@ -30,6 +30,8 @@ import {
   UpstreamNotFoundError,
   UpstreamTimeoutError,
 } from '../../../src/errors.js';
+import type { App, AppsPort, NewApp } from '../../../src/osc/apps.js';
+import { FakeApps } from './apps.js';
 
 /** A catalog entry: what the port shows, plus the daily price the balance is charged. */
 export interface FakeService extends Service {
@@ -124,7 +126,11 @@ export class FakeOscPlatform implements OscPlatform {
     this.startMs = world.startMs ?? 1500;
     this.plan = world.plan ?? 'FREE';
     this.available = world.tokens ?? 100;
+    this.apps = new FakeApps(() => this.now(), (m, signal) => this.enter(m, signal), this.startMs);
   }
+
+  /** My Apps (./apps.ts): its knobs are on this object. */
+  readonly apps: FakeApps;
 
   // --- knobs -------------------------------------------------------------------------
 
@@ -160,6 +166,16 @@ export class FakeOscPlatform implements OscPlatform {
   }
 
   // --- the port ----------------------------------------------------------------------
+
+  listApps: AppsPort['listApps'] = (signal) => this.apps.listApps(signal);
+  getApp: AppsPort['getApp'] = (id, signal) => this.apps.getApp(id, signal);
+  createApp = (app: NewApp, signal: AbortSignal): Promise<App> => this.apps.createApp(app, signal);
+  restartApp: AppsPort['restartApp'] = (id, rebuild, signal) => this.apps.restartApp(id, rebuild, signal);
+  setAppSourceRef: AppsPort['setAppSourceRef'] = (id, ref, signal) => this.apps.setAppSourceRef(id, ref, signal);
+  setAppConfigStore: AppsPort['setAppConfigStore'] = (id, store, signal) => this.apps.setAppConfigStore(id, store, signal);
+  setAppGitCredential: AppsPort['setAppGitCredential'] = (id, name, signal) => this.apps.setAppGitCredential(id, name, signal);
+  deleteApp: AppsPort['deleteApp'] = (id, signal) => this.apps.deleteApp(id, signal);
+  readAppLogs: AppsPort['readAppLogs'] = (id, signal) => this.apps.readAppLogs(id, signal);
 
   async listServices(signal: AbortSignal): Promise<Service[]> {
     this.enter('listServices', signal);

@@ -42,8 +42,8 @@ describe('tool registry', () => {
     for (const arg of Object.keys(t.inputSchema)) if (!NAMES_A_SECRET.has(arg)) expect(arg).not.toMatch(FORBIDDEN_ARG);
   });
 
-  it('the deletes are the destructive ones', () => {
-    expect(TOOLS.filter((t) => t.annotations.destructiveHint).map((t) => t.name)).toEqual(['delete_instance', 'delete_secret']);
+  it('the deletes are the destructive ones (instances, secrets, apps)', () => {
+    expect(TOOLS.filter((t) => t.annotations.destructiveHint).map((t) => t.name)).toEqual(['delete_instance', 'delete_secret', 'delete_app']);
   });
 
   it('scopes: reads (incl. secret names, endpoints, config) under osc:read; writes (incl. secret delete, update, config) under osc:write', () => {
@@ -57,6 +57,10 @@ describe('tool registry', () => {
       'create_config_store',
       'set_config',
       'create_database',
+      'create_app',
+      'restart_app',
+      'update_app',
+      'delete_app',
     ]);
   });
 

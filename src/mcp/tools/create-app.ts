@@ -1,0 +1,70 @@
+/**
+ * create_app: a new app built by OSC from a Git repository. Returns at once with the id and
+ * build status (builds take minutes); an optional bounded wait reports progress (MCP
+ * 2025-11-25 utilities/progress). A private repository's token is never an argument: the
+ * call names a stored secret, sent to OSC as a reference (src/osc/apps.ts). Never retried.
+ */
+import { z } from 'zod';
+import { defineTool, q, ToolInputError } from '../tool.js';
+import {
+  appCall, appLine, appNameArg, appShape, appTypeArg, buildText, cleanApp, failureOutput, failureShape, gitCredentialArg, MAX_BUILD_WAIT_S,
+  sourceRefArg, storeArg, subPathArg, waitArg, waitForBuild,
+} from './app-common.js';
+
+/** A public https Git address: no credentials in it, no `#ref` (INPUT-04). */
+const gitRepoArg = z
+  .string()
+  .max(2048)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'https:' && !u.username && !u.password && !v.includes('#');
+    } catch {
+      return false;
+    }
+  }, 'repository must be an https Git address without credentials or "#", e.g. "https://github.com/me/site"; put a branch in ref')
+  .describe('The Git repository, https, e.g. "https://github.com/me/site"');
+
+export default defineTool({
+  name: 'create_app',
+  title: 'Create an app from Git',
+  description:
+    'Builds and runs your own code from a Git repository as an app in your workspace (My Apps); it COSTS OSC tokens while it runs. ' +
+    'Returns at once with the app id and build status: builds take minutes, so check get_app later, or set wait (seconds, at most 120). ' +
+    'For a private repository, first save a Git access token as a secret on the secret page, then pass its name as gitCredential. ' +
+    'Not retried automatically: if the outcome is unknown, check list_apps before calling again.',
+  scope: 'osc:write',
+  inputSchema: {
+    name: appNameArg,
+    type: appTypeArg,
+    repository: gitRepoArg,
+    ref: sourceRefArg.optional().describe('Branch or tag to build (default: the repository\'s default branch)'),
+    subPath: subPathArg.optional(),
+    configStore: storeArg.optional().describe('Config store whose values the app gets as environment variables'),
+    gitCredential: gitCredentialArg.optional(),
+    wait: waitArg,
+  },
+  outputSchema: { app: z.object(appShape), waited: z.boolean(), ...failureShape },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  deadlineMs: 15_000 + MAX_BUILD_WAIT_S * 1000 + 10_000,
+  async handler({ name, type, repository, ref, subPath, configStore, gitCredential, wait = 0 }, ctx) {
+    const quota = await ctx.spendCreate?.();
+    if (quota && !quota.allowed) {
+      const minutes = Math.max(1, Math.ceil(quota.retryAfterS / 60));
+      throw new ToolInputError(`Nothing was created: this connection has reached its quota of creates for now. Try again in about ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+    }
+    await ctx.progress?.({ progress: 0, total: Math.max(wait, 1), message: 'creating the app' }).catch(() => undefined);
+    const created = await appCall({ name, store: configStore }, () =>
+      ctx.osc.createApp({ name, type, gitUrl: repository, sourceRef: ref, subPath, configService: configStore, gitCredential }, ctx.signal),
+    );
+    const { app: raw, waited } = await waitForBuild(ctx, created, wait, 'create_app');
+    const app = cleanApp(raw);
+    const buildOutput = await failureOutput(ctx, app);
+    return {
+      structured: { app, waited, buildOutput },
+      text: `Created app ${appLine(app)}. ${buildText(app, waited, buildOutput)}\nIt spends OSC tokens while it runs; delete_app removes it.${
+        gitCredential ? ` The Git token is read by OSC from the secret ${q(gitCredential)}; it is not shown here.` : ''
+      }`,
+    };
+  },
+});
