@@ -31,6 +31,13 @@ const TOOLS = [
   'get_config',
   'list_config',
   'create_database',
+  'list_apps',
+  'get_app',
+  'create_app',
+  'restart_app',
+  'update_app',
+  'read_app_logs',
+  'delete_app',
 ];
 
 type Mode = 'legacy' | 'auto' | { pin: '2026-07-28' };

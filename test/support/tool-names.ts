@@ -13,5 +13,8 @@ export const READ_TOOLS = [
   'get_instance_endpoints',
   'get_config',
   'list_config',
+  'list_apps',
+  'get_app',
+  'read_app_logs',
 ];
-export const ALL_TOOLS_COUNT = 18;
+export const ALL_TOOLS_COUNT = 25;
