@@ -278,9 +278,12 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
     async tokenBalance(signal) {
       const money = (path: string) => (pat: string) =>
         s.bounded(signal, (cs) => oscJson({ method: 'GET', url: new URL(path, s.host('money')), headers: { 'x-pat-jwt': `Bearer ${pat}` }, signal: cs }));
-      const [plan, count] = await read(signal, () =>
-        s.withPat((pat) => Promise.all([money('/mytenantplan')(pat), money('/mytokencount')(pat).catch(absentAsUndefined)])),
-      );
+      // Each of the two reads retries on its own: one retry of both would repeat a read that
+      // already succeeded, and under a brownout fail far more often (each try needs both to pass).
+      const [plan, count] = await Promise.all([
+        read(signal, () => s.withPat(money('/mytenantplan'))),
+        read(signal, () => s.withPat((pat) => money('/mytokencount')(pat).catch(absentAsUndefined))),
+      ]);
       const c = count === undefined ? undefined : TokenCountReply.parse(count);
       const remaining = c?.remainingTokens ?? (c?.availableTokens !== undefined && c.tokenCount !== undefined ? c.availableTokens - c.tokenCount : undefined);
       return { plan: PlanReply.parse(plan).name, remaining, available: c?.availableTokens, used: c?.tokenCount };
