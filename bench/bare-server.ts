@@ -18,7 +18,12 @@ import { installOscDispatcher } from '../src/osc/dispatcher.js';
 const port = Number(process.env.PORT ?? 0);
 const env = process.env.OSC_ENVIRONMENT ?? 'emu';
 const pat = process.env.BENCH_PAT ?? '';
-installOscDispatcher({ emulatorUrl: process.env.OSC_EMULATOR_URL, connectTimeoutMs: 5_000, headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000 });
+installOscDispatcher({
+  emulatorUrl: process.env.OSC_EMULATOR_URL,
+  connectTimeoutMs: 5_000,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 10_000,
+});
 
 const ctx = new Context({ personalAccessToken: pat, environment: env });
 const money = `https://money.svc.${env}.osaas.io`;
@@ -39,22 +44,40 @@ function buildServer(): McpServer {
     {
       description: 'plan and balance',
       inputSchema: {},
-      outputSchema: { plan: z.string(), remaining: z.number().optional(), available: z.number().optional(), used: z.number().optional() },
+      outputSchema: {
+        plan: z.string(),
+        remaining: z.number().optional(),
+        available: z.number().optional(),
+        used: z.number().optional(),
+      },
       annotations: { readOnlyHint: true },
     },
     async () => {
       const headers = { 'x-pat-jwt': `Bearer ${pat}` };
       const [plan, count] = await Promise.all([
         createFetch<{ name: string }>(`${money}/mytenantplan`, { headers }),
-        createFetch<{ availableTokens?: number; tokenCount?: number; remainingTokens?: number }>(`${money}/mytokencount`, { headers }),
+        createFetch<{ availableTokens?: number; tokenCount?: number; remainingTokens?: number }>(
+          `${money}/mytokencount`,
+          { headers },
+        ),
       ]);
-      const structured = { plan: plan.name, remaining: count.remainingTokens, available: count.availableTokens, used: count.tokenCount };
+      const structured = {
+        plan: plan.name,
+        remaining: count.remainingTokens,
+        available: count.availableTokens,
+        used: count.tokenCount,
+      };
       return { content: [{ type: 'text', text: `Plan: ${plan.name}.` }], structuredContent: structured };
     },
   );
   server.registerTool(
     'list_services',
-    { description: 'subscribed services', inputSchema: {}, outputSchema: { services: z.array(z.object({ serviceId: z.string() }).passthrough()) }, annotations: { readOnlyHint: true } },
+    {
+      description: 'subscribed services',
+      inputSchema: {},
+      outputSchema: { services: z.array(z.object({ serviceId: z.string() }).passthrough()) },
+      annotations: { readOnlyHint: true },
+    },
     async () => {
       const subs = (await listSubscriptions(ctx)) as unknown as Array<{ serviceId: string }>;
       const services = subs.map((s) => ({ serviceId: s.serviceId }));
@@ -63,7 +86,12 @@ function buildServer(): McpServer {
   );
   server.registerTool(
     'list_instances',
-    { description: 'instances of a service', inputSchema: { serviceId: z.string() }, outputSchema: { instances: z.array(z.record(z.string(), z.unknown())) }, annotations: { readOnlyHint: true } },
+    {
+      description: 'instances of a service',
+      inputSchema: { serviceId: z.string() },
+      outputSchema: { instances: z.array(z.record(z.string(), z.unknown())) },
+      annotations: { readOnlyHint: true },
+    },
     async ({ serviceId }) => {
       const list = (await listInstances(ctx, serviceId, await sat(serviceId))) as Array<Record<string, unknown>>;
       return { content: [{ type: 'text', text: `${list.length} instances` }], structuredContent: { instances: list } };

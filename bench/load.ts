@@ -61,12 +61,24 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** Totals over interleaved rounds: expected answers per second over the time spent on this side only. */
-export function summarize(runs: RunResult[]): { calls: number; perSecond: number; p50Ms: number; p99Ms: number; failures: number } {
+export function summarize(runs: RunResult[]): {
+  calls: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  failures: number;
+} {
   const calls = runs.reduce((n, r) => n + r.calls, 0);
   const ms = runs.reduce((n, r) => n + r.ms, 0);
   const all = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const failures = runs.reduce((n, r) => n + r.failures, 0);
-  return { calls, perSecond: round(((calls - failures) / ms) * 1000), p50Ms: round(percentile(all, 50), 2), p99Ms: round(percentile(all, 99), 2), failures };
+  return {
+    calls,
+    perSecond: round(((calls - failures) / ms) * 1000),
+    p50Ms: round(percentile(all, 50), 2),
+    p99Ms: round(percentile(all, 99), 2),
+    failures,
+  };
 }
 
 export function round(n: number, digits = 1): number {

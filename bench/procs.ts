@@ -17,12 +17,16 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
  */
 export type Mode = 'build' | 'tsx';
 export const nodeFlags = (mode: Mode): string[] => (mode === 'tsx' ? ['--import', 'tsx'] : []);
-export const entryOf = (mode: Mode, source: string): string => (mode === 'tsx' ? source : `bench/.build/${source.replace(/\.ts$/, '.js')}`);
+export const entryOf = (mode: Mode, source: string): string =>
+  mode === 'tsx' ? source : `bench/.build/${source.replace(/\.ts$/, '.js')}`;
 
 /** Compiles the servers for `build` mode (the Go-native tsc takes seconds). */
 export function build(): void {
   rmSync(join(ROOT, 'bench/.build'), { recursive: true, force: true });
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'bench/tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'bench/tsconfig.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
 }
 
 export interface NodeServer {
@@ -41,7 +45,13 @@ export interface NodeServer {
 
 const TICK_MS = 1000 / 100;
 
-export async function startNode(name: string, mode: Mode, source: string, env: Record<string, string>, opts: { flags?: string[]; ready?: string } = {}): Promise<NodeServer> {
+export async function startNode(
+  name: string,
+  mode: Mode,
+  source: string,
+  env: Record<string, string>,
+  opts: { flags?: string[]; ready?: string } = {},
+): Promise<NodeServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const errors: string[] = [];
@@ -49,7 +59,15 @@ export async function startNode(name: string, mode: Mode, source: string, env: R
   const child = spawn(process.execPath, [...nodeFlags(mode), ...(opts.flags ?? []), entryOf(mode, source)], {
     cwd: ROOT,
     // Each entry reads the variable it knows: PORT (servers), EMULATOR_PORT (the emulator).
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), EMULATOR_PORT: String(port), PUBLIC_URL: url, HOST: '127.0.0.1', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      PORT: String(port),
+      EMULATOR_PORT: String(port),
+      PUBLIC_URL: url,
+      HOST: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'],
   });
   child.stderr!.on('data', (d: Buffer) => {
@@ -60,7 +78,10 @@ export async function startNode(name: string, mode: Mode, source: string, env: R
   for (;;) {
     if (exited) throw new Error(`${name} exited before /healthz: ${errors.join('')}`);
     if (performance.now() - started > 30_000) throw new Error(`${name}: no /healthz within 30 s: ${errors.join('')}`);
-    const ok = await fetch(`${url}${opts.ready ?? '/healthz'}`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}${opts.ready ?? '/healthz'}`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 5));
   }

@@ -50,9 +50,11 @@ const SEAL_KEY = Buffer.alloc(32, 7).toString('base64');
 const started = Date.now();
 const note = (s: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${s}\n`);
 
-const rpc = (name: string, args: Record<string, unknown> = {}) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } });
+const rpc = (name: string, args: Record<string, unknown> = {}) =>
+  JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } });
 const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-const toolOk = (status: number, text: string) => status === 200 && text.includes('"structuredContent"') && !text.includes('"isError":true');
+const toolOk = (status: number, text: string) =>
+  status === 200 && text.includes('"structuredContent"') && !text.includes('"isError":true');
 const toolShot = (name: string, args: Record<string, unknown>, bearer?: string): Shot => ({
   headers: bearer ? { ...mcpHeaders, authorization: `Bearer ${bearer}` } : mcpHeaders,
   body: rpc(name, args),
@@ -60,7 +62,11 @@ const toolShot = (name: string, args: Record<string, unknown>, bearer?: string):
 });
 
 /** Alternates the two sides round by round; returns every round of each. */
-async function interleaved(a: () => Promise<RunResult>, b: () => Promise<RunResult>, rounds: number): Promise<[RunResult[], RunResult[]]> {
+async function interleaved(
+  a: () => Promise<RunResult>,
+  b: () => Promise<RunResult>,
+  rounds: number,
+): Promise<[RunResult[], RunResult[]]> {
   const ra: RunResult[] = [];
   const rb: RunResult[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -114,7 +120,11 @@ async function main(): Promise<void> {
       // one grant is not refused after 60 calls.
       TOOL_CALLS_PER_MINUTE: '100000000',
     });
-    const bareEnv = (): Record<string, string> => ({ OSC_ENVIRONMENT: ENV, OSC_EMULATOR_URL: emulator.url, BENCH_PAT: pat });
+    const bareEnv = (): Record<string, string> => ({
+      OSC_ENVIRONMENT: ENV,
+      OSC_EMULATOR_URL: emulator.url,
+      BENCH_PAT: pat,
+    });
     // --profile DIR: a V8 CPU profile of each side's last process, written when it stops.
     const flags = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
     const startOurs = () => startNode('osc-mcp', MODE, 'src/main.ts', oursEnv(), { flags });
@@ -167,7 +177,11 @@ async function main(): Promise<void> {
       cpu[key] += s.cpuMs() - c0;
       return r;
     };
-    const [ra, rb] = await interleaved(timed(ours, tOurs, oursShot, 'ours'), timed(bare, tBare, bareShot, 'bare'), ROUNDS);
+    const [ra, rb] = await interleaved(
+      timed(ours, tOurs, oursShot, 'ours'),
+      timed(bare, tBare, bareShot, 'bare'),
+      ROUNDS,
+    );
     mustPass('tool calls osc-mcp', ra);
     mustPass('tool calls bare', rb);
     const toolOurs = { ...summarize(ra), cpuMsPerCall: round(cpu.ours / (ROUNDS * CALLS), 3) };
@@ -178,7 +192,11 @@ async function main(): Promise<void> {
     note('invalid tokens');
     // Shaped like ours (prefix, 43 base64url characters), so the store is asked: the worst case.
     const unknown = `oscm_at_${Buffer.alloc(32, 1).toString('base64url')}`;
-    const badShot: Shot = { headers: { ...mcpHeaders, authorization: `Bearer ${unknown}` }, body: rpc('token_balance'), ok: (s) => s === 401 };
+    const badShot: Shot = {
+      headers: { ...mcpHeaders, authorization: `Bearer ${unknown}` },
+      body: rpc('token_balance'),
+      ok: (s) => s === 401,
+    };
     await run(tOurs, badShot, 300, CONCURRENCY);
     await run(tNoop, badShot, 300, CONCURRENCY);
     const cpuInv = { ours: 0, bare: 0 };
@@ -209,7 +227,10 @@ async function main(): Promise<void> {
         mustPass(name, [await run(t, shot, 200, CONCURRENCY)]);
         return round(((await emu.stats()).apiCalls - before) / 200, 2);
       };
-      roundTrips[name] = { ours: await per(tOurs, toolShot(name, a, tokens.access_token)), bare: await per(tBare, toolShot(name, a)) };
+      roundTrips[name] = {
+        ours: await per(tOurs, toolShot(name, a, tokens.access_token)),
+        bare: await per(tBare, toolShot(name, a)),
+      };
     }
 
     // (d) Redis bytes for one fresh grant, then after 24 refresh-token rotations.
@@ -233,7 +254,15 @@ async function main(): Promise<void> {
     const result = {
       when: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-      settings: { rounds: ROUNDS, callsPerRound: CALLS, concurrency: CONCURRENCY, tool: 'token_balance', emulatorLatencyMs: 0, mode: MODE, nodeFlags: nodeFlags(MODE) },
+      settings: {
+        rounds: ROUNDS,
+        callsPerRound: CALLS,
+        concurrency: CONCURRENCY,
+        tool: 'token_balance',
+        emulatorLatencyMs: 0,
+        mode: MODE,
+        nodeFlags: nodeFlags(MODE),
+      },
       baseline: {
         bare_sdk:
           'bench/bare-server.ts: @modelcontextprotocol/sdk v1 McpServer + StreamableHTTPServerTransport per request (the SDK stateless example), express.json, ' +
@@ -242,7 +271,8 @@ async function main(): Promise<void> {
           'the same global dispatcher as osc-mcp (src/osc/dispatcher.ts) to reach the emulator.',
         express_401: 'bench/noop-401.ts: express 5, POST /mcp → 401 with an empty body.',
         process_model: `each server its own child process: node ${[...nodeFlags(MODE), entryOf(MODE, '<entry>.ts')].join(' ')}, NODE_ENV=production, stdout to /dev/null; one OSC emulator child; redis-server on a free loopback port`,
-        osc_mcp: 'src/main.ts with REDIS_URL, SEAL_KEYS, LOG_LEVEL=info, TOOL_CALLS_PER_MINUTE raised (the limiter still runs per call); token from the real OAuth flow (test/support/oauth-flow.ts connect)',
+        osc_mcp:
+          'src/main.ts with REDIS_URL, SEAL_KEYS, LOG_LEVEL=info, TOOL_CALLS_PER_MINUTE raised (the limiter still runs per call); token from the real OAuth flow (test/support/oauth-flow.ts connect)',
       },
       tool_calls: { osc_mcp: toolOurs, bare_sdk: toolBare },
       invalid_token: { osc_mcp: invOurs, express_401: invNoop },
@@ -251,7 +281,11 @@ async function main(): Promise<void> {
         idle_mib: { osc_mcp: mib(idleRss.ours), bare_sdk: mib(idleRss.bare) },
         after_calls_mib: { osc_mcp: mib(rssAfter.ours), bare_sdk: mib(rssAfter.bare), calls: rssAfter.calls },
       },
-      cold_start_ms: { osc_mcp: round(median(cold.ours)), bare_sdk: round(median(cold.bare)), runs: { osc_mcp: cold.ours.map((x) => round(x)), bare_sdk: cold.bare.map((x) => round(x)) } },
+      cold_start_ms: {
+        osc_mcp: round(median(cold.ours)),
+        bare_sdk: round(median(cold.bare)),
+        runs: { osc_mcp: cold.ours.map((x) => round(x)), bare_sdk: cold.bare.map((x) => round(x)) },
+      },
       redis_bytes_per_grant: { fresh: bytesFresh, after_24_refreshes: bytesAfter },
       ratios: {
         vs_bare_sdk: round(toolOurs.perSecond / toolBare.perSecond, 3),
@@ -273,12 +307,21 @@ async function main(): Promise<void> {
 }
 
 function printTable(r: {
-  tool_calls: { osc_mcp: ReturnType<typeof summarize> & { cpuMsPerCall: number }; bare_sdk: ReturnType<typeof summarize> & { cpuMsPerCall: number } };
-  invalid_token: { osc_mcp: ReturnType<typeof summarize> & { cpuMsPerCall: number }; express_401: ReturnType<typeof summarize> & { cpuMsPerCall: number } };
+  tool_calls: {
+    osc_mcp: ReturnType<typeof summarize> & { cpuMsPerCall: number };
+    bare_sdk: ReturnType<typeof summarize> & { cpuMsPerCall: number };
+  };
+  invalid_token: {
+    osc_mcp: ReturnType<typeof summarize> & { cpuMsPerCall: number };
+    express_401: ReturnType<typeof summarize> & { cpuMsPerCall: number };
+  };
   upstream_round_trips_per_call: Record<string, { ours: number; bare: number }>;
   rss: { after_calls_mib: { osc_mcp: number; bare_sdk: number; calls: number } };
   cold_start_ms: { osc_mcp: number; bare_sdk: number };
-  redis_bytes_per_grant: { fresh: { persistent: number }; after_24_refreshes: { persistent: number; steadyState: number } };
+  redis_bytes_per_grant: {
+    fresh: { persistent: number };
+    after_24_refreshes: { persistent: number; steadyState: number };
+  };
   ratios: Record<string, number>;
   duration_s: number;
 }): void {
@@ -289,18 +332,45 @@ function printTable(r: {
     ['  p50 ms', t.osc_mcp.p50Ms, t.bare_sdk.p50Ms, ''],
     ['  p99 ms', t.osc_mcp.p99Ms, t.bare_sdk.p99Ms, ''],
     ['  CPU ms per call', t.osc_mcp.cpuMsPerCall, t.bare_sdk.cpuMsPerCall, r.ratios.cpu_per_call!],
-    ['invalid-token 401/s', r.invalid_token.osc_mcp.perSecond, r.invalid_token.express_401.perSecond, r.ratios.invalid_token!],
-    ['  CPU ms per 401', r.invalid_token.osc_mcp.cpuMsPerCall, r.invalid_token.express_401.cpuMsPerCall, r.ratios.cpu_per_401!],
-    ...Object.entries(r.upstream_round_trips_per_call).map(([k, v]) => [`round trips/call ${k}`, v.ours, v.bare, ''] as [string, number, number, string]),
-    [`RSS MiB after ${r.rss.after_calls_mib.calls} calls`, r.rss.after_calls_mib.osc_mcp, r.rss.after_calls_mib.bare_sdk, r.ratios.rss!],
+    [
+      'invalid-token 401/s',
+      r.invalid_token.osc_mcp.perSecond,
+      r.invalid_token.express_401.perSecond,
+      r.ratios.invalid_token!,
+    ],
+    [
+      '  CPU ms per 401',
+      r.invalid_token.osc_mcp.cpuMsPerCall,
+      r.invalid_token.express_401.cpuMsPerCall,
+      r.ratios.cpu_per_401!,
+    ],
+    ...Object.entries(r.upstream_round_trips_per_call).map(
+      ([k, v]) => [`round trips/call ${k}`, v.ours, v.bare, ''] as [string, number, number, string],
+    ),
+    [
+      `RSS MiB after ${r.rss.after_calls_mib.calls} calls`,
+      r.rss.after_calls_mib.osc_mcp,
+      r.rss.after_calls_mib.bare_sdk,
+      r.ratios.rss!,
+    ],
     ['cold start ms (median of 3)', r.cold_start_ms.osc_mcp, r.cold_start_ms.bare_sdk, r.ratios.cold_start!],
     ['Redis bytes/grant fresh', r.redis_bytes_per_grant.fresh.persistent, '', ''],
     ['Redis bytes/grant after 24 refreshes', r.redis_bytes_per_grant.after_24_refreshes.persistent, '', ''],
-    ['  of which at hourly pace (one live access token)', r.redis_bytes_per_grant.after_24_refreshes.steadyState, '', ''],
+    [
+      '  of which at hourly pace (one live access token)',
+      r.redis_bytes_per_grant.after_24_refreshes.steadyState,
+      '',
+      '',
+    ],
   ];
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => String(row[i]).length)));
-  for (const row of rows) process.stdout.write(`${row.map((c, i) => (i === 0 ? String(c).padEnd(w[i]!) : String(c).padStart(w[i]!))).join('  ')}\n`);
-  process.stdout.write(`(${r.duration_s} s; baseline: bare SDK v1 for tool calls, an Express no-op 401 for invalid tokens)\n`);
+  for (const row of rows)
+    process.stdout.write(
+      `${row.map((c, i) => (i === 0 ? String(c).padEnd(w[i]!) : String(c).padStart(w[i]!))).join('  ')}\n`,
+    );
+  process.stdout.write(
+    `(${r.duration_s} s; baseline: bare SDK v1 for tool calls, an Express no-op 401 for invalid tokens)\n`,
+  );
 }
 
 main().catch((err: unknown) => {

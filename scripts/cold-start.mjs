@@ -28,7 +28,13 @@ function freePort() {
 
 async function once([cmd, args]) {
   const port = await freePort();
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  };
   const started = performance.now();
   const child = spawn(cmd, args, { cwd: root, env, stdio: 'ignore' });
   try {
@@ -55,6 +61,10 @@ for (let i = 0; i < runs; i++) {
   for (const [name, v] of Object.entries(variants)) times[name].push(await once(v));
 }
 for (const [name, xs] of Object.entries(times)) {
-  console.log(`${name}: median ${median(xs).toFixed(0)} ms over ${runs} runs (${xs.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(
+    `${name}: median ${median(xs).toFixed(0)} ms over ${runs} runs (${xs.map((x) => x.toFixed(0)).join(', ')})`,
+  );
 }
-console.log(`load average (1 min) before ${loadBefore.toFixed(2)}, after ${loadavg()[0].toFixed(2)}; ${process.version}`);
+console.log(
+  `load average (1 min) before ${loadBefore.toFixed(2)}, after ${loadavg()[0].toFixed(2)}; ${process.version}`,
+);

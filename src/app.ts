@@ -73,9 +73,25 @@ export function createApp(deps: AppDeps): App {
   const resource = canonicalResource(e.resource) ?? e.resource;
   const callbackUrl = `${publicUrl}/oauth/callback`;
 
-  const oscOAuth = createOscOAuthClient(oscOAuthUrls(deps.oscEnvironment, deps.oscEmulatorUrl), { timeoutMs: d.oscOAuthTimeoutMs });
-  const oscClients = createOscClientProvider({ store, oauth: oscOAuth, sealer, redirectUri: callbackUrl, configured: deps.oscClient, log, now });
-  const refresher = createUpstreamRefresher({ store, sealer, oauth: oscOAuth, clients: oscClients, log, grantTtlS: deps.refreshTokenTtlS,
+  const oscOAuth = createOscOAuthClient(oscOAuthUrls(deps.oscEnvironment, deps.oscEmulatorUrl), {
+    timeoutMs: d.oscOAuthTimeoutMs,
+  });
+  const oscClients = createOscClientProvider({
+    store,
+    oauth: oscOAuth,
+    sealer,
+    redirectUri: callbackUrl,
+    configured: deps.oscClient,
+    log,
+    now,
+  });
+  const refresher = createUpstreamRefresher({
+    store,
+    sealer,
+    oauth: oscOAuth,
+    clients: oscClients,
+    log,
+    grantTtlS: deps.refreshTokenTtlS,
     lockTtlMs: d.refreshLockTtlMs,
     pollMs: d.refreshPollMs,
     waitMarginMs: d.refreshWaitMarginMs,
@@ -83,7 +99,12 @@ export function createApp(deps: AppDeps): App {
   });
   // One SSRF-safe fetcher for everything an outsider names: metadata documents and key sets.
   const fetcher = createSafeFetcher(deps.cimd);
-  const assertions = createAssertionVerifier({ store, jwks: createJwksSource({ fetcher, now }), audiences: [e.issuer, e.token, e.revoke], now });
+  const assertions = createAssertionVerifier({
+    store,
+    jwks: createJwksSource({ fetcher, now }),
+    audiences: [e.issuer, e.token, e.revoke],
+    now,
+  });
   const clients = createClientDirectory(store, createCimdResolver({ ...deps.cimd, fetcher, now }), assertions);
   const lifetimes = { accessTokenTtlS: deps.accessTokenTtlS, refreshTokenTtlS: deps.refreshTokenTtlS };
   const metrics = createMetrics();
@@ -92,7 +113,10 @@ export function createApp(deps: AppDeps): App {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', deps.trustProxy ? (/^\d+$/.test(deps.trustProxy) ? Number(deps.trustProxy) : deps.trustProxy) : false);
+  app.set(
+    'trust proxy',
+    deps.trustProxy ? (/^\d+$/.test(deps.trustProxy) ? Number(deps.trustProxy) : deps.trustProxy) : false,
+  );
   app.set('query parser', 'simple');
   app.use(requestLog(log));
   app.use(metrics.middleware);
@@ -107,7 +131,8 @@ export function createApp(deps: AppDeps): App {
   app.post('/mcp', requireBearer({ store, refresher, resource, resourceMetadataUrl: e.resourceMetadataUrl, log, now }));
   app.use(
     createMcpRoute({
-      platformFor: (auth) => createSdkPlatform({
+      platformFor: (auth) =>
+        createSdkPlatform({
           credentials: credentialsFor(auth),
           environment: deps.oscEnvironment,
           satCache,
@@ -117,7 +142,11 @@ export function createApp(deps: AppDeps): App {
         }),
       resourceMetadataUrl: e.resourceMetadataUrl,
       log,
-      limits: { toolCalls: deps.limits.toolCalls, instanceCreates: deps.limits.instanceCreates, toolDeadlineMs: d.toolDeadlineMs },
+      limits: {
+        toolCalls: deps.limits.toolCalls,
+        instanceCreates: deps.limits.instanceCreates,
+        toolDeadlineMs: d.toolDeadlineMs,
+      },
     }),
   );
 
@@ -131,7 +160,9 @@ export function createApp(deps: AppDeps): App {
   app.use(metadataRouter(e));
   app.use(registerRouter({ store, limiter: deps.limits.register, fetcher, log, now }));
   app.use(authorizeRouter({ store, clients, issuer: e.issuer, resource, log, now }));
-  app.use(consentRouter({ store, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, pendingTtlS: d.pendingTtlS, now }));
+  app.use(
+    consentRouter({ store, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, pendingTtlS: d.pendingTtlS, now }),
+  );
   const connections = { store, clients, oscOAuth, oscClients, callbackUrl, log, signInTtlS: d.signInTtlS, now };
   app.use(
     callbackRouter({

@@ -10,7 +10,12 @@ const positiveInt = z.coerce.number().int().positive();
 
 const sealKeys = z
   .string()
-  .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+  )
   .refine((keys) => keys.length > 0, 'needs at least one key')
   .refine(
     (keys) => keys.every((k) => /^[A-Za-z0-9+/_-]+=*$/.test(k) && Buffer.from(k, 'base64').length === 32),
@@ -36,34 +41,40 @@ function trustEntryOk(entry: string): boolean {
 const trustProxy = z
   .string()
   .refine((v) => /^\d{1,2}$/.test(v) || (v.trim() !== '' && v.split(',').every((e) => trustEntryOk(e.trim()))), {
-    message: 'a hop count (e.g. 1) or a comma-separated list of loopback, linklocal, uniquelocal, addresses and CIDR ranges',
+    message:
+      'a hop count (e.g. 1) or a comma-separated list of loopback, linklocal, uniquelocal, addresses and CIDR ranges',
   });
 
-const Env = z
-  .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-    HOST: z.string().min(1).default('0.0.0.0'),
-    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-    OSC_ENVIRONMENT: z.string().regex(/^[a-z0-9-]{1,32}$/, 'a lowercase environment label').default('prod'),
-    OSC_CLIENT_ID: z.string().min(1).optional(),
-    OSC_CLIENT_SECRET: z.string().min(1).optional(),
-    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
-    REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, : _ - (at most 64)').default('oscmcp:'),
-    REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
-    SEAL_KEYS: sealKeys.optional(),
-    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-    OSC_EMULATOR_URL: z.url({ protocol: /^https?$/ }).optional(),
-    ACCESS_TOKEN_TTL_S: positiveInt.default(3600),
-    REFRESH_TOKEN_TTL_S: positiveInt.default(30 * 24 * 3600),
-    TRUST_PROXY: trustProxy.optional(),
-    METRICS_TOKEN: z.string().min(32, 'at least 32 characters (a bearer secret)').max(512).optional(),
-    TOOL_CALLS_PER_MINUTE: positiveInt.default(60),
-    INSTANCE_CREATES_PER_HOUR: positiveInt.default(10),
-    // Sized for thousands of users per client (docs/limits.md): no budget is keyed by client.
-    REGISTRATIONS_PER_HOUR: positiveInt.default(500),
-    TOKEN_REQUESTS_PER_GRANT: positiveInt.default(120),
-    TOKEN_FAILURES_PER_ADDRESS: positiveInt.default(300),
-  });
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  OSC_ENVIRONMENT: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/, 'a lowercase environment label')
+    .default('prod'),
+  OSC_CLIENT_ID: z.string().min(1).optional(),
+  OSC_CLIENT_SECRET: z.string().min(1).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, : _ - (at most 64)')
+    .default('oscmcp:'),
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
+  SEAL_KEYS: sealKeys.optional(),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  OSC_EMULATOR_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ACCESS_TOKEN_TTL_S: positiveInt.default(3600),
+  REFRESH_TOKEN_TTL_S: positiveInt.default(30 * 24 * 3600),
+  TRUST_PROXY: trustProxy.optional(),
+  METRICS_TOKEN: z.string().min(32, 'at least 32 characters (a bearer secret)').max(512).optional(),
+  TOOL_CALLS_PER_MINUTE: positiveInt.default(60),
+  INSTANCE_CREATES_PER_HOUR: positiveInt.default(10),
+  // Sized for thousands of users per client (docs/limits.md): no budget is keyed by client.
+  REGISTRATIONS_PER_HOUR: positiveInt.default(500),
+  TOKEN_REQUESTS_PER_GRANT: positiveInt.default(120),
+  TOKEN_FAILURES_PER_ADDRESS: positiveInt.default(300),
+});
 
 /** Every variable the server reads; deployment files are checked against it (test/unit/deploy). */
 export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(Env.shape));
@@ -73,12 +84,16 @@ function crossProblems(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
   // The OSC SDK silently falls back to OSC_ACCESS_TOKEN, which in a multi-user server
   // would act as the operator's own account (src/emulator/README.md).
-  if (env.OSC_ACCESS_TOKEN !== undefined) problems.push('OSC_ACCESS_TOKEN: must not be set: the OSC SDK would fall back to it');
+  if (env.OSC_ACCESS_TOKEN !== undefined)
+    problems.push('OSC_ACCESS_TOKEN: must not be set: the OSC SDK would fall back to it');
   // An OSC app made in the console is confidential: its id is useless without its secret.
-  if (env.OSC_CLIENT_SECRET && !env.OSC_CLIENT_ID) problems.push('OSC_CLIENT_ID: required when OSC_CLIENT_SECRET is set');
-  if (env.OSC_CLIENT_ID && !env.OSC_CLIENT_SECRET) problems.push('OSC_CLIENT_SECRET: required when OSC_CLIENT_ID is set');
+  if (env.OSC_CLIENT_SECRET && !env.OSC_CLIENT_ID)
+    problems.push('OSC_CLIENT_ID: required when OSC_CLIENT_SECRET is set');
+  if (env.OSC_CLIENT_ID && !env.OSC_CLIENT_SECRET)
+    problems.push('OSC_CLIENT_SECRET: required when OSC_CLIENT_ID is set');
   if (env.REDIS_URL && !env.SEAL_KEYS) problems.push('SEAL_KEYS: required with REDIS_URL (replicas must share it)');
-  if (!env.REDIS_URL && Number(env.REDIS_WAIT_REPLICAS ?? 0) > 0) problems.push('REDIS_WAIT_REPLICAS: only applies with REDIS_URL');
+  if (!env.REDIS_URL && Number(env.REDIS_WAIT_REPLICAS ?? 0) > 0)
+    problems.push('REDIS_WAIT_REPLICAS: only applies with REDIS_URL');
   return problems;
 }
 
@@ -141,7 +156,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
   const parsed = Env.safeParse(env);
   // Name the variable and what is wrong with it; never echo the value.
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message.replace(/received .*/i, 'invalid value')}`)),
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map(
+          (i) => `${i.path.join('.') || 'environment'}: ${i.message.replace(/received .*/i, 'invalid value')}`,
+        )),
     ...crossProblems(env),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

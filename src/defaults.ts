@@ -110,7 +110,8 @@ export const DEFAULTS: Readonly<Defaults> = Object.freeze({
 export function withDefaults(overrides: Partial<Defaults> = {}): Defaults {
   for (const [k, v] of Object.entries(overrides)) {
     if (!(k in DEFAULTS)) throw new TypeError(`unknown default ${k}`);
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new RangeError(`${k} must be a positive number`);
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0))
+      throw new RangeError(`${k} must be a positive number`);
   }
   const out = { ...DEFAULTS };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) out[k as keyof Defaults] = v;

@@ -39,7 +39,8 @@ const SECRET_KEYS = [
  * start that is not a JWT never rescans the run (`eyJ-eyJ-…` cost quadratic time when the
  * dots were required); the replacer keeps what has no dots.
  */
-const SECRET_VALUE = /\b(?:oscm_(?:at|rt|code|cs)_[A-Za-z0-9_-]{20,}|eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})?|osc_(?:pat|rt)_[A-Za-z0-9_]{16,})/g;
+const SECRET_VALUE =
+  /\b(?:oscm_(?:at|rt|code|cs)_[A-Za-z0-9_-]{20,}|eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})?|osc_(?:pat|rt)_[A-Za-z0-9_]{16,})/g;
 
 /**
  * `"<secret key>":<value>` in serialized JSON, where the value is a string, an array of

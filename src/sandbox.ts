@@ -37,13 +37,16 @@ async function main(): Promise<void> {
   // However the sandbox ends, the emulator ends with it.
   process.once('exit', () => emulator.stop());
   const port = process.env.PORT ?? '8080';
-  const config = loadConfigOrExit({
-    ...process.env,
-    PORT: port,
-    HOST: process.env.HOST ?? '127.0.0.1',
-    PUBLIC_URL: process.env.PUBLIC_URL ?? `http://127.0.0.1:${port}`,
-    OSC_EMULATOR_URL: emulator.url,
-  }, { sandbox: true });
+  const config = loadConfigOrExit(
+    {
+      ...process.env,
+      PORT: port,
+      HOST: process.env.HOST ?? '127.0.0.1',
+      PUBLIC_URL: process.env.PUBLIC_URL ?? `http://127.0.0.1:${port}`,
+      OSC_EMULATOR_URL: emulator.url,
+    },
+    { sandbox: true },
+  );
   const log = createLogger({ level: config.logLevel });
   const running = await startServer(config, log);
   process.stdout.write(`OSC emulator: ${emulator.url}\nMCP endpoint: ${running.mcpUrl}\n`);

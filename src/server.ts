@@ -44,8 +44,15 @@ export interface ServerOverrides {
   now?: () => number;
 }
 
-export async function startServer(config: Config, log: Logger, overrides: ServerOverrides = {}): Promise<RunningServer> {
-  const d = withDefaults({ ...overrides.defaults, ...(overrides.refreshLockTtlMs === undefined ? {} : { refreshLockTtlMs: overrides.refreshLockTtlMs }) });
+export async function startServer(
+  config: Config,
+  log: Logger,
+  overrides: ServerOverrides = {},
+): Promise<RunningServer> {
+  const d = withDefaults({
+    ...overrides.defaults,
+    ...(overrides.refreshLockTtlMs === undefined ? {} : { refreshLockTtlMs: overrides.refreshLockTtlMs }),
+  });
   installOscDispatcher({
     emulatorUrl: config.oscEmulatorUrl,
     connectTimeoutMs: d.upstreamConnectTimeoutMs,
@@ -58,27 +65,63 @@ export async function startServer(config: Config, log: Logger, overrides: Server
   if (overrides.store) {
     store = overrides.store;
   } else if (config.redisUrl) {
-    redis = createRedisClient(config.redisUrl, { commandTimeoutMs: d.redisCommandTimeoutMs, onError: (err) => log.warn({ event: 'redis_error', message: err.message }, 'Redis connection problem') });
+    redis = createRedisClient(config.redisUrl, {
+      commandTimeoutMs: d.redisCommandTimeoutMs,
+      onError: (err) => log.warn({ event: 'redis_error', message: err.message }, 'Redis connection problem'),
+    });
     store = new RedisTokenStore(redis, {
       prefix: config.redisKeyPrefix,
-      waitReplicas: config.redisWaitReplicas > 0 ? { count: config.redisWaitReplicas, timeoutMs: d.redisWaitTimeoutMs } : undefined,
+      waitReplicas:
+        config.redisWaitReplicas > 0 ? { count: config.redisWaitReplicas, timeoutMs: d.redisWaitTimeoutMs } : undefined,
       log,
     });
   } else {
     store = new MemoryTokenStore();
-    log.warn({ event: 'memory_store' }, 'no REDIS_URL: tokens live in this process only; a restart signs every user out and replicas cannot share them');
+    log.warn(
+      { event: 'memory_store' },
+      'no REDIS_URL: tokens live in this process only; a restart signs every user out and replicas cannot share them',
+    );
   }
   const sealer = createSealer(config.sealKeys);
-  if (sealer.ephemeral) log.warn({ event: 'ephemeral_seal_key' }, 'no SEAL_KEYS: using a random key for this process; a restart signs every user out');
+  if (sealer.ephemeral)
+    log.warn(
+      { event: 'ephemeral_seal_key' },
+      'no SEAL_KEYS: using a random key for this process; a restart signs every user out',
+    );
   const limits = {
     // Limits follow people, not products (src/oauth/limits.ts, docs/limits.md).
-    register: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:register`, points: config.registrationsPerHour, durationS: d.registerWindowS }),
+    register: createRateLimiter({
+      redis,
+      keyPrefix: `${config.redisKeyPrefix}rl:register`,
+      points: config.registrationsPerHour,
+      durationS: d.registerWindowS,
+    }),
     token: {
-      perCredential: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:token`, points: config.tokenRequestsPerGrant, durationS: d.tokenWindowS }),
-      failuresPerAddress: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:tokenfail`, points: config.tokenFailuresPerAddress, durationS: d.tokenWindowS }),
+      perCredential: createRateLimiter({
+        redis,
+        keyPrefix: `${config.redisKeyPrefix}rl:token`,
+        points: config.tokenRequestsPerGrant,
+        durationS: d.tokenWindowS,
+      }),
+      failuresPerAddress: createRateLimiter({
+        redis,
+        keyPrefix: `${config.redisKeyPrefix}rl:tokenfail`,
+        points: config.tokenFailuresPerAddress,
+        durationS: d.tokenWindowS,
+      }),
     },
-    toolCalls: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:tools`, points: config.toolCallsPerMinute, durationS: d.toolCallsWindowS }),
-    instanceCreates: createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:creates`, points: config.instanceCreatesPerHour, durationS: d.instanceCreatesWindowS }),
+    toolCalls: createRateLimiter({
+      redis,
+      keyPrefix: `${config.redisKeyPrefix}rl:tools`,
+      points: config.toolCallsPerMinute,
+      durationS: d.toolCallsWindowS,
+    }),
+    instanceCreates: createRateLimiter({
+      redis,
+      keyPrefix: `${config.redisKeyPrefix}rl:creates`,
+      points: config.instanceCreatesPerHour,
+      durationS: d.instanceCreatesWindowS,
+    }),
   };
 
   // Bind first, so PORT=0 works and PUBLIC_URL can name the real port.
@@ -93,7 +136,10 @@ export async function startServer(config: Config, log: Logger, overrides: Server
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const publicUrl = config.port === 0 && config.publicUrl.endsWith(':0') ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
+  const publicUrl =
+    config.port === 0 && config.publicUrl.endsWith(':0')
+      ? config.publicUrl.replace(/:0$/, `:${port}`)
+      : config.publicUrl;
   const { app } = createApp({
     publicUrl,
     oscEnvironment: config.oscEnvironment,

@@ -10,7 +10,17 @@ import { loadConfigOrExit } from '../config.js';
 import { createRedisClient, whenReady } from '../storage/redis-client.js';
 import { RedisTokenStore } from '../storage/redis-store.js';
 import { keyIdOf } from '../storage/seal.js';
-import { AdminError, listClients, resumeClient, revokeClient, revokeUser, storeStats, suspendClient, type AdminStore, type ClientSummary } from './operator.js';
+import {
+  AdminError,
+  listClients,
+  resumeClient,
+  revokeClient,
+  revokeUser,
+  storeStats,
+  suspendClient,
+  type AdminStore,
+  type ClientSummary,
+} from './operator.js';
 
 const USAGE = `usage: npm run admin -- <verb> [argument] [--json]
   clients                        clients: name, kind, redirect hosts, live grants, last use, suspension
@@ -21,16 +31,34 @@ const USAGE = `usage: npm run admin -- <verb> [argument] [--json]
   stats                          records per kind, grants per seal key, suspended clients
 environment: REDIS_URL, SEAL_KEYS (and REDIS_KEY_PREFIX) as the replicas have them`;
 
-const when = (ms: number | undefined): string => (ms === undefined ? '-' : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z'));
+const when = (ms: number | undefined): string =>
+  ms === undefined ? '-' : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
 /** Terminal-safe: client names are self-declared, so control characters never reach the operator's terminal. */
 const clean = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
 function table(rows: ClientSummary[]): string {
   const head = ['client_id', 'name', 'kind', 'redirect hosts', 'grants', 'last use', 'suspended'];
-  const cells = rows.map((r) => [r.clientId, r.name ?? '-', r.kind, r.redirectHosts.join(' ') || '-', String(r.liveGrants), when(r.lastUseAt), when(r.suspendedAt)].map(clean));
+  const cells = rows.map((r) =>
+    [
+      r.clientId,
+      r.name ?? '-',
+      r.kind,
+      r.redirectHosts.join(' ') || '-',
+      String(r.liveGrants),
+      when(r.lastUseAt),
+      when(r.suspendedAt),
+    ].map(clean),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  return [head, ...cells].map((c) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return [head, ...cells]
+    .map((c) =>
+      c
+        .map((v, i) => v.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** Runs one verb; returns what to print. Exported for tests of the CLI's wording. */
@@ -50,7 +78,10 @@ export async function runVerb(store: AdminStore, args: string[], sealKeyIds: str
     case 'suspend': {
       const id = need('client id');
       const { known } = await suspendClient(store, id);
-      return out({ clientId: id, suspended: true, known }, `suspended ${clean(id)}${known ? '' : ' (no registration or grant known yet: suspended anyway)'}`);
+      return out(
+        { clientId: id, suspended: true, known },
+        `suspended ${clean(id)}${known ? '' : ' (no registration or grant known yet: suspended anyway)'}`,
+      );
     }
     case 'resume': {
       const id = need('client id');
@@ -70,12 +101,18 @@ export async function runVerb(store: AdminStore, args: string[], sealKeyIds: str
     case 'stats': {
       const s = await storeStats(store);
       const keyNote = (kid: string): string =>
-        sealKeyIds[0] === kid ? 'current sealing key' : sealKeyIds.includes(kid) ? 'older key in SEAL_KEYS' : 'NOT in SEAL_KEYS: cannot be opened';
+        sealKeyIds[0] === kid
+          ? 'current sealing key'
+          : sealKeyIds.includes(kid)
+            ? 'older key in SEAL_KEYS'
+            : 'NOT in SEAL_KEYS: cannot be opened';
       const lines = [
         'records:',
         ...Object.entries(s.records).map(([k, n]) => `  ${k.padEnd(12)} ${n}`),
         'grants by seal key:',
-        ...(Object.keys(s.grantsBySealKey).length ? Object.entries(s.grantsBySealKey).map(([kid, n]) => `  ${kid}  ${n}  (${keyNote(kid)})`) : ['  none']),
+        ...(Object.keys(s.grantsBySealKey).length
+          ? Object.entries(s.grantsBySealKey).map(([kid, n]) => `  ${kid}  ${n}  (${keyNote(kid)})`)
+          : ['  none']),
         `suspended clients: ${s.suspendedClients}`,
       ];
       return out(s, lines.join('\n'));
@@ -93,7 +130,9 @@ async function main(): Promise<number> {
   }
   const config = loadConfigOrExit();
   if (!config.redisUrl) {
-    process.stderr.write('npm run admin needs REDIS_URL (and SEAL_KEYS): it works on the store the replicas share; with the memory store every process has its own, so there is nothing to administer\n');
+    process.stderr.write(
+      'npm run admin needs REDIS_URL (and SEAL_KEYS): it works on the store the replicas share; with the memory store every process has its own, so there is nothing to administer\n',
+    );
     return 2;
   }
   const redis = createRedisClient(config.redisUrl, { connectionName: 'osc-mcp-admin', commandTimeoutMs: 5_000 });
@@ -104,7 +143,9 @@ async function main(): Promise<number> {
     return 0;
   } catch (err) {
     // AdminError is our own wording; anything else is named, never dumped (it could carry arguments).
-    process.stderr.write(`${err instanceof AdminError ? err.message : `failed: ${err instanceof Error ? err.name : 'error'}: ${err instanceof Error ? err.message.slice(0, 200) : ''}`}\n`);
+    process.stderr.write(
+      `${err instanceof AdminError ? err.message : `failed: ${err instanceof Error ? err.name : 'error'}: ${err instanceof Error ? err.message.slice(0, 200) : ''}`}\n`,
+    );
     return err instanceof AdminError ? 2 : 1;
   } finally {
     await store.close();

@@ -40,7 +40,8 @@ async function all<K extends Kind>(store: AdminStore, kind: K): Promise<Array<[s
 
 /** Client ids are ours (`oscm_client_…`) or https URLs (metadata documents); both bounded. */
 export function checkClientId(clientId: string): string {
-  if (!/^[\x21-\x7e]{1,512}$/.test(clientId)) throw new AdminError('a client id is 1-512 printable characters without spaces');
+  if (!/^[\x21-\x7e]{1,512}$/.test(clientId))
+    throw new AdminError('a client id is 1-512 printable characters without spaces');
   return clientId;
 }
 
@@ -63,13 +64,24 @@ function hostOf(uri: string): string {
 
 /** Every client with a registration, a grant, a recorded use or a suspension. */
 export async function listClients(store: AdminStore): Promise<ClientSummary[]> {
-  const [clients, grants, uses, suspended] = await Promise.all([all(store, 'client'), all(store, 'grant'), all(store, 'clientUse'), all(store, 'suspended')]);
+  const [clients, grants, uses, suspended] = await Promise.all([
+    all(store, 'client'),
+    all(store, 'grant'),
+    all(store, 'clientUse'),
+    all(store, 'suspended'),
+  ]);
   const byId = new Map<string, ClientSummary>();
   const entry = (clientId: string): ClientSummary => {
     let s = byId.get(clientId);
     if (!s) {
       const cimd = isMetadataUrl(clientId);
-      s = { clientId, kind: cimd ? 'metadata document' : 'dcr', name: cimd ? hostOf(clientId) : undefined, redirectHosts: [], liveGrants: 0 };
+      s = {
+        clientId,
+        kind: cimd ? 'metadata document' : 'dcr',
+        name: cimd ? hostOf(clientId) : undefined,
+        redirectHosts: [],
+        liveGrants: 0,
+      };
       byId.set(clientId, s);
     }
     return s;
@@ -83,7 +95,10 @@ export async function listClients(store: AdminStore): Promise<ClientSummary[]> {
   for (const [, g] of grants) entry(g.clientId).liveGrants += 1;
   for (const [id, u] of uses) entry(id).lastUseAt = u.at;
   for (const [id, s] of suspended) entry(id).suspendedAt = s.suspendedAt;
-  return [...byId.values()].sort((a, b) => (b.lastUseAt ?? 0) - (a.lastUseAt ?? 0) || b.liveGrants - a.liveGrants || a.clientId.localeCompare(b.clientId));
+  return [...byId.values()].sort(
+    (a, b) =>
+      (b.lastUseAt ?? 0) - (a.lastUseAt ?? 0) || b.liveGrants - a.liveGrants || a.clientId.localeCompare(b.clientId),
+  );
 }
 
 /**
@@ -92,10 +107,16 @@ export async function listClients(store: AdminStore): Promise<ClientSummary[]> {
  * (a registration or a grant); an unknown id is suspended anyway, so a metadata-document
  * client can be blocked before it first connects.
  */
-export async function suspendClient(store: AdminStore, clientId: string, now = Date.now()): Promise<{ known: boolean }> {
+export async function suspendClient(
+  store: AdminStore,
+  clientId: string,
+  now = Date.now(),
+): Promise<{ known: boolean }> {
   checkClientId(clientId);
   await store.put('suspended', clientId, { clientId, suspendedAt: now }, SUSPENSION_TTL_S);
-  const known = (await store.get('client', clientId)) !== undefined || (await grantsOf(store, (g) => g.clientId === clientId)).length > 0;
+  const known =
+    (await store.get('client', clientId)) !== undefined ||
+    (await grantsOf(store, (g) => g.clientId === clientId)).length > 0;
   return { known };
 }
 
@@ -131,7 +152,10 @@ export async function revokeUser(store: AdminStore, who: string): Promise<number
   const i = who.indexOf(':');
   const tenantId = i < 0 ? who : who.slice(0, i);
   const userId = i < 0 ? undefined : who.slice(i + 1);
-  return revokeAll(store, await grantsOf(store, (g) => g.tenantId === tenantId && (userId === undefined || g.userId === userId)));
+  return revokeAll(
+    store,
+    await grantsOf(store, (g) => g.tenantId === tenantId && (userId === undefined || g.userId === userId)),
+  );
 }
 
 export interface StoreStats {

@@ -14,11 +14,16 @@ export interface ConnectionView {
   createdAt: number;
 }
 
-export function renderConnections(res: Response, p: { tenantId: string; userId: string; csrf: string; connections: ConnectionView[] }): void {
+export function renderConnections(
+  res: Response,
+  p: { tenantId: string; userId: string; csrf: string; connections: ConnectionView[] },
+): void {
   const rows = p.connections
     .map(
       (c) => `<li class="connection"><span class="client">${escapeHtml(c.clientName)}</span>${
-        c.verifiedBy ? `<span class="badge">identity verified by ${escapeHtml(c.verifiedBy)}</span>` : '<span class="badge">unverified, self-declared name</span>'
+        c.verifiedBy
+          ? `<span class="badge">identity verified by ${escapeHtml(c.verifiedBy)}</span>`
+          : '<span class="badge">unverified, self-declared name</span>'
       }
 <p class="note">${escapeHtml(c.scopes.join(', '))} · connected ${escapeHtml(new Date(c.createdAt).toISOString().slice(0, 16).replace('T', ' '))} UTC</p>
 <form method="post" action="/connections/revoke"><input type="hidden" name="csrf" value="${escapeHtml(p.csrf)}"><input type="hidden" name="grant" value="${escapeHtml(c.grantId)}"><button type="submit">Disconnect</button></form></li>`,

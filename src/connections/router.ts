@@ -39,21 +39,35 @@ export interface ConnectionsDeps {
  * browser, used once, within its TTL (OAUTH-17). The OSC token only tells us who signed in;
  * it is never kept.
  */
-export async function finishSignIn(deps: ConnectionsDeps, req: Request, res: Response, key: string, rec: SignInRecord): Promise<void> {
+export async function finishSignIn(
+  deps: ConnectionsDeps,
+  req: Request,
+  res: Response,
+  key: string,
+  rec: SignInRecord,
+): Promise<void> {
   const now = deps.now ?? Date.now;
   if (browserHashOf(req) !== rec.browserHash || !(await deps.store.take('signin', key))) return sendSignInExpired(res);
   const code = (req.query as Record<string, unknown>).code;
-  if (typeof code !== 'string' || !code) return sendErrorPage(res, 400, 'Sign-in cancelled', 'OSC did not sign you in. Open /connections to try again.');
+  if (typeof code !== 'string' || !code)
+    return sendErrorPage(res, 400, 'Sign-in cancelled', 'OSC did not sign you in. Open /connections to try again.');
   let tokens: Awaited<ReturnType<typeof finishOscSignIn>>;
   try {
     tokens = await finishOscSignIn(deps, rec, code);
   } catch (err) {
-    if (err instanceof OscInvalidGrantError) return sendErrorPage(res, 400, 'Sign-in failed', 'OSC did not accept this sign-in. Open /connections to try again.');
+    if (err instanceof OscInvalidGrantError)
+      return sendErrorPage(
+        res,
+        400,
+        'Sign-in failed',
+        'OSC did not accept this sign-in. Open /connections to try again.',
+      );
     throw err;
   }
   if (tokens === 'client_gone') return sendErrorPage(res, 400, 'Sign-in expired', 'Please open /connections again.');
   const user = signedInUser(tokens);
-  if (!user) return sendErrorPage(res, 502, 'Sign-in failed', 'OSC returned an unexpected answer. Please try again later.');
+  if (!user)
+    return sendErrorPage(res, 502, 'Sign-in failed', 'OSC returned an unexpected answer. Please try again later.');
   await startSession(deps.store, res, user, now());
   deps.log.info({ event: 'connections_signed_in', tenantId: user.tenantId }, 'signed in to /connections');
   res.set('Cache-Control', 'no-store').redirect(303, '/connections');
@@ -71,7 +85,12 @@ export function connectionsRouter(deps: ConnectionsDeps): Router {
       if (!session) {
         // Who is asking is known only after OSC's sign-in.
         const started = await startOscSignIn(deps);
-        const rec: SignInRecord = { browserHash: bindBrowser(req, res), oscCodeVerifier: started.oscCodeVerifier, oscClientId: started.oscClientId, createdAt: now() };
+        const rec: SignInRecord = {
+          browserHash: bindBrowser(req, res),
+          oscCodeVerifier: started.oscCodeVerifier,
+          oscClientId: started.oscClientId,
+          createdAt: now(),
+        };
         await store.put('signin', started.stateHash, rec, deps.signInTtlS ?? DEFAULTS.signInTtlS);
         return res.set('Cache-Control', 'no-store').redirect(303, started.url);
       }
@@ -95,13 +114,20 @@ export function connectionsRouter(deps: ConnectionsDeps): Router {
     }
   });
 
-  const guarded = (action: (req: Request, res: Response, s: NonNullable<Awaited<ReturnType<typeof readSession>>>) => Promise<void>) =>
+  const guarded = (
+    action: (req: Request, res: Response, s: NonNullable<Awaited<ReturnType<typeof readSession>>>) => Promise<void>,
+  ) =>
     async function connectionsAction(req: Request, res: Response) {
       try {
         const session = await readSession(store, req);
         const csrf = typeof req.body?.csrf === 'string' ? req.body.csrf : '';
         if (!session || !csrf || !timingSafeEqualStr(hashSecret(csrf), session.record.csrfHash)) {
-          return sendErrorPage(res, 403, 'Request refused', 'This form was not submitted from your connections page. Open /connections again.');
+          return sendErrorPage(
+            res,
+            403,
+            'Request refused',
+            'This form was not submitted from your connections page. Open /connections again.',
+          );
         }
         await action(req, res, session);
       } catch (err) {

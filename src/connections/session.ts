@@ -14,11 +14,19 @@ import { DEFAULTS } from '../defaults.js';
 export const SESSION_COOKIE = '__Host-oscmcp-session';
 export const SESSION_TTL_S = DEFAULTS.sessionTtlS;
 
-export async function startSession(store: RecordStore, res: Response, who: { tenantId: string; userId: string }, now: number): Promise<void> {
+export async function startSession(
+  store: RecordStore,
+  res: Response,
+  who: { tenantId: string; userId: string },
+  now: number,
+): Promise<void> {
   const value = randomBytes(32).toString('base64url');
   const rec: SessionRecord = { ...who, csrfHash: '', createdAt: now };
   await store.put('session', hashSecret(value), rec, SESSION_TTL_S);
-  res.append('Set-Cookie', `${SESSION_COOKIE}=${value}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${SESSION_TTL_S}`);
+  res.append(
+    'Set-Cookie',
+    `${SESSION_COOKIE}=${value}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${SESSION_TTL_S}`,
+  );
 }
 
 export interface Session {

@@ -29,23 +29,33 @@ export function gitUrlProblem(url: unknown): string | undefined {
 }
 
 export function typeProblem(type: unknown): string | undefined {
-  return typeof type === 'string' && (APP_TYPES as readonly string[]).includes(type) ? undefined : `type must be one of ${APP_TYPES.join(', ')}`;
+  return typeof type === 'string' && (APP_TYPES as readonly string[]).includes(type)
+    ? undefined
+    : `type must be one of ${APP_TYPES.join(', ')}`;
 }
 
 export function refProblem(ref: unknown): string | undefined {
-  return ref === undefined || ref === null || (typeof ref === 'string' && REF.test(ref) && !ref.includes('..')) ? undefined : 'Invalid sourceRef';
+  return ref === undefined || ref === null || (typeof ref === 'string' && REF.test(ref) && !ref.includes('..'))
+    ? undefined
+    : 'Invalid sourceRef';
 }
 
 export function subPathProblem(p: unknown): string | undefined {
-  return p === undefined || p === null || (typeof p === 'string' && SUB_PATH.test(p) && !p.split('/').includes('..')) ? undefined : 'Invalid subPath';
+  return p === undefined || p === null || (typeof p === 'string' && SUB_PATH.test(p) && !p.split('/').includes('..'))
+    ? undefined
+    : 'Invalid subPath';
 }
 
 export function tokenProblem(t: unknown): string | undefined {
-  return t === undefined || t === null || (typeof t === 'string' && t.length > 0 && t.length <= MAX_TOKEN) ? undefined : 'Invalid gitToken';
+  return t === undefined || t === null || (typeof t === 'string' && t.length > 0 && t.length <= MAX_TOKEN)
+    ? undefined
+    : 'Invalid gitToken';
 }
 
 export function credentialProblem(c: unknown): string | undefined {
-  return c === undefined || c === null || (typeof c === 'string' && GIT_CREDENTIAL_REF.test(c)) ? undefined : 'gitCredentialRef must be user.gitcred.<name>';
+  return c === undefined || c === null || (typeof c === 'string' && GIT_CREDENTIAL_REF.test(c))
+    ? undefined
+    : 'gitCredentialRef must be user.gitcred.<name>';
 }
 
 /** A string field, null when explicitly null (clear), undefined when absent. */

@@ -51,4 +51,3 @@ export const nameOption = (noun: string): ServiceOption => ({
   mandatory: true,
   regexValidator: '^\\w+$',
 });
-

@@ -31,7 +31,9 @@ export function redirectMatches(client: Client, candidate: string): boolean {
   return client.redirectUris.some((r) => {
     try {
       const u = new URL(r);
-      return u.protocol === c.protocol && u.hostname === c.hostname && u.pathname === c.pathname && u.search === c.search;
+      return (
+        u.protocol === c.protocol && u.hostname === c.hostname && u.pathname === c.pathname && u.search === c.search
+      );
     } catch {
       return false;
     }

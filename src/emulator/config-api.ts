@@ -48,8 +48,13 @@ export function configApi(state: EmulatorState, req: Request, inst: Instance, us
   const store = inst.config ?? new Map<string, ConfigEntry>();
   inst.config = store;
   const apiKey = inst.resolved.ConfigApiKey;
-  const plain = typeof apiKey === 'string' && apiKey !== '' && req.headers['x-config-api-key'] === apiKey && !!inst.resolved.ParameterEncryptionKey;
-  const canEncrypt = typeof inst.resolved.ParameterEncryptionKey === 'string' && inst.resolved.ParameterEncryptionKey !== '';
+  const plain =
+    typeof apiKey === 'string' &&
+    apiKey !== '' &&
+    req.headers['x-config-api-key'] === apiKey &&
+    !!inst.resolved.ParameterEncryptionKey;
+  const canEncrypt =
+    typeof inst.resolved.ParameterEncryptionKey === 'string' && inst.resolved.ParameterEncryptionKey !== '';
   const path = req.path;
 
   if (path === '/api/v1/config' && req.method === 'GET') {
@@ -62,7 +67,12 @@ export function configApi(state: EmulatorState, req: Request, inst: Instance, us
     const page = keys.slice(offset, offset + limit);
     // The service pages with Redis SCAN: `offset` answers the next cursor, 0 at the end.
     const next = offset + limit < keys.length ? offset + limit : 0;
-    return json(200, { offset: next, limit, total: store.size, items: page.map((k) => shown(k, store.get(k) as ConfigEntry, plain)) });
+    return json(200, {
+      offset: next,
+      limit,
+      total: store.size,
+      items: page.map((k) => shown(k, store.get(k) as ConfigEntry, plain)),
+    });
   }
   if (path === '/api/v1/config' && req.method === 'POST') {
     const body = parseBody(req);
@@ -74,7 +84,8 @@ export function configApi(state: EmulatorState, req: Request, inst: Instance, us
     if (badKey(key)) return reason(400, 'Invalid key');
     if (Buffer.byteLength(value) > MAX_VALUE_BYTES) return reason(400, 'Value is too large');
     if (!store.has(key) && store.size >= MAX_KEYS) return reason(400, 'Too many parameters in this store');
-    if (secret && !canEncrypt) return reason(400, 'Encryption not configured: PARAMETER_ENCRYPTION_KEY is required for secret parameters');
+    if (secret && !canEncrypt)
+      return reason(400, 'Encryption not configured: PARAMETER_ENCRYPTION_KEY is required for secret parameters');
     store.set(key, { value, secret: secret === true });
     if (secret) state.recordSecret('config_secret', value, userId);
     return json(200, secret ? { key, value: MASK, secret: true } : { key, value });
@@ -99,7 +110,8 @@ export function configApi(state: EmulatorState, req: Request, inst: Instance, us
     if (!existing) return notFound(key);
     if (existing.secret && secret === false) return reason(400, 'Cannot convert a secret parameter to non-secret');
     const isSecret = existing.secret || secret === true;
-    if (isSecret && !canEncrypt) return reason(400, 'Encryption not configured: PARAMETER_ENCRYPTION_KEY is required for secret parameters');
+    if (isSecret && !canEncrypt)
+      return reason(400, 'Encryption not configured: PARAMETER_ENCRYPTION_KEY is required for secret parameters');
     store.set(key, { value, secret: isSecret });
     if (isSecret) state.recordSecret('config_secret', value, userId);
     return json(200, isSecret ? { key, value: MASK, secret: true } : { key, value });

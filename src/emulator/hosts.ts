@@ -35,7 +35,14 @@ export function classify(hostHeader: string | undefined): HostInfo {
   const api = API.exec(name);
   if (api) return { kind: 'instances', serviceId: api[1] as string, env: api[2] as string };
   const own = INSTANCE.exec(name);
-  if (own) return { kind: 'instance-host', tenantId: own[1] as string, name: own[2] as string, serviceId: own[3] as string, env: own[4] as string };
+  if (own)
+    return {
+      kind: 'instance-host',
+      tenantId: own[1] as string,
+      name: own[2] as string,
+      serviceId: own[3] as string,
+      env: own[4] as string,
+    };
   const appDomain = APP_DOMAIN.exec(name);
   if (appDomain) return { kind: 'app-domain', label: appDomain[1] as string };
   const svc = SVC.exec(name);

@@ -22,7 +22,8 @@ export function startMsFor(state: EmulatorState, serviceId: string): number {
 /** The instance's log lines, with pending ones (build output) whose time has come. */
 export function logsOf(state: EmulatorState, inst: Instance): string[] {
   const now = state.clock.nowMs();
-  while (inst.pendingLogs?.length && (inst.pendingLogs[0]?.atMs ?? 0) <= now) inst.logs.push(inst.pendingLogs.shift()?.line ?? '');
+  while (inst.pendingLogs?.length && (inst.pendingLogs[0]?.atMs ?? 0) <= now)
+    inst.logs.push(inst.pendingLogs.shift()?.line ?? '');
   if (inst.logs.length > MAX_LOG_LINES) inst.logs.splice(0, inst.logs.length - MAX_LOG_LINES);
   return inst.logs;
 }
@@ -57,7 +58,13 @@ export function startInstance(state: EmulatorState, tenant: Tenant, inst: Instan
 }
 
 /** A new instance record, started (no billing, no validation: callers do those). */
-export function newInstance(state: EmulatorState, tenant: Tenant, svc: SeedService, name: string, options: Record<string, unknown>): Instance {
+export function newInstance(
+  state: EmulatorState,
+  tenant: Tenant,
+  svc: SeedService,
+  name: string,
+  options: Record<string, unknown>,
+): Instance {
   const now = state.clock.nowMs();
   const inst: Instance = {
     serviceId: svc.serviceId,
@@ -114,7 +121,13 @@ export function instanceDoc(state: EmulatorState, svc: SeedService, tenant: Tena
 export function externalPorts(tenant: Tenant, inst: Instance) {
   const svc = findService(inst.serviceId);
   if (!svc?.tcpPort || !inst.publicAccess) return [];
-  return [{ externalIp: '172.232.131.169', externalPort: 10000 + (hash(`${tenant.id}/${inst.serviceId}/${inst.name}`) % 20000), internalPort: svc.tcpPort }];
+  return [
+    {
+      externalIp: '172.232.131.169',
+      externalPort: 10000 + (hash(`${tenant.id}/${inst.serviceId}/${inst.name}`) % 20000),
+      internalPort: svc.tcpPort,
+    },
+  ];
 }
 
 function hash(s: string): number {
@@ -155,7 +168,11 @@ export function validateOptions(
       return { reason: `Option ${opt.name} must be true or false` };
     }
     // {{secrets.<name>}} references are resolved by the platform at start, not validated.
-    if (opt.regexValidator && !/^\{\{secrets\.[A-Za-z0-9_-]+\}\}$/.test(value) && !new RegExp(opt.regexValidator).test(value)) {
+    if (
+      opt.regexValidator &&
+      !/^\{\{secrets\.[A-Za-z0-9_-]+\}\}$/.test(value) &&
+      !new RegExp(opt.regexValidator).test(value)
+    ) {
       return { reason: `Option ${opt.name} does not match ${opt.regexValidator}` };
     }
     options[opt.name] = input[opt.name];

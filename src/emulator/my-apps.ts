@@ -17,7 +17,16 @@ import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { findService } from './catalog.js';
 import { escapeHtml } from './pages.js';
-import { healthOf, instanceUrl, instancesOf, logLine, MAX_LOG_LINES, newInstance, startInstance, startMsFor } from './instances.js';
+import {
+  healthOf,
+  instanceUrl,
+  instancesOf,
+  logLine,
+  MAX_LOG_LINES,
+  newInstance,
+  startInstance,
+  startMsFor,
+} from './instances.js';
 import { html, type Reply } from './reply.js';
 import type { EmulatorState, Instance, MyApp, Tenant } from './state.js';
 
@@ -89,7 +98,8 @@ function buildProblem(state: EmulatorState, tenant: Tenant, app: MyApp, inst: In
   const credential = app.gitCredentialRef?.replace(/^user\.gitcred\./, '');
   const token = credential !== undefined ? tenant.gitCredentials.get(credential) : inst.resolved.GitHubToken;
   const clone = (...lines: string[]): Problem => ({ stage: 'clone', lines });
-  if (credential !== undefined && token === undefined) return clone(`fatal: git credential "${credential}" not found in this workspace`);
+  if (credential !== undefined && token === undefined)
+    return clone(`fatal: git credential "${credential}" not found in this workspace`);
   if (repo?.token !== undefined && token !== repo.token) {
     return clone('remote: Repository not found.', `fatal: Authentication failed for '${app.gitUrl}/'`);
   }
@@ -135,19 +145,38 @@ export function startBuild(state: EmulatorState, tenant: Tenant, app: MyApp, reb
   if (inst.failure) return; // a Git token reference that did not resolve: startInstance logged it
   const duration = startMsFor(state, WEB_RUNNER);
   const at = (fraction: number) => now + Math.floor(duration * fraction);
-  const line = (fraction: number, text: string) => ({ atMs: at(fraction), line: `${new Date(at(fraction)).toISOString()} ${text}` });
-  const pending = [line(0, `[build] Cloning ${app.gitUrl}${app.sourceRef ? ` (ref ${app.sourceRef})` : ''}${app.subPath ? ` into ${app.subPath}` : ''}`)];
+  const line = (fraction: number, text: string) => ({
+    atMs: at(fraction),
+    line: `${new Date(at(fraction)).toISOString()} ${text}`,
+  });
+  const pending = [
+    line(
+      0,
+      `[build] Cloning ${app.gitUrl}${app.sourceRef ? ` (ref ${app.sourceRef})` : ''}${app.subPath ? ` into ${app.subPath}` : ''}`,
+    ),
+  ];
   const problem = buildProblem(state, tenant, app, inst);
   const steps = STEPS[app.type] ?? (STEPS.nodejs as string[]);
   if (problem?.stage === 'clone') {
-    pending.push(...problem.lines.map((p) => line(0.1, `[build] ${p}`)), line(0.1, '[build] Build failed: could not clone the repository'));
+    pending.push(
+      ...problem.lines.map((p) => line(0.1, `[build] ${p}`)),
+      line(0.1, '[build] Build failed: could not clone the repository'),
+    );
     inst.failure = 'build failed';
   } else if (problem) {
-    pending.push(line(0.2, `[build] > ${steps[0]}`), ...problem.lines.map((p) => line(0.6, `[build] ${p}`)), line(0.6, '[build] Build failed with exit code 1'));
+    pending.push(
+      line(0.2, `[build] > ${steps[0]}`),
+      ...problem.lines.map((p) => line(0.6, `[build] ${p}`)),
+      line(0.6, '[build] Build failed with exit code 1'),
+    );
     inst.failure = 'build failed';
   } else {
     pending.push(...steps.slice(0, -1).map((s, i) => line(0.2 + 0.3 * i, `[build] > ${s}`)));
-    pending.push(line(0.95, '[build] Build succeeded'), line(1, `[app] > ${steps[steps.length - 1]}`), line(1, '[app] Listening on port 8080'));
+    pending.push(
+      line(0.95, '[build] Build succeeded'),
+      line(1, `[app] > ${steps[steps.length - 1]}`),
+      line(1, '[app] Listening on port 8080'),
+    );
   }
   inst.pendingLogs = pending;
 }

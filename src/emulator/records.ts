@@ -137,7 +137,16 @@ export interface Tenant {
 }
 
 export interface IssuedSecret {
-  kind: 'pat' | 'refresh_token' | 'sat' | 'client_secret' | 'code' | 'service_secret' | 'config_secret' | 'config_api_key' | 'git_token';
+  kind:
+    | 'pat'
+    | 'refresh_token'
+    | 'sat'
+    | 'client_secret'
+    | 'code'
+    | 'service_secret'
+    | 'config_secret'
+    | 'config_api_key'
+    | 'git_token';
   value: string;
   userId?: string;
   issuedAtMs: number;

@@ -35,7 +35,8 @@ export const html = (status: number, body: string): Reply => ({
   contentType: 'text/html; charset=utf-8',
   headers: {
     'Cache-Control': 'no-store',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; frame-ancestors 'none'",
+    'Content-Security-Policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; frame-ancestors 'none'",
     'X-Frame-Options': 'DENY',
   },
 });
@@ -48,8 +49,17 @@ export const redirect = (location: string): Reply => ({
 });
 
 /** RFC 6749 §5.2 error body, never cached. */
-export const oauthError = (status: number, error: string, description: string, headers?: Record<string, string>): Reply =>
-  json(status, { error, error_description: description }, { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...headers });
+export const oauthError = (
+  status: number,
+  error: string,
+  description: string,
+  headers?: Record<string, string>,
+): Reply =>
+  json(
+    status,
+    { error, error_description: description },
+    { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...headers },
+  );
 
 /** The nginx ingress page OSC answers for a missing/bad/expired SAT (src/emulator/README.md). */
 export const unauthorizedHtml = (): Reply => ({

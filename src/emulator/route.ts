@@ -60,6 +60,8 @@ function faultReply(fault: Fault, routeId: string): Reply {
     return { status, headers, json: body };
   }
   const raw = typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body);
-  const contentType = fault.contentType ?? (typeof fault.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8');
+  const contentType =
+    fault.contentType ??
+    (typeof fault.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8');
   return { status, headers, text: fault.bodyRepeat ? raw.repeat(fault.bodyRepeat) : raw, contentType };
 }

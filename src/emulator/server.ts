@@ -90,14 +90,22 @@ export function createEmulatorApp(state: EmulatorState): express.Express {
   });
   app.use((req: Request, res: Response) => {
     const h = classify(req.headers.host);
-    send(res, h.kind === 'oauth' ? oauthError(404, 'not_found', 'No such endpoint') : json(404, { reason: 'Not found' }));
+    send(
+      res,
+      h.kind === 'oauth' ? oauthError(404, 'not_found', 'No such endpoint') : json(404, { reason: 'Not found' }),
+    );
   });
   // Bad input never crashes the emulator nor shows a stack (body too large, bad charset…).
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
     const h = classify(req.headers.host);
     const message = status >= 500 ? 'Internal emulator error' : 'Bad request';
-    send(res, h.kind === 'oauth' ? oauthError(status, status >= 500 ? 'server_error' : 'invalid_request', message) : json(status, { reason: message }));
+    send(
+      res,
+      h.kind === 'oauth'
+        ? oauthError(status, status >= 500 ? 'server_error' : 'invalid_request', message)
+        : json(status, { reason: message }),
+    );
   });
   return app;
 }

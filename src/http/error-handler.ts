@@ -25,16 +25,35 @@ export function errorHandler(log: Logger) {
     let message = 'internal error';
     if (e?.type === 'entity.too.large') [status, message] = [413, 'request body too large'];
     else if (e?.type === 'entity.parse.failed') [status, message] = [400, 'request body is not valid'];
-    else if (e?.type === 'parameters.too.many' || e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') [status, message] = [400, 'request body is not valid'];
+    else if (
+      e?.type === 'parameters.too.many' ||
+      e?.type === 'charset.unsupported' ||
+      e?.type === 'encoding.unsupported'
+    )
+      [status, message] = [400, 'request body is not valid'];
     else if (isUnavailable(err)) [status, message] = [503, 'temporarily unavailable, retry shortly'];
-    else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) [status, message] = [e.status, 'bad request'];
+    else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
+      [status, message] = [e.status, 'bad request'];
     if (status >= 500 && status !== 503) log.error({ err, url: req.path }, 'unhandled error');
     if (status === 503) setRetryAfter(res);
     if (isMcp) {
-      const code = e?.type === 'entity.parse.failed' ? RPC.parseError : status === 503 ? RPC.serverError : status >= 500 ? RPC.internalError : RPC.invalidRequest;
+      const code =
+        e?.type === 'entity.parse.failed'
+          ? RPC.parseError
+          : status === 503
+            ? RPC.serverError
+            : status >= 500
+              ? RPC.internalError
+              : RPC.invalidRequest;
       sendJsonRpcError(res, status, code, message);
     } else {
-      res.status(status).set('Cache-Control', 'no-store').json({ error: status === 503 ? 'temporarily_unavailable' : status >= 500 ? 'server_error' : 'invalid_request', error_description: message });
+      res
+        .status(status)
+        .set('Cache-Control', 'no-store')
+        .json({
+          error: status === 503 ? 'temporarily_unavailable' : status >= 500 ? 'server_error' : 'invalid_request',
+          error_description: message,
+        });
     }
   };
 }

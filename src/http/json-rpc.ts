@@ -16,7 +16,13 @@ export const RPC = {
 } as const;
 
 /** Writes `{ jsonrpc, error: { code, message }, id }` with `status`; never cached. */
-export function sendJsonRpcError(res: Response, status: number, code: number, message: string, id: string | number | null = null): void {
+export function sendJsonRpcError(
+  res: Response,
+  status: number,
+  code: number,
+  message: string,
+  id: string | number | null = null,
+): void {
   res.status(status).set('Cache-Control', 'no-store').json({ jsonrpc: '2.0', error: { code, message }, id });
 }
 

@@ -17,12 +17,31 @@ export interface Metrics {
   router(opts?: { token?: string }): Router;
 }
 
-const KNOWN = new Set(['/mcp', '/token', '/register', '/authorize', '/consent', '/oauth/callback', '/revoke', '/connections', '/connections/revoke', '/connections/signout', '/healthz', '/readyz', '/metrics']);
+const KNOWN = new Set([
+  '/mcp',
+  '/token',
+  '/register',
+  '/authorize',
+  '/consent',
+  '/oauth/callback',
+  '/revoke',
+  '/connections',
+  '/connections/revoke',
+  '/connections/signout',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+]);
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const requests = new Counter({ name: 'oscmcp_http_requests_total', help: 'HTTP requests', labelNames: ['route', 'method', 'status'], registers: [registry] });
+  const requests = new Counter({
+    name: 'oscmcp_http_requests_total',
+    help: 'HTTP requests',
+    labelNames: ['route', 'method', 'status'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'oscmcp_http_request_duration_seconds',
     help: 'HTTP request duration',

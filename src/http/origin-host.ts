@@ -39,7 +39,9 @@ export function originHostGuard({ publicUrl, allowedHosts = [], allowedOrigins =
   const pub = publicUrl ? new URL(publicUrl) : undefined;
   if (!pub && allowedHosts.length === 0) throw new TypeError('originHostGuard needs publicUrl or allowedHosts');
   const hosts = new Set([...(pub ? [pub.host] : []), ...allowedHosts].map((h) => h.toLowerCase()));
-  const origins = new Set([...(pub ? [pub.origin] : []), ...allowedOrigins].map((o) => o.toLowerCase().replace(/\/+$/, '')));
+  const origins = new Set(
+    [...(pub ? [pub.origin] : []), ...allowedOrigins].map((o) => o.toLowerCase().replace(/\/+$/, '')),
+  );
   const loopback = pub !== undefined && LOOPBACK.has(pub.hostname.toLowerCase());
 
   const hostOk = (host: string | undefined): boolean => {
@@ -60,7 +62,8 @@ export function originHostGuard({ publicUrl, allowedHosts = [], allowedOrigins =
   return function originHost(req: Request, res: Response, next: NextFunction): void {
     const origin = req.headers.origin;
     if (!hostOk(req.headers.host)) refuse(res, 'Forbidden: this Host is not served here');
-    else if (origin !== undefined && !originOk(origin)) refuse(res, 'Forbidden: cross-origin requests from this Origin are not allowed');
+    else if (origin !== undefined && !originOk(origin))
+      refuse(res, 'Forbidden: cross-origin requests from this Origin are not allowed');
     else next();
   };
 }

@@ -36,7 +36,10 @@ export function renderPage(title: string, body: string): string {
 /** A local error page (no redirect): used before the redirect URI is validated (RFC 6749 §4.1.2.1). */
 export function sendErrorPage(res: Response, status: number, title: string, message: string): void {
   setPageHeaders(res);
-  res.status(status).type('html').send(renderPage(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`));
+  res
+    .status(status)
+    .type('html')
+    .send(renderPage(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`));
 }
 
 export const PAGE_CSS = `body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;background:#f5f6f8;color:#1d2330;margin:0}

@@ -6,7 +6,18 @@ import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 
-const SENSITIVE = new Set(['code', 'state', 'code_verifier', 'code_challenge', 'access_token', 'refresh_token', 'token', 'client_secret', 'csrf', 'pending']);
+const SENSITIVE = new Set([
+  'code',
+  'state',
+  'code_verifier',
+  'code_challenge',
+  'access_token',
+  'refresh_token',
+  'token',
+  'client_secret',
+  'csrf',
+  'pending',
+]);
 
 /** The request target with sensitive query values redacted. */
 export function redactedUrl(originalUrl: string): string {

@@ -19,7 +19,11 @@ export function setRetryAfter(res: Response, seconds: number = RETRY_AFTER_S): v
 }
 
 /** For browser pages: a local 503 page when a dependency is down; anything else is rethrown. */
-export function sendUnavailablePageOrThrow(res: Response, err: unknown, message = 'The service is temporarily unavailable. Please try again in a moment.'): void {
+export function sendUnavailablePageOrThrow(
+  res: Response,
+  err: unknown,
+  message = 'The service is temporarily unavailable. Please try again in a moment.',
+): void {
   if (!isUnavailable(err)) throw err;
   setRetryAfter(res);
   sendErrorPage(res, 503, 'Temporarily unavailable', message);

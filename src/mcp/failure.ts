@@ -39,7 +39,11 @@ export function describeFailure(err: unknown, c: FailureContext): Failure {
       };
     case 'upstream_unavailable':
     case 'store_unavailable':
-      return { text: `This server cannot reach what it needs right now. ${RETRY_LATER}`, level: 'warn', kind: 'unavailable' };
+      return {
+        text: `This server cannot reach what it needs right now. ${RETRY_LATER}`,
+        level: 'warn',
+        kind: 'unavailable',
+      };
     case 'not_subscribed':
       return {
         text: `Your workspace is not subscribed to service${svc}, so it has no instances there and its options cannot be read. list_services shows the subscribed services; create_instance subscribes the workspace to a service.`,
@@ -61,11 +65,19 @@ export function describeFailure(err: unknown, c: FailureContext): Failure {
       return { text, level: 'info', kind: 'not_found' };
     }
     case 'upstream_conflict':
-      return { text: `OSC reported a conflict: an instance${inst} of service${svc} probably exists already. Choose another name, or use get_instance.`, level: 'info', kind: 'conflict' };
+      return {
+        text: `OSC reported a conflict: an instance${inst} of service${svc} probably exists already. Choose another name, or use get_instance.`,
+        level: 'info',
+        kind: 'conflict',
+      };
     case 'upstream_rate_limited': {
       const ms = (err as UpstreamRateLimitedError).retryAfterMs;
       const wait = ms ? ` Wait ${Math.ceil(ms / 1000)} seconds, then try again.` : ` ${RETRY_LATER}`;
-      return { text: `OSC is limiting requests from your workspace right now.${wait}`, level: 'warn', kind: 'rate_limited' };
+      return {
+        text: `OSC is limiting requests from your workspace right now.${wait}`,
+        level: 'warn',
+        kind: 'rate_limited',
+      };
     }
     case 'upstream_auth':
       return {
@@ -82,11 +94,19 @@ export function describeFailure(err: unknown, c: FailureContext): Failure {
           kind: 'forbidden',
         };
       }
-      return { text: `OSC rejected the request as invalid (HTTP ${status}). describe_service shows the options a service takes.`, level: 'info', kind: 'rejected' };
+      return {
+        text: `OSC rejected the request as invalid (HTTP ${status}). describe_service shows the options a service takes.`,
+        level: 'info',
+        kind: 'rejected',
+      };
     }
     case 'upstream_bad_response':
       if (!c.writes) {
-        return { text: `OSC sent a response this server could not read, so nothing from it is shown. ${RETRY_LATER}`, level: 'warn', kind: 'bad_response' };
+        return {
+          text: `OSC sent a response this server could not read, so nothing from it is shown. ${RETRY_LATER}`,
+          level: 'warn',
+          kind: 'bad_response',
+        };
       }
       return ambiguous('sent a response this server could not read', c);
     case 'upstream_timeout':

@@ -24,7 +24,9 @@ const compiled = new Map<string, RegExp | undefined>();
 /** Quantifiers (`*`, `+`, `?` after an atom, `{n,m}`) times the largest count; linear in the pattern. */
 function quantifierCost(pattern: string): number {
   const quantifiers = pattern.match(/(?<![\\(])[*+?]|\{\d+(?:,\d*)?\}/g) ?? [];
-  const counts = (pattern.match(/\{(\d+)(?:,(\d*))?\}/g) ?? []).flatMap((q) => q.slice(1, -1).split(',').filter(Boolean).map(Number));
+  const counts = (pattern.match(/\{(\d+)(?:,(\d*))?\}/g) ?? []).flatMap((q) =>
+    q.slice(1, -1).split(',').filter(Boolean).map(Number),
+  );
   return quantifiers.length * Math.max(1, ...counts);
 }
 

@@ -32,19 +32,24 @@ function describe(o: ServiceOption): string {
 
 function checkValue(o: ServiceOption, raw: OptionInput): { value?: string; problem?: string } {
   const value = typeof raw === 'string' ? raw : String(raw);
-  if (value.length > MAX_OPTION_VALUE) return { problem: `option ${JSON.stringify(o.name)} is longer than ${MAX_OPTION_VALUE} characters` };
+  if (value.length > MAX_OPTION_VALUE)
+    return { problem: `option ${JSON.stringify(o.name)} is longer than ${MAX_OPTION_VALUE} characters` };
   const type = o.type.toLowerCase();
   if (type === 'boolean' && value !== 'true' && value !== 'false') {
     return { problem: `option ${JSON.stringify(o.name)} must be true or false` };
   }
   if (type === 'enum' && o.enums && !o.enums.includes(value)) {
-    return { problem: `option ${JSON.stringify(o.name)} must be one of ${o.enums.map((e) => JSON.stringify(e)).join(', ')}` };
+    return {
+      problem: `option ${JSON.stringify(o.name)} must be one of ${o.enums.map((e) => JSON.stringify(e)).join(', ')}`,
+    };
   }
   if (type !== 'boolean' && type !== 'enum' && typeof raw === 'boolean') {
     return { problem: `option ${JSON.stringify(o.name)} takes text, not true/false` };
   }
   if (o.regexValidator && !SECRET_REF.test(value) && matchesLinear(o.regexValidator, value) === false) {
-    return { problem: `option ${JSON.stringify(o.name)} does not have the expected format (pattern ${o.regexValidator})` };
+    return {
+      problem: `option ${JSON.stringify(o.name)} does not have the expected format (pattern ${o.regexValidator})`,
+    };
   }
   return { value };
 }
@@ -80,14 +85,12 @@ export function checkOptions(service: Service, name: string, given: Record<strin
       unknown.push('"name" goes in the name argument, not in options');
     } else if (!byName.has(key)) {
       const near = service.options.find((o) => o.name.toLowerCase() === key.toLowerCase());
-      unknown.push(`unknown option ${JSON.stringify(key)}${near ? ` (did you mean ${JSON.stringify(near.name)}?)` : ''}`);
+      unknown.push(
+        `unknown option ${JSON.stringify(key)}${near ? ` (did you mean ${JSON.stringify(near.name)}?)` : ''}`,
+      );
     }
   }
-  const problems = [
-    ...missing.map((m) => `missing mandatory option ${m}`),
-    ...invalid,
-    ...unknown,
-  ];
+  const problems = [...missing.map((m) => `missing mandatory option ${m}`), ...invalid, ...unknown];
   return { body, problems };
 }
 
@@ -118,13 +121,17 @@ export function checkUpdate(service: Service, given: Record<string, OptionInput>
  * model (and the chat) saw the value. Accepted, but the result says so (issue 19).
  */
 export function plainSensitive(service: Service, body: Record<string, string>): string[] {
-  return service.options.filter((o) => o.sensitive && body[o.name] !== undefined && !SECRET_REF.test(body[o.name]!)).map((o) => o.name);
+  return service.options
+    .filter((o) => o.sensitive && body[o.name] !== undefined && !SECRET_REF.test(body[o.name]!))
+    .map((o) => o.name);
 }
 
 /** The sentence a result carries when `plainSensitive` found any. */
 export function plainSensitiveNote(names: string[]): string {
   if (names.length === 0) return '';
   const list = names.map((n) => JSON.stringify(n)).join(', ');
-  return ` Note: ${list} ${names.length === 1 ? 'is a secret option and was' : 'are secret options and were'} given as a plain value, so the value passed through this chat and the model saw it. ` +
-    'Next time, have the user store it as a service secret (list_secrets shows the names) and pass "{{secrets.<name>}}" instead.';
+  return (
+    ` Note: ${list} ${names.length === 1 ? 'is a secret option and was' : 'are secret options and were'} given as a plain value, so the value passed through this chat and the model saw it. ` +
+    'Next time, have the user store it as a service secret (list_secrets shows the names) and pass "{{secrets.<name>}}" instead.'
+  );
 }

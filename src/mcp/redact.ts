@@ -25,7 +25,10 @@ const VALUE_PATTERNS: ReadonlyArray<[RegExp, (m: string, ...g: string[]) => stri
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, () => REDACTED],
   // The JWT's tail is optional so a non-JWT start consumes its run once (no rescans).
   [/\beyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*)?/g, (m) => (m.includes('.') ? REDACTED : m)],
-  [/\b(?:osc_(?:pat|rt|secret)_|oscm_[a-z]+_|sk-|ghp_|gho_|github_pat_|xox[abpr]-|glpat-|AIza)[A-Za-z0-9_-]{8,}/g, () => REDACTED],
+  [
+    /\b(?:osc_(?:pat|rt|secret)_|oscm_[a-z]+_|sk-|ghp_|gho_|github_pat_|xox[abpr]-|glpat-|AIza)[A-Za-z0-9_-]{8,}/g,
+    () => REDACTED,
+  ],
   [/\bAKIA[0-9A-Z]{16}\b/g, () => REDACTED],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]{8,}=*/gi, (_m, kind) => `${kind} ${REDACTED}`],
   // A scheme is short (RFC 3986 §3.1 names none over 32): an unbounded one rescanned `a.a.a…` from every dot.
@@ -74,7 +77,10 @@ export function redactValue(value: unknown, sensitive: ReadonlySet<string> = new
   for (const [k, v] of Object.entries(value).slice(0, 500)) {
     if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
     const secretKey = sensitive.has(k.toLowerCase()) || isSecretKey(k);
-    out[k] = secretKey && v !== null && v !== '' && !(typeof v === 'string' && SECRET_REF.test(v)) && typeof v !== 'boolean' ? REDACTED : redactValue(v, sensitive, depth + 1);
+    out[k] =
+      secretKey && v !== null && v !== '' && !(typeof v === 'string' && SECRET_REF.test(v)) && typeof v !== 'boolean'
+        ? REDACTED
+        : redactValue(v, sensitive, depth + 1);
   }
   return out;
 }

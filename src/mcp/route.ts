@@ -25,7 +25,13 @@
  * `GET`/`DELETE /mcp` → 405 `Allow: POST`: there is no session and no standalone stream.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { createMcpHandler, isLegacyRequest, WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpHandlerRequestOptions } from '@modelcontextprotocol/server';
+import {
+  createMcpHandler,
+  isLegacyRequest,
+  WebStandardStreamableHTTPServerTransport,
+  type AuthInfo,
+  type McpHandlerRequestOptions,
+} from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import type { Logger } from '../log.js';
 import type { OscPlatform } from '../osc/platform.js';
@@ -101,9 +107,18 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
   );
 
   /** A 2025-era request: a fresh server on a fresh stateless transport (MCP 2025-11-25 transports). */
-  async function serveLegacy(request: globalThis.Request, opts: McpHandlerRequestOptions, ctx: McpServerContext, streaming: boolean, res: Response): Promise<globalThis.Response> {
+  async function serveLegacy(
+    request: globalThis.Request,
+    opts: McpHandlerRequestOptions,
+    ctx: McpServerContext,
+    streaming: boolean,
+    res: Response,
+  ): Promise<globalThis.Response> {
     const server = buildMcpServer(ctx);
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !streaming });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: !streaming,
+    });
     transport.onerror = onerror;
     // Closing aborts every running handler's signal, so a client that leaves cancels
     // its upstream calls too (MCP-09; REDIS-08: nothing outlives the request).
@@ -119,12 +134,22 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
     const auth = req.auth;
     if (!auth) return sendUnauthorized(res, { resourceMetadataUrl, description: 'a bearer token is required' });
     if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
-      return sendJsonRpcError(res, 415, RPC.serverError, 'Unsupported Media Type: Content-Type must be application/json');
+      return sendJsonRpcError(
+        res,
+        415,
+        RPC.serverError,
+        'Unsupported Media Type: Content-Type must be application/json',
+      );
     }
     const body = await readBody(req, maxBody).catch(() => ({ tooLarge: false, text: undefined }));
     if (body.tooLarge) {
       res.set('Connection', 'close');
-      return sendJsonRpcError(res, 413, RPC.serverError, `Payload Too Large: the request body must not exceed ${maxBody} bytes`);
+      return sendJsonRpcError(
+        res,
+        413,
+        RPC.serverError,
+        `Payload Too Large: the request body must not exceed ${maxBody} bytes`,
+      );
     }
     let parsed: unknown;
     try {
@@ -132,15 +157,28 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
     } catch {
       return sendJsonRpcError(res, 400, RPC.parseError, 'Parse error: Invalid JSON');
     }
-    if (nestsDeeperThan(parsed, MAX_JSON_DEPTH)) return sendJsonRpcError(res, 400, RPC.parseError, `Parse error: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (nestsDeeperThan(parsed, MAX_JSON_DEPTH))
+      return sendJsonRpcError(
+        res,
+        400,
+        RPC.parseError,
+        `Parse error: JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
+      );
     const messages = messagesOf(parsed);
-    if (Array.isArray(parsed) && parsed.length > MAX_BATCH) return sendJsonRpcError(res, 400, RPC.invalidRequest, `Invalid Request: a batch must not exceed ${MAX_BATCH} messages`);
+    if (Array.isArray(parsed) && parsed.length > MAX_BATCH)
+      return sendJsonRpcError(
+        res,
+        400,
+        RPC.invalidRequest,
+        `Invalid Request: a batch must not exceed ${MAX_BATCH} messages`,
+      );
     const calls = toolCallsOf(messages);
     res.locals.mcpMethod = methodLabel(parsed);
 
     for (const call of calls) {
       const tool = typeof call.params?.name === 'string' ? findTool(call.params.name) : undefined;
-      if (tool && !auth.scopes.includes(tool.scope)) return sendInsufficientScope(res, { resourceMetadataUrl, scope: tool.scope });
+      if (tool && !auth.scopes.includes(tool.scope))
+        return sendInsufficientScope(res, { resourceMetadataUrl, scope: tool.scope });
     }
 
     let ctx: McpServerContext;
@@ -156,11 +194,22 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
       const osc = deps.platformFor(auth);
       const creates = deps.limits?.instanceCreates;
       const spendCreate = creates ? () => creates.consume(`creates:${grantId}`) : undefined;
-      ctx = { osc, scopes: auth.scopes, log, requestId: res.locals.requestId as string | undefined, deadlineMs: deps.limits?.toolDeadlineMs, spendCreate };
+      ctx = {
+        osc,
+        scopes: auth.scopes,
+        log,
+        requestId: res.locals.requestId as string | undefined,
+        deadlineMs: deps.limits?.toolDeadlineMs,
+        spendCreate,
+      };
     } catch (err) {
       if (isUnavailable(err)) return sendJsonRpcUnavailable(res);
       if (err instanceof GrantRevokedError) {
-        return sendUnauthorized(res, { resourceMetadataUrl, error: 'invalid_token', description: 'the OSC authorization ended; authorize again' });
+        return sendUnauthorized(res, {
+          resourceMetadataUrl,
+          error: 'invalid_token',
+          description: 'the OSC authorization ended; authorize again',
+        });
       }
       log.error({ event: 'mcp_route', err }, 'MCP request failed');
       return sendJsonRpcError(res, 500, RPC.internalError, 'Internal error');

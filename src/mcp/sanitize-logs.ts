@@ -26,7 +26,8 @@ export interface CleanLogs {
 }
 
 // ESC [ … final byte (CSI), ESC ] … BEL or ESC \ (OSC), ESC + one char (others); the C1 forms too.
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u001b[@-_]?/g;
+const ANSI =
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u001b[@-_]?/g;
 // C0 except tab and newline, DEL, C1; zero-width and bidi controls (Trojan Source, CVE-2021-42574).
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 

@@ -28,8 +28,8 @@ import { dataOnlyPlatform } from './upstream-data.js';
 export const SERVER_INFO = { name: 'osc-mcp', version: '0.1.0' } as const;
 
 const INSTRUCTIONS =
-  'Tools act in the signed-in user\'s own Eyevinn Open Source Cloud (OSC) workspace. Start with list_services; ' +
-  'describe_service before create_instance. Creating instances spends the user\'s OSC tokens daily; deleting is permanent.';
+  "Tools act in the signed-in user's own Eyevinn Open Source Cloud (OSC) workspace. Start with list_services; " +
+  "describe_service before create_instance. Creating instances spends the user's OSC tokens daily; deleting is permanent.";
 
 export interface McpServerContext {
   osc: OscPlatform;
@@ -68,14 +68,24 @@ function schemasOf(tool: AnyTool): { input: z.ZodObject; output: z.ZodObject } {
 }
 
 export function buildMcpServer(ctx: McpServerContext): McpServer {
-  const server = new McpServer(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS, jsonSchemaValidator: VALIDATOR });
+  const server = new McpServer(SERVER_INFO, {
+    capabilities: { tools: { listChanged: false } },
+    instructions: INSTRUCTIONS,
+    jsonSchemaValidator: VALIDATOR,
+  });
   // Upstream text reaches tools, and so the model, only as data (./upstream-data.ts).
   const dataCtx: McpServerContext = { ...ctx, osc: dataOnlyPlatform(ctx.osc) };
   for (const tool of toolsFor(ctx.scopes, ctx.tools)) {
     const { input, output } = schemasOf(tool);
     server.registerTool(
       tool.name,
-      { title: tool.title, description: tool.description, inputSchema: input, outputSchema: output, annotations: { title: tool.title, ...tool.annotations } },
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: input,
+        outputSchema: output,
+        annotations: { title: tool.title, ...tool.annotations },
+      },
       (args: Record<string, unknown>, extra: ServerContext) => runTool(tool, args, extra, dataCtx),
     );
   }
@@ -86,7 +96,12 @@ export function buildMcpServer(ctx: McpServerContext): McpServer {
   return server;
 }
 
-async function runTool(tool: AnyTool, input: Record<string, unknown>, extra: ServerContext, ctx: McpServerContext): Promise<CallToolResult> {
+async function runTool(
+  tool: AnyTool,
+  input: Record<string, unknown>,
+  extra: ServerContext,
+  ctx: McpServerContext,
+): Promise<CallToolResult> {
   const correlationId = randomBytes(6).toString('hex');
   const log = ctx.log.child({ tool: tool.name, correlationId, requestId: ctx.requestId });
   const token = extra.mcpReq._meta?.progressToken;
@@ -96,13 +111,26 @@ async function runTool(tool: AnyTool, input: Record<string, unknown>, extra: Ser
       : async (p: ProgressUpdate) => {
           await extra.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, ...p } });
         };
-  const toolCtx: Omit<ToolContext, 'signal'> = { osc: ctx.osc, log, correlationId, ...(progress ? { progress } : {}), ...(ctx.spendCreate ? { spendCreate: ctx.spendCreate } : {}) };
+  const toolCtx: Omit<ToolContext, 'signal'> = {
+    osc: ctx.osc,
+    log,
+    correlationId,
+    ...(progress ? { progress } : {}),
+    ...(ctx.spendCreate ? { spendCreate: ctx.spendCreate } : {}),
+  };
   const started = Date.now();
   try {
     // The tool's deadline and the client's disconnect (UPSTREAM-10, MCP-09), released when the handler settles.
-    const out = await bounded(extra.mcpReq.signal, tool.deadlineMs ?? ctx.deadlineMs ?? DEFAULTS.toolDeadlineMs, (signal) => tool.handler(input, { ...toolCtx, signal }));
+    const out = await bounded(
+      extra.mcpReq.signal,
+      tool.deadlineMs ?? ctx.deadlineMs ?? DEFAULTS.toolDeadlineMs,
+      (signal) => tool.handler(input, { ...toolCtx, signal }),
+    );
     log.info({ event: 'tool', outcome: 'ok', ms: Date.now() - started }, 'tool call');
-    return { content: [{ type: 'text', text: out.text }], structuredContent: out.structured as Record<string, unknown> };
+    return {
+      content: [{ type: 'text', text: out.text }],
+      structuredContent: out.structured as Record<string, unknown>,
+    };
   } catch (err) {
     const failure = describeFailure(err, {
       serviceId: typeof input.serviceId === 'string' ? input.serviceId : undefined,
@@ -112,7 +140,10 @@ async function runTool(tool: AnyTool, input: Record<string, unknown>, extra: Ser
     // The upstream detail is scrubbed (src/errors.ts) and only ever goes to the log.
     const e = err instanceof Error ? err : new Error('non-error thrown');
     const detail = err instanceof UpstreamError ? { status: err.status, detail: err.detail } : {};
-    log[failure.level]({ event: 'tool', outcome: failure.kind, ms: Date.now() - started, err: e, ...detail }, 'tool call failed');
+    log[failure.level](
+      { event: 'tool', outcome: failure.kind, ms: Date.now() - started, err: e, ...detail },
+      'tool call failed',
+    );
     return { isError: true, content: [{ type: 'text', text: `${failure.text} (reference ${correlationId})` }] };
   }
 }

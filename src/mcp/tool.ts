@@ -101,7 +101,9 @@ export const instanceShape = {
   name: z.string(),
   url: z.string().optional(),
   status: z.string().optional(),
-  fields: z.record(z.string(), z.unknown()).describe('Options and resources as OSC returned them; credentials replaced by "[redacted]"'),
+  fields: z
+    .record(z.string(), z.unknown())
+    .describe('Options and resources as OSC returned them; credentials replaced by "[redacted]"'),
 };
 
 /** Quotes a value for our own sentences so a name cannot read as an instruction. */

@@ -32,7 +32,9 @@ export interface RpcMessage {
 
 /** The messages of a body, a batch or one (MCP 2025-11-25 accepts batches; 2026-07-28 does not). */
 export function messagesOf(parsed: unknown): RpcMessage[] {
-  return (Array.isArray(parsed) ? parsed : [parsed]).filter((m): m is RpcMessage => typeof m === 'object' && m !== null);
+  return (Array.isArray(parsed) ? parsed : [parsed]).filter(
+    (m): m is RpcMessage => typeof m === 'object' && m !== null,
+  );
 }
 
 export function toolCallsOf(messages: readonly RpcMessage[]): RpcMessage[] {

@@ -54,9 +54,16 @@ export function authorizeRouter(deps: AuthorizeDeps): Router {
   router.get('/authorize', async function authorize(req: Request, res: Response) {
     try {
       const clientId = param(req, 'client_id');
-      if (!clientId.ok || !clientId.value) return sendErrorPage(res, 400, 'Invalid request', 'The request does not name exactly one client.');
+      if (!clientId.ok || !clientId.value)
+        return sendErrorPage(res, 400, 'Invalid request', 'The request does not name exactly one client.');
       const found = await clients.lookup(clientId.value);
-      if (!found.client) return refuseUnknownClient(req, res, { clientId: clientId.value, reason: found.refused, isMetadataUrl: /^https?:\/\//i.test(clientId.value), log: deps.log });
+      if (!found.client)
+        return refuseUnknownClient(req, res, {
+          clientId: clientId.value,
+          reason: found.refused,
+          isMetadataUrl: /^https?:\/\//i.test(clientId.value),
+          log: deps.log,
+        });
       const client = found.client;
       // Blocked by the operator: said to the person, never redirected to the client.
       if (await isSuspended(store, client.clientId)) return sendBlockedPage(res);
@@ -64,21 +71,35 @@ export function authorizeRouter(deps: AuthorizeDeps): Router {
       if (!redirect.ok) return sendErrorPage(res, 400, 'Invalid request', 'The redirect URI was sent more than once.');
       const redirectUri = redirect.value ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
       if (!redirectUri || !matchRedirectUri(redirectUri, client.redirectUris)) {
-        deps.log?.info({ event: 'authorize_redirect_mismatch', clientId: client.clientId, registered: client.redirectUris.length }, 'authorization refused: redirect URI not registered');
-        return sendErrorPage(res, 400, 'Invalid redirect URI', 'The application asked to be answered at an address it did not register. Remove this server from your application and add it again so it registers its current address.');
+        deps.log?.info(
+          { event: 'authorize_redirect_mismatch', clientId: client.clientId, registered: client.redirectUris.length },
+          'authorization refused: redirect URI not registered',
+        );
+        return sendErrorPage(
+          res,
+          400,
+          'Invalid redirect URI',
+          'The application asked to be answered at an address it did not register. Remove this server from your application and add it again so it registers its current address.',
+        );
       }
       // From here on the redirect URI is trusted: errors go back to the client (RFC 6749 §4.1.2.1).
       const state = param(req, 'state');
       const fail = (error: string, description: string) =>
-        redirectToClient(res, redirectUri, issuer, { error, error_description: description, state: state.ok ? state.value : undefined });
+        redirectToClient(res, redirectUri, issuer, {
+          error,
+          error_description: description,
+          state: state.ok ? state.value : undefined,
+        });
       if (!state.ok) return fail('invalid_request', 'state was sent more than once');
       const responseType = param(req, 'response_type');
-      if (!responseType.ok || responseType.value !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported');
+      if (!responseType.ok || responseType.value !== 'code')
+        return fail('unsupported_response_type', 'only response_type=code is supported');
       const challenge = param(req, 'code_challenge');
       const method = param(req, 'code_challenge_method');
       if (!challenge.ok || !challenge.value) return fail('invalid_request', 'code_challenge is required (PKCE)');
       if (!method.ok || method.value !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
-      if (!CHALLENGE_RE.test(challenge.value)) return fail('invalid_request', 'code_challenge must be 43 base64url characters');
+      if (!CHALLENGE_RE.test(challenge.value))
+        return fail('invalid_request', 'code_challenge must be 43 base64url characters');
       const resourceParam = param(req, 'resource');
       if (!resourceParam.ok) return fail('invalid_target', 'resource was sent more than once');
       // RFC 8707 §2: absent defaults to our one resource; anything else is refused.

@@ -60,12 +60,25 @@ export function requireBearer(deps: BearerDeps): RequestHandler {
     try {
       const rec = await store.get('access', hashSecret(token));
       if (!rec || rec.expiresAt <= now() || rec.resource !== resource) {
-        return sendUnauthorized(res, { ...challenge, error: 'invalid_token', description: 'the access token is invalid or expired' });
+        return sendUnauthorized(res, {
+          ...challenge,
+          error: 'invalid_token',
+          description: 'the access token is invalid or expired',
+        });
       }
       // Read together: ioredis writes both commands before the first answer, one round trip.
-      const [grant, suspended] = await Promise.all([store.get('grant', rec.grantId), store.get('suspended', rec.clientId)]);
-      if (!grant) return sendUnauthorized(res, { ...challenge, error: 'invalid_token', description: 'the authorization was revoked' });
-      if (suspended) return sendUnauthorized(res, { ...challenge, error: 'invalid_token', description: BLOCKED_DESCRIPTION });
+      const [grant, suspended] = await Promise.all([
+        store.get('grant', rec.grantId),
+        store.get('suspended', rec.clientId),
+      ]);
+      if (!grant)
+        return sendUnauthorized(res, {
+          ...challenge,
+          error: 'invalid_token',
+          description: 'the authorization was revoked',
+        });
+      if (suspended)
+        return sendUnauthorized(res, { ...challenge, error: 'invalid_token', description: BLOCKED_DESCRIPTION });
       const fresh = await refresher.ensureFresh(grant);
       const auth: AuthInfo = {
         token,
@@ -81,7 +94,11 @@ export function requireBearer(deps: BearerDeps): RequestHandler {
       next();
     } catch (err) {
       if (err instanceof GrantRevokedError) {
-        return sendUnauthorized(res, { ...challenge, error: 'invalid_token', description: 'the OSC authorization ended; authorize again' });
+        return sendUnauthorized(res, {
+          ...challenge,
+          error: 'invalid_token',
+          description: 'the OSC authorization ended; authorize again',
+        });
       }
       if (isUnavailable(err)) {
         log.warn({ event: 'bearer_unavailable', reason: err.kind }, 'dependency unavailable during bearer check');

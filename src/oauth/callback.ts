@@ -49,10 +49,18 @@ export interface CallbackDeps {
  * Which flow a `state` belongs to. OSC knows one redirect URI for us, so both flows come
  * back here; the record kind the state names decides, and each flow keeps its own rules.
  */
-type Flow = { kind: 'mcp'; rec: UpstreamAuthorization } | { kind: 'connections'; rec: SignInRecord } | { kind: 'unknown' };
+type Flow =
+  | { kind: 'mcp'; rec: UpstreamAuthorization }
+  | { kind: 'connections'; rec: SignInRecord }
+  | { kind: 'unknown' };
 
 export function sendSignInExpired(res: Response): void {
-  sendErrorPage(res, 400, 'Sign-in expired', 'This sign-in is unknown, was already used, or has expired. Start again from your application.');
+  sendErrorPage(
+    res,
+    400,
+    'Sign-in expired',
+    'This sign-in is unknown, was already used, or has expired. Start again from your application.',
+  );
 }
 
 export function callbackRouter(deps: CallbackDeps): Router {
@@ -69,12 +77,22 @@ export function callbackRouter(deps: CallbackDeps): Router {
   };
 
   /** The MCP authorization: OSC's answer becomes our code for the client, or an error for it. */
-  const finishAuthorization = async (req: Request, res: Response, key: string, rec: UpstreamAuthorization): Promise<void> => {
+  const finishAuthorization = async (
+    req: Request,
+    res: Response,
+    key: string,
+    rec: UpstreamAuthorization,
+  ): Promise<void> => {
     const q = req.query as Record<string, unknown>;
     const browser = browserHashOf(req);
     if (!browser || browser !== rec.browserHash) {
       log.warn({ event: 'callback_browser_mismatch', clientId: rec.clientId }, 'OSC callback from another browser');
-      return sendErrorPage(res, 400, 'Sign-in refused', 'This sign-in was started in another browser. Start again from your application.');
+      return sendErrorPage(
+        res,
+        400,
+        'Sign-in refused',
+        'This sign-in was started in another browser. Start again from your application.',
+      );
     }
     if (!(await store.take('upstream', key))) return sendSignInExpired(res);
     const back = (params: { code?: string; error?: string; error_description?: string }) =>
@@ -84,7 +102,11 @@ export function callbackRouter(deps: CallbackDeps): Router {
       // OSC's own wording is never reflected (OAUTH-19).
       const denied = q.error === 'access_denied';
       log.info({ event: 'osc_authorization_failed', clientId: rec.clientId, denied }, 'OSC did not authorize');
-      return back(denied ? { error: 'access_denied', error_description: 'the user denied access at OSC' } : { error: 'server_error', error_description: 'OSC sign-in failed' });
+      return back(
+        denied
+          ? { error: 'access_denied', error_description: 'the user denied access at OSC' }
+          : { error: 'server_error', error_description: 'OSC sign-in failed' },
+      );
     }
     let tokens: Awaited<ReturnType<typeof finishOscSignIn>>;
     try {
@@ -92,18 +114,37 @@ export function callbackRouter(deps: CallbackDeps): Router {
     } catch (err) {
       if (err instanceof OscInvalidGrantError) {
         log.warn({ event: 'osc_code_refused', clientId: rec.clientId }, 'OSC refused the code exchange');
-        return sendErrorPage(res, 400, 'Sign-in failed', 'OSC did not accept this sign-in. Start again from your application.');
+        return sendErrorPage(
+          res,
+          400,
+          'Sign-in failed',
+          'OSC did not accept this sign-in. Start again from your application.',
+        );
       }
       throw err;
     }
     if (tokens === 'client_gone') {
       // The (short-lived, dynamically registered) OSC client expired meanwhile: register
       // again and send the browser through OSC once more with the user's approval kept.
-      if ((rec.restarts ?? 0) >= 1) return sendErrorPage(res, 502, 'Sign-in failed', 'OSC did not accept our sign-in request. Please try again later.');
+      if ((rec.restarts ?? 0) >= 1)
+        return sendErrorPage(
+          res,
+          502,
+          'Sign-in failed',
+          'OSC did not accept our sign-in request. Please try again later.',
+        );
       const client = await oscClients.renew(rec.oscClientId);
       const { oscCodeVerifier: _v, oscClientId: _c, createdAt: _t, ...from } = rec;
-      const url = await startUpstream({ store, ...signIn, pendingTtlS: deps.pendingTtlS }, { ...from, restarts: (rec.restarts ?? 0) + 1 }, now(), client);
-      log.info({ event: 'osc_authorization_restarted', clientId: rec.clientId }, 'OSC client renewed; sending the browser through OSC again');
+      const url = await startUpstream(
+        { store, ...signIn, pendingTtlS: deps.pendingTtlS },
+        { ...from, restarts: (rec.restarts ?? 0) + 1 },
+        now(),
+        client,
+      );
+      log.info(
+        { event: 'osc_authorization_restarted', clientId: rec.clientId },
+        'OSC client renewed; sending the browser through OSC again',
+      );
       return res.set('Cache-Control', 'no-store').redirect(303, url);
     }
     const user = signedInUser(tokens);
@@ -111,8 +152,17 @@ export function callbackRouter(deps: CallbackDeps): Router {
       log.warn({ event: 'osc_token_unusable', clientId: rec.clientId }, 'OSC token has no tenant');
       return sendErrorPage(res, 502, 'Sign-in failed', 'OSC returned an unexpected answer. Please try again later.');
     }
-    const { grant, code } = await createGrant({ store, sealer, pendingTtlS: deps.pendingTtlS, codeTtlS: deps.codeTtlS }, rec, tokens, user, now());
-    log.info({ event: 'grant_created', grantId: grant.id, clientId: rec.clientId, tenantId: grant.tenantId }, 'authorization complete');
+    const { grant, code } = await createGrant(
+      { store, sealer, pendingTtlS: deps.pendingTtlS, codeTtlS: deps.codeTtlS },
+      rec,
+      tokens,
+      user,
+      now(),
+    );
+    log.info(
+      { event: 'grant_created', grantId: grant.id, clientId: rec.clientId, tenantId: grant.tenantId },
+      'authorization complete',
+    );
     back({ code });
   };
 

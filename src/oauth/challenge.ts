@@ -28,7 +28,10 @@ export function bearerChallenge(
 }
 
 /** 401: no token, or one we do not accept. The client should (re-)authorize. */
-export function sendUnauthorized(res: Response, opts: ChallengeOptions & { error?: 'invalid_token'; description?: string }): void {
+export function sendUnauthorized(
+  res: Response,
+  opts: ChallengeOptions & { error?: 'invalid_token'; description?: string },
+): void {
   res
     .status(401)
     .set('WWW-Authenticate', bearerChallenge(opts))

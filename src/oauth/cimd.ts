@@ -11,8 +11,23 @@
 import { z } from 'zod';
 import type { ClientRecord } from '../storage/records.js';
 import { redirectUriProblem } from './redirect-uri.js';
-import { BoundedCache, createSafeFetcher, SafeFetchError, type SafeFetcher, type SafeFetchOptions } from './safe-fetch.js';
-import { CLIENT_NAME_RE, CLIENT_NAME_RULE, MAX_DECLARED_VALUE_LENGTH, MAX_DECLARED_VALUES, MAX_REDIRECT_URIS, authMethodFor, effectiveGrantTypes, responseTypesProblem } from './client-metadata.js';
+import {
+  BoundedCache,
+  createSafeFetcher,
+  SafeFetchError,
+  type SafeFetcher,
+  type SafeFetchOptions,
+} from './safe-fetch.js';
+import {
+  CLIENT_NAME_RE,
+  CLIENT_NAME_RULE,
+  MAX_DECLARED_VALUE_LENGTH,
+  MAX_DECLARED_VALUES,
+  MAX_REDIRECT_URIS,
+  authMethodFor,
+  effectiveGrantTypes,
+  responseTypesProblem,
+} from './client-metadata.js';
 
 /** Room for an inline `jwks` of a few RSA keys next to the usual fields. */
 const MAX_BYTES = 16 * 1024;
@@ -62,26 +77,39 @@ export function clientFromDocument(clientId: string, json: unknown, fetcher: Saf
   const doc = Document.safeParse(json);
   if (!doc.success) {
     const issue = doc.error.issues[0];
-    fail(`the metadata document is invalid (${issue ? `${issue.path.join('.') || 'document'}: ${issue.message}` : 'unexpected shape'})`);
+    fail(
+      `the metadata document is invalid (${issue ? `${issue.path.join('.') || 'document'}: ${issue.message}` : 'unexpected shape'})`,
+    );
   }
   const d = doc.data;
   if (d.client_id !== clientId) fail('the metadata document names another client_id');
   // Unusable redirect URIs (an unknown private-use scheme, say) are dropped, not fatal: we
   // only ever redirect to the ones left, by exact match.
   const redirectUris = d.redirect_uris.filter((u) => !redirectUriProblem(u));
-  if (redirectUris.length === 0) fail('the metadata document has no redirect URI this server accepts (https, or http on loopback)');
+  if (redirectUris.length === 0)
+    fail('the metadata document has no redirect URI this server accepts (https, or http on loopback)');
   const grants = effectiveGrantTypes(d.grant_types);
   if ('problem' in grants) fail(`the metadata document is unusable: ${grants.problem}`);
   const responseProblem = responseTypesProblem(d.response_types);
   if (responseProblem) fail(`the metadata document is unusable: ${responseProblem}`);
   // A document cannot hold a secret we issued, so only public clients and key-based ones.
-  const auth = authMethodFor(d.token_endpoint_auth_method, { jwksUri: d.jwks_uri, jwks: d.jwks }, d.token_endpoint_auth_signing_alg, ['none', 'private_key_jwt'], 'none');
+  const auth = authMethodFor(
+    d.token_endpoint_auth_method,
+    { jwksUri: d.jwks_uri, jwks: d.jwks },
+    d.token_endpoint_auth_signing_alg,
+    ['none', 'private_key_jwt'],
+    'none',
+  );
   if ('problem' in auth) fail(`the metadata document is unusable: ${auth.problem}`);
   if (auth.method === 'private_key_jwt' && d.jwks_uri) {
     try {
       fetcher.check(d.jwks_uri, 'jwks_uri');
     } catch (err) {
-      fail(err instanceof SafeFetchError ? `the metadata document is unusable: ${err.message}` : 'the metadata document is unusable: bad jwks_uri');
+      fail(
+        err instanceof SafeFetchError
+          ? `the metadata document is unusable: ${err.message}`
+          : 'the metadata document is unusable: bad jwks_uri',
+      );
     }
   }
   return {

@@ -50,19 +50,24 @@ export interface AssertionVerifierDeps {
 function reason(err: unknown): string {
   if (err instanceof errors.JWTExpired) return 'the client assertion has expired';
   if (err instanceof errors.JWTClaimValidationFailed) {
-    if (err.claim === 'aud') return 'the client assertion is addressed to another server (aud must be our issuer or token endpoint)';
-    if (err.claim === 'iss' || err.claim === 'sub') return 'the client assertion must have iss and sub equal to the client_id';
+    if (err.claim === 'aud')
+      return 'the client assertion is addressed to another server (aud must be our issuer or token endpoint)';
+    if (err.claim === 'iss' || err.claim === 'sub')
+      return 'the client assertion must have iss and sub equal to the client_id';
     return `the client assertion has an invalid ${err.claim} claim`;
   }
   if (err instanceof errors.JWKSNoMatchingKey) return "no key in the client's published key set matches the assertion";
-  if (err instanceof errors.JOSEAlgNotAllowed) return 'the client assertion uses a signing algorithm this client may not use';
-  if (err instanceof errors.JWSSignatureVerificationFailed) return "the client assertion's signature does not verify with the client's published keys";
+  if (err instanceof errors.JOSEAlgNotAllowed)
+    return 'the client assertion uses a signing algorithm this client may not use';
+  if (err instanceof errors.JWSSignatureVerificationFailed)
+    return "the client assertion's signature does not verify with the client's published keys";
   return 'the client assertion is malformed';
 }
 
 export function createAssertionVerifier(deps: AssertionVerifierDeps): AssertionVerifier {
   const now = deps.now ?? Date.now;
-  const algorithms = (client: ClientRecord): string[] => (client.tokenEndpointAuthSigningAlg ? [client.tokenEndpointAuthSigningAlg] : [...ASSERTION_ALGS]);
+  const algorithms = (client: ClientRecord): string[] =>
+    client.tokenEndpointAuthSigningAlg ? [client.tokenEndpointAuthSigningAlg] : [...ASSERTION_ALGS];
 
   const check = async (client: ClientRecord, assertion: string, keys: JSONWebKeySet) =>
     jwtVerify(assertion, createLocalJWKSet(keys), {
@@ -103,11 +108,18 @@ export function createAssertionVerifier(deps: AssertionVerifierDeps): AssertionV
       }
       const nowS = Math.floor(now() / 1000);
       const exp = payload.exp!;
-      if (exp - nowS > MAX_LIFETIME_S + CLOCK_SKEW_S) throw new InvalidClientError('the client assertion lives too long (exp at most 10 minutes ahead)');
+      if (exp - nowS > MAX_LIFETIME_S + CLOCK_SKEW_S)
+        throw new InvalidClientError('the client assertion lives too long (exp at most 10 minutes ahead)');
       const jti = payload.jti!;
-      if (jti.length === 0 || jti.length > 256) throw new InvalidClientError('the client assertion has an invalid jti claim');
+      if (jti.length === 0 || jti.length > 256)
+        throw new InvalidClientError('the client assertion has an invalid jti claim');
       const ttlS = Math.max(1, exp - nowS + CLOCK_SKEW_S);
-      const fresh = await deps.store.putIfAbsent('assertion', hashSecret(`${client.clientId}\n${jti}`), { clientId: client.clientId }, ttlS);
+      const fresh = await deps.store.putIfAbsent(
+        'assertion',
+        hashSecret(`${client.clientId}\n${jti}`),
+        { clientId: client.clientId },
+        ttlS,
+      );
       if (!fresh) throw new InvalidClientError('the client assertion was already used (jti replay)');
     },
   };

@@ -31,14 +31,29 @@ export type AuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic' |
  * `HS*` (a client assertion signed with a shared secret is `client_secret_jwt`, which we do
  * not offer) and never `none`.
  */
-export const ASSERTION_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export const ASSERTION_ALGS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
 
 /** The grant types we will honour for a client that declared `declared` (absent = RFC 7591 default). */
-export function effectiveGrantTypes(declared: readonly string[] | undefined): { grantTypes: string[]; ignored: string[] } | { problem: string } {
+export function effectiveGrantTypes(
+  declared: readonly string[] | undefined,
+): { grantTypes: string[]; ignored: string[] } | { problem: string } {
   if (declared === undefined) return { grantTypes: [...SUPPORTED_GRANT_TYPES], ignored: [] };
   const grantTypes = SUPPORTED_GRANT_TYPES.filter((g) => declared.includes(g));
   if (!grantTypes.includes('authorization_code')) {
-    return { problem: 'grant_types must include authorization_code (this server signs people in through the browser only)' };
+    return {
+      problem: 'grant_types must include authorization_code (this server signs people in through the browser only)',
+    };
   }
   return { grantTypes, ignored: declared.filter((g) => !(SUPPORTED_GRANT_TYPES as readonly string[]).includes(g)) };
 }
@@ -56,7 +71,8 @@ export interface KeySource {
 
 /** Why a declared public key set is unusable, or undefined when it is fine (RFC 7591 §2 `jwks`). */
 export function jwksProblem(jwks: unknown): string | undefined {
-  if (typeof jwks !== 'object' || jwks === null || !Array.isArray((jwks as { keys?: unknown }).keys)) return 'jwks must be an object with a keys array';
+  if (typeof jwks !== 'object' || jwks === null || !Array.isArray((jwks as { keys?: unknown }).keys))
+    return 'jwks must be an object with a keys array';
   const keys = (jwks as { keys: unknown[] }).keys;
   if (keys.length === 0 || keys.length > 10) return 'jwks must hold 1 to 10 keys';
   for (const k of keys) {
@@ -102,5 +118,6 @@ export function authMethodFor(
  * make the page show another name than the one stored. Registered names and names from
  * metadata documents pass the same filter.
  */
-export const CLIENT_NAME_RE = /^[^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]{1,100}$/;
+export const CLIENT_NAME_RE =
+  /^[^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]{1,100}$/;
 export const CLIENT_NAME_RULE = '1-100 printable characters, no control, bidirectional or zero-width characters';

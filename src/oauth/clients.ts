@@ -39,7 +39,10 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   if (i < 0) return undefined;
   try {
     // RFC 6749 §2.3.1: both parts are form-urlencoded before base64.
-    return { id: decodeURIComponent(decoded.slice(0, i).replace(/\+/g, ' ')), secret: decodeURIComponent(decoded.slice(i + 1).replace(/\+/g, ' ')) };
+    return {
+      id: decodeURIComponent(decoded.slice(0, i).replace(/\+/g, ' ')),
+      secret: decodeURIComponent(decoded.slice(i + 1).replace(/\+/g, ' ')),
+    };
   } catch {
     return undefined;
   }
@@ -49,7 +52,11 @@ function single(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 }
 
-export function createClientDirectory(store: TokenStore, cimd: CimdResolver, assertions?: AssertionVerifier): ClientDirectory {
+export function createClientDirectory(
+  store: TokenStore,
+  cimd: CimdResolver,
+  assertions?: AssertionVerifier,
+): ClientDirectory {
   const lookup = async (clientId: string): Promise<ClientLookup> => {
     if (clientId.length > 512) return { refused: 'the client_id is longer than 512 characters' };
     if (cimd.isMetadataUrl(clientId)) {
@@ -75,22 +82,27 @@ export function createClientDirectory(store: TokenStore, cimd: CimdResolver, ass
       const body = (req.body ?? {}) as Record<string, unknown>;
       const assertionType = single(body.client_assertion_type);
       const assertion = single(body.client_assertion);
-      if (assertionType !== undefined || assertion !== undefined) return authenticateAssertion(body, req.headers.authorization, assertionType, assertion);
+      if (assertionType !== undefined || assertion !== undefined)
+        return authenticateAssertion(body, req.headers.authorization, assertionType, assertion);
       const basic = basicCredentials(req.headers.authorization);
       if (req.headers.authorization && !basic) throw new InvalidClientError('unsupported client authentication');
       const bodyId = single(body.client_id);
       const bodySecret = single(body.client_secret);
-      if (basic && bodyId && bodyId !== basic.id) throw new InvalidRequestError('client_id does not match the credentials');
+      if (basic && bodyId && bodyId !== basic.id)
+        throw new InvalidRequestError('client_id does not match the credentials');
       if (basic && bodySecret) throw new InvalidRequestError('use one client authentication method');
       const clientId = basic?.id ?? bodyId;
       if (!clientId) throw new InvalidClientError('client authentication required');
       const client = await known(clientId);
       if (client.tokenEndpointAuthMethod === 'private_key_jwt') {
-        throw new InvalidClientError('this client authenticates with a signed client assertion (private_key_jwt, RFC 7523)');
+        throw new InvalidClientError(
+          'this client authenticates with a signed client assertion (private_key_jwt, RFC 7523)',
+        );
       }
       const secret = basic?.secret ?? bodySecret;
       if (client.secretHash) {
-        if (!secret || !timingSafeEqualStr(hashSecret(secret), client.secretHash)) throw new InvalidClientError('client authentication failed');
+        if (!secret || !timingSafeEqualStr(hashSecret(secret), client.secretHash))
+          throw new InvalidClientError('client authentication failed');
       } else if (secret) {
         throw new InvalidClientError('this client is public and has no secret');
       }
@@ -104,18 +116,29 @@ export function createClientDirectory(store: TokenStore, cimd: CimdResolver, ass
     return found.client;
   }
 
-  async function authenticateAssertion(body: Record<string, unknown>, authorization: string | undefined, type?: string, assertion?: string): Promise<ClientRecord> {
+  async function authenticateAssertion(
+    body: Record<string, unknown>,
+    authorization: string | undefined,
+    type?: string,
+    assertion?: string,
+  ): Promise<ClientRecord> {
     // RFC 6749 §2.3: one method per request.
-    if (authorization || body.client_secret !== undefined) throw new InvalidRequestError('use one client authentication method');
-    if (type !== CLIENT_ASSERTION_TYPE) throw new InvalidClientError(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`);
+    if (authorization || body.client_secret !== undefined)
+      throw new InvalidRequestError('use one client authentication method');
+    if (type !== CLIENT_ASSERTION_TYPE)
+      throw new InvalidClientError(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`);
     if (!assertion) throw new InvalidClientError('client_assertion is required with client_assertion_type');
     const claimed = assertionClientId(assertion);
-    if (!claimed) throw new InvalidClientError('the client assertion is malformed (it needs iss and sub equal to the client_id)');
+    if (!claimed)
+      throw new InvalidClientError('the client assertion is malformed (it needs iss and sub equal to the client_id)');
     const bodyId = single(body.client_id);
-    if (bodyId !== undefined && bodyId !== claimed) throw new InvalidClientError('client_id does not match the client assertion');
+    if (bodyId !== undefined && bodyId !== claimed)
+      throw new InvalidClientError('client_id does not match the client assertion');
     const client = await known(claimed);
     if (client.tokenEndpointAuthMethod !== 'private_key_jwt' || !assertions) {
-      throw new InvalidClientError(`this client registered token_endpoint_auth_method ${client.tokenEndpointAuthMethod}, not private_key_jwt`);
+      throw new InvalidClientError(
+        `this client registered token_endpoint_auth_method ${client.tokenEndpointAuthMethod}, not private_key_jwt`,
+      );
     }
     await assertions.verify(client, assertion);
     return client;

@@ -20,7 +20,10 @@ function redirectHost(uri: string): { host: string; loopback: boolean } {
   }
 }
 
-export function renderConsentPage(res: Response, p: { client: ClientRecord; pending: PendingAuthorization; csrf: string }): void {
+export function renderConsentPage(
+  res: Response,
+  p: { client: ClientRecord; pending: PendingAuthorization; csrf: string },
+): void {
   const { client, pending, csrf } = p;
   const name = client.clientName ?? 'An unnamed application';
   const identity =

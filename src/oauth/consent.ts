@@ -43,7 +43,12 @@ export async function startUpstream(
   client?: OscClientCredentials,
 ): Promise<string> {
   const started = await startOscSignIn(deps, client);
-  const rec: UpstreamAuthorization = { ...from, oscCodeVerifier: started.oscCodeVerifier, oscClientId: started.oscClientId, createdAt: now };
+  const rec: UpstreamAuthorization = {
+    ...from,
+    oscCodeVerifier: started.oscCodeVerifier,
+    oscClientId: started.oscClientId,
+    createdAt: now,
+  };
   await deps.store.put('upstream', started.stateHash, rec, deps.pendingTtlS ?? DEFAULTS.pendingTtlS);
   return started.url;
 }
@@ -66,26 +71,51 @@ export function consentRouter(deps: ConsentDeps): Router {
       const pendingId = typeof body.pending === 'string' ? body.pending : '';
       const csrf = typeof body.csrf === 'string' ? body.csrf : '';
       const pending = pendingId ? await store.get('pending', pendingId) : undefined;
-      if (!pending) return sendErrorPage(res, 400, 'Request expired', 'This authorization request is unknown or has expired. Start again from your application.');
+      if (!pending)
+        return sendErrorPage(
+          res,
+          400,
+          'Request expired',
+          'This authorization request is unknown or has expired. Start again from your application.',
+        );
       const browser = browserHashOf(req);
-      if (!csrf || !browser || !timingSafeEqualStr(hashSecret(csrf), pending.csrfHash) || !timingSafeEqualStr(browser, pending.browserHash)) {
-        log.warn({ event: 'consent_csrf_rejected', clientId: pending.clientId }, 'consent POST without a matching CSRF token and cookie');
-        return sendErrorPage(res, 403, 'Request refused', 'This form was not submitted from the page we showed you. Start again from your application.');
+      if (
+        !csrf ||
+        !browser ||
+        !timingSafeEqualStr(hashSecret(csrf), pending.csrfHash) ||
+        !timingSafeEqualStr(browser, pending.browserHash)
+      ) {
+        log.warn(
+          { event: 'consent_csrf_rejected', clientId: pending.clientId },
+          'consent POST without a matching CSRF token and cookie',
+        );
+        return sendErrorPage(
+          res,
+          403,
+          'Request refused',
+          'This form was not submitted from the page we showed you. Start again from your application.',
+        );
       }
       const decision = body.decision;
-      const chosen = normalizeScopes(([] as unknown[]).concat(body.scope ?? []).filter((s): s is string => typeof s === 'string')).filter((s) =>
-        pending.scopes.includes(s),
-      );
+      const chosen = normalizeScopes(
+        ([] as unknown[]).concat(body.scope ?? []).filter((s): s is string => typeof s === 'string'),
+      ).filter((s) => pending.scopes.includes(s));
       if (decision === 'approve' && chosen.length > 0) {
         const url = await startUpstream(deps, upstreamFrom(pending, chosen), now());
-        if (!(await store.take('pending', pending.id))) return sendErrorPage(res, 400, 'Request expired', 'This authorization request was already answered.');
+        if (!(await store.take('pending', pending.id)))
+          return sendErrorPage(res, 400, 'Request expired', 'This authorization request was already answered.');
         log.info({ event: 'consent_approved', clientId: pending.clientId, scopes: chosen }, 'consent approved');
         res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').redirect(303, url);
         return;
       }
-      if (!(await store.take('pending', pending.id))) return sendErrorPage(res, 400, 'Request expired', 'This authorization request was already answered.');
+      if (!(await store.take('pending', pending.id)))
+        return sendErrorPage(res, 400, 'Request expired', 'This authorization request was already answered.');
       log.info({ event: 'consent_denied', clientId: pending.clientId }, 'consent denied');
-      redirectToClient(res, pending.redirectUri, issuer, { error: 'access_denied', error_description: 'the user denied the request', state: pending.state });
+      redirectToClient(res, pending.redirectUri, issuer, {
+        error: 'access_denied',
+        error_description: 'the user denied the request',
+        state: pending.state,
+      });
     } catch (err) {
       sendUnavailablePageOrThrow(res, err, 'We could not reach a service we depend on. Please try again in a moment.');
     }
@@ -94,7 +124,10 @@ export function consentRouter(deps: ConsentDeps): Router {
 }
 
 /** The client's request carried on, with the scopes the user left checked. */
-function upstreamFrom(p: PendingAuthorization, scopes: string[]): Omit<UpstreamAuthorization, 'oscCodeVerifier' | 'oscClientId' | 'createdAt'> {
+function upstreamFrom(
+  p: PendingAuthorization,
+  scopes: string[],
+): Omit<UpstreamAuthorization, 'oscCodeVerifier' | 'oscClientId' | 'createdAt'> {
   const { id, csrfHash: _csrf, createdAt: _at, ...request } = p;
   return { ...request, scopes, pendingId: id };
 }

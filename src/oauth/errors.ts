@@ -40,7 +40,6 @@ const STATUS: Record<string, number> = {
   temporarily_unavailable: 503,
 };
 
-
 /**
  * Writes an OAuth error response. Unknown errors become `server_error` without any
  * detail on the wire (the caller logs them); store or OSC outages become 503 with

@@ -11,14 +11,32 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 const v4Blocked = new BlockList();
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15],
-  ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) v4Blocked.addSubnet(net, prefix, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  v4Blocked.addSubnet(net, prefix, 'ipv4');
 
 // Inside 2000::/3 (global unicast), the blocks that are not global (RFC 6890, RFC 9637).
 const v6Blocked = new BlockList();
-for (const [net, prefix] of [['2001::', 23], ['2001:db8::', 32], ['3fff::', 20]] as const) v6Blocked.addSubnet(net, prefix, 'ipv6');
+for (const [net, prefix] of [
+  ['2001::', 23],
+  ['2001:db8::', 32],
+  ['3fff::', 20],
+] as const)
+  v6Blocked.addSubnet(net, prefix, 'ipv6');
 
 type Groups = [number, number, number, number, number, number, number, number];
 
@@ -72,7 +90,11 @@ export function isPrivateLiteralHost(hostname: string): boolean {
   return isIP(host) !== 0 && isPrivateAddress(host);
 }
 
-type Resolve = (hostname: string, options: { all: true }, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+type Resolve = (
+  hostname: string,
+  options: { all: true },
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /**
  * A `lookup` for undici's connect options that refuses the whole answer if any address
@@ -86,7 +108,8 @@ export function guardedLookup(resolve: Resolve = dnsLookup as unknown as Resolve
       if (list.length === 0 || list.some((a) => isPrivateAddress(a.address))) {
         return callback(Object.assign(new Error('refused: private address'), { code: 'EPRIVATE' }), '', 4);
       }
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
       const [first] = list as [LookupAddress];
       return callback(null, first.address, first.family);
     });

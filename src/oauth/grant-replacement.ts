@@ -16,7 +16,10 @@ import { userKeyOf } from '../storage/records.js';
 import type { TokenStore } from '../storage/store.js';
 
 /** Whether `older` is a narrower grant of the same client and user that `newer` replaces. */
-export function supersedes(newer: Pick<GrantRecord, 'id' | 'clientId' | 'tenantId' | 'userId' | 'scopes'>, older: Pick<GrantRecord, 'id' | 'clientId' | 'tenantId' | 'userId' | 'scopes'>): boolean {
+export function supersedes(
+  newer: Pick<GrantRecord, 'id' | 'clientId' | 'tenantId' | 'userId' | 'scopes'>,
+  older: Pick<GrantRecord, 'id' | 'clientId' | 'tenantId' | 'userId' | 'scopes'>,
+): boolean {
   if (older.id === newer.id || older.clientId !== newer.clientId) return false;
   if (userKeyOf(older) !== userKeyOf(newer)) return false;
   return older.scopes.every((s) => newer.scopes.includes(s)) && newer.scopes.length > older.scopes.length;
@@ -31,7 +34,10 @@ export async function replaceSupersededGrants(store: TokenStore, grant: GrantRec
     if (!older || !supersedes(grant, older)) continue;
     await store.revokeGrant(id);
     replaced.push(id);
-    log.info({ event: 'grant_replaced', grantId: id, by: grant.id, clientId: grant.clientId, scopes: grant.scopes }, 'a wider re-authorization replaced the narrower grant');
+    log.info(
+      { event: 'grant_replaced', grantId: id, by: grant.id, clientId: grant.clientId, scopes: grant.scopes },
+      'a wider re-authorization replaced the narrower grant',
+    );
   }
   return replaced;
 }

@@ -25,7 +25,10 @@ export interface GrantDeps {
 /** Stores a new grant and our code for it; returns both (the code in clear, once). */
 export async function createGrant(
   deps: GrantDeps,
-  request: Pick<UpstreamAuthorization, 'clientId' | 'scopes' | 'resource' | 'redirectUri' | 'codeChallenge' | 'oscClientId'>,
+  request: Pick<
+    UpstreamAuthorization,
+    'clientId' | 'scopes' | 'resource' | 'redirectUri' | 'codeChallenge' | 'oscClientId'
+  >,
   tokens: OscTokens,
   user: { tenantId: string; userId: string },
   now: number,
@@ -40,7 +43,10 @@ export async function createGrant(
     tenantId: user.tenantId,
     userId: user.userId,
     createdAt: now,
-    oscSealed: sealOscTokens(deps.sealer, grantId, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken }),
+    oscSealed: sealOscTokens(deps.sealer, grantId, {
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+    }),
     oscExpiresAt: now + tokens.expiresIn * 1000,
     oscLifetimeMs: tokens.expiresIn * 1000,
     oscClientId: request.oscClientId,

@@ -44,14 +44,32 @@ export interface IssuedPair {
 /** Fresh secrets in `family` (a new family when absent); nothing is stored until `storePair`. */
 export function newPair(family: string = randomBytes(16).toString('base64url')): IssuedPair {
   const refreshToken = randomToken(RT_PREFIX + family);
-  return { accessToken: randomToken('oscm_at_'), refreshToken, refreshHash: hashSecret(refreshToken), refreshKey: hashSecret(family) };
+  return {
+    accessToken: randomToken('oscm_at_'),
+    refreshToken,
+    refreshHash: hashSecret(refreshToken),
+    refreshKey: hashSecret(family),
+  };
 }
 
-export async function storePair(store: RecordStore, grant: GrantRecord, pair: IssuedPair, scopes: string[], ttl: Lifetimes, now: number): Promise<void> {
+export async function storePair(
+  store: RecordStore,
+  grant: GrantRecord,
+  pair: IssuedPair,
+  scopes: string[],
+  ttl: Lifetimes,
+  now: number,
+): Promise<void> {
   await store.put(
     'access',
     hashSecret(pair.accessToken),
-    { grantId: grant.id, clientId: grant.clientId, scopes, resource: grant.resource, expiresAt: now + ttl.accessTokenTtlS * 1000 },
+    {
+      grantId: grant.id,
+      clientId: grant.clientId,
+      scopes,
+      resource: grant.resource,
+      expiresAt: now + ttl.accessTokenTtlS * 1000,
+    },
     ttl.accessTokenTtlS,
   );
   // One record per family: each rotation renews it instead of adding one.

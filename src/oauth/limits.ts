@@ -44,7 +44,11 @@ export const addressKey = (ip: string | undefined): string => `addr:${ip ?? 'unk
 /** A refusal the caller's address pays for: the client's own mistake, not our state or load. */
 export function isChargeableFailure(err: unknown): boolean {
   if (!(err instanceof OAuthError)) return false;
-  return err.errorCode !== 'too_many_requests' && err.errorCode !== 'temporarily_unavailable' && err.errorCode !== 'server_error';
+  return (
+    err.errorCode !== 'too_many_requests' &&
+    err.errorCode !== 'temporarily_unavailable' &&
+    err.errorCode !== 'server_error'
+  );
 }
 
 /** Throws 429 (with Retry-After on `res`) when `decision` is a refusal. */
@@ -56,5 +60,6 @@ export function enforce(res: Response, decision: RateDecision, message: string):
 
 /** The per-credential budget as the token grants use it. */
 export function credentialCharger(res: Response, limits: TokenLimits): (key: string) => Promise<void> {
-  return async (key) => enforce(res, await limits.perCredential.consume(key), 'too many token requests for this sign-in');
+  return async (key) =>
+    enforce(res, await limits.perCredential.consume(key), 'too many token requests for this sign-in');
 }

@@ -44,7 +44,12 @@ export function authorizationServerMetadata(e: Endpoints): Record<string, unknow
     // `none` first: claude.ai uses CIMD only when `none` is listed (docs/architecture.md, "The two OAuth legs").
     token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGS],
-    revocation_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'],
+    revocation_endpoint_auth_methods_supported: [
+      'none',
+      'client_secret_post',
+      'client_secret_basic',
+      'private_key_jwt',
+    ],
     revocation_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGS],
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
@@ -71,11 +76,20 @@ export function metadataRouter(e: Endpoints): Router {
       res.set('Cache-Control', 'public, max-age=300').json(doc);
     };
   const issuerPath = new URL(e.issuer).pathname.replace(/\/$/, '');
-  for (const p of new Set(['/.well-known/oauth-authorization-server', `/.well-known/oauth-authorization-server${issuerPath}`, '/.well-known/openid-configuration', `/.well-known/openid-configuration${issuerPath}`, `${issuerPath}/.well-known/openid-configuration`])) {
+  for (const p of new Set([
+    '/.well-known/oauth-authorization-server',
+    `/.well-known/oauth-authorization-server${issuerPath}`,
+    '/.well-known/openid-configuration',
+    `/.well-known/openid-configuration${issuerPath}`,
+    `${issuerPath}/.well-known/openid-configuration`,
+  ])) {
     router.get(p, send(as));
   }
   const resourcePath = new URL(e.resource).pathname;
-  for (const p of new Set(['/.well-known/oauth-protected-resource', `/.well-known/oauth-protected-resource${resourcePath}`])) {
+  for (const p of new Set([
+    '/.well-known/oauth-protected-resource',
+    `/.well-known/oauth-protected-resource${resourcePath}`,
+  ])) {
     router.get(p, send(prm));
   }
   return router;

@@ -9,9 +9,7 @@
  */
 
 /** Private-use-scheme callbacks of clients we know (docs/architecture.md, "The two OAuth legs"). Exact strings only. */
-export const KNOWN_PRIVATE_USE_CALLBACKS: readonly string[] = [
-  'cursor://anysphere.cursor-mcp/oauth/callback',
-];
+export const KNOWN_PRIVATE_USE_CALLBACKS: readonly string[] = ['cursor://anysphere.cursor-mcp/oauth/callback'];
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -21,7 +19,8 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /** Why a redirect URI is refused at registration, or undefined when it is acceptable. */
 export function redirectUriProblem(raw: string): string | undefined {
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000) return 'must be a non-empty string of at most 2000 characters';
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000)
+    return 'must be a non-empty string of at most 2000 characters';
   // Control characters, whitespace and backslashes are how scheme filters get bypassed
   // (`\tjavascript:`, `java\0script:`): refuse them outright rather than normalise.
   if (/[\u0000-\u0020\u007f-\u009f\\]/.test(raw)) return 'must not contain whitespace or control characters';
@@ -54,7 +53,13 @@ export function matchRedirectUri(requested: string, registered: readonly string[
   } catch {
     return false;
   }
-  if (req.protocol !== 'http:' || !isLoopbackHost(req.hostname) || req.username || req.password || requested.includes('#')) {
+  if (
+    req.protocol !== 'http:' ||
+    !isLoopbackHost(req.hostname) ||
+    req.username ||
+    req.password ||
+    requested.includes('#')
+  ) {
     return false;
   }
   // The serialisation must be what the client sent, so `%63b` never equals `cb`.

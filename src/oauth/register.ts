@@ -17,10 +17,25 @@ import type { TokenStore } from '../storage/store.js';
 import type { ClientRecord } from '../storage/records.js';
 import { hashSecret, randomToken } from '../storage/hash.js';
 import { redirectUriProblem } from './redirect-uri.js';
-import { InvalidClientMetadataError, InvalidRedirectUriError, OAuthError, TooManyRequestsError, sendOAuthError } from './errors.js';
+import {
+  InvalidClientMetadataError,
+  InvalidRedirectUriError,
+  OAuthError,
+  TooManyRequestsError,
+  sendOAuthError,
+} from './errors.js';
 import { normalizeScopes } from './scopes.js';
 import { UNUSED_CLIENT_TTL_S } from './clients.js';
-import { CLIENT_NAME_RE, CLIENT_NAME_RULE, MAX_DECLARED_VALUE_LENGTH, MAX_DECLARED_VALUES, MAX_REDIRECT_URIS, authMethodFor, effectiveGrantTypes, responseTypesProblem } from './client-metadata.js';
+import {
+  CLIENT_NAME_RE,
+  CLIENT_NAME_RULE,
+  MAX_DECLARED_VALUE_LENGTH,
+  MAX_DECLARED_VALUES,
+  MAX_REDIRECT_URIS,
+  authMethodFor,
+  effectiveGrantTypes,
+  responseTypesProblem,
+} from './client-metadata.js';
 import type { SafeFetcher } from './safe-fetch.js';
 import { SafeFetchError } from './safe-fetch.js';
 import type { Logger } from 'pino';
@@ -31,7 +46,9 @@ export interface Limiter {
 }
 
 const declared = (name: string) =>
-  z.array(z.string().max(MAX_DECLARED_VALUE_LENGTH), { error: `${name}: an array of strings` }).max(MAX_DECLARED_VALUES, `${name}: at most ${MAX_DECLARED_VALUES} values`);
+  z
+    .array(z.string().max(MAX_DECLARED_VALUE_LENGTH), { error: `${name}: an array of strings` })
+    .max(MAX_DECLARED_VALUES, `${name}: at most ${MAX_DECLARED_VALUES} values`);
 
 const Metadata = z.object({
   redirect_uris: z
@@ -67,22 +84,28 @@ function fingerprint(m: z.infer<typeof Metadata>, authMethod: string, grantTypes
 }
 
 function reply(res: Response, client: ClientRecord, secret?: string): void {
-  res.status(201).set('Cache-Control', 'no-store').set('Pragma', 'no-cache').json({
-    client_id: client.clientId,
-    ...(secret ? { client_secret: secret, client_secret_expires_at: 0 } : {}),
-    client_id_issued_at: Math.floor(client.createdAt / 1000),
-    client_name: client.clientName,
-    client_uri: client.clientUri,
-    redirect_uris: client.redirectUris,
-    grant_types: client.grantTypes,
-    response_types: client.responseTypes,
-    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
-    ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}),
-    ...(client.jwks ? { jwks: client.jwks } : {}),
-    ...(client.tokenEndpointAuthSigningAlg ? { token_endpoint_auth_signing_alg: client.tokenEndpointAuthSigningAlg } : {}),
-    ...(client.scope ? { scope: client.scope } : {}),
-    ...(client.applicationType ? { application_type: client.applicationType } : {}),
-  });
+  res
+    .status(201)
+    .set('Cache-Control', 'no-store')
+    .set('Pragma', 'no-cache')
+    .json({
+      client_id: client.clientId,
+      ...(secret ? { client_secret: secret, client_secret_expires_at: 0 } : {}),
+      client_id_issued_at: Math.floor(client.createdAt / 1000),
+      client_name: client.clientName,
+      client_uri: client.clientUri,
+      redirect_uris: client.redirectUris,
+      grant_types: client.grantTypes,
+      response_types: client.responseTypes,
+      token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+      ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}),
+      ...(client.jwks ? { jwks: client.jwks } : {}),
+      ...(client.tokenEndpointAuthSigningAlg
+        ? { token_endpoint_auth_signing_alg: client.tokenEndpointAuthSigningAlg }
+        : {}),
+      ...(client.scope ? { scope: client.scope } : {}),
+      ...(client.applicationType ? { application_type: client.applicationType } : {}),
+    });
 }
 
 export interface RegisterDeps {
@@ -102,7 +125,8 @@ export function registerRouter(deps: RegisterDeps): Router {
   router.post('/register', express.json({ limit: '16kb' }), async function register(req: Request, res: Response) {
     try {
       const parsed = Metadata.safeParse(req.body);
-      if (!parsed.success) throw new InvalidClientMetadataError(parsed.error.issues[0]?.message ?? 'invalid client metadata');
+      if (!parsed.success)
+        throw new InvalidClientMetadataError(parsed.error.issues[0]?.message ?? 'invalid client metadata');
       const m = parsed.data;
       for (const uri of m.redirect_uris) {
         const problem = redirectUriProblem(uri);
@@ -141,7 +165,9 @@ export function registerRouter(deps: RegisterDeps): Router {
       const limit = await limiter.consume(`register:${req.ip ?? 'unknown'}`);
       if (!limit.allowed) {
         setRetryAfter(res, limit.retryAfterS);
-        throw new TooManyRequestsError(`too many new registrations from this address; try again in ${limit.retryAfterS} s`);
+        throw new TooManyRequestsError(
+          `too many new registrations from this address; try again in ${limit.retryAfterS} s`,
+        );
       }
       const secret = shared ? undefined : randomToken('oscm_cs_');
       const client: ClientRecord = {
@@ -154,7 +180,9 @@ export function registerRouter(deps: RegisterDeps): Router {
         grantTypes: grants.grantTypes,
         responseTypes: ['code'],
         tokenEndpointAuthMethod: authMethod,
-        ...(authMethod === 'private_key_jwt' ? { jwksUri: m.jwks_uri, jwks: m.jwks, tokenEndpointAuthSigningAlg: m.token_endpoint_auth_signing_alg } : {}),
+        ...(authMethod === 'private_key_jwt'
+          ? { jwksUri: m.jwks_uri, jwks: m.jwks, tokenEndpointAuthSigningAlg: m.token_endpoint_auth_signing_alg }
+          : {}),
         scope: m.scope ? normalizeScopes(m.scope.split(' ')).join(' ') || undefined : undefined,
         applicationType: m.application_type,
         source: 'dcr',
@@ -164,10 +192,15 @@ export function registerRouter(deps: RegisterDeps): Router {
       // logo_uri is dropped on purpose: we never render client-supplied images (OAUTH-13).
       await store.put('client', client.clientId, client, UNUSED_CLIENT_TTL_S);
       if (shared) await store.put('clientAlias', fp, { clientId: client.clientId }, UNUSED_CLIENT_TTL_S);
-      if (grants.ignored.length > 0) log?.info({ event: 'registration_narrowed', clientId: client.clientId, ignoredGrantTypes: grants.ignored }, 'unsupported grant types ignored');
+      if (grants.ignored.length > 0)
+        log?.info(
+          { event: 'registration_narrowed', clientId: client.clientId, ignoredGrantTypes: grants.ignored },
+          'unsupported grant types ignored',
+        );
       reply(res, client, secret);
     } catch (err) {
-      if (err instanceof OAuthError) log?.info({ event: 'registration_refused', error: err.errorCode, reason: err.message }, 'registration refused');
+      if (err instanceof OAuthError)
+        log?.info({ event: 'registration_refused', error: err.errorCode, reason: err.message }, 'registration refused');
       sendOAuthError(res, err);
     }
   });

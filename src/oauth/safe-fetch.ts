@@ -45,9 +45,13 @@ const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost']);
 
 export function createSafeFetcher(opts: SafeFetchOptions = {}): SafeFetcher {
   const timeoutMs = opts.timeoutMs ?? TIMEOUT_MS;
-  const agent = new Agent({ connect: { lookup: guardedLookup(), timeout: timeoutMs }, maxRedirections: 0 } as ConstructorParameters<typeof Agent>[0]);
+  const agent = new Agent({
+    connect: { lookup: guardedLookup(), timeout: timeoutMs },
+    maxRedirections: 0,
+  } as ConstructorParameters<typeof Agent>[0]);
   const loopbackAgent = opts.allowLoopbackHttp ? new Agent({ connect: { timeout: timeoutMs } }) : undefined;
-  const isLoopbackHttp = (url: URL) => loopbackAgent !== undefined && url.protocol === 'http:' && LOOPBACK_NAMES.has(url.hostname);
+  const isLoopbackHttp = (url: URL) =>
+    loopbackAgent !== undefined && url.protocol === 'http:' && LOOPBACK_NAMES.has(url.hostname);
 
   return {
     check(raw, what) {
@@ -59,8 +63,10 @@ export function createSafeFetcher(opts: SafeFetchOptions = {}): SafeFetcher {
       }
       const loopback = isLoopbackHttp(url);
       if (url.protocol !== 'https:' && !loopback) throw new SafeFetchError(`the ${what} URL must use https`);
-      if (url.hash || url.username || url.password || url.href !== raw) throw new SafeFetchError(`the ${what} URL is malformed (fragment, credentials or non-canonical form)`);
-      if (!loopback && (url.hostname === 'localhost' || isPrivateLiteralHost(url.hostname))) throw new SafeFetchError(`the ${what} URL points to a private address`);
+      if (url.hash || url.username || url.password || url.href !== raw)
+        throw new SafeFetchError(`the ${what} URL is malformed (fragment, credentials or non-canonical form)`);
+      if (!loopback && (url.hostname === 'localhost' || isPrivateLiteralHost(url.hostname)))
+        throw new SafeFetchError(`the ${what} URL points to a private address`);
       return url;
     },
     async fetchJson(url, what, maxBytes) {
@@ -73,7 +79,9 @@ export function createSafeFetcher(opts: SafeFetchOptions = {}): SafeFetcher {
           dispatcher: isLoopbackHttp(url) ? loopbackAgent : agent,
         } as RequestInit);
       } catch {
-        throw new SafeFetchError(`the ${what} could not be fetched (unreachable, refused address, redirect or timeout)`);
+        throw new SafeFetchError(
+          `the ${what} could not be fetched (unreachable, refused address, redirect or timeout)`,
+        );
       }
       if (res.status !== 200) {
         await res.body?.cancel().catch(() => undefined);
@@ -93,7 +101,10 @@ export function createSafeFetcher(opts: SafeFetchOptions = {}): SafeFetcher {
         chunks.push(value);
       }
       const maxAge = Number(/max-age=(\d+)/.exec(res.headers.get('cache-control') ?? '')?.[1] ?? CACHE_DEFAULT_S);
-      return { body: Buffer.concat(chunks).toString('utf8'), maxAgeS: Math.min(CACHE_MAX_S, Math.max(CACHE_MIN_S, maxAge)) };
+      return {
+        body: Buffer.concat(chunks).toString('utf8'),
+        maxAgeS: Math.min(CACHE_MAX_S, Math.max(CACHE_MIN_S, maxAge)),
+      };
     },
   };
 }

@@ -41,7 +41,10 @@ const MAX_TRACKED = 10_000;
  * Records when a client last presented an access token: one write per client per minute per
  * process, fire-and-forget (a lost write only makes "last use" a minute older), no read.
  */
-export function clientUseRecorder(store: Pick<TokenStore, 'put'>, now: () => number = Date.now): (clientId: string) => void {
+export function clientUseRecorder(
+  store: Pick<TokenStore, 'put'>,
+  now: () => number = Date.now,
+): (clientId: string) => void {
   const written = new Map<string, number>();
   return function recordUse(clientId: string): void {
     const t = now();

@@ -25,7 +25,15 @@ import { VERIFIER_RE, verifyS256 } from './pkce.js';
 import { canonicalResource } from './resource.js';
 import { familyOf, newPair, refreshKeyOf, storePair, tokenResponse, type Lifetimes } from './issue.js';
 import { replaceSupersededGrants } from './grant-replacement.js';
-import { addressKey, codeKey, credentialCharger, enforce, grantKey, isChargeableFailure, type TokenLimits } from './limits.js';
+import {
+  addressKey,
+  codeKey,
+  credentialCharger,
+  enforce,
+  grantKey,
+  isChargeableFailure,
+  type TokenLimits,
+} from './limits.js';
 import { refuseSuspended } from './suspension.js';
 import { rotateRefresh } from './rotation.js';
 
@@ -66,7 +74,8 @@ export function tokenRouter(deps: TokenDeps): Router {
 
   const checkResource = (body: Record<string, unknown>): void => {
     const r = str(body, 'resource', false);
-    if (r !== undefined && canonicalResource(r) !== resource) throw new InvalidTargetError('this server only issues tokens for its own MCP endpoint');
+    if (r !== undefined && canonicalResource(r) !== resource)
+      throw new InvalidTargetError('this server only issues tokens for its own MCP endpoint');
   };
 
   /** RFC 6749 §2.3.1 client authentication, then the operator's suspension (src/oauth/suspension.ts). */
@@ -77,21 +86,31 @@ export function tokenRouter(deps: TokenDeps): Router {
   };
 
   /** Compare-and-set loop: re-read and re-apply when another write bumped the version. */
-  const updateGrant = async (grantId: string, change: (g: GrantRecord) => GrantRecord | Promise<GrantRecord>): Promise<GrantRecord> => {
+  const updateGrant = async (
+    grantId: string,
+    change: (g: GrantRecord) => GrantRecord | Promise<GrantRecord>,
+  ): Promise<GrantRecord> => {
     for (;;) {
       const grant = await store.get('grant', grantId);
       if (!grant) throw new InvalidGrantError('the grant is no longer valid');
       const next = await change(grant);
-      if (await store.casGrant({ ...next, version: grant.version + 1 }, grant.version, lifetimes.refreshTokenTtlS)) return { ...next, version: grant.version + 1 };
+      if (await store.casGrant({ ...next, version: grant.version + 1 }, grant.version, lifetimes.refreshTokenTtlS))
+        return { ...next, version: grant.version + 1 };
     }
   };
 
-  const authorizationCode = async (req: Request, res: Response, body: Record<string, unknown>, charge: (key: string) => Promise<void>) => {
+  const authorizationCode = async (
+    req: Request,
+    res: Response,
+    body: Record<string, unknown>,
+    charge: (key: string) => Promise<void>,
+  ) => {
     const client = await authenticate(req);
     const code = str(body, 'code')!;
     await charge(codeKey(code));
     const verifier = str(body, 'code_verifier')!;
-    if (!VERIFIER_RE.test(verifier)) throw new InvalidRequestError('code_verifier must be 43-128 unreserved characters');
+    if (!VERIFIER_RE.test(verifier))
+      throw new InvalidRequestError('code_verifier must be 43-128 unreserved characters');
     const redirectUri = str(body, 'redirect_uri', false);
     checkResource(body);
     const key = hashSecret(code);
@@ -101,15 +120,22 @@ export function tokenRouter(deps: TokenDeps): Router {
       // OAuth 2.1 §4.1.3: a replayed code revokes the tokens it issued — but only a replay
       // that would have been valid, so a leaked used code cannot end someone's access (OAUTH-22).
       if (redeemed && redeemed.clientId === client.clientId && verifyS256(verifier, redeemed.codeChallenge)) {
-        log.warn({ event: 'code_replay', grantId: redeemed.grantId, clientId: client.clientId }, 'authorization code replayed; grant revoked');
+        log.warn(
+          { event: 'code_replay', grantId: redeemed.grantId, clientId: client.clientId },
+          'authorization code replayed; grant revoked',
+        );
         await store.revokeGrant(redeemed.grantId);
       }
       throw new InvalidGrantError('the authorization code is invalid, expired or already used');
     }
-    if (rec.clientId !== client.clientId) throw new InvalidGrantError('the authorization code was issued to another client');
-    if (redirectUri !== undefined && redirectUri !== rec.redirectUri) throw new InvalidGrantError('redirect_uri does not match the authorization request');
-    if (!verifyS256(verifier, rec.codeChallenge)) throw new InvalidGrantError('code_verifier does not match the code_challenge');
-    if (!(await store.take('code', key))) throw new InvalidGrantError('the authorization code is invalid, expired or already used');
+    if (rec.clientId !== client.clientId)
+      throw new InvalidGrantError('the authorization code was issued to another client');
+    if (redirectUri !== undefined && redirectUri !== rec.redirectUri)
+      throw new InvalidGrantError('redirect_uri does not match the authorization request');
+    if (!verifyS256(verifier, rec.codeChallenge))
+      throw new InvalidGrantError('code_verifier does not match the code_challenge');
+    if (!(await store.take('code', key)))
+      throw new InvalidGrantError('the authorization code is invalid, expired or already used');
     const pair = newPair();
     const grant = await updateGrant(rec.grantId, (g) => ({ ...g, refresh: { current: pair.refreshHash } }));
     await storePair(store, grant, pair, grant.scopes, lifetimes, now());
@@ -118,13 +144,23 @@ export function tokenRouter(deps: TokenDeps): Router {
     await replaceSupersededGrants(store, grant, log);
     // Remembered only once the tokens exist: a duplicate that raced this redemption fails
     // plainly, one that comes after it is a replay and revokes what was issued.
-    await store.put('redeemed', key, { grantId: rec.grantId, clientId: rec.clientId, codeChallenge: rec.codeChallenge }, REDEEMED_TTL_S);
+    await store.put(
+      'redeemed',
+      key,
+      { grantId: rec.grantId, clientId: rec.clientId, codeChallenge: rec.codeChallenge },
+      REDEEMED_TTL_S,
+    );
     await clients.touch(client, lifetimes.refreshTokenTtlS);
     log.info({ event: 'token_issued', grantId: grant.id, clientId: client.clientId }, 'authorization code redeemed');
     res.json(tokenResponse(pair, grant.scopes, lifetimes));
   };
 
-  const refreshToken = async (req: Request, res: Response, body: Record<string, unknown>, charge: (key: string) => Promise<void>) => {
+  const refreshToken = async (
+    req: Request,
+    res: Response,
+    body: Record<string, unknown>,
+    charge: (key: string) => Promise<void>,
+  ) => {
     const client = await authenticate(req);
     const token = str(body, 'refresh_token')!;
     const scopeParam = str(body, 'scope', false);
@@ -140,11 +176,15 @@ export function tokenRouter(deps: TokenDeps): Router {
     let scopes: string[] = [];
     const grant = await updateGrant(rec.grantId, async (g) => {
       const asked = scopeParam === undefined ? g.scopes : scopeParam.split(' ').filter(Boolean);
-      if (asked.length === 0 || asked.some((s) => !g.scopes.includes(s))) throw new InvalidScopeError('the requested scope exceeds the grant');
+      if (asked.length === 0 || asked.some((s) => !g.scopes.includes(s)))
+        throw new InvalidScopeError('the requested scope exceeds the grant');
       scopes = g.scopes.filter((s) => asked.includes(s));
       const outcome = rotateRefresh(g.refresh, presented, pair.refreshHash, now());
       if (outcome.kind === 'rotate') return { ...g, refresh: outcome.refresh };
-      log.warn({ event: 'refresh_reuse', grantId: g.id, clientId: client.clientId }, 'rotated refresh token reused; grant revoked');
+      log.warn(
+        { event: 'refresh_reuse', grantId: g.id, clientId: client.clientId },
+        'rotated refresh token reused; grant revoked',
+      );
       await store.revokeGrant(g.id);
       throw new InvalidGrantError('the refresh token was already used');
     });
@@ -157,24 +197,35 @@ export function tokenRouter(deps: TokenDeps): Router {
     res.json(tokenResponse(pair, scopes, lifetimes));
   };
 
-  router.post('/token', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }), async function token(req: Request, res: Response) {
-    res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
-    try {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      // An address that keeps failing is stopped before any work (./limits.ts).
-      enforce(res, await limits.failuresPerAddress.peek(addressKey(req.ip)), 'too many failed token requests from this address');
-      const charge = credentialCharger(res, limits);
-      const grantType = str(body, 'grant_type');
-      if (grantType === 'authorization_code') return await authorizationCode(req, res, body, charge);
-      if (grantType === 'refresh_token') return await refreshToken(req, res, body, charge);
-      if (grantType === 'client_credentials' || grantType === 'password') throw new UnauthorizedClientError('grant type not allowed');
-      throw new UnsupportedGrantTypeError('unsupported grant_type');
-    } catch (err) {
-      if (err instanceof OAuthError) log.info({ event: 'token_refused', error: err.errorCode, reason: err.message }, 'token request refused');
-      else log.error({ err }, 'token endpoint failure');
-      if (isChargeableFailure(err)) await limits.failuresPerAddress.consume(addressKey(req.ip)).catch(() => undefined);
-      sendOAuthError(res, err);
-    }
-  });
+  router.post(
+    '/token',
+    express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }),
+    async function token(req: Request, res: Response) {
+      res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
+      try {
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        // An address that keeps failing is stopped before any work (./limits.ts).
+        enforce(
+          res,
+          await limits.failuresPerAddress.peek(addressKey(req.ip)),
+          'too many failed token requests from this address',
+        );
+        const charge = credentialCharger(res, limits);
+        const grantType = str(body, 'grant_type');
+        if (grantType === 'authorization_code') return await authorizationCode(req, res, body, charge);
+        if (grantType === 'refresh_token') return await refreshToken(req, res, body, charge);
+        if (grantType === 'client_credentials' || grantType === 'password')
+          throw new UnauthorizedClientError('grant type not allowed');
+        throw new UnsupportedGrantTypeError('unsupported grant_type');
+      } catch (err) {
+        if (err instanceof OAuthError)
+          log.info({ event: 'token_refused', error: err.errorCode, reason: err.message }, 'token request refused');
+        else log.error({ err }, 'token endpoint failure');
+        if (isChargeableFailure(err))
+          await limits.failuresPerAddress.consume(addressKey(req.ip)).catch(() => undefined);
+        sendOAuthError(res, err);
+      }
+    },
+  );
   return router;
 }

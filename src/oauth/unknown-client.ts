@@ -24,7 +24,10 @@ export function wantsJson(req: Request): boolean {
 }
 
 /** What the person should do, in their words rather than ours. */
-export function unknownClientAdvice(u: Pick<UnknownClient, 'reason' | 'isMetadataUrl'>): { title: string; message: string } {
+export function unknownClientAdvice(u: Pick<UnknownClient, 'reason' | 'isMetadataUrl'>): {
+  title: string;
+  message: string;
+} {
   if (u.isMetadataUrl) {
     return {
       title: 'Application not recognised',
@@ -33,13 +36,17 @@ export function unknownClientAdvice(u: Pick<UnknownClient, 'reason' | 'isMetadat
   }
   return {
     title: 'Unknown application',
-    message: 'This application is not registered here, or its registration has expired. Remove this server from your application and add it again (or restart the application) so it registers anew.',
+    message:
+      'This application is not registered here, or its registration has expired. Remove this server from your application and add it again (or restart the application) so it registers anew.',
   };
 }
 
 export function refuseUnknownClient(req: Request, res: Response, u: UnknownClient): void {
   // A URL-shaped client id is public; a registered id is an identifier, not a secret.
-  u.log?.info({ event: 'authorize_unknown_client', clientId: u.clientId.slice(0, 512), reason: u.reason }, 'authorization refused: unknown client');
+  u.log?.info(
+    { event: 'authorize_unknown_client', clientId: u.clientId.slice(0, 512), reason: u.reason },
+    'authorization refused: unknown client',
+  );
   if (wantsJson(req)) {
     res.status(400).set('Cache-Control', 'no-store').json({ error: 'invalid_client', error_description: u.reason });
     return;

@@ -9,12 +9,19 @@
 export const NEVER = new AbortController().signal;
 
 /** `fn` under `signal` and a `ms` timeout; the timer and the listener go when `fn` settles. */
-export async function bounded<T>(signal: AbortSignal, ms: number, fn: (callSignal: AbortSignal) => Promise<T>): Promise<T> {
+export async function bounded<T>(
+  signal: AbortSignal,
+  ms: number,
+  fn: (callSignal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const c = new AbortController();
   const onAbort = () => c.abort(signal.reason);
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => c.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+  const timer = setTimeout(
+    () => c.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    ms,
+  );
   try {
     return await fn(c.signal);
   } finally {

@@ -34,7 +34,9 @@ class NoRedirectHandler extends ForwardingHandler {
   }
   override onHeaders(statusCode: number, headers: Buffer[], resume: () => void, statusText: string): boolean {
     if (statusCode >= 300 && statusCode < 400) {
-      this.abort?.(new UpstreamBadResponseError(`OSC answered with a redirect (${statusCode}); redirects are never followed`));
+      this.abort?.(
+        new UpstreamBadResponseError(`OSC answered with a redirect (${statusCode}); redirects are never followed`),
+      );
       return false;
     }
     return super.onHeaders(statusCode, headers, resume, statusText);

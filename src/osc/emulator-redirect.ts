@@ -12,7 +12,6 @@ import { WrappingDispatcher } from './wrapping-dispatcher.js';
 
 type Headers = Dispatcher.DispatchOptions['headers'];
 
-
 /**
  * The request headers as a flat `[name, value, …]` list with `host` replaced. undici hands
  * headers over as a plain object, a list of `[name, value]` pairs, a flat list, or any
@@ -48,7 +47,8 @@ export class EmulatorRedirect extends WrappingDispatcher {
   constructor(emulatorUrl: string, inner: Dispatcher) {
     super(inner);
     const u = new URL(emulatorUrl);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError('EmulatorRedirect: emulatorUrl must be http(s)');
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new TypeError('EmulatorRedirect: emulatorUrl must be http(s)');
     this.target = u.origin;
   }
 

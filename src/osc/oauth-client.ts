@@ -46,7 +46,9 @@ const ErrorReply = z.object({ error: z.string() });
 async function call(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; json: unknown }> {
   let res: Response;
   try {
-    res = await runAsOscEgress(() => fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }));
+    res = await runAsOscEgress(() =>
+      fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }),
+    );
   } catch (err) {
     throw new UpstreamUnavailableError('OSC could not be reached', { cause: err });
   }
@@ -80,7 +82,12 @@ function tokens(json: unknown): OscTokens {
 
 export interface OscOAuthClient {
   authorizeUrl(p: { client: OscClientCredentials; state: string; codeChallenge: string; redirectUri: string }): string;
-  exchangeCode(p: { client: OscClientCredentials; code: string; codeVerifier: string; redirectUri: string }): Promise<OscTokens>;
+  exchangeCode(p: {
+    client: OscClientCredentials;
+    code: string;
+    codeVerifier: string;
+    redirectUri: string;
+  }): Promise<OscTokens>;
   refresh(p: { client: OscClientCredentials; refreshToken: string }): Promise<OscTokens>;
   register(p: { redirectUri: string; clientName: string }): Promise<OscRegistration>;
 }
@@ -118,24 +125,35 @@ export function createOscOAuthClient(urls: OscOAuthUrls, opts: { timeoutMs?: num
       return url.toString();
     },
     exchangeCode({ client, code, codeVerifier, redirectUri }) {
-      return tokenCall(form(client, { grant_type: 'authorization_code', code, code_verifier: codeVerifier, redirect_uri: redirectUri }));
+      return tokenCall(
+        form(client, {
+          grant_type: 'authorization_code',
+          code,
+          code_verifier: codeVerifier,
+          redirect_uri: redirectUri,
+        }),
+      );
     },
     refresh({ client, refreshToken }) {
       return tokenCall(form(client, { grant_type: 'refresh_token', refresh_token: refreshToken }));
     },
     async register({ redirectUri, clientName }) {
-      const { status, json } = await call(urls.register, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        // The request Eyevinn's apps send (src/emulator/README.md).
-        body: JSON.stringify({
-          client_name: clientName,
-          redirect_uris: [redirectUri],
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          token_endpoint_auth_method: 'client_secret_post',
-        }),
-      }, timeoutMs);
+      const { status, json } = await call(
+        urls.register,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          // The request Eyevinn's apps send (src/emulator/README.md).
+          body: JSON.stringify({
+            client_name: clientName,
+            redirect_uris: [redirectUri],
+            grant_types: ['authorization_code', 'refresh_token'],
+            response_types: ['code'],
+            token_endpoint_auth_method: 'client_secret_post',
+          }),
+        },
+        timeoutMs,
+      );
       if (status < 200 || status >= 300) throw new UpstreamUnavailableError(`OSC registration answered ${status}`);
       const parsed = RegistrationReply.safeParse(json);
       if (!parsed.success) throw new UpstreamUnavailableError('OSC sent an unexpected registration reply');

@@ -36,7 +36,8 @@ export interface SessionDeps {
 /** Rejects as soon as `signal` aborts; the losing promise's rejection is absorbed (UPSTREAM-10). */
 export function race<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   p.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(new UpstreamTimeoutError('OSC did not answer in time', { cause: signal.reason }));
+  if (signal.aborted)
+    return Promise.reject(new UpstreamTimeoutError('OSC did not answer in time', { cause: signal.reason }));
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new UpstreamTimeoutError('OSC did not answer in time', { cause: signal.reason }));
     signal.addEventListener('abort', onAbort, { once: true });
@@ -117,7 +118,10 @@ export class OscSession {
     }
     this.subs = retryRead(
       () => this.withPat(async (pat) => Subscriptions.parse(await this.sdk(signal, () => list(pat)))),
-      { signal, onRetry: (err, attempt) => this.deps.log?.warn({ err: err.name, attempt }, 'retrying OSC catalog read') },
+      {
+        signal,
+        onRetry: (err, attempt) => this.deps.log?.warn({ err: err.name, attempt }, 'retrying OSC catalog read'),
+      },
     ).then(
       (records) => {
         cache?.set(credentials.grantId, records);
@@ -143,18 +147,20 @@ export class OscSession {
     const { credentials, satCache } = this.deps;
     // The mint is shared by concurrent callers, so it runs on its own timeout, not on one caller's signal.
     const mint = () =>
-      this.withPat((pat) => bounded(NEVER, this.deps.callTimeoutMs ?? DEFAULTS.upstreamCallTimeoutMs, async (timeout) => {
-        const reply = SatReply.parse(
-          await oscJson({
-            method: 'POST',
-            url: new URL('/servicetoken', this.host('token')),
-            headers: { 'x-pat-jwt': `Bearer ${pat}` },
-            json: { serviceId },
-            signal: timeout,
-          }),
-        );
-        return { token: reply.token, expiresAt: reply.expiry * 1000 };
-      }));
+      this.withPat((pat) =>
+        bounded(NEVER, this.deps.callTimeoutMs ?? DEFAULTS.upstreamCallTimeoutMs, async (timeout) => {
+          const reply = SatReply.parse(
+            await oscJson({
+              method: 'POST',
+              url: new URL('/servicetoken', this.host('token')),
+              headers: { 'x-pat-jwt': `Bearer ${pat}` },
+              json: { serviceId },
+              signal: timeout,
+            }),
+          );
+          return { token: reply.token, expiresAt: reply.expiry * 1000 };
+        }),
+      );
     return race(satCache.getOrMint(credentials.grantId, serviceId, mint), signal).catch((err: unknown) => {
       throw toUpstreamErrorUnlessOurs(err);
     });

@@ -120,7 +120,12 @@ export interface OscPlatform extends AppsPort {
    * Creates an instance of a subscribed service. Never retried: a failure after the
    * request left may have created it anyway (src/emulator/README.md, 504 while provisioning).
    */
-  createInstance(serviceId: string, name: string, options: Record<string, unknown>, signal: AbortSignal): Promise<Instance>;
+  createInstance(
+    serviceId: string,
+    name: string,
+    options: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<Instance>;
   deleteInstance(serviceId: string, name: string, signal: AbortSignal): Promise<void>;
   restartInstance(serviceId: string, name: string, signal: AbortSignal): Promise<void>;
   instanceHealth(serviceId: string, name: string, signal: AbortSignal): Promise<InstanceHealth>;
@@ -141,7 +146,12 @@ export interface OscPlatform extends AppsPort {
    * Changes options of an existing instance; it restarts. `UpdateNotSupportedError` when the
    * service takes no updates (src/emulator/README.md, PATCH row). Never retried (a write).
    */
-  updateInstance(serviceId: string, name: string, options: Record<string, string>, signal: AbortSignal): Promise<Instance>;
+  updateInstance(
+    serviceId: string,
+    name: string,
+    options: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<Instance>;
   /** Creates a parameter store (an `eyevinn-app-config-svc` instance). Its API key is never returned. */
   createConfigStore(name: string, signal: AbortSignal): Promise<void>;
   /** Whether a parameter store of that name exists. */

@@ -9,7 +9,13 @@
  *   → the grant is dead (`GrantRevokedError`, docs/architecture.md, "Token lifecycle").
  */
 import type { OscCredentials } from './lifecycle/credentials.js';
-import { UpstreamAuthError, UpstreamError, UpstreamRateLimitedError, UpstreamTimeoutError, GrantRevokedError } from '../errors.js';
+import {
+  UpstreamAuthError,
+  UpstreamError,
+  UpstreamRateLimitedError,
+  UpstreamTimeoutError,
+  GrantRevokedError,
+} from '../errors.js';
 
 export interface RetryOptions {
   signal: AbortSignal;

@@ -59,19 +59,31 @@ export function createSdkApps(s: OscSession): AppsPort {
   const deploy = (path: string) => new URL(path, `https://deploy.svc.${s.env}.osaas.io`);
   const appPath = (id: string, tail = '') => `/myapps/${encodeURIComponent(id)}${tail}`;
   const pat = (signal: AbortSignal, call: Omit<OscCall, 'headers' | 'signal'>) =>
-    s.withPat((p) => s.bounded(signal, (cs) => oscJson({ ...call, headers: { 'x-pat-jwt': `Bearer ${p}` }, signal: cs })));
-  const one = async (signal: AbortSignal, call: Omit<OscCall, 'headers' | 'signal'>) => toApp(AppDoc.parse(await pat(signal, call)));
+    s.withPat((p) =>
+      s.bounded(signal, (cs) => oscJson({ ...call, headers: { 'x-pat-jwt': `Bearer ${p}` }, signal: cs })),
+    );
+  const one = async (signal: AbortSignal, call: Omit<OscCall, 'headers' | 'signal'>) =>
+    toApp(AppDoc.parse(await pat(signal, call)));
   /** The store's API key, so the app can read its secret values; undefined for a plain store. */
   const storeKey = async (store: string, signal: AbortSignal) =>
-    StoreReply.parse(await retryRead(() => pat(signal, { method: 'GET', url: deploy(`/parameter-stores/${encodeURIComponent(store)}`) }), { signal })).configApiKey;
+    StoreReply.parse(
+      await retryRead(
+        () => pat(signal, { method: 'GET', url: deploy(`/parameter-stores/${encodeURIComponent(store)}`) }),
+        { signal },
+      ),
+    ).configApiKey;
 
   return {
     async listApps(signal) {
-      return AppList.parse((await retryRead(() => pat(signal, { method: 'GET', url: deploy('/myapps') }), { signal })) ?? []).map(toApp);
+      return AppList.parse(
+        (await retryRead(() => pat(signal, { method: 'GET', url: deploy('/myapps') }), { signal })) ?? [],
+      ).map(toApp);
     },
 
     async getApp(id, signal) {
-      return toApp(AppDoc.parse(await retryRead(() => pat(signal, { method: 'GET', url: deploy(appPath(id)) }), { signal })));
+      return toApp(
+        AppDoc.parse(await retryRead(() => pat(signal, { method: 'GET', url: deploy(appPath(id)) }), { signal })),
+      );
     },
 
     async createApp(app, signal) {
@@ -102,11 +114,19 @@ export function createSdkApps(s: OscSession): AppsPort {
 
     async setAppConfigStore(id, store, signal) {
       const configApiKey = store ? await storeKey(store, signal) : undefined;
-      return one(signal, { method: 'PATCH', url: deploy(appPath(id, '/config')), json: { configService: store, ...(configApiKey ? { configApiKey } : {}) } });
+      return one(signal, {
+        method: 'PATCH',
+        url: deploy(appPath(id, '/config')),
+        json: { configService: store, ...(configApiKey ? { configApiKey } : {}) },
+      });
     },
 
     async setAppGitCredential(id, secretName, signal) {
-      return one(signal, { method: 'PATCH', url: deploy(appPath(id, '/git-token')), json: { gitToken: secretName ? secretRef(secretName) : null } });
+      return one(signal, {
+        method: 'PATCH',
+        url: deploy(appPath(id, '/git-token')),
+        json: { gitToken: secretName ? secretRef(secretName) : null },
+      });
     },
 
     async deleteApp(id, signal) {
@@ -114,9 +134,17 @@ export function createSdkApps(s: OscSession): AppsPort {
     },
 
     async readAppLogs(id, signal): Promise<InstanceLogs> {
-      const url = new URL(`/logs/${encodeURIComponent(id)}`, `https://api-${APP_RUNNER_SERVICE}.auto.${s.env}.osaas.io`);
+      const url = new URL(
+        `/logs/${encodeURIComponent(id)}`,
+        `https://api-${APP_RUNNER_SERVICE}.auto.${s.env}.osaas.io`,
+      );
       const got = await retryRead(
-        () => s.withSat(APP_RUNNER_SERVICE, signal, (sat) => s.bounded(signal, (cs) => oscText({ method: 'GET', url, headers: { 'x-jwt': `Bearer ${sat}` }, signal: cs }, LOG_BYTES))),
+        () =>
+          s.withSat(APP_RUNNER_SERVICE, signal, (sat) =>
+            s.bounded(signal, (cs) =>
+              oscText({ method: 'GET', url, headers: { 'x-jwt': `Bearer ${sat}` }, signal: cs }, LOG_BYTES),
+            ),
+          ),
         { signal },
       );
       return { text: got.text, truncated: got.truncated };

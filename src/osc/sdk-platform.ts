@@ -34,7 +34,14 @@
  */
 import { Context, listSubscriptions, removeInstance } from '@osaas/client-core';
 import type { ConfigEntry, Instance, InstanceHealth, InstanceLogs, OscPlatform, Service } from './platform.js';
-import { UpdateNotSupportedError, UpstreamBadResponseError, UpstreamError, UpstreamNotFoundError, ServiceNotSubscribedError, UpstreamConflictError } from '../errors.js';
+import {
+  UpdateNotSupportedError,
+  UpstreamBadResponseError,
+  UpstreamError,
+  UpstreamNotFoundError,
+  ServiceNotSubscribedError,
+  UpstreamConflictError,
+} from '../errors.js';
 import { isOscUrl } from './hosts.js';
 import { retryRead } from './retry.js';
 import { OscSession, type SessionDeps } from './osc-session.js';
@@ -88,14 +95,19 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
     }
     return url;
   };
-  const instanceUrl = (r: ServiceRecord, name: string) => new URL(`${api(r).href.replace(/\/+$/, '')}/${encodeURIComponent(name)}`);
+  const instanceUrl = (r: ServiceRecord, name: string) =>
+    new URL(`${api(r).href.replace(/\/+$/, '')}/${encodeURIComponent(name)}`);
   const opUrl = (r: ServiceRecord, op: 'health' | 'logs' | 'restart' | 'ports' | 'internal-endpoint', name: string) =>
     new URL(`/${op}/${encodeURIComponent(name)}`, `https://${api(r).host}`);
   const jwt = (sat: string) => ({ 'x-jwt': `Bearer ${sat}` });
   const patHeader = (pat: string) => ({ 'x-pat-jwt': `Bearer ${pat}` });
   /** A deploy-host call with the PAT (service secrets, parameter stores: src/emulator/README.md). */
   const deploy = (signal: AbortSignal, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, json?: unknown) =>
-    s.withPat((pat) => s.bounded(signal, (cs) => oscJson({ method, url: new URL(path, s.host('deploy')), headers: patHeader(pat), json, signal: cs })));
+    s.withPat((pat) =>
+      s.bounded(signal, (cs) =>
+        oscJson({ method, url: new URL(path, s.host('deploy')), headers: patHeader(pat), json, signal: cs }),
+      ),
+    );
   const seg = encodeURIComponent;
   /**
    * A parameter store's own API base: the `url` of its config-service instance (src/emulator/README.md,
@@ -106,16 +118,27 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
   const storeBase = async (store: string, signal: AbortSignal): Promise<URL> => {
     const apiBase = `https://api-${CONFIG_SVC}.auto.${s.env}.osaas.io/app-config-svcinstance/${seg(store)}`;
     const doc = await read(signal, () =>
-      s.withSat(CONFIG_SVC, signal, (sat) => s.bounded(signal, (cs) => oscJson({ method: 'GET', url: new URL(apiBase), headers: jwt(sat), signal: cs }))),
+      s.withSat(CONFIG_SVC, signal, (sat) =>
+        s.bounded(signal, (cs) => oscJson({ method: 'GET', url: new URL(apiBase), headers: jwt(sat), signal: cs })),
+      ),
     );
     const url = InstanceDoc.parse(doc).url;
     const base = url ? new URL(url) : undefined;
     if (!base || !isOscUrl(base)) throw new UpstreamBadResponseError('OSC gave the parameter store no usable address');
     return base;
   };
-  const configCall = async (store: string, signal: AbortSignal, method: 'GET' | 'POST', path: string, json?: unknown) => {
+  const configCall = async (
+    store: string,
+    signal: AbortSignal,
+    method: 'GET' | 'POST',
+    path: string,
+    json?: unknown,
+  ) => {
     const base = await storeBase(store, signal);
-    const call = () => s.withSat(CONFIG_SVC, signal, (sat) => s.bounded(signal, (cs) => oscJson({ method, url: new URL(path, base), headers: jwt(sat), json, signal: cs })));
+    const call = () =>
+      s.withSat(CONFIG_SVC, signal, (sat) =>
+        s.bounded(signal, (cs) => oscJson({ method, url: new URL(path, base), headers: jwt(sat), json, signal: cs })),
+      );
     return method === 'GET' ? read(signal, call) : call();
   };
 
@@ -133,7 +156,9 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
     async listInstances(serviceId, signal): Promise<Instance[]> {
       const r = await record(serviceId, signal);
       const body = await read(signal, () =>
-        s.withSat(serviceId, signal, async (sat) => s.bounded(signal, (cs) => oscJson({ method: 'GET', url: api(r), headers: jwt(sat), signal: cs }))),
+        s.withSat(serviceId, signal, async (sat) =>
+          s.bounded(signal, (cs) => oscJson({ method: 'GET', url: api(r), headers: jwt(sat), signal: cs })),
+        ),
       );
       return InstanceList.parse(body ?? []).map((d) => toInstance(r, d));
     },
@@ -141,7 +166,11 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
     async getInstance(serviceId, name, signal): Promise<Instance> {
       const r = await record(serviceId, signal);
       const body = await read(signal, () =>
-        s.withSat(serviceId, signal, (sat) => s.bounded(signal, (cs) => oscJson({ method: 'GET', url: instanceUrl(r, name), headers: jwt(sat), signal: cs }))),
+        s.withSat(serviceId, signal, (sat) =>
+          s.bounded(signal, (cs) =>
+            oscJson({ method: 'GET', url: instanceUrl(r, name), headers: jwt(sat), signal: cs }),
+          ),
+        ),
       );
       return toInstance(r, InstanceDoc.parse(body));
     },
@@ -158,7 +187,9 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
       // Never retried: after a 5xx or a timeout the instance may exist (UPSTREAM-09). A 401
       // is retried once with a new SAT inside withSat: OSC refused it, nothing was created.
       const body = await s.withSat(serviceId, signal, (sat) =>
-        s.bounded(signal, (cs) => oscJson({ method: 'POST', url: api(r), headers: jwt(sat), json: { ...options, name }, signal: cs })),
+        s.bounded(signal, (cs) =>
+          oscJson({ method: 'POST', url: api(r), headers: jwt(sat), json: { ...options, name }, signal: cs }),
+        ),
       );
       return toInstance(r, InstanceDoc.parse(body));
     },
@@ -170,23 +201,33 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
       // re-mints the SAT, and the mint itself refreshes a PAT OSC no longer accepts.
       await s.withSat(serviceId, signal, async (sat) => {
         const pat = await s.pat();
-        await s.sdk(signal, () => removeInstance(ctx(pat), serviceId, name, sat)).catch((err: unknown) => {
-          // The SDK's only plain Error here is its subscription check (core.js getService).
-          if (err instanceof Error && !(err instanceof UpstreamError)) throw new ServiceNotSubscribedError(serviceId);
-          throw err;
-        });
+        await s
+          .sdk(signal, () => removeInstance(ctx(pat), serviceId, name, sat))
+          .catch((err: unknown) => {
+            // The SDK's only plain Error here is its subscription check (core.js getService).
+            if (err instanceof Error && !(err instanceof UpstreamError)) throw new ServiceNotSubscribedError(serviceId);
+            throw err;
+          });
       });
     },
 
     async restartInstance(serviceId, name, signal): Promise<void> {
       const r = await record(serviceId, signal);
-      await s.withSat(serviceId, signal, (sat) => s.bounded(signal, (cs) => oscSend({ method: 'POST', url: opUrl(r, 'restart', name), headers: jwt(sat), signal: cs })));
+      await s.withSat(serviceId, signal, (sat) =>
+        s.bounded(signal, (cs) =>
+          oscSend({ method: 'POST', url: opUrl(r, 'restart', name), headers: jwt(sat), signal: cs }),
+        ),
+      );
     },
 
     async instanceHealth(serviceId, name, signal): Promise<InstanceHealth> {
       const r = await record(serviceId, signal);
       const body = await read(signal, () =>
-        s.withSat(serviceId, signal, (sat) => s.bounded(signal, (cs) => oscJson({ method: 'GET', url: opUrl(r, 'health', name), headers: jwt(sat), signal: cs }))),
+        s.withSat(serviceId, signal, (sat) =>
+          s.bounded(signal, (cs) =>
+            oscJson({ method: 'GET', url: opUrl(r, 'health', name), headers: jwt(sat), signal: cs }),
+          ),
+        ),
       );
       return { status: toHealth(HealthReply.parse(body).status) };
     },
@@ -194,7 +235,11 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
     async readLogs(serviceId, name, signal): Promise<InstanceLogs> {
       const r = await record(serviceId, signal);
       const got = await read(signal, () =>
-        s.withSat(serviceId, signal, (sat) => s.bounded(signal, (cs) => oscText({ method: 'GET', url: opUrl(r, 'logs', name), headers: jwt(sat), signal: cs }, LOG_BYTES))),
+        s.withSat(serviceId, signal, (sat) =>
+          s.bounded(signal, (cs) =>
+            oscText({ method: 'GET', url: opUrl(r, 'logs', name), headers: jwt(sat), signal: cs }, LOG_BYTES),
+          ),
+        ),
       );
       // JSON logs are an array of lines (src/emulator/README.md ("logs")); a cut array is read as text.
       if (got.contentType.includes('json') && !got.truncated) {
@@ -226,12 +271,25 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
 
     async instanceEndpoints(serviceId, name, signal) {
       const r = await record(serviceId, signal);
-      const get = (url: URL) => read(signal, () => s.withSat(serviceId, signal, (sat) => s.bounded(signal, (cs) => oscJson({ method: 'GET', url, headers: jwt(sat), signal: cs }))));
-      const [doc, ports, internal] = await Promise.all([get(instanceUrl(r, name)), get(opUrl(r, 'ports', name)), get(opUrl(r, 'internal-endpoint', name))]);
+      const get = (url: URL) =>
+        read(signal, () =>
+          s.withSat(serviceId, signal, (sat) =>
+            s.bounded(signal, (cs) => oscJson({ method: 'GET', url, headers: jwt(sat), signal: cs })),
+          ),
+        );
+      const [doc, ports, internal] = await Promise.all([
+        get(instanceUrl(r, name)),
+        get(opUrl(r, 'ports', name)),
+        get(opUrl(r, 'internal-endpoint', name)),
+      ]);
       const i = InternalEndpointReply.parse(internal ?? {});
       return {
         url: InstanceDoc.parse(doc).url,
-        external: PortsReply.parse(ports ?? []).map((p) => ({ ip: p.externalIp, port: p.externalPort, internalPort: p.internalPort })),
+        external: PortsReply.parse(ports ?? []).map((p) => ({
+          ip: p.externalIp,
+          port: p.externalPort,
+          internalPort: p.internalPort,
+        })),
         internalDns: i.serviceDns,
         internalPorts: i.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
         publicAccess: i.publicAccess,
@@ -243,11 +301,14 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
       // The instance's self link is `<apiUrl>/<name>` (src/emulator/README.md, instance document).
       try {
         const body = await s.withSat(serviceId, signal, (sat) =>
-          s.bounded(signal, (cs) => oscJson({ method: 'PATCH', url: instanceUrl(r, name), headers: jwt(sat), json: options, signal: cs })),
+          s.bounded(signal, (cs) =>
+            oscJson({ method: 'PATCH', url: instanceUrl(r, name), headers: jwt(sat), json: options, signal: cs }),
+          ),
         );
         return toInstance(r, InstanceDoc.parse(body));
       } catch (err) {
-        if (err instanceof UpstreamNotFoundError && isRouterNotFound(err.detail)) throw new UpdateNotSupportedError(serviceId);
+        if (err instanceof UpstreamNotFoundError && isRouterNotFound(err.detail))
+          throw new UpdateNotSupportedError(serviceId);
         throw err;
       }
     },
@@ -271,13 +332,22 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
     },
 
     async listConfig(store, offset, signal) {
-      const page = ConfigListReply.parse(await configCall(store, signal, 'GET', `/api/v1/config?offset=${offset}&limit=100`));
+      const page = ConfigListReply.parse(
+        await configCall(store, signal, 'GET', `/api/v1/config?offset=${offset}&limit=100`),
+      );
       return { items: page.items.map(toEntry), total: page.total, next: page.offset > 0 ? page.offset : undefined };
     },
 
     async tokenBalance(signal) {
       const money = (path: string) => (pat: string) =>
-        s.bounded(signal, (cs) => oscJson({ method: 'GET', url: new URL(path, s.host('money')), headers: { 'x-pat-jwt': `Bearer ${pat}` }, signal: cs }));
+        s.bounded(signal, (cs) =>
+          oscJson({
+            method: 'GET',
+            url: new URL(path, s.host('money')),
+            headers: { 'x-pat-jwt': `Bearer ${pat}` },
+            signal: cs,
+          }),
+        );
       // Each of the two reads retries on its own: one retry of both would repeat a read that
       // already succeeded, and under a brownout fail far more often (each try needs both to pass).
       const [plan, count] = await Promise.all([
@@ -285,7 +355,9 @@ export function createSdkPlatform(deps: SdkPlatformDeps): OscPlatform {
         read(signal, () => s.withPat((pat) => money('/mytokencount')(pat).catch(absentAsUndefined))),
       ]);
       const c = count === undefined ? undefined : TokenCountReply.parse(count);
-      const remaining = c?.remainingTokens ?? (c?.availableTokens !== undefined && c.tokenCount !== undefined ? c.availableTokens - c.tokenCount : undefined);
+      const remaining =
+        c?.remainingTokens ??
+        (c?.availableTokens !== undefined && c.tokenCount !== undefined ? c.availableTokens - c.tokenCount : undefined);
       return { plan: PlanReply.parse(plan).name, remaining, available: c?.availableTokens, used: c?.tokenCount };
     },
   });
@@ -309,7 +381,8 @@ function guarded(p: OscPlatform): OscPlatform {
   const out: Partial<Record<keyof OscPlatform, unknown>> = {};
   for (const key of Object.keys(p) as Array<keyof OscPlatform>) {
     const fn = p[key] as (...a: unknown[]) => Promise<unknown>;
-    out[key] = (...args: unknown[]) => fn(...args).catch((err: unknown) => Promise.reject(toUpstreamErrorUnlessOurs(err)));
+    out[key] = (...args: unknown[]) =>
+      fn(...args).catch((err: unknown) => Promise.reject(toUpstreamErrorUnlessOurs(err)));
   }
   return out as OscPlatform;
 }

@@ -44,7 +44,10 @@ function fromStatus(r: UpstreamReply): UpstreamError {
   if (r.status === 404) return new UpstreamNotFoundError('OSC did not find what was asked for', o);
   if (r.status === 409) return new UpstreamConflictError('OSC reported a conflict', o);
   if (r.status === 429) {
-    return new UpstreamRateLimitedError('OSC is rate limiting requests', { ...o, retryAfterMs: parseRetryAfter(r.retryAfter) });
+    return new UpstreamRateLimitedError('OSC is rate limiting requests', {
+      ...o,
+      retryAfterMs: parseRetryAfter(r.retryAfter),
+    });
   }
   if (r.status >= 400 && r.status < 500) return new UpstreamClientError('OSC refused the request', o);
   if (r.status >= 500) return new UpstreamServerError('OSC failed to handle the request', o);
@@ -72,7 +75,12 @@ function isAbort(err: unknown): boolean {
  */
 export function toUpstreamError(input: unknown, cause?: unknown): UpstreamError {
   if (input instanceof UpstreamError) return input;
-  if (typeof input === 'object' && input !== null && typeof (input as UpstreamReply).status === 'number' && !(input instanceof Error)) {
+  if (
+    typeof input === 'object' &&
+    input !== null &&
+    typeof (input as UpstreamReply).status === 'number' &&
+    !(input instanceof Error)
+  ) {
     return fromStatus(input as UpstreamReply);
   }
   if (input instanceof Error && 'httpCode' in input) {
@@ -88,7 +96,8 @@ export function toUpstreamError(input: unknown, cause?: unknown): UpstreamError 
   if (inner instanceof UpstreamError) return inner; // the boundary's own refusals (./egress.ts)
   const code = codeOf(inner);
   if (code && TIMEOUT_CODES.has(code)) return new UpstreamTimeoutError('OSC did not answer in time', { cause: inner });
-  if (code && TOO_LARGE_CODES.has(code)) return new UpstreamBadResponseError('OSC sent an oversized response', { cause: inner });
+  if (code && TOO_LARGE_CODES.has(code))
+    return new UpstreamBadResponseError('OSC sent an oversized response', { cause: inner });
   if (isAbort(inner)) return new UpstreamTimeoutError('OSC did not answer in time', { cause: inner });
   return new UpstreamNetworkError('OSC could not be reached', { cause: inner });
 }

@@ -47,7 +47,11 @@ async function send(call: OscCall): Promise<Response> {
  * Reads a body up to `limit` bytes. `head` stops at the limit; `tail` keeps reading (up
  * to 16× the limit, then gives up) and keeps the last `limit` bytes, for logs.
  */
-export async function readCapped(res: Response, limit: number, keep: 'head' | 'tail'): Promise<{ text: string; truncated: boolean }> {
+export async function readCapped(
+  res: Response,
+  limit: number,
+  keep: 'head' | 'tail',
+): Promise<{ text: string; truncated: boolean }> {
   if (!res.body) return { text: '', truncated: false };
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -101,7 +105,10 @@ export async function oscJson(call: OscCall): Promise<unknown> {
 }
 
 /** A 2xx text body, capped; the most recent `limit` bytes are kept. */
-export async function oscText(call: OscCall, limit: number): Promise<{ text: string; truncated: boolean; contentType: string }> {
+export async function oscText(
+  call: OscCall,
+  limit: number,
+): Promise<{ text: string; truncated: boolean; contentType: string }> {
   const res = await send(call);
   try {
     return { ...(await readCapped(res, limit, 'tail')), contentType: res.headers.get('content-type') ?? '' };

@@ -78,7 +78,9 @@ function option(o: z.infer<typeof Option>): ServiceOption {
 
 export function toService(r: ServiceRecord): Service {
   const m = r.serviceMetadata ?? {};
-  const pricing = m.indicativePricing ?? (m.tokensPerDay === undefined ? undefined : `${m.tokensPerDay} OSC tokens per day per instance`);
+  const pricing =
+    m.indicativePricing ??
+    (m.tokensPerDay === undefined ? undefined : `${m.tokensPerDay} OSC tokens per day per instance`);
   return {
     serviceId: r.serviceId,
     title: m.title ?? r.serviceId,
@@ -115,7 +117,10 @@ export const PortsReply = z
 
 export const InternalEndpointReply = z.looseObject({
   serviceDns: z.string().optional(),
-  ports: z.array(z.looseObject({ name: z.string().default(''), port: z.number().int(), protocol: z.string().default('TCP') })).max(100).default([]),
+  ports: z
+    .array(z.looseObject({ name: z.string().default(''), port: z.number().int(), protocol: z.string().default('TCP') }))
+    .max(100)
+    .default([]),
   publicAccess: z.boolean().default(true),
 });
 

@@ -38,7 +38,8 @@ export interface RateLimiter {
 /** A fixed-window limiter, Redis-backed when a client is given, in memory otherwise. */
 export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   if (!Number.isInteger(opts.points) || opts.points <= 0) throw new RangeError('points must be a positive integer');
-  if (!Number.isInteger(opts.durationS) || opts.durationS <= 0) throw new RangeError('durationS must be a positive integer');
+  if (!Number.isInteger(opts.durationS) || opts.durationS <= 0)
+    throw new RangeError('durationS must be a positive integer');
   const common = { keyPrefix: opts.keyPrefix, points: opts.points, duration: opts.durationS };
   const limiter: RateLimiterAbstract = opts.redis
     ? new RateLimiterRedis({

@@ -220,7 +220,10 @@ export class RedisTokenStore implements TokenStore {
       acked = await this.client.wait(w.count, w.timeoutMs);
     } catch (err) {
       this.waitPausedUntil = Date.now() + WAIT_PAUSE_MS;
-      this.log?.warn({ event: 'redis_wait_failed', message: sanitized(err).message }, 'Redis WAIT failed; the write may not be on a replica yet');
+      this.log?.warn(
+        { event: 'redis_wait_failed', message: sanitized(err).message },
+        'Redis WAIT failed; the write may not be on a replica yet',
+      );
       return;
     }
     if (acked < w.count) {

@@ -18,7 +18,6 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 
-
 export interface Sealer {
   /** Encrypts `plaintext`, binding it to `aad` (the grant id). */
   seal(plaintext: string, aad: string): string;

@@ -17,7 +17,12 @@ afterAll(() => {
 }, 300_000);
 
 const npm = (args: string[]) => {
-  const r = spawnSync('npm', args, { cwd: join(dir, 'repo'), env: cleanEnv({ npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' }), encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync('npm', args, {
+    cwd: join(dir, 'repo'),
+    env: cleanEnv({ npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' }),
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
   expect(r.status, `npm ${args.join(' ')}:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`).toBe(0);
 };
 
@@ -30,9 +35,17 @@ describe('a clean clone', () => {
     expect(existsSync(join(dir, 'repo/dist/main.js'))).toBe(true);
 
     const port = await freePort();
-    server = spawn('npm', ['start', '--silent'], { cwd: join(dir, 'repo'), env: cleanEnv({ PORT: String(port) }), stdio: 'ignore', detached: true });
+    server = spawn('npm', ['start', '--silent'], {
+      cwd: join(dir, 'repo'),
+      env: cleanEnv({ PORT: String(port) }),
+      stdio: 'ignore',
+      detached: true,
+    });
     const exited = new Promise<number | string>((r) => server!.once('exit', (code, signal) => r(code ?? signal ?? -1)));
-    const took = await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200, 120_000);
+    const took = await until(
+      async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200,
+      120_000,
+    );
     console.log(`clean clone: npm start → /healthz in ${took} ms (prestart's incremental build included)`);
     const group = execFileSync('ps', ['-o', 'args=', '-g', String(server.pid)], { encoding: 'utf8' });
     expect(group).toMatch(/node dist\/main\.js/);

@@ -16,7 +16,6 @@ import { CONFORMANCE, type Check } from '../support/conformance.js';
 /** The first `npx` run downloads node@22 and the runner. */
 const RUN_TIMEOUT_MS = 280_000;
 
-
 let stack: Stack;
 let tool: ToolProcess | undefined;
 let outDir: string;
@@ -89,7 +88,10 @@ describe('@modelcontextprotocol/conformance authorization (authorization-server 
         ]),
       );
       // The runner prints the authorization URL and waits for a browser to reach its callback.
-      const printed = await tool.waitFor(new RegExp(`^(${stack.url.replace(/[.:/]/g, '\\$&')}/authorize\\?\\S+)$`, 'm'), RUN_TIMEOUT_MS - 30_000);
+      const printed = await tool.waitFor(
+        new RegExp(`^(${stack.url.replace(/[.:/]/g, '\\$&')}/authorize\\?\\S+)$`, 'm'),
+        RUN_TIMEOUT_MS - 30_000,
+      );
       const authorizationUrl = new URL(printed[1]!);
       expect(authorizationUrl.searchParams.get('client_id')).toBe(client.client_id);
       expect(authorizationUrl.searchParams.get('resource')).toBe(stack.mcpUrl);
@@ -110,8 +112,14 @@ describe('@modelcontextprotocol/conformance authorization (authorization-server 
       const checks = readChecks();
       expect([...checks.keys()].sort()).toEqual(['authorization-code-grant', 'authorization-server-metadata-endpoint']);
       for (const [scenario, list] of checks) {
-        expect(list.filter((c) => c.status === 'FAILURE'), scenario).toEqual([]);
-        expect(list.filter((c) => c.status === 'WARNING'), scenario).toEqual([]);
+        expect(
+          list.filter((c) => c.status === 'FAILURE'),
+          scenario,
+        ).toEqual([]);
+        expect(
+          list.filter((c) => c.status === 'WARNING'),
+          scenario,
+        ).toEqual([]);
       }
       const meta = checks.get('authorization-server-metadata-endpoint')!;
       expect(meta.find((c) => c.id === 'authorization-server-metadata')?.status).toBe('SUCCESS');

@@ -24,7 +24,6 @@ const RUN_TIMEOUT_MS = 240_000;
 /** What must pass outright (the brief's floor); everything else passes or is baselined. */
 const MUST_PASS = ['server-initialize', 'ping', 'tools-list', 'dns-rebinding-protection'];
 
-
 let stack: Stack;
 let proxy: BearerProxy;
 let tool: ToolProcess | undefined;
@@ -46,7 +45,10 @@ afterAll(async () => {
 
 /** Entries of the baseline file: `<scenario>:<check-id>` lines under `server:`. */
 function baseline(): Array<{ scenario: string; check: string }> {
-  return [...readFileSync(BASELINE, 'utf8').matchAll(/^\s*-\s+([a-z0-9-]+):([a-z0-9-]+)\s*(?:#.*)?$/gm)].map((m) => ({ scenario: m[1]!, check: m[2]! }));
+  return [...readFileSync(BASELINE, 'utf8').matchAll(/^\s*-\s+([a-z0-9-]+):([a-z0-9-]+)\s*(?:#.*)?$/gm)].map((m) => ({
+    scenario: m[1]!,
+    check: m[2]!,
+  }));
 }
 
 function readChecks(): Map<string, Check[]> {
@@ -58,7 +60,12 @@ function readChecks(): Map<string, Check[]> {
   return out;
 }
 
-const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+const initialize = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+};
 
 describe('the bearer proxy in front of /mcp', () => {
   it('adds the token, keeps Host and Origin as sent, and streams SSE responses through', async () => {
@@ -77,10 +84,19 @@ describe('the bearer proxy in front of /mcp', () => {
     const foreignOrigin = await fetchVia(proxy.url, { origin: 'https://evil.example' });
     expect(foreignOrigin.status).toBe(403);
     expect(foreignOrigin.body).toContain('this Origin are not allowed');
-    expect(proxy.requests.slice(before).map((r) => r.headers.host)).toEqual([new URL(proxy.url).host, 'evil.example.com', new URL(proxy.url).host]);
+    expect(proxy.requests.slice(before).map((r) => r.headers.host)).toEqual([
+      new URL(proxy.url).host,
+      'evil.example.com',
+      new URL(proxy.url).host,
+    ]);
 
     // A tools/call with a progressToken is answered as SSE (src/mcp/route.ts); it arrives as a stream.
-    const sse = await mcpPost(proxy.url, undefined, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'token_balance', arguments: {}, _meta: { progressToken: 'p1' } } });
+    const sse = await mcpPost(proxy.url, undefined, {
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'token_balance', arguments: {}, _meta: { progressToken: 'p1' } },
+    });
     expect(sse.status).toBe(200);
     expect(sse.headers.get('content-type')).toContain('text/event-stream');
     const text = await sse.text();
@@ -92,11 +108,18 @@ describe('the bearer proxy in front of /mcp', () => {
 /** An initialize POST through the proxy with raw header control (fetch forbids setting Host). */
 async function fetchVia(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(initialize));
   });
@@ -107,7 +130,18 @@ describe('@modelcontextprotocol/conformance server (active suite, through the be
     'server-initialize, ping, tools-list and dns-rebinding-protection pass; the rest pass or fail exactly as baselined; exit 0',
     async () => {
       const started = Date.now();
-      tool = startTool('npx', npxArgs(['node@22', CONFORMANCE], 'conformance', ['server', '--url', proxy.url, '--expected-failures', BASELINE, '-o', outDir]));
+      tool = startTool(
+        'npx',
+        npxArgs(['node@22', CONFORMANCE], 'conformance', [
+          'server',
+          '--url',
+          proxy.url,
+          '--expected-failures',
+          BASELINE,
+          '-o',
+          outDir,
+        ]),
+      );
       const code = await tool.wait(RUN_TIMEOUT_MS);
       const output = tool.stdout();
       const durationS = ((Date.now() - started) / 1000).toFixed(1);
@@ -119,10 +153,14 @@ describe('@modelcontextprotocol/conformance server (active suite, through the be
       const checks = readChecks();
       for (const s of MUST_PASS) {
         const list = checks.get(s) ?? [];
-        expect(list.filter((c) => c.status === 'FAILURE' || c.status === 'WARNING'), s).toEqual([]);
+        expect(
+          list.filter((c) => c.status === 'FAILURE' || c.status === 'WARNING'),
+          s,
+        ).toEqual([]);
         expect(list.filter((c) => c.status === 'SUCCESS').length, s).toBeGreaterThan(0);
         // dns-rebinding-protection sends raw HTTP, outside the runner's wire instrumentation.
-        if (s !== 'dns-rebinding-protection') expect(list.find((c) => c.id === 'wire-schema-valid')?.status, s).toBe('SUCCESS');
+        if (s !== 'dns-rebinding-protection')
+          expect(list.find((c) => c.id === 'wire-schema-valid')?.status, s).toBe('SUCCESS');
       }
       expect(checks.get('tools-list')?.find((c) => c.id === 'tools-name-format')?.status).toBe('SUCCESS');
 
@@ -130,7 +168,9 @@ describe('@modelcontextprotocol/conformance server (active suite, through the be
       // baselined check did fail (the runner enforces both; this keeps the list honest here too).
       const expected = new Set(baseline().map((b) => `${b.scenario}:${b.check}`));
       expect(expected.size).toBeGreaterThan(0);
-      const bad = [...checks].flatMap(([s, list]) => list.filter((c) => c.status === 'FAILURE' || c.status === 'WARNING').map((c) => `${s}:${c.id}`));
+      const bad = [...checks].flatMap(([s, list]) =>
+        list.filter((c) => c.status === 'FAILURE' || c.status === 'WARNING').map((c) => `${s}:${c.id}`),
+      );
       expect(new Set(bad)).toEqual(expected);
       // The schema check of our wire messages is never baselined.
       for (const [s, list] of checks) {

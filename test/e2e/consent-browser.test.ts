@@ -31,7 +31,9 @@ function csp(header: string | null): Map<string, string[]> {
 
 /** Every src/href/action value in the HTML. */
 function urlAttributes(html: string): string[] {
-  return [...html.matchAll(/\b(?:src|href|action|srcset|formaction|poster|data)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+  return [
+    ...html.matchAll(/\b(?:src|href|action|srcset|formaction|poster|data)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi),
+  ].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
 }
 
 function expectPageHeaders(h: Headers | Record<string, string>, origin: string, html: string): void {
@@ -45,7 +47,8 @@ function expectPageHeaders(h: Headers | Record<string, string>, origin: string, 
     expect(policy.get(d) ?? [], d).not.toContain("'unsafe-eval'");
   }
   // If form-action is ever set, it must allow where the consent POST redirects (OSC and the client).
-  if (policy.has('form-action')) throw new Error('form-action is set: check that it allows the OSC authorize origin and the client redirect origin');
+  if (policy.has('form-action'))
+    throw new Error('form-action is set: check that it allows the OSC authorize origin and the client redirect origin');
   expect(get('x-frame-options')).toBe('DENY');
   expect(get('referrer-policy')).toBe('no-referrer');
   expect(get('cache-control')).toContain('no-store');
@@ -61,11 +64,25 @@ function expectPageHeaders(h: Headers | Record<string, string>, origin: string, 
 function newAuthorization(c: RegisteredClient, state = `st-${Math.random().toString(36).slice(2)}`) {
   const { verifier, challenge } = pkcePair();
   const redirectUri = c.redirect_uris[0]!;
-  return { verifier, state, redirectUri, url: authorizeUrl(stack.url, { clientId: c.client_id, redirectUri, challenge, state, scope: 'osc:read osc:write', resource: stack.mcpUrl }) };
+  return {
+    verifier,
+    state,
+    redirectUri,
+    url: authorizeUrl(stack.url, {
+      clientId: c.client_id,
+      redirectUri,
+      challenge,
+      state,
+      scope: 'osc:read osc:write',
+      resource: stack.mcpUrl,
+    }),
+  };
 }
 
 /** Opens a page with a request log and a response log (redirect responses included). */
-async function loggedPage(ctx: BrowserContext): Promise<{ page: Page; requests: PwRequest[]; responses: PwResponse[]; dialogs: string[] }> {
+async function loggedPage(
+  ctx: BrowserContext,
+): Promise<{ page: Page; requests: PwRequest[]; responses: PwResponse[]; dialogs: string[] }> {
   const page = await ctx.newPage();
   const requests: PwRequest[] = [];
   const responses: PwResponse[] = [];
@@ -84,7 +101,10 @@ const describeBrowser = describe.skipIf(!chromiumAvailable());
 beforeAll(async () => {
   stack = await startStack();
   catcher = await startRedirectCatcher('/cb');
-  client = await registerClient(stack.url, { client_name: 'Browser Test Client', redirect_uris: [catcher.redirectUri] });
+  client = await registerClient(stack.url, {
+    client_name: 'Browser Test Client',
+    redirect_uris: [catcher.redirectUri],
+  });
   if (chromiumAvailable()) chrome = await launchChromium();
 }, 120_000);
 
@@ -119,7 +139,9 @@ describe('OAUTH-12: headers of our HTML pages', () => {
 
   it('the style sheet the pages load is ours, and the only subresource', async () => {
     const html = await (await fetch(newAuthorization(client).url)).text();
-    const subresources = [...html.matchAll(/<(?:link|img|script|iframe|object|embed|video|audio|source)\b[^>]*>/gi)].map((m) => m[0]);
+    const subresources = [
+      ...html.matchAll(/<(?:link|img|script|iframe|object|embed|video|audio|source)\b[^>]*>/gi),
+    ].map((m) => m[0]);
     expect(subresources).toEqual(['<link rel="stylesheet" href="/assets/page.css">']);
     const css = await fetch(`${stack.url}/assets/page.css`);
     expect(css.status).toBe(200);
@@ -146,7 +168,10 @@ describeBrowser('in headless Chromium', () => {
       expect([...consentOrigins]).toEqual([stack.url]);
 
       // Our consent page → OSC (the emulator's own pages).
-      await Promise.all([page.waitForURL((u) => u.origin === stack.emulator.url), page.click('button[value="approve"]')]);
+      await Promise.all([
+        page.waitForURL((u) => u.origin === stack.emulator.url),
+        page.click('button[value="approve"]'),
+      ]);
       const approvePost = requests.find((r) => r.method() === 'POST' && r.url() === `${stack.url}/consent`);
       expect(approvePost).toBeDefined();
       const toOsc = requests.find((r) => r.url().startsWith(`${stack.emulator.url}/api/connect/authorize`));
@@ -221,7 +246,10 @@ describeBrowser('in headless Chromium', () => {
       const { page } = await loggedPage(ctx);
       const a = newAuthorization(client);
       await page.goto(a.url);
-      await Promise.all([page.waitForURL((u) => u.origin === stack.emulator.url), page.click('button[value="approve"]')]);
+      await Promise.all([
+        page.waitForURL((u) => u.origin === stack.emulator.url),
+        page.click('button[value="approve"]'),
+      ]);
       await page.click('#signin-alice');
       await page.waitForSelector('#deny');
       await Promise.all([page.waitForURL((u) => u.origin === catcher.origin), page.click('#deny')]);
@@ -237,7 +265,11 @@ describeBrowser('in headless Chromium', () => {
   }, 60_000);
 
   it('OAUTH-13: a hostile client name and logo_uri stay text; no dialog, no client image; unverified label and redirect host shown', async () => {
-    const hostile = await registerClient(stack.url, { client_name: HOSTILE_NAME, logo_uri: HOSTILE_LOGO, redirect_uris: ['https://c.example/cb'] });
+    const hostile = await registerClient(stack.url, {
+      client_name: HOSTILE_NAME,
+      logo_uri: HOSTILE_LOGO,
+      redirect_uris: ['https://c.example/cb'],
+    });
     const ctx = await chrome.newContext();
     try {
       const { page, requests, dialogs } = await loggedPage(ctx);
@@ -287,8 +319,17 @@ describeBrowser('in headless Chromium', () => {
       await page.waitForTimeout(1_000);
       // Chromium replaces a refused frame with its own error document.
       const urls = page.frames().map((f) => f.url());
-      expect(urls.some((u) => u.startsWith('chrome-error://')), urls.join(' ')).toBe(true);
-      for (const f of page.frames()) expect(await f.locator('body').innerText().catch(() => '')).not.toContain('Approve');
+      expect(
+        urls.some((u) => u.startsWith('chrome-error://')),
+        urls.join(' '),
+      ).toBe(true);
+      for (const f of page.frames())
+        expect(
+          await f
+            .locator('body')
+            .innerText()
+            .catch(() => ''),
+        ).not.toContain('Approve');
     } finally {
       await ctx.close();
     }
@@ -304,7 +345,10 @@ describeBrowser('in headless Chromium', () => {
       const bg: unknown = await page.evaluate('getComputedStyle(document.querySelector("main")).backgroundColor');
       expect(bg).toBe('rgb(255, 255, 255)');
       mkdirSync(fileURLToPath(new URL('../../test-results/', import.meta.url)), { recursive: true });
-      await page.screenshot({ path: fileURLToPath(new URL('../../test-results/consent.png', import.meta.url)), fullPage: true });
+      await page.screenshot({
+        path: fileURLToPath(new URL('../../test-results/consent.png', import.meta.url)),
+        fullPage: true,
+      });
     } finally {
       await ctx.close();
     }

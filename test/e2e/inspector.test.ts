@@ -22,8 +22,14 @@ import { npxArgs, startTool, type ToolProcess } from '../support/tool-process.js
  * older than the Inspector needs, so npx adds node@22 (the README says Node 22 or later); the
  * test adds its own callback port and JSON output.
  */
-const README_LINE = /^npx -y (@modelcontextprotocol\/inspector@\S+) --cli (http:\/\/127\.0\.0\.1:8080\/mcp) (.+)$/m.exec(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8'));
-if (!README_LINE) throw new Error('README has no Inspector line of the form `npx -y @modelcontextprotocol/inspector@<version> --cli http://127.0.0.1:8080/mcp …`');
+const README_LINE =
+  /^npx -y (@modelcontextprotocol\/inspector@\S+) --cli (http:\/\/127\.0\.0\.1:8080\/mcp) (.+)$/m.exec(
+    readFileSync(join(REPO_ROOT, 'README.md'), 'utf8'),
+  );
+if (!README_LINE)
+  throw new Error(
+    'README has no Inspector line of the form `npx -y @modelcontextprotocol/inspector@<version> --cli http://127.0.0.1:8080/mcp …`',
+  );
 const INSPECTOR = README_LINE[1]!;
 const README_ARGS = README_LINE[3]!.split(' ');
 const FIRST_RUN_TIMEOUT_MS = 240_000;
@@ -89,7 +95,15 @@ interface Run {
   code: number | string;
   stdout: string;
   stderr: string;
-  json: { result?: { content?: Array<{ type: string; text?: string }>; structuredContent?: Record<string, unknown>; isError?: boolean; tools?: Array<{ name: string }> }; error?: { code?: string; message?: string } };
+  json: {
+    result?: {
+      content?: Array<{ type: string; text?: string }>;
+      structuredContent?: Record<string, unknown>;
+      isError?: boolean;
+      tools?: Array<{ name: string }>;
+    };
+    error?: { code?: string; message?: string };
+  };
   durationS: number;
 }
 
@@ -97,7 +111,15 @@ async function inspector(args: string[], timeoutMs = RUN_TIMEOUT_MS): Promise<Ru
   const started = Date.now();
   const t = startTool(
     'npx',
-    npxArgs(['node@22', INSPECTOR], 'mcp-inspector', ['--cli', sb.mcpUrl, '--callback-url', `http://127.0.0.1:${callbackPort}/oauth/callback`, '--format', 'json', ...args]),
+    npxArgs(['node@22', INSPECTOR], 'mcp-inspector', [
+      '--cli',
+      sb.mcpUrl,
+      '--callback-url',
+      `http://127.0.0.1:${callbackPort}/oauth/callback`,
+      '--format',
+      'json',
+      ...args,
+    ]),
     { env: inspectorEnv(), cwd: home },
   );
   running.add(t);
@@ -107,7 +129,8 @@ async function inspector(args: string[], timeoutMs = RUN_TIMEOUT_MS): Promise<Ru
     let json: Run['json'] = {};
     const start = stdout.indexOf('{');
     if (start >= 0) json = JSON.parse(stdout.slice(start)) as Run['json'];
-    else if (t.stderr().includes('{"error"')) json = JSON.parse(t.stderr().slice(t.stderr().indexOf('{"error"')).split('\n')[0]!) as Run['json'];
+    else if (t.stderr().includes('{"error"'))
+      json = JSON.parse(t.stderr().slice(t.stderr().indexOf('{"error"')).split('\n')[0]!) as Run['json'];
     return { code, stdout, stderr: t.stderr(), json, durationS: (Date.now() - started) / 1000 };
   } finally {
     t.kill();
@@ -137,7 +160,16 @@ describe('MCP Inspector CLI against npm run sandbox', () => {
       console.log(`inspector tools/list (with OAuth) took ${run.durationS.toFixed(1)} s, exit ${run.code}`);
       expect(run.code, `${run.stderr.slice(-3000)}\n${run.stdout.slice(0, 500)}`).toBe(0);
       const names = (run.json.result?.tools ?? []).map((t) => t.name);
-      expect(names).toEqual(expect.arrayContaining(['list_services', 'list_instances', 'create_instance', 'delete_instance', 'read_logs', 'token_balance']));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'list_services',
+          'list_instances',
+          'create_instance',
+          'delete_instance',
+          'read_logs',
+          'token_balance',
+        ]),
+      );
 
       // It printed OUR authorization URL, with PKCE S256 and the resource indicator.
       const printed = /Please navigate to: (\S+)/.exec(run.stderr)?.[1];
@@ -154,7 +186,12 @@ describe('MCP Inspector CLI against npm run sandbox', () => {
       const steps = browserSteps();
       expect(steps.filter((s) => s.kind === 'failed')).toEqual([]);
       const consent = steps.find((s) => s.kind === 'consent');
-      expect(consent).toMatchObject({ url: new URL('/authorize', sb.mcpUrl).toString(), status: 200, unverified: true, redirectHost: `127.0.0.1:${callbackPort}` });
+      expect(consent).toMatchObject({
+        url: new URL('/authorize', sb.mcpUrl).toString(),
+        status: 200,
+        unverified: true,
+        redirectHost: `127.0.0.1:${callbackPort}`,
+      });
       expect(consent?.clientName).toBeTruthy();
       expect(consent?.scopes).toEqual(['osc:read', 'osc:write']);
       expect(steps.map((s) => `${s.kind} ${s.url}`)).toEqual([
@@ -173,60 +210,127 @@ describe('MCP Inspector CLI against npm run sandbox', () => {
     const NAME = `insp${Date.now().toString(36)}`;
     const SERVICE = 'minio-minio';
 
-    it('create_instance creates it (credentials redacted)', async () => {
-      const before = browserSteps().length;
-      const run = await inspector([
-        '--stored-auth-only',
-        '--method',
-        'tools/call',
-        '--tool-name',
-        'create_instance',
-        '--tool-args-json',
-        JSON.stringify({ serviceId: SERVICE, name: NAME, options: { RootUser: 'admin', RootPassword: 'inspector-s3cret-pw' } }),
-      ]);
-      console.log(`inspector create_instance took ${run.durationS.toFixed(1)} s`);
-      expect(run.code, run.stderr.slice(-2000)).toBe(0);
-      expect(run.json.result?.isError).toBeFalsy();
-      expect(run.json.result?.structuredContent).toMatchObject({ instance: { serviceId: SERVICE, name: NAME } });
-      expect(run.stdout).not.toContain('inspector-s3cret-pw');
-      expect(browserSteps().length).toBe(before);
-      const tenant = (await (await fetch(`${sb.emulatorUrl}/__emulator/tenants/alice-team`)).json()) as { instances: Record<string, string[]> };
-      expect(tenant.instances[SERVICE]).toContain(NAME);
-    }, RUN_TIMEOUT_MS + 10_000);
+    it(
+      'create_instance creates it (credentials redacted)',
+      async () => {
+        const before = browserSteps().length;
+        const run = await inspector([
+          '--stored-auth-only',
+          '--method',
+          'tools/call',
+          '--tool-name',
+          'create_instance',
+          '--tool-args-json',
+          JSON.stringify({
+            serviceId: SERVICE,
+            name: NAME,
+            options: { RootUser: 'admin', RootPassword: 'inspector-s3cret-pw' },
+          }),
+        ]);
+        console.log(`inspector create_instance took ${run.durationS.toFixed(1)} s`);
+        expect(run.code, run.stderr.slice(-2000)).toBe(0);
+        expect(run.json.result?.isError).toBeFalsy();
+        expect(run.json.result?.structuredContent).toMatchObject({ instance: { serviceId: SERVICE, name: NAME } });
+        expect(run.stdout).not.toContain('inspector-s3cret-pw');
+        expect(browserSteps().length).toBe(before);
+        const tenant = (await (await fetch(`${sb.emulatorUrl}/__emulator/tenants/alice-team`)).json()) as {
+          instances: Record<string, string[]>;
+        };
+        expect(tenant.instances[SERVICE]).toContain(NAME);
+      },
+      RUN_TIMEOUT_MS + 10_000,
+    );
 
-    it('list_instances shows it', async () => {
-      const run = await inspector(['--stored-auth-only', '--method', 'tools/call', '--tool-name', 'list_instances', '--tool-arg', `serviceId=${SERVICE}`]);
-      expect(run.code, run.stderr.slice(-2000)).toBe(0);
-      const listed = run.json.result?.structuredContent as { instances: Array<{ name: string }>; count: number };
-      expect(listed.instances.map((i) => i.name)).toContain(NAME);
-    }, RUN_TIMEOUT_MS + 10_000);
+    it(
+      'list_instances shows it',
+      async () => {
+        const run = await inspector([
+          '--stored-auth-only',
+          '--method',
+          'tools/call',
+          '--tool-name',
+          'list_instances',
+          '--tool-arg',
+          `serviceId=${SERVICE}`,
+        ]);
+        expect(run.code, run.stderr.slice(-2000)).toBe(0);
+        const listed = run.json.result?.structuredContent as { instances: Array<{ name: string }>; count: number };
+        expect(listed.instances.map((i) => i.name)).toContain(NAME);
+      },
+      RUN_TIMEOUT_MS + 10_000,
+    );
 
-    it('read_logs returns its log lines, quoted as data', async () => {
-      const run = await inspector(['--stored-auth-only', '--method', 'tools/call', '--tool-name', 'read_logs', '--tool-arg', `serviceId=${SERVICE}`, `name=${NAME}`]);
-      expect(run.code, run.stderr.slice(-2000)).toBe(0);
-      const logs = run.json.result?.structuredContent as { lines: string[] };
-      expect(logs.lines.length).toBeGreaterThan(0);
-      expect(logs.lines.join('\n')).toContain(NAME);
-    }, RUN_TIMEOUT_MS + 10_000);
+    it(
+      'read_logs returns its log lines, quoted as data',
+      async () => {
+        const run = await inspector([
+          '--stored-auth-only',
+          '--method',
+          'tools/call',
+          '--tool-name',
+          'read_logs',
+          '--tool-arg',
+          `serviceId=${SERVICE}`,
+          `name=${NAME}`,
+        ]);
+        expect(run.code, run.stderr.slice(-2000)).toBe(0);
+        const logs = run.json.result?.structuredContent as { lines: string[] };
+        expect(logs.lines.length).toBeGreaterThan(0);
+        expect(logs.lines.join('\n')).toContain(NAME);
+      },
+      RUN_TIMEOUT_MS + 10_000,
+    );
 
-    it('delete_instance without confirm is refused as a tool result; with confirm=true it deletes; list_instances no longer shows it', async () => {
-      const refused = await inspector(['--stored-auth-only', '--method', 'tools/call', '--tool-name', 'delete_instance', '--tool-args-json', JSON.stringify({ serviceId: SERVICE, name: NAME })]);
-      expect(refused.json.result?.isError).toBe(true);
-      expect(refused.json.result?.content?.[0]?.text).toMatch(/confirm/);
-      let tenant = (await (await fetch(`${sb.emulatorUrl}/__emulator/tenants/alice-team`)).json()) as { instances: Record<string, string[]> };
-      expect(tenant.instances[SERVICE]).toContain(NAME);
+    it(
+      'delete_instance without confirm is refused as a tool result; with confirm=true it deletes; list_instances no longer shows it',
+      async () => {
+        const refused = await inspector([
+          '--stored-auth-only',
+          '--method',
+          'tools/call',
+          '--tool-name',
+          'delete_instance',
+          '--tool-args-json',
+          JSON.stringify({ serviceId: SERVICE, name: NAME }),
+        ]);
+        expect(refused.json.result?.isError).toBe(true);
+        expect(refused.json.result?.content?.[0]?.text).toMatch(/confirm/);
+        let tenant = (await (await fetch(`${sb.emulatorUrl}/__emulator/tenants/alice-team`)).json()) as {
+          instances: Record<string, string[]>;
+        };
+        expect(tenant.instances[SERVICE]).toContain(NAME);
 
-      const deleted = await inspector(['--stored-auth-only', '--method', 'tools/call', '--tool-name', 'delete_instance', '--tool-args-json', JSON.stringify({ serviceId: SERVICE, name: NAME, confirm: true })]);
-      expect(deleted.code, deleted.stderr.slice(-2000)).toBe(0);
-      expect(deleted.json.result?.structuredContent).toMatchObject({ serviceId: SERVICE, name: NAME, deleted: true });
+        const deleted = await inspector([
+          '--stored-auth-only',
+          '--method',
+          'tools/call',
+          '--tool-name',
+          'delete_instance',
+          '--tool-args-json',
+          JSON.stringify({ serviceId: SERVICE, name: NAME, confirm: true }),
+        ]);
+        expect(deleted.code, deleted.stderr.slice(-2000)).toBe(0);
+        expect(deleted.json.result?.structuredContent).toMatchObject({ serviceId: SERVICE, name: NAME, deleted: true });
 
-      const listed = await inspector(['--stored-auth-only', '--method', 'tools/call', '--tool-name', 'list_instances', '--tool-arg', `serviceId=${SERVICE}`]);
-      expect(listed.code).toBe(0);
-      const after = listed.json.result?.structuredContent as { instances: Array<{ name: string }> } | undefined;
-      expect(after?.instances).toBeInstanceOf(Array);
-      expect(after?.instances.map((i) => i.name)).not.toContain(NAME);
-      tenant = (await (await fetch(`${sb.emulatorUrl}/__emulator/tenants/alice-team`)).json()) as { instances: Record<string, string[]> };
-      expect(tenant.instances[SERVICE] ?? []).not.toContain(NAME);
-    }, 3 * RUN_TIMEOUT_MS);
+        const listed = await inspector([
+          '--stored-auth-only',
+          '--method',
+          'tools/call',
+          '--tool-name',
+          'list_instances',
+          '--tool-arg',
+          `serviceId=${SERVICE}`,
+        ]);
+        expect(listed.code).toBe(0);
+        const after = listed.json.result?.structuredContent as { instances: Array<{ name: string }> } | undefined;
+        expect(after?.instances).toBeInstanceOf(Array);
+        expect(after?.instances.map((i) => i.name)).not.toContain(NAME);
+        tenant = (await (await fetch(`${sb.emulatorUrl}/__emulator/tenants/alice-team`)).json()) as {
+          instances: Record<string, string[]>;
+        };
+        expect(tenant.instances[SERVICE] ?? []).not.toContain(NAME);
+      },
+      3 * RUN_TIMEOUT_MS,
+    );
   });
 });

@@ -32,7 +32,9 @@ describe('npm run sandbox', () => {
       expect(prm.resource).toBe(sb.mcpUrl);
       expect(prm.authorization_servers).toEqual([`http://127.0.0.1:${sb.port}`]);
     }
-    const as = (await (await fetch(new URL('/.well-known/oauth-authorization-server', sb.mcpUrl))).json()) as { issuer: string };
+    const as = (await (await fetch(new URL('/.well-known/oauth-authorization-server', sb.mcpUrl))).json()) as {
+      issuer: string;
+    };
     expect(as.issuer).toBe(`http://127.0.0.1:${sb.port}`);
   });
 
@@ -49,7 +51,9 @@ describe('npm run sandbox', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
     });
     expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toContain(`resource_metadata="http://127.0.0.1:${sb.port}/.well-known/oauth-protected-resource/mcp"`);
+    expect(res.headers.get('www-authenticate')).toContain(
+      `resource_metadata="http://127.0.0.1:${sb.port}/.well-known/oauth-protected-resource/mcp"`,
+    );
   });
 
   it('stops cleanly on SIGTERM: exit 0, the port and the emulator closed', async () => {

@@ -27,8 +27,18 @@ const sent: Sent[] = [];
 const loggingFetch: FetchLike = async (input, init) => {
   const res = await fetch(input, init);
   const url = input instanceof URL ? input.href : String(input);
-  const body = typeof init?.body === 'string' ? init.body : init?.body instanceof URLSearchParams ? init.body.toString() : undefined;
-  sent.push({ method: init?.method ?? 'GET', url, status: res.status, ...(url.endsWith('/token') && body ? { body } : {}) });
+  const body =
+    typeof init?.body === 'string'
+      ? init.body
+      : init?.body instanceof URLSearchParams
+        ? init.body.toString()
+        : undefined;
+  sent.push({
+    method: init?.method ?? 'GET',
+    url,
+    status: res.status,
+    ...(url.endsWith('/token') && body ? { body } : {}),
+  });
   return res;
 };
 
@@ -85,7 +95,9 @@ describe('MCP SDK client (StreamableHTTPClientTransport + OAuthClientProvider)',
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
     expect(tokens.expires_in).toBe(ACCESS_TTL_S);
     expect(tokens.refresh_token).toBeTruthy();
-    const exchange = sent.find((s) => s.url === `${stack.url}/token` && s.body?.includes('grant_type=authorization_code'));
+    const exchange = sent.find(
+      (s) => s.url === `${stack.url}/token` && s.body?.includes('grant_type=authorization_code'),
+    );
     expect(exchange?.status).toBe(200);
     const form = new URLSearchParams(exchange!.body);
     expect(form.get('code_verifier')).toBeTruthy();
@@ -99,7 +111,17 @@ describe('MCP SDK client (StreamableHTTPClientTransport + OAuthClientProvider)',
     expect(client.getServerVersion()?.name).toBeTruthy();
     const { tools } = await client.listTools();
     const names = tools.map((t) => t.name);
-    for (const n of ['list_services', 'describe_service', 'list_instances', 'get_instance', 'create_instance', 'delete_instance', 'restart_instance', 'read_logs', 'token_balance']) {
+    for (const n of [
+      'list_services',
+      'describe_service',
+      'list_instances',
+      'get_instance',
+      'create_instance',
+      'delete_instance',
+      'restart_instance',
+      'read_logs',
+      'token_balance',
+    ]) {
       expect(names).toContain(n);
     }
     const result = await client.callTool({ name: 'token_balance', arguments: {} });

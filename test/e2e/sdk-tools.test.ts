@@ -26,7 +26,8 @@ afterAll(async () => {
   sandbox?.kill();
 });
 
-const call = (name: string, args: Record<string, unknown> = {}) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
+const call = (name: string, args: Record<string, unknown> = {}) =>
+  client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
 const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
 describe('every tool through the SDK client, on the sandbox', () => {
@@ -48,7 +49,13 @@ describe('every tool through the SDK client, on the sandbox', () => {
     expect(bad.isError).toBe(true);
     expect(text(bad)).toContain('RootUser');
     expect(text(bad)).toContain('RootPassword');
-    const ok = await call('create_instance', { serviceId: 'minio-minio', name: 'e2eminio', options: { RootUser: 'admin', RootPassword: 'SuperSecret123' }, wait: true, waitSeconds: 20 });
+    const ok = await call('create_instance', {
+      serviceId: 'minio-minio',
+      name: 'e2eminio',
+      options: { RootUser: 'admin', RootPassword: 'SuperSecret123' },
+      wait: true,
+      waitSeconds: 20,
+    });
     expect(ok.isError).toBeFalsy();
     expect(JSON.stringify(ok)).not.toContain('SuperSecret123');
     expect((ok.structuredContent as { ready?: boolean }).ready).toBe(true);
@@ -57,7 +64,9 @@ describe('every tool through the SDK client, on the sandbox', () => {
   it('list_instances, get_instance (and an unknown one), read_logs', async () => {
     const list = await call('list_instances', { serviceId: 'minio-minio' });
     expect(list.isError).toBeFalsy();
-    expect((list.structuredContent as { instances: { name: string }[] }).instances.map((i) => i.name)).toContain('e2eminio');
+    expect((list.structuredContent as { instances: { name: string }[] }).instances.map((i) => i.name)).toContain(
+      'e2eminio',
+    );
     const got = await call('get_instance', { serviceId: 'minio-minio', name: 'e2eminio' });
     expect(got.isError).toBeFalsy();
     expect(JSON.stringify(got)).not.toContain('SuperSecret123');

@@ -76,7 +76,13 @@ function serverSaw(mark: number): Logged[] {
     .output()
     .slice(mark)
     .split('\n')
-    .filter((l) => l.startsWith('{') && l.includes('"event":"http"') && l.includes('"method":"POST"') && l.includes('"url":"/mcp"'))
+    .filter(
+      (l) =>
+        l.startsWith('{') &&
+        l.includes('"event":"http"') &&
+        l.includes('"method":"POST"') &&
+        l.includes('"url":"/mcp"'),
+    )
     .map((l) => JSON.parse(l) as { status: number; mcp?: { era: string; method: string } })
     .map((r) => ({ status: r.status, era: r.mcp?.era, method: r.mcp?.method }));
 }
@@ -87,18 +93,38 @@ function row(mode: Mode, port: number) {
   const sent: Sent[] = [];
   const fetchLog: FetchLike = async (input, init) => {
     const res = await fetch(input, init);
-    const body = typeof init?.body === 'string' ? init.body : init?.body instanceof URLSearchParams ? init.body.toString() : undefined;
-    const what = body?.startsWith('{') ? (JSON.parse(body) as { method?: string }).method : body ? (new URLSearchParams(body).get('grant_type') ?? undefined) : undefined;
-    sent.push({ method: init?.method ?? 'GET', url: input instanceof URL ? input.href : String(input), status: res.status, ...(what ? { what } : {}) });
+    const body =
+      typeof init?.body === 'string'
+        ? init.body
+        : init?.body instanceof URLSearchParams
+          ? init.body.toString()
+          : undefined;
+    const what = body?.startsWith('{')
+      ? (JSON.parse(body) as { method?: string }).method
+      : body
+        ? (new URLSearchParams(body).get('grant_type') ?? undefined)
+        : undefined;
+    sent.push({
+      method: init?.method ?? 'GET',
+      url: input instanceof URL ? input.href : String(input),
+      status: res.status,
+      ...(what ? { what } : {}),
+    });
     return res;
   };
-  const transport = () => new StreamableHTTPClientTransport(new URL(sandbox.mcpUrl), { authProvider: provider, fetch: fetchLog });
-  const client = () => new Client({ name: `sdk-v2-${typeof mode === 'string' ? mode : 'pinned'}`, version: '2.4.0' }, { versionNegotiation: { mode } });
+  const transport = () =>
+    new StreamableHTTPClientTransport(new URL(sandbox.mcpUrl), { authProvider: provider, fetch: fetchLog });
+  const client = () =>
+    new Client(
+      { name: `sdk-v2-${typeof mode === 'string' ? mode : 'pinned'}`, version: '2.4.0' },
+      { versionNegotiation: { mode } },
+    );
   return { provider, sent, transport, client };
 }
 
 /** The client's POSTs to /mcp as `<JSON-RPC method> <status>`. */
-const posts = (s: Sent[]) => s.filter((x) => x.method === 'POST' && x.url === sandbox.mcpUrl).map((x) => `${x.what ?? '-'} ${x.status}`);
+const posts = (s: Sent[]) =>
+  s.filter((x) => x.method === 'POST' && x.url === sandbox.mcpUrl).map((x) => `${x.what ?? '-'} ${x.status}`);
 
 describe.each<[string, Mode, number, 'legacy' | 'modern']>([
   ['legacy (2025-11-25)', 'legacy', 7793, 'legacy'],
@@ -111,7 +137,11 @@ describe.each<[string, Mode, number, 'legacy' | 'modern']>([
   it('first connect: 401 → discovery → registration → our consent page → OSC → code; finishAuth exchanges it', async () => {
     const first = r.transport();
     await expect(r.client().connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
-    expect(r.sent[0]).toMatchObject({ url: sandbox.mcpUrl, status: 401, what: era === 'legacy' ? 'initialize' : 'server/discover' });
+    expect(r.sent[0]).toMatchObject({
+      url: sandbox.mcpUrl,
+      status: 401,
+      what: era === 'legacy' ? 'initialize' : 'server/discover',
+    });
     expect(r.sent.some((s) => s.url.endsWith('/register') && s.status === 201)).toBe(true);
     expect(r.provider.consentHtml).toContain('SDK e2e client');
     // The SDK leaves `state` to the caller and checks our `iss` itself (RFC 9207).
@@ -130,9 +160,17 @@ describe.each<[string, Mode, number, 'legacy' | 'modern']>([
 
     // What the client sent, in order (a 401 here would only mean the short-lived token expired on a loaded machine).
     const sent = posts(r.sent.slice(from)).filter((s) => !s.endsWith(' 401'));
-    expect(sent).toEqual(era === 'modern' ? ['server/discover 200'] : ['initialize 200', 'notifications/initialized 202']);
+    expect(sent).toEqual(
+      era === 'modern' ? ['server/discover 200'] : ['initialize 200', 'notifications/initialized 202'],
+    );
     // What the server saw: the same, by era.
-    const expected = era === 'modern' ? [{ status: 200, era: 'modern', method: 'server/discover' }] : [{ status: 200, era: 'legacy', method: 'initialize' }, { status: 202, era: 'legacy', method: 'notifications/initialized' }];
+    const expected =
+      era === 'modern'
+        ? [{ status: 200, era: 'modern', method: 'server/discover' }]
+        : [
+            { status: 200, era: 'legacy', method: 'initialize' },
+            { status: 202, era: 'legacy', method: 'notifications/initialized' },
+          ];
     await expect.poll(() => serverSaw(mark).filter((l) => l.status !== 401), { timeout: 5_000 }).toEqual(expected);
   }, 30_000);
 
@@ -144,7 +182,15 @@ describe.each<[string, Mode, number, 'legacy' | 'modern']>([
     const result = await client.callTool({ name: 'token_balance', arguments: {} });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ plan: 'PROFESSIONAL' });
-    await expect.poll(() => serverSaw(mark).filter((l) => l.status === 200).map((l) => `${l.era} ${l.method}`), { timeout: 5_000 }).toEqual([`${era} tools/list`, `${era} tools/call`]);
+    await expect
+      .poll(
+        () =>
+          serverSaw(mark)
+            .filter((l) => l.status === 200)
+            .map((l) => `${l.era} ${l.method}`),
+        { timeout: 5_000 },
+      )
+      .toEqual([`${era} tools/list`, `${era} tools/call`]);
   }, 30_000);
 
   it('an expired access token: 401, the SDK refreshes by itself (rotated pair), the call succeeds, no consent page', async () => {

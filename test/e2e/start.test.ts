@@ -14,15 +14,26 @@ afterAll(() => {
 describe('npm start, zero configuration', () => {
   it('boots, warns about the memory store and the ephemeral seal key, serves metadata, stops on SIGTERM', async () => {
     const port = await freePort();
-    child = spawn('npm', ['start', '--silent'], { cwd: REPO_ROOT, env: cleanEnv({ PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    child = spawn('npm', ['start', '--silent'], {
+      cwd: REPO_ROOT,
+      env: cleanEnv({ PORT: String(port) }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const exited = new Promise<number | string>((resolve) => child!.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+    const exited = new Promise<number | string>((resolve) =>
+      child!.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+    );
     const started = Date.now();
     // The endpoint line is a plain write; pino's lines may flush a little later, so wait for all.
     // prestart compiles first (tsc): on a loaded machine that alone can take half a minute.
-    const expected = [`MCP endpoint: http://localhost:${port}/mcp`, '"event":"memory_store"', '"event":"ephemeral_seal_key"'];
+    const expected = [
+      `MCP endpoint: http://localhost:${port}/mcp`,
+      '"event":"memory_store"',
+      '"event":"ephemeral_seal_key"',
+    ];
     while (!expected.every((e) => out.includes(e))) {
       if (Date.now() - started > 120_000) throw new Error(`npm start did not print ${expected.join(', ')}:\n${out}`);
       await new Promise((r) => setTimeout(r, 100));
@@ -32,9 +43,13 @@ describe('npm start, zero configuration', () => {
     expect(group).toMatch(/node dist\/main\.js/);
     expect(group).not.toMatch(/tsx/);
 
-    const meta = (await (await fetch(`http://127.0.0.1:${port}/.well-known/oauth-authorization-server`)).json()) as { issuer: string };
+    const meta = (await (await fetch(`http://127.0.0.1:${port}/.well-known/oauth-authorization-server`)).json()) as {
+      issuer: string;
+    };
     expect(meta.issuer).toBe(`http://localhost:${port}`);
-    const prm = (await (await fetch(`http://127.0.0.1:${port}/.well-known/oauth-protected-resource/mcp`)).json()) as { resource: string };
+    const prm = (await (await fetch(`http://127.0.0.1:${port}/.well-known/oauth-protected-resource/mcp`)).json()) as {
+      resource: string;
+    };
     expect(prm.resource).toBe(`http://localhost:${port}/mcp`);
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
 

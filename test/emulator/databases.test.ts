@@ -4,7 +4,13 @@
  * after their start delay (emulator clock), through the unmodified @osaas/client-core 0.20.0
  * (`waitForInstanceReady` polls health once a second).
  */
-import { createInstance, getInstanceHealth, listSubscriptions, saveSecret, waitForInstanceReady } from '@osaas/client-core';
+import {
+  createInstance,
+  getInstanceHealth,
+  listSubscriptions,
+  saveSecret,
+  waitForInstanceReady,
+} from '@osaas/client-core';
 import { describe, expect, it } from 'vitest';
 import { useSdkEmulator } from './sdk-setup.js';
 
@@ -20,7 +26,12 @@ const DATABASES = [
 describe('database services', () => {
   it('are in the catalog with their password options flagged sensitive', async () => {
     for (const db of DATABASES) await w.ctx.activateService(db.sid);
-    const subs = (await listSubscriptions(w.ctx)) as unknown as Array<{ serviceId: string; apiUrl: string; serviceMetadata: { category: string }; serviceInstanceOptions: Array<{ name: string; sensitive?: boolean }> }>;
+    const subs = (await listSubscriptions(w.ctx)) as unknown as Array<{
+      serviceId: string;
+      apiUrl: string;
+      serviceMetadata: { category: string };
+      serviceInstanceOptions: Array<{ name: string; sensitive?: boolean }>;
+    }>;
     for (const db of DATABASES) {
       const rec = subs.find((s) => s.serviceId === db.sid);
       expect(rec?.apiUrl).toBe(`https://api-${db.sid}.auto.emu.osaas.io/${db.noun}instance`);
@@ -57,10 +68,18 @@ describe('database services', () => {
       const check = await fetch(`${w.emu.url}/__emulator/instance/check`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ tenantId: 'alice-team', serviceId: db.sid, name: 'data', option: db.password, value: `CANARY-${db.sid}` }),
+        body: JSON.stringify({
+          tenantId: 'alice-team',
+          serviceId: db.sid,
+          name: 'data',
+          option: db.password,
+          value: `CANARY-${db.sid}`,
+        }),
       });
       expect(await check.json()).toEqual({ matches: true, failure: null });
-      const ie = await fetch(`https://api-${db.sid}.auto.emu.osaas.io/internal-endpoint/data`, { headers: { 'x-jwt': `Bearer ${await w.ctx.getServiceAccessToken(db.sid)}` } });
+      const ie = await fetch(`https://api-${db.sid}.auto.emu.osaas.io/internal-endpoint/data`, {
+        headers: { 'x-jwt': `Bearer ${await w.ctx.getServiceAccessToken(db.sid)}` },
+      });
       expect(((await ie.json()) as { ports: Array<{ port: number }> }).ports[0]?.port).toBe(db.port);
     }
   });

@@ -36,7 +36,11 @@ describe('faults', () => {
 
   it('serves a custom HTML body, and matches route prefixes', async () => {
     const h = await patHeaders();
-    await emu.control.failNext('catalog.*', { status: 504, body: '<html>504 Gateway Time-out</html>', contentType: 'text/html' });
+    await emu.control.failNext('catalog.*', {
+      status: 504,
+      body: '<html>504 Gateway Time-out</html>',
+      contentType: 'text/html',
+    });
     const res = await fetch(catalog, { headers: h });
     expect(res.status).toBe(504);
     expect(res.headers.get('content-type')).toContain('text/html');
@@ -63,9 +67,18 @@ describe('faults', () => {
 
   it('commit: a create that answered 504 HTML still created the instance', async () => {
     const h = await patHeaders();
-    const satRes = await fetch('https://token.svc.emu.osaas.io/servicetoken', { method: 'POST', headers: { ...h, 'content-type': 'application/json' }, body: JSON.stringify({ serviceId: 'eyevinn-test-adserver' }) });
+    const satRes = await fetch('https://token.svc.emu.osaas.io/servicetoken', {
+      method: 'POST',
+      headers: { ...h, 'content-type': 'application/json' },
+      body: JSON.stringify({ serviceId: 'eyevinn-test-adserver' }),
+    });
     const sat = ((await satRes.json()) as { token: string }).token;
-    await emu.control.failNext('instances.create', { status: 504, body: '<html>504</html>', contentType: 'text/html', commit: true });
+    await emu.control.failNext('instances.create', {
+      status: 504,
+      body: '<html>504</html>',
+      contentType: 'text/html',
+      commit: true,
+    });
     const res = await fetch('https://api-eyevinn-test-adserver.auto.emu.osaas.io/test-adserverinstance', {
       method: 'POST',
       headers: { 'x-jwt': `Bearer ${sat}`, 'content-type': 'application/json' },
@@ -141,7 +154,12 @@ describe('latency, clock, logs, secrets, reset', () => {
     const t = await oauthFlow(emu.url, 'alice');
     await fetch(catalog, { headers: { 'x-pat-jwt': `Bearer ${t.access_token}` } });
     const log = await emu.control.requests();
-    expect(log).toContainEqual({ method: 'GET', host: 'catalog.svc.emu.osaas.io', path: '/mysubscriptions', query: '' });
+    expect(log).toContainEqual({
+      method: 'GET',
+      host: 'catalog.svc.emu.osaas.io',
+      path: '/mysubscriptions',
+      query: '',
+    });
     const urls = JSON.stringify(log);
     for (const secret of [t.access_token, t.refresh_token]) expect(urls).not.toContain(secret);
     expect(log.some((l) => l.path.startsWith('/__emulator'))).toBe(false);

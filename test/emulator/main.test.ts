@@ -21,8 +21,17 @@ afterEach(() => {
   }
 });
 
-function launch(cmd: string, args: string[], env: Record<string, string>): { child: ChildProcess; out: () => string; err: () => string } {
-  const child = spawn(cmd, args, { cwd: process.cwd(), env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+function launch(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; out: () => string; err: () => string } {
+  const child = spawn(cmd, args, {
+    cwd: process.cwd(),
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   let err = '';
@@ -66,11 +75,16 @@ describe('npm run emulator', () => {
     const p = launch('npm', ['run', '--silent', 'emulator'], { EMULATOR_PORT: '0' });
     const url = await waitFor(() => URL_LINE.exec(p.out())?.[1], 20_000);
     const tokens = await oauthFlow(url, 'alice');
-    const res = await get(`${url}/mysubscriptions`, { host: 'catalog.svc.prod.osaas.io', 'x-pat-jwt': `Bearer ${tokens.access_token}` });
+    const res = await get(`${url}/mysubscriptions`, {
+      host: 'catalog.svc.prod.osaas.io',
+      'x-pat-jwt': `Bearer ${tokens.access_token}`,
+    });
     expect(res.status).toBe(200);
     const services = JSON.parse(res.body) as Array<{ serviceId: string; apiUrl: string }>;
     expect(services.map((s) => s.serviceId)).toContain('minio-minio');
-    expect(services.find((s) => s.serviceId === 'minio-minio')!.apiUrl).toBe('https://api-minio-minio.auto.prod.osaas.io/minioinstance');
+    expect(services.find((s) => s.serviceId === 'minio-minio')!.apiUrl).toBe(
+      'https://api-minio-minio.auto.prod.osaas.io/minioinstance',
+    );
     const stats = JSON.parse((await get(`${url}/__emulator/stats`, {})).body) as Record<string, number>;
     expect(stats).toMatchObject({ codeExchanges: 1, refreshes: 0, apiCalls: 1 });
     process.kill(-p.child.pid!, 'SIGTERM');
@@ -87,7 +101,9 @@ describe('npm run emulator', () => {
     const url = await waitFor(() => URL_LINE.exec(p.out())?.[1], 20_000);
     const tokens = await oauthFlow(url, 'ignored-because-auto-consent');
     expect(tokens.expires_in).toBe(8);
-    expect(JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString())).toMatchObject({ userId: 'carol' });
+    expect(JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString())).toMatchObject({
+      userId: 'carol',
+    });
     p.child.kill('SIGTERM');
     expect(await exited(p.child)).toEqual({ code: 0, signal: null });
   });

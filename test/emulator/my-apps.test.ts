@@ -25,7 +25,8 @@ async function call(method: string, path: string, body?: unknown, pat = w.pat) {
 }
 const create = (body: Record<string, unknown>) => call('POST', '/myapps', { type: 'nodejs', gitUrl: REPO, ...body });
 const status = async (id: string) => (await call('GET', `/myapps/${id}`)).body.buildStatus;
-const logs = async (id: string) => getLogsForInstance(w.ctx, 'eyevinn-web-runner', id, await w.ctx.getServiceAccessToken('eyevinn-web-runner'));
+const logs = async (id: string) =>
+  getLogsForInstance(w.ctx, 'eyevinn-web-runner', id, await w.ctx.getServiceAccessToken('eyevinn-web-runner'));
 
 describe('My Apps: create, build, reach, list, delete', () => {
   it('builds a public repository from building to running and serves it on its own hosts', async () => {
@@ -64,7 +65,9 @@ describe('My Apps: create, build, reach, list, delete', () => {
     expect(out).toContain('[build] Build succeeded');
     expect(out).toContain('[app] GET /hello 200');
 
-    expect((await call('GET', '/myapps')).body).toEqual([expect.objectContaining({ id: 'helloweb', buildStatus: 'running' })]);
+    expect((await call('GET', '/myapps')).body).toEqual([
+      expect.objectContaining({ id: 'helloweb', buildStatus: 'running' }),
+    ]);
     expect((await call('DELETE', `/myapps/${app.id}`)).status).toBe(204);
     expect((await call('GET', `/myapps/${app.id}`)).status).toBe(404);
     expect((await call('DELETE', `/myapps/${app.id}`)).status).toBe(404);
@@ -104,7 +107,9 @@ describe('My Apps: create, build, reach, list, delete', () => {
 
 describe('My Apps: failing builds', () => {
   it('reports failed with the build output that explains it', async () => {
-    await w.knob('/builds', { fail: 'npm ERR! Missing script: "build"\nnpm ERR! A complete log of this run can be found in /root/.npm/_logs' });
+    await w.knob('/builds', {
+      fail: 'npm ERR! Missing script: "build"\nnpm ERR! A complete log of this run can be found in /root/.npm/_logs',
+    });
     const app = (await create({ name: 'broken' })).body;
     expect(app.buildStatus).toBe('building');
     await w.emu.control.advanceClock(61);
@@ -156,12 +161,21 @@ describe('My Apps: restart, rebuild and the PATCH routes', () => {
   it('binds and unbinds a parameter store, changes the source ref, and rebuilds on each', async () => {
     const app = (await create({ name: 'cfgapp' })).body;
     await w.emu.control.advanceClock(61);
-    const store = await fetch(`${deploy}/parameter-stores`, { method: 'POST', headers: { 'x-pat-jwt': `Bearer ${w.pat}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'appcfg' }) });
+    const store = await fetch(`${deploy}/parameter-stores`, {
+      method: 'POST',
+      headers: { 'x-pat-jwt': `Bearer ${w.pat}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'appcfg' }),
+    });
     const { configApiKey } = (await store.json()) as { configApiKey: string };
     const bound = await call('PATCH', `/myapps/${app.id}/config`, { configService: 'appcfg', configApiKey });
     expect(bound).toMatchObject({ status: 200, body: { configService: 'appcfg', buildStatus: 'building' } });
     expect(JSON.stringify(bound.body)).not.toContain(configApiKey);
-    const runner = await getInstance(w.ctx, 'eyevinn-web-runner', app.id, await w.ctx.getServiceAccessToken('eyevinn-web-runner'));
+    const runner = await getInstance(
+      w.ctx,
+      'eyevinn-web-runner',
+      app.id,
+      await w.ctx.getServiceAccessToken('eyevinn-web-runner'),
+    );
     expect(runner).toMatchObject({ ConfigService: 'appcfg', ConfigApiKey: configApiKey });
     expect((await call('PATCH', `/myapps/${app.id}/config`, { configService: 'nostore' })).status).toBe(404);
     expect((await call('PATCH', `/myapps/${app.id}/config`, { configService: null })).body.configService).toBe('');
@@ -178,7 +192,10 @@ describe('My Apps: restart, rebuild and the PATCH routes', () => {
     await w.emu.control.advanceClock(61);
     expect(await status(app.id)).toBe('failed');
     expect(await logs(app.id)).toContain('fatal: Remote branch 3f2a9c1d not found in upstream origin');
-    expect((await call('PATCH', `/myapps/${app.id}/source-ref`, { sourceRef: null })).body).toMatchObject({ sourceRef: '', gitUrl: REPO });
+    expect((await call('PATCH', `/myapps/${app.id}/source-ref`, { sourceRef: null })).body).toMatchObject({
+      sourceRef: '',
+      gitUrl: REPO,
+    });
   });
 
   it('turns HA on for nodejs and python on paid plans only', async () => {
@@ -208,14 +225,27 @@ describe('My Apps: private repositories', () => {
     expect(await status(app.id)).toBe('failed');
     expect(await logs(app.id)).toContain(`fatal: Authentication failed for '${REPO}/'`);
 
-    await fetch(`${deploy}/mysecrets/eyevinn-web-runner/ghtoken`, { method: 'PUT', headers: { 'x-pat-jwt': `Bearer ${w.pat}`, 'content-type': 'application/json' }, body: JSON.stringify({ secretData: 'ghp_CANARYtoken' }) });
+    await fetch(`${deploy}/mysecrets/eyevinn-web-runner/ghtoken`, {
+      method: 'PUT',
+      headers: { 'x-pat-jwt': `Bearer ${w.pat}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ secretData: 'ghp_CANARYtoken' }),
+    });
     await call('PUT', `/myapps/${app.id}`);
     await w.emu.control.advanceClock(61);
     expect(await status(app.id)).toBe('running');
 
-    const everything = JSON.stringify([(await call('GET', `/myapps/${app.id}`)).body, (await call('GET', '/myapps')).body, await logs(app.id)]);
+    const everything = JSON.stringify([
+      (await call('GET', `/myapps/${app.id}`)).body,
+      (await call('GET', '/myapps')).body,
+      await logs(app.id),
+    ]);
     expect(everything).not.toContain('ghp_');
-    const runner = await getInstance(w.ctx, 'eyevinn-web-runner', app.id, await w.ctx.getServiceAccessToken('eyevinn-web-runner'));
+    const runner = await getInstance(
+      w.ctx,
+      'eyevinn-web-runner',
+      app.id,
+      await w.ctx.getServiceAccessToken('eyevinn-web-runner'),
+    );
     expect(runner.GitHubToken).toBe('{{secrets.ghtoken}}');
   });
 
@@ -241,7 +271,12 @@ describe('My Apps: private repositories', () => {
 
 describe('My Apps and stores: faults and counters', () => {
   it('arms faults on the new route ids: a create that answers 504 but still creates', async () => {
-    await w.emu.control.failNext('deploy.apps.create', { status: 504, body: '<html>504 Gateway Time-out</html>', contentType: 'text/html', commit: true });
+    await w.emu.control.failNext('deploy.apps.create', {
+      status: 504,
+      body: '<html>504 Gateway Time-out</html>',
+      contentType: 'text/html',
+      commit: true,
+    });
     const res = await fetch(`${deploy}/myapps`, {
       method: 'POST',
       headers: { 'x-pat-jwt': `Bearer ${w.pat}`, 'content-type': 'application/json' },

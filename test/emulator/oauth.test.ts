@@ -27,13 +27,19 @@ beforeEach(() => emu.control.reset());
 async function codeFor(userId: string, opts: { clientId: string; redirectUri?: string; state?: string }) {
   const { verifier, challenge } = pkcePair();
   const redirectUri = opts.redirectUri ?? REDIRECT;
-  const loc = await approveAtEmulator(buildAuthorizeUrl(emu.url, { clientId: opts.clientId, redirectUri, challenge, state: opts.state ?? 'st' }), userId);
+  const loc = await approveAtEmulator(
+    buildAuthorizeUrl(emu.url, { clientId: opts.clientId, redirectUri, challenge, state: opts.state ?? 'st' }),
+    userId,
+  );
   return { code: loc.searchParams.get('code') ?? '', verifier, loc, redirectUri };
 }
 
 describe('discovery and registration', () => {
   it('serves RFC 8414 metadata built from the request host', async () => {
-    const md = (await (await fetch(`${emu.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    const md = (await (await fetch(`${emu.url}/.well-known/oauth-authorization-server`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(md).toMatchObject({
       issuer: emu.url,
       authorization_endpoint: `${emu.url}/api/connect/authorize`,
@@ -48,11 +54,23 @@ describe('discovery and registration', () => {
     const res = await fetch(`${emu.url}/api/connect/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_name: 'x', redirect_uris: [REDIRECT], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post' }),
+      body: JSON.stringify({
+        client_name: 'x',
+        redirect_uris: [REDIRECT],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_post',
+      }),
     });
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    const body = (await res.json()) as { client_id: string; client_secret: string; client_secret_expires_at: number; client_id_issued_at: number; redirect_uris: string[] };
+    const body = (await res.json()) as {
+      client_id: string;
+      client_secret: string;
+      client_secret_expires_at: number;
+      client_id_issued_at: number;
+      redirect_uris: string[];
+    };
     expect(body.client_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(body.client_secret).toMatch(/^osc_secret_[0-9a-f]{64}$/);
     expect(body.client_secret_expires_at - body.client_id_issued_at).toBe(86_400);
@@ -67,13 +85,21 @@ describe('discovery and registration', () => {
     [{ redirect_uris: ['/relative'] }, 'invalid_redirect_uri'],
     [{ redirect_uris: [REDIRECT], grant_types: ['password'] }, 'invalid_client_metadata'],
   ])('refuses bad metadata %j', async (meta, error) => {
-    const res = await fetch(`${emu.url}/api/connect/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(meta) });
+    const res = await fetch(`${emu.url}/api/connect/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(meta),
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error });
   });
 
   it('refuses a body that is not JSON without crashing', async () => {
-    const res = await fetch(`${emu.url}/api/connect/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
+    const res = await fetch(`${emu.url}/api/connect/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{nope',
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: 'invalid_client_metadata' });
   });
@@ -82,7 +108,12 @@ describe('discovery and registration', () => {
 describe('authorize pages', () => {
   it('shows the demo users, then consent, then redirects with code and state', async () => {
     const c = await registerAtEmulator(emu.url, REDIRECT);
-    const url = buildAuthorizeUrl(emu.url, { clientId: c.client_id, redirectUri: REDIRECT, challenge: pkcePair().challenge, state: 'xyz' });
+    const url = buildAuthorizeUrl(emu.url, {
+      clientId: c.client_id,
+      redirectUri: REDIRECT,
+      challenge: pkcePair().challenge,
+      state: 'xyz',
+    });
     const page = await (await fetch(url)).text();
     for (const id of ['alice', 'bob', 'carol']) expect(page).toContain(`name="user_id" value="${id}"`);
     const loc = await approveAtEmulator(url, 'carol');
@@ -93,7 +124,16 @@ describe('authorize pages', () => {
 
   it('sends access_denied with the state on Deny', async () => {
     const c = await registerAtEmulator(emu.url, REDIRECT);
-    const loc = await approveAtEmulator(buildAuthorizeUrl(emu.url, { clientId: c.client_id, redirectUri: REDIRECT, challenge: pkcePair().challenge, state: 's1' }), 'alice', 'deny');
+    const loc = await approveAtEmulator(
+      buildAuthorizeUrl(emu.url, {
+        clientId: c.client_id,
+        redirectUri: REDIRECT,
+        challenge: pkcePair().challenge,
+        state: 's1',
+      }),
+      'alice',
+      'deny',
+    );
     expect(loc.searchParams.get('error')).toBe('access_denied');
     expect(loc.searchParams.get('state')).toBe('s1');
     expect(loc.searchParams.has('code')).toBe(false);
@@ -115,7 +155,13 @@ describe('authorize pages', () => {
 
   it('redirects with invalid_request for plain or missing PKCE', async () => {
     const c = await registerAtEmulator(emu.url, REDIRECT);
-    const plain = buildAuthorizeUrl(emu.url, { clientId: c.client_id, redirectUri: REDIRECT, challenge: pkcePair().challenge, method: 'plain', state: 'p' });
+    const plain = buildAuthorizeUrl(emu.url, {
+      clientId: c.client_id,
+      redirectUri: REDIRECT,
+      challenge: pkcePair().challenge,
+      method: 'plain',
+      state: 'p',
+    });
     const res = await fetch(plain, { redirect: 'manual' });
     expect(res.status).toBe(302);
     const loc = new URL(res.headers.get('location')!);
@@ -135,7 +181,11 @@ describe('authorize pages', () => {
 
   it('escapes the client name on its pages', async () => {
     const c = await registerAtEmulator(emu.url, REDIRECT, { client_name: '<script>alert(1)</script>' });
-    const url = buildAuthorizeUrl(emu.url, { clientId: c.client_id, redirectUri: REDIRECT, challenge: pkcePair().challenge });
+    const url = buildAuthorizeUrl(emu.url, {
+      clientId: c.client_id,
+      redirectUri: REDIRECT,
+      challenge: pkcePair().challenge,
+    });
     const page = await (await fetch(url)).text();
     expect(page).not.toContain('<script>alert(1)</script>');
     expect(page).toContain('&#60;script&#62;');
@@ -145,15 +195,30 @@ describe('authorize pages', () => {
     const c = await registerAtEmulator(emu.url, REDIRECT);
     await codeFor('alice', { clientId: c.client_id });
     await emu.control.config({ rememberConsent: true });
-    const url = buildAuthorizeUrl(emu.url, { clientId: c.client_id, redirectUri: REDIRECT, challenge: pkcePair().challenge, state: 'r' });
+    const url = buildAuthorizeUrl(emu.url, {
+      clientId: c.client_id,
+      redirectUri: REDIRECT,
+      challenge: pkcePair().challenge,
+      state: 'r',
+    });
     const signIn = await (await fetch(url)).text();
     const tx = /name="transaction_id" value="([^"]+)"/.exec(signIn)![1]!;
-    const res = await fetch(`${emu.url}/api/connect/authorize`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `transaction_id=${tx}&user_id=alice` });
+    const res = await fetch(`${emu.url}/api/connect/authorize`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `transaction_id=${tx}&user_id=alice`,
+    });
     expect(res.status).toBe(302);
     expect(new URL(res.headers.get('location')!).searchParams.get('code')).toBeTruthy();
     // bob never approved this client: he still gets the consent page.
     const bobTx = /name="transaction_id" value="([^"]+)"/.exec(await (await fetch(url)).text())![1]!;
-    const bob = await fetch(`${emu.url}/api/connect/authorize`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `transaction_id=${bobTx}&user_id=bob` });
+    const bob = await fetch(`${emu.url}/api/connect/authorize`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `transaction_id=${bobTx}&user_id=bob`,
+    });
     expect(bob.status).toBe(200);
     expect(await bob.text()).toContain('name="decision" value="allow"');
   });
@@ -163,10 +228,19 @@ describe('authorize pages', () => {
     try {
       const c = await registerAtEmulator(auto.url, REDIRECT);
       const { verifier, challenge } = pkcePair();
-      const res = await fetch(buildAuthorizeUrl(auto.url, { clientId: c.client_id, redirectUri: REDIRECT, challenge, state: 'a' }), { redirect: 'manual' });
+      const res = await fetch(
+        buildAuthorizeUrl(auto.url, { clientId: c.client_id, redirectUri: REDIRECT, challenge, state: 'a' }),
+        { redirect: 'manual' },
+      );
       expect(res.status).toBe(302);
       const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
-      const t = await tokenRequest(auto.url, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: c.client_id, code_verifier: verifier });
+      const t = await tokenRequest(auto.url, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT,
+        client_id: c.client_id,
+        code_verifier: verifier,
+      });
       expect(jwtClaims(String(t.body.access_token))).toMatchObject({ userId: 'bob', tenantId: 'bob-lab' });
     } finally {
       await auto.close();
@@ -205,22 +279,40 @@ describe('token endpoint', () => {
     const other = await registerAtEmulator(emu.url, REDIRECT);
     const { code, verifier } = await codeFor('alice', { clientId: c.client_id });
     const base = { grant_type: 'authorization_code', code, code_verifier: verifier };
-    expect((await tokenRequest(emu.url, { ...base, redirect_uri: `${REDIRECT}x`, client_id: c.client_id })).body.error).toBe('invalid_grant');
-    expect((await tokenRequest(emu.url, { ...base, redirect_uri: REDIRECT, client_id: other.client_id })).body.error).toBe('invalid_grant');
+    expect(
+      (await tokenRequest(emu.url, { ...base, redirect_uri: `${REDIRECT}x`, client_id: c.client_id })).body.error,
+    ).toBe('invalid_grant');
+    expect(
+      (await tokenRequest(emu.url, { ...base, redirect_uri: REDIRECT, client_id: other.client_id })).body.error,
+    ).toBe('invalid_grant');
     await emu.control.advanceClock(601);
-    expect((await tokenRequest(emu.url, { ...base, redirect_uri: REDIRECT, client_id: c.client_id })).body.error).toBe('invalid_grant');
+    expect((await tokenRequest(emu.url, { ...base, redirect_uri: REDIRECT, client_id: c.client_id })).body.error).toBe(
+      'invalid_grant',
+    );
   });
 
   it('rotates both tokens on refresh and kills the old refresh token at once', async () => {
     const t = await oauthFlow(emu.url, 'bob');
-    const r1 = await tokenRequest(emu.url, { grant_type: 'refresh_token', refresh_token: t.refresh_token, client_id: t.client_id });
+    const r1 = await tokenRequest(emu.url, {
+      grant_type: 'refresh_token',
+      refresh_token: t.refresh_token,
+      client_id: t.client_id,
+    });
     expect(r1.status).toBe(200);
     expect(r1.headers.get('cache-control')).toBe('no-store');
     expect(r1.body.refresh_token).not.toBe(t.refresh_token);
     expect(r1.body.access_token).not.toBe(t.access_token);
-    const reuse = await tokenRequest(emu.url, { grant_type: 'refresh_token', refresh_token: t.refresh_token, client_id: t.client_id });
+    const reuse = await tokenRequest(emu.url, {
+      grant_type: 'refresh_token',
+      refresh_token: t.refresh_token,
+      client_id: t.client_id,
+    });
     expect(reuse).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
-    const r2 = await tokenRequest(emu.url, { grant_type: 'refresh_token', refresh_token: String(r1.body.refresh_token), client_id: t.client_id });
+    const r2 = await tokenRequest(emu.url, {
+      grant_type: 'refresh_token',
+      refresh_token: String(r1.body.refresh_token),
+      client_id: t.client_id,
+    });
     expect(r2.status).toBe(200);
     const s = await emu.control.stats();
     expect([s.refreshes, s.refreshFailures]).toEqual([2, 1]);
@@ -229,7 +321,11 @@ describe('token endpoint', () => {
   it('expires refresh tokens after the configured lifetime', async () => {
     const t = await oauthFlow(emu.url, 'bob');
     await emu.control.advanceClock(7201);
-    const r = await tokenRequest(emu.url, { grant_type: 'refresh_token', refresh_token: t.refresh_token, client_id: t.client_id });
+    const r = await tokenRequest(emu.url, {
+      grant_type: 'refresh_token',
+      refresh_token: t.refresh_token,
+      client_id: t.client_id,
+    });
     expect(r.body.error).toBe('invalid_grant');
   });
 
@@ -239,14 +335,24 @@ describe('token endpoint', () => {
     const bad = await tokenRequest(emu.url, { ...rt(t.refresh_token), client_secret: 'osc_secret_wrong' });
     expect(bad).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
     const basic = Buffer.from(`${t.client_id}:${t.client_secret}`).toString('base64');
-    const viaBasic = await tokenRequest(emu.url, { grant_type: 'refresh_token', refresh_token: t.refresh_token }, { authorization: `Basic ${basic}` });
+    const viaBasic = await tokenRequest(
+      emu.url,
+      { grant_type: 'refresh_token', refresh_token: t.refresh_token },
+      { authorization: `Basic ${basic}` },
+    );
     expect(viaBasic.status).toBe(200);
 
     const consoleClient = await emu.control.consoleClient([REDIRECT]);
     expect(consoleClient.client_id).toMatch(/^osc_[A-Za-z0-9]{24}$/);
     expect(consoleClient.client_secret).toMatch(/^osc_secret_[0-9a-f]{64}$/);
     const { code, verifier } = await codeFor('carol', { clientId: consoleClient.client_id });
-    const form = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: consoleClient.client_id, code_verifier: verifier };
+    const form = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+      client_id: consoleClient.client_id,
+      code_verifier: verifier,
+    };
     expect((await tokenRequest(emu.url, form)).status).toBe(401);
     expect((await tokenRequest(emu.url, { ...form, client_secret: consoleClient.client_secret })).status).toBe(200);
   });
@@ -257,9 +363,20 @@ describe('token endpoint', () => {
     try {
       const t = await oauthFlow(short.url, 'alice');
       await short.control.advanceClock(601);
-      const r = await tokenRequest(short.url, { grant_type: 'refresh_token', refresh_token: t.refresh_token, client_id: t.client_id });
+      const r = await tokenRequest(short.url, {
+        grant_type: 'refresh_token',
+        refresh_token: t.refresh_token,
+        client_id: t.client_id,
+      });
       expect(r).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
-      const res = await fetch(buildAuthorizeUrl(short.url, { clientId: t.client_id, redirectUri: 'http://127.0.0.1:9/callback', challenge: pkcePair().challenge }), { redirect: 'manual' });
+      const res = await fetch(
+        buildAuthorizeUrl(short.url, {
+          clientId: t.client_id,
+          redirectUri: 'http://127.0.0.1:9/callback',
+          challenge: pkcePair().challenge,
+        }),
+        { redirect: 'manual' },
+      );
       expect(res.status).toBe(400);
       expect(res.headers.get('location')).toBeNull();
     } finally {
@@ -268,10 +385,22 @@ describe('token endpoint', () => {
   });
 
   it('answers RFC 6749 errors for malformed requests', async () => {
-    expect(await tokenRequest(emu.url, { grant_type: 'password', client_id: 'cli' })).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
-    expect(await tokenRequest(emu.url, { client_id: 'cli' })).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
-    expect(await tokenRequest(emu.url, { grant_type: 'refresh_token', client_id: 'nobody', refresh_token: 'x' })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
-    const json = await fetch(`${emu.url}/api/connect/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1,2' });
+    expect(await tokenRequest(emu.url, { grant_type: 'password', client_id: 'cli' })).toMatchObject({
+      status: 400,
+      body: { error: 'unsupported_grant_type' },
+    });
+    expect(await tokenRequest(emu.url, { client_id: 'cli' })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_request' },
+    });
+    expect(
+      await tokenRequest(emu.url, { grant_type: 'refresh_token', client_id: 'nobody', refresh_token: 'x' }),
+    ).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    const json = await fetch(`${emu.url}/api/connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[1,2',
+    });
     expect(json.status).toBe(400);
     expect(await json.json()).toMatchObject({ error: 'invalid_request' });
   });
@@ -289,7 +418,11 @@ describe('token endpoint', () => {
   it('revoking a user kills their refresh tokens', async () => {
     const t = await oauthFlow(emu.url, 'carol');
     await emu.control.revokeUser('carol');
-    const r = await tokenRequest(emu.url, { grant_type: 'refresh_token', refresh_token: t.refresh_token, client_id: t.client_id });
+    const r = await tokenRequest(emu.url, {
+      grant_type: 'refresh_token',
+      refresh_token: t.refresh_token,
+      client_id: t.client_id,
+    });
     expect(r.body.error).toBe('invalid_grant');
   });
 });

@@ -41,16 +41,24 @@ const tenant = (secrets: Record<string, Record<string, string>>): Tenant => ({
 describe('validateOptions', () => {
   it('fills defaults, drops unknown keys and checks enums, booleans and regexes', () => {
     expect(validateOptions(svc, { Url: 'https://a', Other: 1 })).toEqual({ options: { Mode: 'a', Url: 'https://a' } });
-    expect(validateOptions(svc, { Url: 'https://a', Mode: 'c' })).toEqual({ reason: 'Option Mode must be one of: a, b' });
-    expect(validateOptions(svc, { Url: 'https://a', Flag: 'yes' })).toEqual({ reason: 'Option Flag must be true or false' });
+    expect(validateOptions(svc, { Url: 'https://a', Mode: 'c' })).toEqual({
+      reason: 'Option Mode must be one of: a, b',
+    });
+    expect(validateOptions(svc, { Url: 'https://a', Flag: 'yes' })).toEqual({
+      reason: 'Option Flag must be true or false',
+    });
     expect(validateOptions(svc, { Url: 'ftp://a' })).toEqual({ reason: 'Option Url does not match ^https://' });
     expect(validateOptions(svc, {})).toEqual({ reason: 'Missing mandatory option: Url' });
     expect(validateOptions(svc, { Url: { a: 1 } })).toEqual({ reason: 'Option Url must be a string' });
   });
 
   it('lets a whole-value secret reference past the regex, and bounds values', () => {
-    expect(validateOptions(svc, { Url: '{{secrets.url}}' })).toEqual({ options: { Mode: 'a', Url: '{{secrets.url}}' } });
-    expect(validateOptions(svc, { Url: `https://${'a'.repeat(MAX_OPTION_LENGTH)}` })).toEqual({ reason: 'Option Url is too long' });
+    expect(validateOptions(svc, { Url: '{{secrets.url}}' })).toEqual({
+      options: { Mode: 'a', Url: '{{secrets.url}}' },
+    });
+    expect(validateOptions(svc, { Url: `https://${'a'.repeat(MAX_OPTION_LENGTH)}` })).toEqual({
+      reason: 'Option Url is too long',
+    });
     // PATCH: nothing mandatory, no defaults.
     expect(validateOptions(svc, { Flag: true }, true)).toEqual({ options: { Flag: true } });
   });

@@ -31,7 +31,10 @@ describe('EmulatorRedirect.dispatch', () => {
     ['https://API-X.AUTO.EMU.OSAAS.IO', 'api-x.auto.emu.osaas.io'],
   ])('rewrites %s to the emulator with Host %s', (origin, host) => {
     const inner = new Recorder();
-    new EmulatorRedirect('http://127.0.0.1:7777/ignored/path', inner).dispatch({ origin, path: '/x', method: 'GET', headers: { accept: 'a' } }, handler);
+    new EmulatorRedirect('http://127.0.0.1:7777/ignored/path', inner).dispatch(
+      { origin, path: '/x', method: 'GET', headers: { accept: 'a' } },
+      handler,
+    );
     expect(inner.seen[0]!.origin).toBe('http://127.0.0.1:7777');
     expect(hostOf(inner.seen[0]!.headers)).toEqual([host]);
     expect(inner.seen[0]!.path).toBe('/x');
@@ -52,9 +55,23 @@ describe('EmulatorRedirect.dispatch', () => {
   it('handles object, pair-list, flat-list and iterable headers, replacing any host', () => {
     const expectHeaders = ['x-pat-jwt', 'Bearer t', 'accept', 'a', 'accept', 'b', 'host', 'h.osaas.io'];
     expect(withHost({ 'x-pat-jwt': 'Bearer t', host: 'old', accept: ['a', 'b'] }, 'h.osaas.io')).toEqual(expectHeaders);
-    expect(withHost([['x-pat-jwt', 'Bearer t'], ['Host', 'old'], ['accept', ['a', 'b']]] as never, 'h.osaas.io')).toEqual(expectHeaders);
-    expect(withHost(['x-pat-jwt', 'Bearer t', 'HOST', 'old', 'accept', 'a', 'accept', 'b'], 'h.osaas.io')).toEqual(expectHeaders);
-    const iter = new Map<string, string | string[]>([['x-pat-jwt', 'Bearer t'], ['accept', ['a', 'b']]]);
+    expect(
+      withHost(
+        [
+          ['x-pat-jwt', 'Bearer t'],
+          ['Host', 'old'],
+          ['accept', ['a', 'b']],
+        ] as never,
+        'h.osaas.io',
+      ),
+    ).toEqual(expectHeaders);
+    expect(withHost(['x-pat-jwt', 'Bearer t', 'HOST', 'old', 'accept', 'a', 'accept', 'b'], 'h.osaas.io')).toEqual(
+      expectHeaders,
+    );
+    const iter = new Map<string, string | string[]>([
+      ['x-pat-jwt', 'Bearer t'],
+      ['accept', ['a', 'b']],
+    ]);
     expect(withHost(iter, 'h.osaas.io')).toEqual(expectHeaders);
     expect(withHost(null, 'h.osaas.io')).toEqual(['host', 'h.osaas.io']);
   });

@@ -28,7 +28,11 @@ export function useSdkEmulator(options: StartOptions): SdkWorld {
     world.ctx = new Context({ personalAccessToken: world.pat, environment: 'emu' });
   });
   world.knob = async (path, body) => {
-    const res = await fetch(`${world.emu.url}/__emulator${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${world.emu.url}/__emulator${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(200);
     return (await res.json()) as Record<string, unknown>;
   };

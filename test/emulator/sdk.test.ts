@@ -39,7 +39,12 @@ const ids = async (c: Context) => (await listSubscriptions(c)).map((s) => s.serv
 
 describe('@osaas/client-core 0.20.0 against the emulator', () => {
   it('lists subscriptions as full service records with the caller env in apiUrl', async () => {
-    type Sub = { serviceId: string; apiUrl: string; serviceMetadata: { instanceNoun: string }; serviceInstanceOptions: Array<{ name: string }> };
+    type Sub = {
+      serviceId: string;
+      apiUrl: string;
+      serviceMetadata: { instanceNoun: string };
+      serviceInstanceOptions: Array<{ name: string }>;
+    };
     const subs = (await listSubscriptions(ctx)) as unknown as Sub[];
     expect(subs.map((s) => s.serviceId).sort()).toEqual(['eyevinn-test-adserver', 'minio-minio']);
     const minio = subs.find((s) => s.serviceId === 'minio-minio')!;
@@ -62,7 +67,11 @@ describe('@osaas/client-core 0.20.0 against the emulator', () => {
 
   it('runs the instance lifecycle: create, list, get, health, logs, ports, restart, remove', async () => {
     const sat = await ctx.getServiceAccessToken('minio-minio');
-    const created = await createInstance(ctx, 'minio-minio', sat, { name: 'store', RootUser: 'admin', RootPassword: 'pw-123456' });
+    const created = await createInstance(ctx, 'minio-minio', sat, {
+      name: 'store',
+      RootUser: 'admin',
+      RootPassword: 'pw-123456',
+    });
     expect(created).toMatchObject({ name: 'store', RootUser: 'admin', RootPassword: 'pw-123456' });
     expect(created._links.health.href).toBe('/health/store');
     expect(created.url).toBe('https://alice-team-store.minio-minio.auto.emu.osaas.io');
@@ -108,7 +117,9 @@ describe('@osaas/client-core 0.20.0 against the emulator', () => {
     expect(gone).toMatchObject({ httpCode: 404, message: 'Instance nosuch not found' });
 
     const minioSat = await ctx.getServiceAccessToken('minio-minio');
-    const missing = await createInstance(ctx, 'minio-minio', minioSat, { name: 'nopw', RootUser: 'u' }).catch((e: unknown) => e);
+    const missing = await createInstance(ctx, 'minio-minio', minioSat, { name: 'nopw', RootUser: 'u' }).catch(
+      (e: unknown) => e,
+    );
     expect(missing).toMatchObject({ httpCode: 400, message: 'Missing mandatory option: RootPassword' });
   });
 
@@ -152,8 +163,17 @@ describe('@osaas/client-core 0.20.0 against the emulator', () => {
     const sat = await bob.getServiceAccessToken('valkey-io-valkey');
     await createInstance(bob, 'valkey-io-valkey', sat, { name: 'cache', Password: 'pw' });
     const ports = await getPortsForInstance(bob, 'valkey-io-valkey', 'cache', sat);
-    expect(ports).toEqual([expect.objectContaining({ internalPort: 6379, externalIp: expect.any(String), externalPort: expect.any(Number) })]);
+    expect(ports).toEqual([
+      expect.objectContaining({ internalPort: 6379, externalIp: expect.any(String), externalPort: expect.any(Number) }),
+    ]);
     const hosts = new Set((await emu.control.requests()).map((r) => r.host));
-    expect(hosts).toEqual(new Set(['app.emu.osaas.io', 'catalog.svc.emu.osaas.io', 'token.svc.emu.osaas.io', 'api-valkey-io-valkey.auto.emu.osaas.io']));
+    expect(hosts).toEqual(
+      new Set([
+        'app.emu.osaas.io',
+        'catalog.svc.emu.osaas.io',
+        'token.svc.emu.osaas.io',
+        'api-valkey-io-valkey.auto.emu.osaas.io',
+      ]),
+    );
   });
 });

@@ -33,23 +33,35 @@ describe('service secrets on the deploy host', () => {
     const text = await list.text();
     expect(JSON.parse(text)).toEqual([{ serviceId: 'birme-osc-postgresql', secretName: 'pgpw' }]);
     expect(text).not.toContain('CANARY');
-    const put = await fetch(`${deploy}/mysecrets/birme-osc-postgresql/pgpw`, { method: 'PUT', headers: patH(), body: JSON.stringify({ secretData: 'CANARY-pg-2' }) });
+    const put = await fetch(`${deploy}/mysecrets/birme-osc-postgresql/pgpw`, {
+      method: 'PUT',
+      headers: patH(),
+      body: JSON.stringify({ secretData: 'CANARY-pg-2' }),
+    });
     expect(await put.json()).toEqual({ serviceId: 'birme-osc-postgresql', secretName: 'pgpw' });
     // Every stored value is a canary for leak scans.
     expect(await w.emu.control.canaries()).toEqual(expect.arrayContaining(['CANARY-pg-1', 'CANARY-pg-2']));
 
     const bobPat = (await w.emu.control.mint('bob')).access_token;
-    const bobList = await fetch(`${deploy}/mysecrets/birme-osc-postgresql`, { headers: { 'x-pat-jwt': `Bearer ${bobPat}` } });
+    const bobList = await fetch(`${deploy}/mysecrets/birme-osc-postgresql`, {
+      headers: { 'x-pat-jwt': `Bearer ${bobPat}` },
+    });
     expect(await bobList.json()).toEqual([]);
-    const bobDel = await fetch(`${deploy}/mysecrets/birme-osc-postgresql/pgpw`, { method: 'DELETE', headers: { 'x-pat-jwt': `Bearer ${bobPat}` } });
+    const bobDel = await fetch(`${deploy}/mysecrets/birme-osc-postgresql/pgpw`, {
+      method: 'DELETE',
+      headers: { 'x-pat-jwt': `Bearer ${bobPat}` },
+    });
     expect(bobDel.status).toBe(404);
 
-    expect((await fetch(`${deploy}/mysecrets/birme-osc-postgresql/pgpw`, { method: 'DELETE', headers: patH() })).status).toBe(204);
+    expect(
+      (await fetch(`${deploy}/mysecrets/birme-osc-postgresql/pgpw`, { method: 'DELETE', headers: patH() })).status,
+    ).toBe(204);
     expect(await (await fetch(`${deploy}/mysecrets/birme-osc-postgresql`, { headers: patH() })).json()).toEqual([]);
   });
 
   it('bounds names, values and service ids with 400 {reason}', async () => {
-    const post = (sid: string, body: unknown) => fetch(`${deploy}/mysecrets/${sid}`, { method: 'POST', headers: patH(), body: JSON.stringify(body) });
+    const post = (sid: string, body: unknown) =>
+      fetch(`${deploy}/mysecrets/${sid}`, { method: 'POST', headers: patH(), body: JSON.stringify(body) });
     for (const [sid, body] of [
       ['minio-minio', { secretName: 'a b', secretData: 'x' }],
       ['minio-minio', { secretName: 'x'.repeat(65), secretData: 'x' }],
@@ -72,13 +84,19 @@ describe('secret resolution when an instance starts', () => {
   it('runs with a reference that resolves; the document keeps the reference', async () => {
     await saveSecret('birme-osc-postgresql', 'pgpw', 'CANARY-db-pass', w.ctx);
     const sat = await w.ctx.getServiceAccessToken('birme-osc-postgresql');
-    const created = await createInstance(w.ctx, 'birme-osc-postgresql', sat, { name: 'db', PostgresPassword: '{{secrets.pgpw}}' });
+    const created = await createInstance(w.ctx, 'birme-osc-postgresql', sat, {
+      name: 'db',
+      PostgresPassword: '{{secrets.pgpw}}',
+    });
     expect(created.PostgresPassword).toBe('{{secrets.pgpw}}');
     expect(JSON.stringify(created)).not.toContain('CANARY');
     expect(await getInstanceHealth(w.ctx, 'birme-osc-postgresql', 'db', sat)).toBe('starting');
     await w.emu.control.advanceClock(61);
     expect(await getInstanceHealth(w.ctx, 'birme-osc-postgresql', 'db', sat)).toBe('running');
-    expect(await check('birme-osc-postgresql', 'db', 'PostgresPassword', 'CANARY-db-pass')).toEqual({ matches: true, failure: null });
+    expect(await check('birme-osc-postgresql', 'db', 'PostgresPassword', 'CANARY-db-pass')).toEqual({
+      matches: true,
+      failure: null,
+    });
     expect(await check('birme-osc-postgresql', 'db', 'PostgresPassword', 'wrong')).toMatchObject({ matches: false });
   });
 
@@ -126,13 +144,24 @@ describe('ports and internal endpoints', () => {
       const sat = await w.ctx.getServiceAccessToken(sid);
       await createInstance(w.ctx, sid, sat, body);
       const ports = await getPortsForInstance(w.ctx, sid, body.name, sat);
-      expect(ports).toEqual([{ externalIp: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/), externalPort: expect.any(Number), internalPort: port }]);
+      expect(ports).toEqual([
+        {
+          externalIp: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/),
+          externalPort: expect.any(Number),
+          internalPort: port,
+        },
+      ]);
     }
     const couch = await w.ctx.getServiceAccessToken('apache-couchdb');
     await createInstance(w.ctx, 'apache-couchdb', couch, { name: 'docs', AdminPassword: 'p' });
     expect(await getPortsForInstance(w.ctx, 'apache-couchdb', 'docs', couch)).toEqual([]);
 
-    await w.knob('/instance', { tenantId: 'alice-team', serviceId: 'valkey-io-valkey', name: 'kv', publicAccess: false });
+    await w.knob('/instance', {
+      tenantId: 'alice-team',
+      serviceId: 'valkey-io-valkey',
+      name: 'kv',
+      publicAccess: false,
+    });
     const kvSat = await w.ctx.getServiceAccessToken('valkey-io-valkey');
     expect(await getPortsForInstance(w.ctx, 'valkey-io-valkey', 'kv', kvSat)).toEqual([]);
   });
@@ -148,13 +177,17 @@ describe('ports and internal endpoints', () => {
       restart: { href: '/restart/pg' },
       internalEndpoint: { href: '/internal-endpoint/pg' },
     });
-    const res = await fetch(`${api('birme-osc-postgresql')}${doc._links.internalEndpoint.href}`, { headers: { 'x-jwt': `Bearer ${sat}` } });
+    const res = await fetch(`${api('birme-osc-postgresql')}${doc._links.internalEndpoint.href}`, {
+      headers: { 'x-jwt': `Bearer ${sat}` },
+    });
     expect(await res.json()).toEqual({
       serviceDns: 'birme-osc-postgresql-pg.alice-team.svc.cluster.local',
       ports: [{ name: 'postgres', port: 5432, protocol: 'TCP' }],
       publicAccess: true,
     });
-    const missing = await fetch(`${api('birme-osc-postgresql')}/internal-endpoint/nope`, { headers: { 'x-jwt': `Bearer ${sat}` } });
+    const missing = await fetch(`${api('birme-osc-postgresql')}/internal-endpoint/nope`, {
+      headers: { 'x-jwt': `Bearer ${sat}` },
+    });
     expect(missing.status).toBe(404);
     const noSat = await fetch(`${api('birme-osc-postgresql')}/internal-endpoint/pg`);
     expect(noSat.status).toBe(401);
@@ -163,7 +196,11 @@ describe('ports and internal endpoints', () => {
 
 describe('PATCH on the instance link', () => {
   const patch = (sid: string, href: string, sat: string, body: unknown) =>
-    fetch(`${api(sid)}${href}`, { method: 'PATCH', headers: { 'x-jwt': `Bearer ${sat}`, ...json }, body: JSON.stringify(body) });
+    fetch(`${api(sid)}${href}`, {
+      method: 'PATCH',
+      headers: { 'x-jwt': `Bearer ${sat}`, ...json },
+      body: JSON.stringify(body),
+    });
 
   it('updates options, restarts the instance, and resolves new references at that start', async () => {
     const sat = await w.ctx.getServiceAccessToken('valkey-io-valkey');
@@ -180,12 +217,16 @@ describe('PATCH on the instance link', () => {
     expect((await patch('valkey-io-valkey', '/valkeyinstance/nope', sat, {})).status).toBe(404);
   });
 
-  it('answers Fastify\'s route-not-found for services without updates, leaving the instance as it was', async () => {
+  it("answers Fastify's route-not-found for services without updates, leaving the instance as it was", async () => {
     const sat = await w.ctx.getServiceAccessToken('eyevinn-auto-subtitles');
     await createInstance(w.ctx, 'eyevinn-auto-subtitles', sat, { name: 'subs', openaikey: 'sk-1' });
     const res = await patch('eyevinn-auto-subtitles', '/auto-subtitlesinstance/subs', sat, { openaikey: 'sk-2' });
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ message: 'Route PATCH:/auto-subtitlesinstance/subs not found', error: 'Not Found', statusCode: 404 });
+    expect(await res.json()).toEqual({
+      message: 'Route PATCH:/auto-subtitlesinstance/subs not found',
+      error: 'Not Found',
+      statusCode: 404,
+    });
     expect((await getInstance(w.ctx, 'eyevinn-auto-subtitles', 'subs', sat)).openaikey).toBe('sk-1');
   });
 });

@@ -27,7 +27,8 @@ async function signIn(user: string): Promise<{ browser: Browser; html: string }>
   return { browser, html: await page.text() };
 }
 
-const field = (html: string, name: string) => [...html.matchAll(new RegExp(`name="${name}" value="([^"]+)"`, 'g'))].map((m) => m[1]!);
+const field = (html: string, name: string) =>
+  [...html.matchAll(new RegExp(`name="${name}" value="([^"]+)"`, 'g'))].map((m) => m[1]!);
 
 describe('/connections', () => {
   it('lists only the signed-in user’s connections and revokes the chosen one', async () => {
@@ -52,7 +53,10 @@ describe('/connections', () => {
     // Revoke the connection listed first (the order is the store's): exactly one of the two dies.
     const res = await browser.post(`${stack.url}/connections/revoke`, new URLSearchParams({ grant: grants[0]!, csrf }));
     expect(res.status).toBe(303);
-    const statuses = [(await tools(one.tokens.access_token)).status, (await tools(two.tokens.access_token)).status].sort();
+    const statuses = [
+      (await tools(one.tokens.access_token)).status,
+      (await tools(two.tokens.access_token)).status,
+    ].sort();
     expect(statuses).toEqual([200, 401]);
     const after = await (await browser.get(`${stack.url}/connections`)).text();
     expect(field(after, 'grant')).toEqual([grants[1]]);

@@ -13,7 +13,13 @@ const HEADERS_MS = 1_000;
 const REQUEST_MS = 5_000;
 beforeAll(async () => {
   stack = await startStack({
-    overrides: { defaults: { httpHeadersTimeoutMs: HEADERS_MS, httpRequestTimeoutMs: REQUEST_MS, httpConnectionsCheckIntervalMs: 200 } },
+    overrides: {
+      defaults: {
+        httpHeadersTimeoutMs: HEADERS_MS,
+        httpRequestTimeoutMs: REQUEST_MS,
+        httpConnectionsCheckIntervalMs: 200,
+      },
+    },
   });
   at = (await connect(stack.url, { user: 'alice' })).tokens.access_token;
 });
@@ -38,7 +44,10 @@ describe('slow clients (INPUT-06)', () => {
     const headerClosed = headerSocks.map(closedAfter);
     const bodyClosed = bodySocks.map(closedAfter);
     for (const s of headerSocks) s.write('POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-    for (const s of bodySocks) s.write(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${at}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+    for (const s of bodySocks)
+      s.write(
+        `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${at}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`,
+      );
     const drip = setInterval(() => {
       for (const s of headerSocks) if (!s.destroyed) s.write('X');
       for (const s of bodySocks) if (!s.destroyed) s.write(' ');
@@ -64,11 +73,18 @@ describe('slow clients (INPUT-06)', () => {
 
 describe('big requests (INPUT-03, INPUT-07)', () => {
   it('INPUT-07: a 17 KB header → 431; 2,000 small headers → answered without a crash', async () => {
-    const big = await fetch(stack.mcpUrl, { method: 'POST', headers: { authorization: `Bearer ${at}`, 'x-pad': 'x'.repeat(17 * 1024) } });
+    const big = await fetch(stack.mcpUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${at}`, 'x-pad': 'x'.repeat(17 * 1024) },
+    });
     expect(big.status).toBe(431);
     const many: Record<string, string> = {};
     for (let i = 0; i < 2000; i++) many[`x-h${i}`] = '1';
-    const res = await fetch(stack.mcpUrl, { method: 'POST', headers: { ...many, 'content-type': 'application/json', authorization: `Bearer ${at}` }, body: '{}' });
+    const res = await fetch(stack.mcpUrl, {
+      method: 'POST',
+      headers: { ...many, 'content-type': 'application/json', authorization: `Bearer ${at}` },
+      body: '{}',
+    });
     // Node keeps the first 2,000 header lines (maxHeadersCount): the Authorization header,
     // sent after them, is dropped, so the request is answered as one without a token.
     expect(res.status).toBe(401);
@@ -98,7 +114,12 @@ describe('no sessions (MCP-04)', () => {
     });
     expect(init.status).toBe(200);
     expect(init.headers.get('mcp-session-id')).toBeNull();
-    const noToken = await mcpPost(stack.mcpUrl, undefined, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, { 'mcp-session-id': 'anything' });
+    const noToken = await mcpPost(
+      stack.mcpUrl,
+      undefined,
+      { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+      { 'mcp-session-id': 'anything' },
+    );
     expect(noToken.status).toBe(401);
   });
 });

@@ -13,7 +13,11 @@ describe('FAULT-02: /metrics behind METRICS_TOKEN', () => {
   afterAll(async () => stack?.close());
 
   it('no token, a wrong token, a token in the query → 401 and no metrics', async () => {
-    for (const init of [{}, { headers: { authorization: 'Bearer wrong' } }, { headers: { authorization: `Basic ${TOKEN}` } }]) {
+    for (const init of [
+      {},
+      { headers: { authorization: 'Bearer wrong' } },
+      { headers: { authorization: `Basic ${TOKEN}` } },
+    ]) {
       const res = await fetch(`${stack.url}/metrics`, init);
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);

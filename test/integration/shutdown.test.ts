@@ -14,15 +14,25 @@ afterEach(async () => {
 });
 
 async function boot(): Promise<RunningServer> {
-  running = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), createLogger({ level: 'silent' }));
+  running = await startServer(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
+    createLogger({ level: 'silent' }),
+  );
   return running;
 }
 
-const BODY = JSON.stringify({ redirect_uris: ['http://127.0.0.1:4711/callback'], client_name: 'drain test', token_endpoint_auth_method: 'none' });
+const BODY = JSON.stringify({
+  redirect_uris: ['http://127.0.0.1:4711/callback'],
+  client_name: 'drain test',
+  token_endpoint_auth_method: 'none',
+});
 
 /** POST /register whose body arrives in two halves: between them the request is in flight. */
 function slowRegister(url: string) {
-  const req = request(`${url}/register`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) } });
+  const req = request(`${url}/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) },
+  });
   const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
     req.once('response', (res) => {
       let body = '';

@@ -39,12 +39,21 @@ export function describeAppsPort(label: string, makeWorld: () => Promise<AppsWor
     afterEach(async () => {
       await w.cleanup?.();
     });
-    const create = (name = fresh(), more = {}) => p.createApp({ name, type: 'nodejs', gitUrl: REPO, ...more }, signal());
+    const create = (name = fresh(), more = {}) =>
+      p.createApp({ name, type: 'nodejs', gitUrl: REPO, ...more }, signal());
 
     it('create returns at once building; the build ends running; list and get show it', async () => {
       const name = fresh();
       const app = await create(name, { sourceRef: 'main', subPath: 'web' });
-      expect(app).toMatchObject({ id: name.replace(/-/g, ''), name, type: 'nodejs', gitUrl: REPO, sourceRef: 'main', subPath: 'web', buildStatus: 'building' });
+      expect(app).toMatchObject({
+        id: name.replace(/-/g, ''),
+        name,
+        type: 'nodejs',
+        gitUrl: REPO,
+        sourceRef: 'main',
+        subPath: 'web',
+        buildStatus: 'building',
+      });
       expect(app.url).toMatch(/^https:\/\//);
       await w.finishBuild();
       expect(await p.getApp(app.id, signal())).toMatchObject({ id: app.id, buildStatus: 'running' });

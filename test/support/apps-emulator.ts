@@ -6,7 +6,11 @@
  */
 export function appsKnobs(emulatorUrl: string, env: string) {
   const admin = async (path: string, body: unknown) => {
-    const res = await fetch(`${emulatorUrl}/__emulator${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${emulatorUrl}/__emulator${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`emulator ${path} → ${res.status} ${await res.text()}`);
   };
   const deploy = async (pat: string, method: string, path: string, body: unknown) => {
@@ -18,9 +22,11 @@ export function appsKnobs(emulatorUrl: string, env: string) {
     if (!res.ok && res.status !== 409) throw new Error(`deploy ${method} ${path} → ${res.status} ${await res.text()}`);
   };
   return {
-    repo: (url: string, spec: { token?: string; refs?: string[]; failBuild?: string }) => admin('/repos', { url, ...spec }),
+    repo: (url: string, spec: { token?: string; refs?: string[]; failBuild?: string }) =>
+      admin('/repos', { url, ...spec }),
     failNextBuild: (output: string) => admin('/builds', { fail: output }),
-    runnerSecret: (pat: string, name: string, value: string) => deploy(pat, 'POST', '/mysecrets/eyevinn-web-runner', { secretName: name, secretData: value }),
+    runnerSecret: (pat: string, name: string, value: string) =>
+      deploy(pat, 'POST', '/mysecrets/eyevinn-web-runner', { secretName: name, secretData: value }),
     store: async (pat: string, name: string) => {
       await deploy(pat, 'POST', '/parameter-stores', { name });
       return name;

@@ -37,13 +37,24 @@ export interface BearerProxy {
 }
 
 /** RFC 9110 §7.6.1 hop-by-hop fields, plus the proxy ones; never forwarded either way. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 /** Raw header pairs minus hop-by-hop ones, minus any named in `Connection`, minus `drop`. */
 function forwardable(raw: string[], drop: ReadonlySet<string> = new Set()): string[] {
   const named = new Set<string>();
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === 'connection') for (const n of raw[i + 1]!.split(',')) named.add(n.trim().toLowerCase());
+    if (raw[i]!.toLowerCase() === 'connection')
+      for (const n of raw[i + 1]!.split(',')) named.add(n.trim().toLowerCase());
   }
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
@@ -63,7 +74,11 @@ export async function startBearerProxy(opts: BearerProxyOptions): Promise<Bearer
     const seen: ForwardedRequest = { method: req.method ?? 'GET', headers: req.headers };
     requests.push(seen);
     const query = new URL(req.url ?? '/', 'http://proxy.invalid').search;
-    const headers = [...forwardable(req.rawHeaders, new Set(['authorization'])), 'Authorization', `Bearer ${tokenFor()}`];
+    const headers = [
+      ...forwardable(req.rawHeaders, new Set(['authorization'])),
+      'Authorization',
+      `Bearer ${tokenFor()}`,
+    ];
     const upstream = request(
       {
         host: target.hostname,
@@ -87,7 +102,8 @@ export async function startBearerProxy(opts: BearerProxyOptions): Promise<Bearer
       },
     );
     upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end('bearer proxy: upstream unreachable');
+      if (!res.headersSent)
+        res.writeHead(502, { 'content-type': 'text/plain' }).end('bearer proxy: upstream unreachable');
       else res.destroy();
     });
     // The client went away (or finished reading a stream early): end the upstream request too.

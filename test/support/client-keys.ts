@@ -32,7 +32,12 @@ export interface AssertionClaims {
   kid?: string;
 }
 
-export async function signAssertion(key: ClientKey, clientId: string, aud: string | string[], c: AssertionClaims = {}): Promise<string> {
+export async function signAssertion(
+  key: ClientKey,
+  clientId: string,
+  aud: string | string[],
+  c: AssertionClaims = {},
+): Promise<string> {
   const nowS = c.nowS ?? Math.floor(Date.now() / 1000);
   return new SignJWT({})
     .setProtectedHeader({ alg: key.alg, kid: c.kid ?? key.kid, typ: 'JWT' })

@@ -28,12 +28,25 @@ export interface ConsentOptions {
 }
 
 /** GET /authorize in a browser; expects our consent page and returns its form fields. */
-export async function openConsent(base: string, client: RegisteredClient, o: ConsentOptions = {}): Promise<OpenedConsent> {
+export async function openConsent(
+  base: string,
+  client: RegisteredClient,
+  o: ConsentOptions = {},
+): Promise<OpenedConsent> {
   const browser = o.browser ?? new Browser();
   const { verifier, challenge } = pkcePair();
   const redirectUri = o.redirectUri ?? client.redirect_uris[0]!;
   const state = o.state ?? `st-${Math.random().toString(36).slice(2)}`;
-  const url = new URL(authorizeUrl(base, { clientId: client.client_id, redirectUri, challenge, state, scope: o.scope, resource: o.resource }));
+  const url = new URL(
+    authorizeUrl(base, {
+      clientId: client.client_id,
+      redirectUri,
+      challenge,
+      state,
+      scope: o.scope,
+      resource: o.resource,
+    }),
+  );
   for (const [k, v] of Object.entries(o.extra ?? {})) url.searchParams.append(k, v);
   const res = await browser.get(url.toString());
   const html = await res.text();
@@ -42,7 +55,12 @@ export async function openConsent(base: string, client: RegisteredClient, o: Con
 }
 
 /** POST /consent from the consent page's browser with its own form fields. */
-export function decide(base: string, c: OpenedConsent, decision: 'approve' | 'deny' = 'approve', scopes = ['osc:read', 'osc:write']): Promise<Response> {
+export function decide(
+  base: string,
+  c: OpenedConsent,
+  decision: 'approve' | 'deny' = 'approve',
+  scopes = ['osc:read', 'osc:write'],
+): Promise<Response> {
   const form = new URLSearchParams({ pending: c.pending, csrf: c.csrf, decision });
   for (const s of scopes) form.append('scope', s);
   return c.browser.post(`${base}/consent`, form);
@@ -74,7 +92,11 @@ export async function finishCallback(c: OpenedConsent, callback: URL): Promise<U
 }
 
 /** The whole browser part: consent page → approve → OSC → callback; returns the client redirect and the code. */
-export async function authorizeSteps(base: string, client: RegisteredClient, o: ConsentOptions & { user?: string } = {}) {
+export async function authorizeSteps(
+  base: string,
+  client: RegisteredClient,
+  o: ConsentOptions & { user?: string } = {},
+) {
   const c = await openConsent(base, client, o);
   const at = await toCallback(base, c, o.user);
   const location = await finishCallback(c, at.callback);

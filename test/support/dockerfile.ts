@@ -53,7 +53,8 @@ function parseEnv(args: string): Record<string, string> {
 
 function execForm(args: string, what: string): string[] {
   const parsed: unknown = JSON.parse(args);
-  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string')) throw new Error(`${what} must use the exec (JSON array) form`);
+  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string'))
+    throw new Error(`${what} must use the exec (JSON array) form`);
   return parsed;
 }
 
@@ -80,7 +81,15 @@ export function parseDockerfile(path: string): { args: Record<string, string>; s
     if (op === 'FROM') {
       const [image = '', , name] = rest.replace(/\$\{(\w+)\}/g, (_m, k: string) => args[k] ?? '').split(/\s+/);
       const base = stages.find((s) => s.name === image);
-      stages.push({ name: name ?? String(stages.length), image, steps: [], env: { ...(base?.env ?? {}) }, workdir: base?.workdir ?? '/', expose: [], user: base?.user });
+      stages.push({
+        name: name ?? String(stages.length),
+        image,
+        steps: [],
+        env: { ...(base?.env ?? {}) },
+        workdir: base?.workdir ?? '/',
+        expose: [],
+        user: base?.user,
+      });
       continue;
     }
     const stage = stages.at(-1);

@@ -17,7 +17,11 @@ export interface EmulatorCredentials extends OscCredentials {
   readonly issued: readonly string[];
 }
 
-export async function emulatorCredentials(emulatorUrl: string, control: EmulatorControl, userId: string): Promise<EmulatorCredentials> {
+export async function emulatorCredentials(
+  emulatorUrl: string,
+  control: EmulatorControl,
+  userId: string,
+): Promise<EmulatorCredentials> {
   const minted = await control.mint(userId);
   let access = minted.access_token;
   let refresh = minted.refresh_token;
@@ -38,7 +42,11 @@ export async function emulatorCredentials(emulatorUrl: string, control: Emulator
     } catch (err) {
       throw new UpstreamUnavailableError('OSC could not be reached', { cause: err });
     }
-    const body = (await res.json().catch(() => ({}))) as { access_token?: string; refresh_token?: string; error?: string };
+    const body = (await res.json().catch(() => ({}))) as {
+      access_token?: string;
+      refresh_token?: string;
+      error?: string;
+    };
     if (res.status >= 500) throw new UpstreamUnavailableError(`OSC answered ${res.status}`);
     if (!res.ok || !body.access_token) {
       if (body.error === 'invalid_grant' || res.status === 400 || res.status === 401) throw new GrantRevokedError();

@@ -76,7 +76,15 @@ export class EmulatorControl {
   setClockOffset(offsetS: number): Promise<void> {
     return this.call('POST', '/clock', { offsetS });
   }
-  config(c: { rememberConsent?: boolean; autoConsent?: string | null; accessTokenTtlS?: number; refreshTokenTtlS?: number; dcrClientTtlS?: number; satTtlS?: number; instanceStartMs?: number }): Promise<void> {
+  config(c: {
+    rememberConsent?: boolean;
+    autoConsent?: string | null;
+    accessTokenTtlS?: number;
+    refreshTokenTtlS?: number;
+    dcrClientTtlS?: number;
+    satTtlS?: number;
+    instanceStartMs?: number;
+  }): Promise<void> {
     return this.call('POST', '/config', c);
   }
   reset(): Promise<void> {
@@ -93,14 +101,32 @@ export class EmulatorControl {
   requests(): Promise<Array<{ method: string; host: string; path: string; query: string }>> {
     return this.call('GET', '/requests');
   }
-  tenant(tenantId: string): Promise<{ id: string; plan: string; availableTokens: number; usedTokens: number; subscriptions: string[]; instances: Record<string, string[]>; secrets: Record<string, string[]>; apps: string[] }> {
+  tenant(tenantId: string): Promise<{
+    id: string;
+    plan: string;
+    availableTokens: number;
+    usedTokens: number;
+    subscriptions: string[];
+    instances: Record<string, string[]>;
+    secrets: Record<string, string[]>;
+    apps: string[];
+  }> {
     return this.call('GET', `/tenants/${encodeURIComponent(tenantId)}`);
   }
-  setTenant(tenantId: string, patch: { plan?: string; availableTokens?: number; usedTokens?: number; subscriptions?: string[] }): Promise<void> {
+  setTenant(
+    tenantId: string,
+    patch: { plan?: string; availableTokens?: number; usedTokens?: number; subscriptions?: string[] },
+  ): Promise<void> {
     return this.call('POST', `/tenants/${encodeURIComponent(tenantId)}`, patch);
   }
   /** Appends raw log text to an instance and/or forces its health (`null` clears). */
-  shapeInstance(ref: { tenantId: string; serviceId: string; name: string; logs?: string; health?: string | null }): Promise<void> {
+  shapeInstance(ref: {
+    tenantId: string;
+    serviceId: string;
+    name: string;
+    logs?: string;
+    health?: string | null;
+  }): Promise<void> {
     return this.call('POST', '/instance', ref);
   }
   /** A console-style confidential client (`osc_…` id, `osc_secret_…` secret). */
@@ -132,7 +158,11 @@ function field(html: string, name: string): string | undefined {
  * (`redirect_uri?code=…&state=…`, or `?error=access_denied&…`). Handles auto consent
  * (the GET redirects at once) and remembered consent (the sign-in POST redirects).
  */
-export async function approveAtEmulator(authorizeUrl: string, userId: string, decision: 'allow' | 'deny' = 'allow'): Promise<URL> {
+export async function approveAtEmulator(
+  authorizeUrl: string,
+  userId: string,
+  decision: 'allow' | 'deny' = 'allow',
+): Promise<URL> {
   const post = (form: Record<string, string>) =>
     fetch(new URL('/api/connect/authorize', authorizeUrl), {
       method: 'POST',
@@ -162,17 +192,29 @@ export async function approveAtEmulator(authorizeUrl: string, userId: string, de
 }
 
 /** Registers a client at the emulator (RFC 7591). */
-export async function registerAtEmulator(emulatorUrl: string, redirectUri: string, extra: Record<string, unknown> = {}): Promise<{ client_id: string; client_secret?: string }> {
+export async function registerAtEmulator(
+  emulatorUrl: string,
+  redirectUri: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ client_id: string; client_secret?: string }> {
   const res = await fetch(`${emulatorUrl}/api/connect/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_name: 'test client', redirect_uris: [redirectUri], token_endpoint_auth_method: 'client_secret_post', ...extra }),
+    body: JSON.stringify({
+      client_name: 'test client',
+      redirect_uris: [redirectUri],
+      token_endpoint_auth_method: 'client_secret_post',
+      ...extra,
+    }),
   });
   if (res.status !== 201) throw new Error(`register: ${res.status} ${await res.text()}`);
   return (await res.json()) as { client_id: string; client_secret?: string };
 }
 
-export function buildAuthorizeUrl(emulatorUrl: string, p: { clientId: string; redirectUri: string; challenge: string; state?: string; method?: string }): string {
+export function buildAuthorizeUrl(
+  emulatorUrl: string,
+  p: { clientId: string; redirectUri: string; challenge: string; state?: string; method?: string },
+): string {
   const u = new URL('/api/connect/authorize', emulatorUrl);
   u.searchParams.set('response_type', 'code');
   u.searchParams.set('client_id', p.clientId);
@@ -184,7 +226,11 @@ export function buildAuthorizeUrl(emulatorUrl: string, p: { clientId: string; re
 }
 
 /** POSTs a form to the token endpoint; returns status and parsed JSON body. */
-export async function tokenRequest(emulatorUrl: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+export async function tokenRequest(
+  emulatorUrl: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const res = await fetch(`${emulatorUrl}/api/connect/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -194,16 +240,34 @@ export async function tokenRequest(emulatorUrl: string, form: Record<string, str
 }
 
 /** The whole browser flow for a demo user: register, authorize with PKCE, exchange the code. */
-export async function oauthFlow(emulatorUrl: string, userId: string, redirectUri = 'http://127.0.0.1:9/callback'): Promise<TokenSet & { client_id: string; client_secret?: string }> {
+export async function oauthFlow(
+  emulatorUrl: string,
+  userId: string,
+  redirectUri = 'http://127.0.0.1:9/callback',
+): Promise<TokenSet & { client_id: string; client_secret?: string }> {
   const client = await registerAtEmulator(emulatorUrl, redirectUri);
   const { verifier, challenge } = pkcePair();
   const state = randomBytes(16).toString('base64url');
-  const loc = await approveAtEmulator(buildAuthorizeUrl(emulatorUrl, { clientId: client.client_id, redirectUri, challenge, state }), userId);
+  const loc = await approveAtEmulator(
+    buildAuthorizeUrl(emulatorUrl, { clientId: client.client_id, redirectUri, challenge, state }),
+    userId,
+  );
   const code = loc.searchParams.get('code');
-  if (!code || loc.searchParams.get('state') !== state) throw new Error(`authorize did not return a code: ${loc.search}`);
-  const r = await tokenRequest(emulatorUrl, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: client.client_id, code_verifier: verifier });
+  if (!code || loc.searchParams.get('state') !== state)
+    throw new Error(`authorize did not return a code: ${loc.search}`);
+  const r = await tokenRequest(emulatorUrl, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: redirectUri,
+    client_id: client.client_id,
+    code_verifier: verifier,
+  });
   if (r.status !== 200) throw new Error(`token: ${r.status} ${JSON.stringify(r.body)}`);
-  return { ...(r.body as unknown as TokenSet), client_id: client.client_id, ...(client.client_secret ? { client_secret: client.client_secret } : {}) };
+  return {
+    ...(r.body as unknown as TokenSet),
+    client_id: client.client_id,
+    ...(client.client_secret ? { client_secret: client.client_secret } : {}),
+  };
 }
 
 /** Decodes a JWT payload without verifying it (tests read `tenantId`, `exp`…). */

@@ -38,7 +38,12 @@ function keep(url, res) {
 
 async function request(url, init = {}) {
   const cookie = cookieHeader(url);
-  const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers || {}), ...(cookie ? { cookie } : {}) }, signal: AbortSignal.timeout(20_000) });
+  const res = await fetch(url, {
+    ...init,
+    redirect: 'manual',
+    headers: { ...(init.headers || {}), ...(cookie ? { cookie } : {}) },
+    signal: AbortSignal.timeout(20_000),
+  });
   keep(url, res);
   return res;
 }
@@ -58,10 +63,19 @@ async function main() {
   let method = 'GET';
   let body;
   for (let hop = 0; hop < 20; hop++) {
-    const res = await request(url, method === 'POST' ? { method, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {});
+    const res = await request(
+      url,
+      method === 'POST' ? { method, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {},
+    );
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location) {
-      log({ url: strip(url), method, status: res.status, kind: 'redirect', to: strip(new URL(location, url).toString()) });
+      log({
+        url: strip(url),
+        method,
+        status: res.status,
+        kind: 'redirect',
+        to: strip(new URL(location, url).toString()),
+      });
       url = new URL(location, url).toString();
       method = 'GET';
       body = undefined;
@@ -79,7 +93,16 @@ async function main() {
       const clientName = /id="client-name">([^<]*)</.exec(html)?.[1];
       const redirectHost = /id="redirect-host">([^<]*)</.exec(html)?.[1];
       const scopes = [...html.matchAll(/name="scope" value="([^"]+)"/g)].map((m) => m[1]);
-      log({ url: strip(url), method, status: res.status, kind: 'consent', clientName, redirectHost, unverified: /unverified/.test(html), scopes });
+      log({
+        url: strip(url),
+        method,
+        status: res.status,
+        kind: 'consent',
+        clientName,
+        redirectHost,
+        unverified: /unverified/.test(html),
+        scopes,
+      });
       const form = new URLSearchParams({ pending, csrf, decision: 'approve' });
       for (const s of scopes) form.append('scope', s);
       url = new URL('/consent', url).toString();

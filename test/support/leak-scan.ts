@@ -16,7 +16,8 @@ export function findSecrets(haystacks: readonly Haystack[], secrets: Iterable<st
     for (const s of list) {
       if (h.text.includes(s)) hits.push(`${h.where}: …${s.slice(0, 12)}…`);
       // Also the URL-encoded form (a secret in a query string).
-      else if (encodeURIComponent(s) !== s && h.text.includes(encodeURIComponent(s))) hits.push(`${h.where} (url-encoded): …${s.slice(0, 12)}…`);
+      else if (encodeURIComponent(s) !== s && h.text.includes(encodeURIComponent(s)))
+        hits.push(`${h.where} (url-encoded): …${s.slice(0, 12)}…`);
     }
   }
   return hits;
@@ -39,7 +40,11 @@ export interface RecordedResponse {
  * this process (the test's client side). The server's own calls to OSC go elsewhere and
  * are not recorded. Bodies are read from a clone, so callers see the response unchanged.
  */
-export function recordResponses(origin: string): { responses: RecordedResponse[]; haystacks(): Haystack[]; stop(): Promise<void> } {
+export function recordResponses(origin: string): {
+  responses: RecordedResponse[];
+  haystacks(): Haystack[];
+  stop(): Promise<void>;
+} {
   const original = globalThis.fetch;
   const responses: RecordedResponse[] = [];
   const pending: Promise<void>[] = [];
@@ -50,7 +55,13 @@ export function recordResponses(origin: string): { responses: RecordedResponse[]
       const copy = res.clone();
       pending.push(
         copy.text().then((body) => {
-          responses.push({ method: init?.method ?? 'GET', url, status: res.status, headers: JSON.stringify([...res.headers]), body });
+          responses.push({
+            method: init?.method ?? 'GET',
+            url,
+            status: res.status,
+            headers: JSON.stringify([...res.headers]),
+            body,
+          });
         }),
       );
     }
@@ -58,10 +69,11 @@ export function recordResponses(origin: string): { responses: RecordedResponse[]
   };
   return {
     responses,
-    haystacks: () => responses.flatMap((r, i) => [
-      { where: `response[${i}] ${r.method} ${r.url.replace(/\?.*/, '')} headers`, text: r.headers },
-      { where: `response[${i}] ${r.method} ${r.url.replace(/\?.*/, '')} body`, text: r.body },
-    ]),
+    haystacks: () =>
+      responses.flatMap((r, i) => [
+        { where: `response[${i}] ${r.method} ${r.url.replace(/\?.*/, '')} headers`, text: r.headers },
+        { where: `response[${i}] ${r.method} ${r.url.replace(/\?.*/, '')} body`, text: r.body },
+      ]),
     /** Restores fetch once every recorded body has been read. */
     async stop() {
       globalThis.fetch = original;

@@ -37,7 +37,13 @@ export function inMemoryMcp(osc?: OscPlatform): InMemoryMcp {
   const session = async <T>(o: ToolCallOptions, use: (client: Client) => Promise<T>): Promise<T> => {
     const platform = o.osc ?? osc;
     if (!platform) throw new Error('inMemoryMcp: no OSC platform for this request');
-    const server = buildMcpServer({ osc: platform, scopes: o.scopes ?? ALL_SCOPES, log, deadlineMs: o.deadlineMs, spendCreate: o.spendCreate });
+    const server = buildMcpServer({
+      osc: platform,
+      scopes: o.scopes ?? ALL_SCOPES,
+      log,
+      deadlineMs: o.deadlineMs,
+      spendCreate: o.spendCreate,
+    });
     const client = new Client({ name: 'test', version: '1' });
     const [a, b] = InMemoryTransport.createLinkedPair();
     await server.connect(a);
@@ -56,9 +62,13 @@ export function inMemoryMcp(osc?: OscPlatform): InMemoryMcp {
     call: (name, args = {}, o = {}) =>
       session(o, async (client) => {
         const onprogress = o.onProgress;
-        return (await client.callTool({ name, arguments: args }, { timeout: 120_000, ...(onprogress ? { onprogress } : {}) })) as CallToolResult;
+        return (await client.callTool(
+          { name, arguments: args },
+          { timeout: 120_000, ...(onprogress ? { onprogress } : {}) },
+        )) as CallToolResult;
       }),
-    listTools: (scopes = ALL_SCOPES, o = {}) => session({ scopes, osc: o.osc }, async (client) => (await client.listTools()).tools),
+    listTools: (scopes = ALL_SCOPES, o = {}) =>
+      session({ scopes, osc: o.osc }, async (client) => (await client.listTools()).tools),
   };
 }
 

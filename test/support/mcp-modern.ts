@@ -25,11 +25,24 @@ export interface ModernOptions {
   signal?: AbortSignal;
 }
 
-export function modernPost(mcpUrl: string, accessToken: string, id: number, method: string, params: Record<string, unknown> = {}, o: ModernOptions = {}): Promise<Response> {
+export function modernPost(
+  mcpUrl: string,
+  accessToken: string,
+  id: number,
+  method: string,
+  params: Record<string, unknown> = {},
+  o: ModernOptions = {},
+): Promise<Response> {
   const version = o.version ?? MODERN;
   const headers: Record<string, string> = { 'mcp-protocol-version': version, 'mcp-method': method };
   if (typeof params.name === 'string') headers['mcp-name'] = params.name;
   for (const h of o.omit ?? []) delete headers[h];
   const meta = { ...(params._meta as Record<string, unknown> | undefined), ...envelope(version) };
-  return mcpPost(mcpUrl, accessToken, { jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } }, { ...headers, ...o.headers }, o.signal);
+  return mcpPost(
+    mcpUrl,
+    accessToken,
+    { jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } },
+    { ...headers, ...o.headers },
+    o.signal,
+  );
 }

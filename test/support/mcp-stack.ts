@@ -16,6 +16,7 @@ export interface McpStack {
 export async function startMcpStack(): Promise<McpStack> {
   const stack = await startStack({ emulator: { instanceStartMs: 1500 } });
   const full = (await connect(stack.url, { user: 'alice' })).tokens.access_token;
-  const readOnly = (await connect(stack.url, { user: 'alice', scope: 'osc:read', approveScopes: ['osc:read'] })).tokens.access_token;
+  const readOnly = (await connect(stack.url, { user: 'alice', scope: 'osc:read', approveScopes: ['osc:read'] })).tokens
+    .access_token;
   return { stack, full, readOnly };
 }

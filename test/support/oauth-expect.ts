@@ -18,7 +18,11 @@ export function resourceMetadataUrl(base: string): string {
  * then be left out (OAUTH-03 asserts that shape), so it may be absent, and if present
  * must still be invalid_token.
  */
-export async function expectChallenge(res: Response, base: string, o: { credentialless?: boolean } = {}): Promise<void> {
+export async function expectChallenge(
+  res: Response,
+  base: string,
+  o: { credentialless?: boolean } = {},
+): Promise<void> {
   const body = await res.text();
   expect(res.status, body).toBe(401);
   const www = res.headers.get('www-authenticate') ?? '';
@@ -43,7 +47,10 @@ export async function expectLocalError(res: Response, status = 400): Promise<str
 }
 
 /** An authorization error sent back to the client: a 303 to `redirectUri` with error, state and exactly one iss. */
-export function expectClientError(res: Response, o: { redirectUri: string; issuer: string; error: string; state?: string }): URL {
+export function expectClientError(
+  res: Response,
+  o: { redirectUri: string; issuer: string; error: string; state?: string },
+): URL {
   expect(res.status).toBe(303);
   const loc = new URL(res.headers.get('location') ?? 'about:blank');
   expect(`${loc.origin}${loc.pathname}`).toBe(`${new URL(o.redirectUri).origin}${new URL(o.redirectUri).pathname}`);

@@ -24,7 +24,10 @@ export class Browser {
   }
 
   async get(url: string): Promise<Response> {
-    const res = await fetch(url, { redirect: 'manual', headers: this.cookies.size ? { cookie: this.cookieHeader() } : {} });
+    const res = await fetch(url, {
+      redirect: 'manual',
+      headers: this.cookies.size ? { cookie: this.cookieHeader() } : {},
+    });
     this.keep(res);
     return res;
   }
@@ -33,7 +36,10 @@ export class Browser {
     const res = await fetch(url, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}),
+      },
       body: form,
     });
     this.keep(res);
@@ -51,7 +57,12 @@ export async function registerClient(base: string, meta: Record<string, unknown>
   const res = await fetch(`${base}/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_name: 'Test Client', redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none', ...meta }),
+    body: JSON.stringify({
+      client_name: 'Test Client',
+      redirect_uris: [REDIRECT_URI],
+      token_endpoint_auth_method: 'none',
+      ...meta,
+    }),
   });
   if (res.status !== 201) throw new Error(`register → ${res.status} ${await res.text()}`);
   return (await res.json()) as RegisteredClient;
@@ -86,7 +97,10 @@ export interface AuthorizeResult {
   redirectUri: string;
 }
 
-export function authorizeUrl(base: string, p: { clientId: string; redirectUri: string; challenge: string; state?: string; scope?: string; resource?: string }): string {
+export function authorizeUrl(
+  base: string,
+  p: { clientId: string; redirectUri: string; challenge: string; state?: string; scope?: string; resource?: string },
+): string {
   const u = new URL(`${base}/authorize`);
   u.searchParams.set('response_type', 'code');
   u.searchParams.set('client_id', p.clientId);
@@ -104,7 +118,16 @@ export async function authorize(base: string, o: AuthorizeOptions): Promise<Auth
   const browser = o.browser ?? new Browser();
   const { verifier, challenge } = pkcePair();
   const redirectUri = o.redirectUri ?? o.client.redirect_uris[0]!;
-  const page = await browser.get(authorizeUrl(base, { clientId: o.client.client_id, redirectUri, challenge, state: o.state, scope: o.scope, resource: o.resource }));
+  const page = await browser.get(
+    authorizeUrl(base, {
+      clientId: o.client.client_id,
+      redirectUri,
+      challenge,
+      state: o.state,
+      scope: o.scope,
+      resource: o.resource,
+    }),
+  );
   if (page.status !== 200) throw new Error(`authorize → ${page.status}: ${await page.text()}`);
   const { pending, csrf } = consentFields(await page.text());
   const form = new URLSearchParams({ pending, csrf, decision: o.decision ?? 'approve' });
@@ -121,7 +144,11 @@ export async function authorize(base: string, o: AuthorizeOptions): Promise<Auth
   return { location, code: location.searchParams.get('code') ?? undefined, verifier, redirectUri };
 }
 
-export async function tokenRequest(base: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+export async function tokenRequest(
+  base: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const res = await fetch(`${base}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -140,28 +167,55 @@ export interface Tokens {
 }
 
 export function clientAuth(client: RegisteredClient): Record<string, string> {
-  return client.client_secret ? { client_id: client.client_id, client_secret: client.client_secret } : { client_id: client.client_id };
+  return client.client_secret
+    ? { client_id: client.client_id, client_secret: client.client_secret }
+    : { client_id: client.client_id };
 }
 
 export async function exchange(base: string, client: RegisteredClient, r: AuthorizeResult): Promise<Tokens> {
-  const res = await tokenRequest(base, { grant_type: 'authorization_code', code: r.code!, code_verifier: r.verifier, redirect_uri: r.redirectUri, ...clientAuth(client) });
+  const res = await tokenRequest(base, {
+    grant_type: 'authorization_code',
+    code: r.code!,
+    code_verifier: r.verifier,
+    redirect_uri: r.redirectUri,
+    ...clientAuth(client),
+  });
   if (res.status !== 200) throw new Error(`token → ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as unknown as Tokens;
 }
 
-export async function refresh(base: string, client: RegisteredClient, refreshToken: string, extra: Record<string, string> = {}) {
-  return tokenRequest(base, { grant_type: 'refresh_token', refresh_token: refreshToken, ...clientAuth(client), ...extra });
+export async function refresh(
+  base: string,
+  client: RegisteredClient,
+  refreshToken: string,
+  extra: Record<string, string> = {},
+) {
+  return tokenRequest(base, {
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    ...clientAuth(client),
+    ...extra,
+  });
 }
 
 /** Register, authorize as `user`, exchange: a client holding our tokens. */
-export async function connect(base: string, o: Partial<AuthorizeOptions> & { meta?: Record<string, unknown> } = {}): Promise<{ client: RegisteredClient; tokens: Tokens }> {
+export async function connect(
+  base: string,
+  o: Partial<AuthorizeOptions> & { meta?: Record<string, unknown> } = {},
+): Promise<{ client: RegisteredClient; tokens: Tokens }> {
   const client = o.client ?? (await registerClient(base, o.meta));
   const r = await authorize(base, { ...o, client });
   return { client, tokens: await exchange(base, client, r) };
 }
 
 /** A JSON-RPC POST to /mcp. */
-export async function mcpPost(mcpUrl: string, accessToken: string | undefined, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+export async function mcpPost(
+  mcpUrl: string,
+  accessToken: string | undefined,
+  body: unknown,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<Response> {
   return fetch(mcpUrl, {
     method: 'POST',
     ...(signal ? { signal } : {}),

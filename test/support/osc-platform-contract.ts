@@ -11,7 +11,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OscPlatform } from '../../src/osc/platform.js';
-import { ServiceNotSubscribedError, UpdateNotSupportedError, UpstreamClientError, UpstreamConflictError, UpstreamNotFoundError, UpstreamTimeoutError } from '../../src/errors.js';
+import {
+  ServiceNotSubscribedError,
+  UpdateNotSupportedError,
+  UpstreamClientError,
+  UpstreamConflictError,
+  UpstreamNotFoundError,
+  UpstreamTimeoutError,
+} from '../../src/errors.js';
 
 export interface PlatformWorld {
   platform: OscPlatform;
@@ -53,7 +60,9 @@ export function describeOscPlatform(label: string, makeWorld: () => Promise<Plat
     it('describes a subscribed service as the list shows it; an unsubscribed one is ServiceNotSubscribedError', async () => {
       const listed = (await p.listServices(signal())).find((s) => s.serviceId === w.subscribed.serviceId);
       expect(await p.describeService(w.subscribed.serviceId, signal())).toEqual(listed);
-      await expect(p.describeService(w.unsubscribed.serviceId, signal())).rejects.toBeInstanceOf(ServiceNotSubscribedError);
+      await expect(p.describeService(w.unsubscribed.serviceId, signal())).rejects.toBeInstanceOf(
+        ServiceNotSubscribedError,
+      );
     });
 
     it('reads never subscribe: every instance operation on an unsubscribed service is ServiceNotSubscribedError', async () => {
@@ -63,7 +72,9 @@ export function describeOscPlatform(label: string, makeWorld: () => Promise<Plat
       await expect(p.instanceHealth(id, 'x1', signal())).rejects.toBeInstanceOf(ServiceNotSubscribedError);
       await expect(p.readLogs(id, 'x1', signal())).rejects.toBeInstanceOf(ServiceNotSubscribedError);
       await expect(p.restartInstance(id, 'x1', signal())).rejects.toBeInstanceOf(ServiceNotSubscribedError);
-      await expect(p.createInstance(id, 'x1', w.unsubscribed.options, signal())).rejects.toBeInstanceOf(ServiceNotSubscribedError);
+      await expect(p.createInstance(id, 'x1', w.unsubscribed.options, signal())).rejects.toBeInstanceOf(
+        ServiceNotSubscribedError,
+      );
       expect((await p.listServices(signal())).map((s) => s.serviceId)).not.toContain(id);
     });
 
@@ -98,8 +109,13 @@ export function describeOscPlatform(label: string, makeWorld: () => Promise<Plat
       await create(name);
       await expect(create(name)).rejects.toBeInstanceOf(UpstreamConflictError);
       const { [w.subscribed.mandatory]: _dropped, ...without } = w.subscribed.options;
-      await expect(p.createInstance(w.subscribed.serviceId, fresh(), without, signal())).rejects.toMatchObject({ name: 'UpstreamClientError', status: 400 });
-      await expect(p.createInstance(w.subscribed.serviceId, 'Not-Valid', w.subscribed.options, signal())).rejects.toBeInstanceOf(UpstreamClientError);
+      await expect(p.createInstance(w.subscribed.serviceId, fresh(), without, signal())).rejects.toMatchObject({
+        name: 'UpstreamClientError',
+        status: 400,
+      });
+      await expect(
+        p.createInstance(w.subscribed.serviceId, 'Not-Valid', w.subscribed.options, signal()),
+      ).rejects.toBeInstanceOf(UpstreamClientError);
       expect((await p.listInstances(w.subscribed.serviceId, signal())).map((i) => i.name)).toEqual([name]);
     });
 
@@ -122,7 +138,7 @@ export function describeOscPlatform(label: string, makeWorld: () => Promise<Plat
       expect(await p.instanceHealth(w.subscribed.serviceId, name, signal())).toEqual({ status: 'starting' });
     });
 
-    it('reads an instance\'s logs as text that names it, not truncated', async () => {
+    it("reads an instance's logs as text that names it, not truncated", async () => {
       const name = fresh();
       await create(name);
       const logs = await p.readLogs(w.subscribed.serviceId, name, signal());
@@ -171,22 +187,35 @@ export function describeOscPlatform(label: string, makeWorld: () => Promise<Plat
       expect(e.internalDns).toMatch(new RegExp(name));
       expect(e.internalPorts.length).toBeGreaterThan(0);
       expect(e.publicAccess).toBe(e.external.length > 0);
-      await expect(p.instanceEndpoints(w.subscribed.serviceId, 'nosuch1', signal())).rejects.toBeInstanceOf(UpstreamNotFoundError);
+      await expect(p.instanceEndpoints(w.subscribed.serviceId, 'nosuch1', signal())).rejects.toBeInstanceOf(
+        UpstreamNotFoundError,
+      );
     });
 
     it('update changes an option and restarts the instance; unknown instance is UpstreamNotFoundError; a service without updates is UpdateNotSupportedError', async () => {
       const name = fresh();
       await create(name);
       await w.advance(60_000);
-      const updated = await p.updateInstance(w.subscribed.serviceId, name, { [w.subscribed.mandatory]: 'changed1' }, signal());
+      const updated = await p.updateInstance(
+        w.subscribed.serviceId,
+        name,
+        { [w.subscribed.mandatory]: 'changed1' },
+        signal(),
+      );
       expect(updated.fields[w.subscribed.mandatory]).toBe('changed1');
       expect(await p.instanceHealth(w.subscribed.serviceId, name, signal())).toEqual({ status: 'starting' });
-      expect((await p.getInstance(w.subscribed.serviceId, name, signal())).fields[w.subscribed.mandatory]).toBe('changed1');
-      await expect(p.updateInstance(w.subscribed.serviceId, 'nosuch1', { [w.subscribed.mandatory]: 'x' }, signal())).rejects.toBeInstanceOf(UpstreamNotFoundError);
+      expect((await p.getInstance(w.subscribed.serviceId, name, signal())).fields[w.subscribed.mandatory]).toBe(
+        'changed1',
+      );
+      await expect(
+        p.updateInstance(w.subscribed.serviceId, 'nosuch1', { [w.subscribed.mandatory]: 'x' }, signal()),
+      ).rejects.toBeInstanceOf(UpstreamNotFoundError);
       const store = fresh();
       await p.createConfigStore(store, signal());
       await p.subscribe(CONFIG_SVC, signal());
-      await expect(p.updateInstance(CONFIG_SVC, store, { RedisUrl: 'redis://x' }, signal())).rejects.toBeInstanceOf(UpdateNotSupportedError);
+      await expect(p.updateInstance(CONFIG_SVC, store, { RedisUrl: 'redis://x' }, signal())).rejects.toBeInstanceOf(
+        UpdateNotSupportedError,
+      );
     });
 
     it('config stores: created once, exist; plain values set, read and listed; unknown key is UpstreamNotFoundError', async () => {
@@ -196,9 +225,17 @@ export function describeOscPlatform(label: string, makeWorld: () => Promise<Plat
       expect(await p.configStoreExists(store, signal())).toBe(true);
       await expect(p.createConfigStore(store, signal())).rejects.toBeInstanceOf(UpstreamConflictError);
       await w.advance(60_000);
-      expect(await p.setConfig(store, 'LOG_LEVEL', 'debug', signal())).toEqual({ key: 'LOG_LEVEL', value: 'debug', secret: false });
+      expect(await p.setConfig(store, 'LOG_LEVEL', 'debug', signal())).toEqual({
+        key: 'LOG_LEVEL',
+        value: 'debug',
+        secret: false,
+      });
       await p.setConfig(store, 'LOG_LEVEL', 'info', signal());
-      expect(await p.getConfig(store, 'LOG_LEVEL', signal())).toEqual({ key: 'LOG_LEVEL', value: 'info', secret: false });
+      expect(await p.getConfig(store, 'LOG_LEVEL', signal())).toEqual({
+        key: 'LOG_LEVEL',
+        value: 'info',
+        secret: false,
+      });
       const page = await p.listConfig(store, 0, signal());
       expect(page).toMatchObject({ total: 1, items: [{ key: 'LOG_LEVEL', value: 'info', secret: false }] });
       expect(page.next).toBeUndefined();
@@ -209,7 +246,9 @@ export function describeOscPlatform(label: string, makeWorld: () => Promise<Plat
       const ac = new AbortController();
       ac.abort();
       await expect(p.listServices(ac.signal)).rejects.toBeInstanceOf(UpstreamTimeoutError);
-      await expect(p.createInstance(w.subscribed.serviceId, fresh(), w.subscribed.options, ac.signal)).rejects.toBeInstanceOf(UpstreamTimeoutError);
+      await expect(
+        p.createInstance(w.subscribed.serviceId, fresh(), w.subscribed.options, ac.signal),
+      ).rejects.toBeInstanceOf(UpstreamTimeoutError);
       expect(await p.listInstances(w.subscribed.serviceId, signal())).toEqual([]);
     });
   });

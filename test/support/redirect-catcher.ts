@@ -31,7 +31,10 @@ export async function startRedirectCatcher(path = '/cb'): Promise<RedirectCatche
       hits.push({ url, headers: req.headers });
       for (const w of waiters.splice(0)) w();
     }
-    res.writeHead(url.pathname === path ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.writeHead(url.pathname === path ? 200 : 404, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+    });
     res.end('<!doctype html><title>client</title><p id="client-received">The client received the answer.</p>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

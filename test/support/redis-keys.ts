@@ -26,7 +26,10 @@ export interface DumpedKey {
 }
 
 /** A RedisTokenStore on the test Redis under a prefix of its own, plus a way to dump every key it wrote. */
-export async function redisStoreFor(url: string, prefix: string): Promise<{ store: RedisTokenStore; client: Redis; dump(): Promise<DumpedKey[]>; cleanup(): Promise<void> }> {
+export async function redisStoreFor(
+  url: string,
+  prefix: string,
+): Promise<{ store: RedisTokenStore; client: Redis; dump(): Promise<DumpedKey[]>; cleanup(): Promise<void> }> {
   const client = createRedisClient(url);
   await whenReady(client);
   const store = new RedisTokenStore(client, { prefix, closeClient: false });

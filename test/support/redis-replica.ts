@@ -11,7 +11,6 @@ import { createRedisClient, type Redis } from '../../src/storage/redis-client.js
 import { freePort } from './net.js';
 import { until } from './wait.js';
 
-
 /** `INFO <section>` as a map of `field → value`. */
 export function parseInfo(text: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -31,7 +30,18 @@ export class RedisNode {
   /** Starts a node; with `replicaOf` (a primary's port) as its replica. Resolves when it answers PING. */
   static async start(opts: { replicaOf?: number } = {}): Promise<RedisNode> {
     const node = new RedisNode(await freePort());
-    const args = ['--port', String(node.port), '--bind', '127.0.0.1', '--dir', node.dir, '--save', '', '--appendonly', 'no'];
+    const args = [
+      '--port',
+      String(node.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      node.dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ];
     // A replica's first full sync starts at once instead of after the default 5 s delay.
     args.push('--repl-diskless-sync-delay', '0');
     if (opts.replicaOf !== undefined) args.push('--replicaof', '127.0.0.1', String(opts.replicaOf));
@@ -78,8 +88,16 @@ export class RedisNode {
    * take up to a second: until then `WAIT` returns 0 although INFO already says online.
    */
   async inSyncWith(primary: RedisNode, limitMs = 5_000): Promise<void> {
-    await until(async () => (await this.info('replication')).get('master_link_status') === 'up', limitMs, 'replica in sync');
-    await until(async () => /state=online/.test((await primary.info('replication')).get('slave0') ?? ''), limitMs, 'primary sees its replica');
+    await until(
+      async () => (await this.info('replication')).get('master_link_status') === 'up',
+      limitMs,
+      'replica in sync',
+    );
+    await until(
+      async () => /state=online/.test((await primary.info('replication')).get('slave0') ?? ''),
+      limitMs,
+      'primary sees its replica',
+    );
     await primary.admin((r) =>
       until(
         async () => {

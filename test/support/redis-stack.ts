@@ -14,7 +14,9 @@ export interface RedisStack extends Stack {
   prefix: string;
 }
 
-export async function redisStore(url = inject('redisUrl')): Promise<{ store: RedisTokenStore; redis: Redis; prefix: string }> {
+export async function redisStore(
+  url = inject('redisUrl'),
+): Promise<{ store: RedisTokenStore; redis: Redis; prefix: string }> {
   const redis = createRedisClient(url);
   await whenReady(redis);
   const prefix = `t${randomBytes(4).toString('hex')}:`;
@@ -23,7 +25,12 @@ export async function redisStore(url = inject('redisUrl')): Promise<{ store: Red
 
 export async function startRedisStack(opts: StackOptions & { overrides?: ServerOverrides } = {}): Promise<RedisStack> {
   const { store, redis, prefix } = await redisStore();
-  const stack = await startStack({ ...opts, store, overrides: { redis, ...opts.overrides }, env: { REDIS_KEY_PREFIX: prefix, ...opts.env } });
+  const stack = await startStack({
+    ...opts,
+    store,
+    overrides: { redis, ...opts.overrides },
+    env: { REDIS_KEY_PREFIX: prefix, ...opts.env },
+  });
   const closeStack = stack.close.bind(stack);
   return Object.assign(stack, {
     redis,

@@ -15,7 +15,12 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) {
-    if (/^(REDIS_URL|SEAL_KEYS|PUBLIC_URL|HOST|OSC_|EMULATOR_|ACCESS_TOKEN_TTL_S|REFRESH_TOKEN_TTL_S|TRUST_PROXY|LOG_LEVEL)/.test(k)) delete env[k];
+    if (
+      /^(REDIS_URL|SEAL_KEYS|PUBLIC_URL|HOST|OSC_|EMULATOR_|ACCESS_TOKEN_TTL_S|REFRESH_TOKEN_TTL_S|TRUST_PROXY|LOG_LEVEL)/.test(
+        k,
+      )
+    )
+      delete env[k];
   }
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
@@ -39,7 +44,9 @@ export interface SandboxProcess {
   kill(): void;
 }
 
-export async function startSandbox(opts: { port?: number; env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<SandboxProcess> {
+export async function startSandbox(
+  opts: { port?: number; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): Promise<SandboxProcess> {
   const port = opts.port ?? (await freePort());
   const child = spawn('npm', ['run', '--silent', 'sandbox'], {
     cwd: REPO_ROOT,
@@ -50,7 +57,9 @@ export async function startSandbox(opts: { port?: number; env?: Record<string, s
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   // The whole group, even when npm itself is gone: what it started may still run.
   const kill = () => {
     if (child.pid === undefined) return;
@@ -63,7 +72,10 @@ export async function startSandbox(opts: { port?: number; env?: Record<string, s
   const timeoutMs = opts.timeoutMs ?? 60_000;
   try {
     const found = await new Promise<{ mcpUrl: string; emulatorUrl: string }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`sandbox did not print its MCP endpoint within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`sandbox did not print its MCP endpoint within ${timeoutMs} ms:\n${out}`)),
+        timeoutMs,
+      );
       const check = () => {
         const mcp = /^MCP endpoint: (\S+)$/m.exec(out);
         const emu = /^OSC emulator: (\S+)$/m.exec(out);

@@ -4,7 +4,11 @@
  * emulator's OSC pages → our callback → the client's redirect URI.
  */
 import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
 import { Browser, consentFields } from './oauth-flow.js';
 import { approveAtEmulator } from './emulator.js';
 
@@ -70,7 +74,8 @@ export class HeadlessProvider implements OAuthClientProvider {
     const browser = new Browser();
     const page = await browser.get(authorizationUrl.toString());
     this.consentHtml = await page.text();
-    if (page.status !== 200) throw new Error(`our /authorize answered ${page.status}: ${this.consentHtml.slice(0, 300)}`);
+    if (page.status !== 200)
+      throw new Error(`our /authorize answered ${page.status}: ${this.consentHtml.slice(0, 300)}`);
     const { pending, csrf } = consentFields(this.consentHtml);
     const form = new URLSearchParams({ pending, csrf, decision: 'approve' });
     for (const m of this.consentHtml.matchAll(/name="scope" value="([^"]+)"/g)) form.append('scope', m[1]!);

@@ -38,7 +38,12 @@ export interface Stack {
 /** A fixed 32-byte key so replicas of one stack share it (SEAL_KEYS). */
 export const TEST_SEAL_KEY = Buffer.alloc(32, 7).toString('base64');
 
-export async function startReplica(emulatorUrl: string, store: TokenStore, env: Record<string, string> = {}, overrides: ServerOverrides = {}): Promise<Replica> {
+export async function startReplica(
+  emulatorUrl: string,
+  store: TokenStore,
+  env: Record<string, string> = {},
+  overrides: ServerOverrides = {},
+): Promise<Replica> {
   const { lines: logs, stream: sink } = logSink();
   const config = loadConfig({
     PORT: '0',
@@ -50,7 +55,10 @@ export async function startReplica(emulatorUrl: string, store: TokenStore, env: 
     LOG_LEVEL: 'debug',
     ...env,
   });
-  const running = await startServer(config, createLogger({ level: 'debug', destination: sink }), { store, ...overrides });
+  const running = await startServer(config, createLogger({ level: 'debug', destination: sink }), {
+    store,
+    ...overrides,
+  });
   // Tests address each replica where it listens (as a load balancer would); all of them
   // announce the same PUBLIC_URL.
   return Object.assign(running, { logs, url: running.localUrl, mcpUrl: `${running.localUrl}/mcp` });
@@ -71,7 +79,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     logs: replica.logs,
     async addReplica(env) {
       // Replicas behind one load balancer share one public URL (issuer and resource).
-      const r = await startReplica(emulator.url, store, { PUBLIC_URL: replica.url, ...opts.env, ...env }, opts.overrides);
+      const r = await startReplica(
+        emulator.url,
+        store,
+        { PUBLIC_URL: replica.url, ...opts.env, ...env },
+        opts.overrides,
+      );
       replicas.push(r);
       return r;
     },
@@ -92,7 +105,12 @@ export function listenUrl(r: Replica): string {
  * Stops `old` and starts a replica on the same port and PUBLIC_URL (so the issuer and the
  * resource stay the same, as after a real restart), on the same store, with `env` on top.
  */
-export async function restartReplica(emulatorUrl: string, store: TokenStore, old: Replica, env: Record<string, string>): Promise<Replica> {
+export async function restartReplica(
+  emulatorUrl: string,
+  store: TokenStore,
+  old: Replica,
+  env: Record<string, string>,
+): Promise<Replica> {
   const port = new URL(listenUrl(old)).port;
   await old.close();
   return startReplica(emulatorUrl, store, { PORT: port, PUBLIC_URL: old.url, ...env });

@@ -22,18 +22,42 @@ const uid = (): string => randomUUID();
 /** A grant as the callback writes it: nested rotation state, unicode, a sealed blob. */
 export function sampleGrant(id = uid(), version = 1): GrantRecord {
   return {
-    id, version, clientId: 'c-1', scopes: ['osc:read', 'osc:write'], resource: 'https://mcp.example/mcp',
-    tenantId: 'tenant-ø', userId: 'user "quoted" 🎬', createdAt: T, oscSealed: 'v1.0123abcd.AAAA',
-    oscExpiresAt: T + 3_600_000, oscLifetimeMs: 3_600_000, oscClientId: 'osc-c',
+    id,
+    version,
+    clientId: 'c-1',
+    scopes: ['osc:read', 'osc:write'],
+    resource: 'https://mcp.example/mcp',
+    tenantId: 'tenant-ø',
+    userId: 'user "quoted" 🎬',
+    createdAt: T,
+    oscSealed: 'v1.0123abcd.AAAA',
+    oscExpiresAt: T + 3_600_000,
+    oscLifetimeMs: 3_600_000,
+    oscClientId: 'osc-c',
     refresh: { current: 'h-cur', previous: 'h-prev', previousUntil: T + 30_000 },
   };
 }
 
 /** One record of each kind; those that can name a grant name `grantId`. */
 export function sampleRecords(grantId = uid()): Records {
-  const base = { clientId: 'c-1', redirectUri: 'http://127.0.0.1:3000/cb', codeChallenge: 'x'.repeat(43), scopes: ['osc:read'], resource: 'https://mcp.example/mcp', createdAt: T };
+  const base = {
+    clientId: 'c-1',
+    redirectUri: 'http://127.0.0.1:3000/cb',
+    codeChallenge: 'x'.repeat(43),
+    scopes: ['osc:read'],
+    resource: 'https://mcp.example/mcp',
+    createdAt: T,
+  };
   return {
-    client: { clientId: 'c-1', redirectUris: ['https://a.example/cb'], grantTypes: ['authorization_code', 'refresh_token'], responseTypes: ['code'], tokenEndpointAuthMethod: 'none', source: 'dcr', createdAt: T },
+    client: {
+      clientId: 'c-1',
+      redirectUris: ['https://a.example/cb'],
+      grantTypes: ['authorization_code', 'refresh_token'],
+      responseTypes: ['code'],
+      tokenEndpointAuthMethod: 'none',
+      source: 'dcr',
+      createdAt: T,
+    },
     pending: { ...base, id: uid(), state: 's', csrfHash: 'h1', browserHash: 'h2' },
     upstream: { ...base, pendingId: uid(), browserHash: 'h2', oscCodeVerifier: 'v'.repeat(43), oscClientId: 'osc-c' },
     grant: sampleGrant(grantId),
@@ -41,9 +65,21 @@ export function sampleRecords(grantId = uid()): Records {
     redeemed: { grantId, clientId: 'c-1', codeChallenge: 'x'.repeat(43) },
     clientAlias: { clientId: 'c-1' },
     assertion: { clientId: 'https://client.example/meta.json' },
-    access: { grantId, clientId: 'c-1', scopes: ['osc:read'], resource: 'https://mcp.example/mcp', expiresAt: T + 3_600_000 },
+    access: {
+      grantId,
+      clientId: 'c-1',
+      scopes: ['osc:read'],
+      resource: 'https://mcp.example/mcp',
+      expiresAt: T + 3_600_000,
+    },
     refresh: { grantId, clientId: 'c-1' },
-    oscClient: { clientId: 'osc-c', clientSecretSealed: 'v1.0123abcd.BBBB', redirectUri: 'https://mcp.example/oauth/callback', registeredAt: T, expiresAt: T + 86_400_000 },
+    oscClient: {
+      clientId: 'osc-c',
+      clientSecretSealed: 'v1.0123abcd.BBBB',
+      redirectUri: 'https://mcp.example/oauth/callback',
+      registeredAt: T,
+      expiresAt: T + 86_400_000,
+    },
     signin: { browserHash: 'h2', oscCodeVerifier: 'v'.repeat(43), oscClientId: 'osc-c', createdAt: T },
     session: { tenantId: 'tenant-ø', userId: 'u-1', csrfHash: 'h3', createdAt: T },
     suspended: { clientId: 'https://app.example/client.json', suspendedAt: T },
@@ -56,7 +92,8 @@ export function describeTokenStore(name: string, make: () => Promise<StoreHarnes
   describe(`TokenStore contract: ${name}`, () => {
     let h: StoreHarness;
     let store: TokenStore;
-    const elapse = async (ms: number): Promise<unknown> => (h.advance ? h.advance(ms) : new Promise((r) => setTimeout(r, ms)));
+    const elapse = async (ms: number): Promise<unknown> =>
+      h.advance ? h.advance(ms) : new Promise((r) => setTimeout(r, ms));
 
     beforeEach(async () => {
       h = await make();
@@ -92,9 +129,15 @@ export function describeTokenStore(name: string, make: () => Promise<StoreHarnes
     });
 
     it('refuses a missing or non-positive TTL', async () => {
-      await expect(store.put('redeemed', uid(), { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 0)).rejects.toBeInstanceOf(RangeError);
-      await expect(store.put('redeemed', uid(), { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, -5)).rejects.toBeInstanceOf(RangeError);
-      await expect(store.putIfAbsent('redeemed', uid(), { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, Number.NaN)).rejects.toBeInstanceOf(RangeError);
+      await expect(
+        store.put('redeemed', uid(), { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 0),
+      ).rejects.toBeInstanceOf(RangeError);
+      await expect(
+        store.put('redeemed', uid(), { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, -5),
+      ).rejects.toBeInstanceOf(RangeError);
+      await expect(
+        store.putIfAbsent('redeemed', uid(), { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, Number.NaN),
+      ).rejects.toBeInstanceOf(RangeError);
     });
 
     it('expires records after their TTL, for get, take and putIfAbsent alike', async () => {
@@ -108,7 +151,9 @@ export function describeTokenStore(name: string, make: () => Promise<StoreHarnes
       expect(await store.get('access', short)).toBeUndefined();
       expect(await store.take('code', taken)).toBeUndefined();
       expect(await store.get('access', long)).toBeDefined();
-      expect(await store.putIfAbsent('redeemed', nx, { grantId: 'second', clientId: 'c', codeChallenge: 'x' }, 30)).toBe(true);
+      expect(
+        await store.putIfAbsent('redeemed', nx, { grantId: 'second', clientId: 'c', codeChallenge: 'x' }, 30),
+      ).toBe(true);
       expect(await store.get('redeemed', nx)).toStrictEqual({ grantId: 'second', clientId: 'c', codeChallenge: 'x' });
     });
 
@@ -132,8 +177,12 @@ export function describeTokenStore(name: string, make: () => Promise<StoreHarnes
 
     it('putIfAbsent writes once and keeps the first value', async () => {
       const id = uid();
-      expect(await store.putIfAbsent('redeemed', id, { grantId: 'a', clientId: 'c', codeChallenge: 'x' }, 60)).toBe(true);
-      expect(await store.putIfAbsent('redeemed', id, { grantId: 'b', clientId: 'c', codeChallenge: 'x' }, 60)).toBe(false);
+      expect(await store.putIfAbsent('redeemed', id, { grantId: 'a', clientId: 'c', codeChallenge: 'x' }, 60)).toBe(
+        true,
+      );
+      expect(await store.putIfAbsent('redeemed', id, { grantId: 'b', clientId: 'c', codeChallenge: 'x' }, 60)).toBe(
+        false,
+      );
       expect(await store.get('redeemed', id)).toStrictEqual({ grantId: 'a', clientId: 'c', codeChallenge: 'x' });
       await expect(store.ping()).resolves.toBeUndefined();
     });
@@ -234,7 +283,8 @@ export function describeTokenStore(name: string, make: () => Promise<StoreHarnes
       const recs = sampleRecords();
       const ids = Array.from({ length: 1200 }, () => uid());
       // More than one SCAN batch; written 50 at a time so a loaded machine stays under the command timeout.
-      for (let i = 0; i < ids.length; i += 50) await Promise.all(ids.slice(i, i + 50).map((id) => store.put('access', id, recs.access, 60)));
+      for (let i = 0; i < ids.length; i += 50)
+        await Promise.all(ids.slice(i, i + 50).map((id) => store.put('access', id, recs.access, 60)));
       await store.put('access', 'https://app.example/client.json', recs.access, 60);
       await store.put('grant', uid(), recs.grant, 60);
       // `clientAlias` starts like `client`: it must not show up in a scan of clients.

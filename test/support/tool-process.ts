@@ -26,7 +26,11 @@ export function npxArgs(packages: string[], bin: string, args: string[]): string
   return ['-y', ...packages.flatMap((p) => ['-p', p]), '--', bin, ...args];
 }
 
-export function startTool(command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ToolProcess {
+export function startTool(
+  command: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): ToolProcess {
   const child = spawn(command, args, {
     cwd: opts.cwd ?? REPO_ROOT,
     env: opts.env ?? process.env,

@@ -10,6 +10,7 @@ const refuse = (name: string) => () => {
   throw new Error(`unit tests start no process (child_process.${name}); this test belongs in test/integration`);
 };
 const mutable = childProcess as unknown as Record<string, unknown>;
-for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork']) mutable[name] = refuse(name);
+for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'])
+  mutable[name] = refuse(name);
 // Named ESM imports (`import { spawn } from 'node:child_process'`) see the change too.
 syncBuiltinESMExports();

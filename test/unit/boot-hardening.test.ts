@@ -15,13 +15,25 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('FAULT-01: TRUST_PROXY is checked at boot', () => {
-  it.each(['yes', 'true', '1.2.3', '10.0.0.0/33', 'loopback, nonsense', '-1', ''])('%j stops the boot naming TRUST_PROXY', (value) => {
-    const p = problems({ TRUST_PROXY: value });
-    expect(p).toHaveLength(1);
-    expect(p[0]).toMatch(/^TRUST_PROXY: /);
-    expect(p[0]).not.toContain(value === '' ? '\u0000' : value);
-  });
-  it.each(['1', '2', 'loopback', 'uniquelocal, linklocal', '10.0.0.0/8', '10.0.0.1, 192.168.0.0/16', '::1', 'fd00::/8'])('%j is accepted', (value) => {
+  it.each(['yes', 'true', '1.2.3', '10.0.0.0/33', 'loopback, nonsense', '-1', ''])(
+    '%j stops the boot naming TRUST_PROXY',
+    (value) => {
+      const p = problems({ TRUST_PROXY: value });
+      expect(p).toHaveLength(1);
+      expect(p[0]).toMatch(/^TRUST_PROXY: /);
+      expect(p[0]).not.toContain(value === '' ? '\u0000' : value);
+    },
+  );
+  it.each([
+    '1',
+    '2',
+    'loopback',
+    'uniquelocal, linklocal',
+    '10.0.0.0/8',
+    '10.0.0.1, 192.168.0.0/16',
+    '::1',
+    'fd00::/8',
+  ])('%j is accepted', (value) => {
     expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toBe(value);
   });
 });

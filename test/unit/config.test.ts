@@ -17,7 +17,13 @@ describe('loadConfig', () => {
     const secret = 'sUp3r-s3cr3t-value-that-must-not-leak';
     let err: unknown;
     try {
-      loadConfig({ PORT: 'eighty', SEAL_KEYS: secret, OSC_CLIENT_SECRET: secret, REDIS_URL: 'redis://127.0.0.1:6379', OSC_ACCESS_TOKEN: secret });
+      loadConfig({
+        PORT: 'eighty',
+        SEAL_KEYS: secret,
+        OSC_CLIENT_SECRET: secret,
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        OSC_ACCESS_TOKEN: secret,
+      });
     } catch (e) {
       err = e;
     }

@@ -51,8 +51,18 @@ function ratio(fn: (s: string) => unknown, unit: string, [SMALL, LARGE]: Sizes):
   let tSmall = Number.POSITIVE_INFINITY;
   let tLarge = Number.POSITIVE_INFINITY;
   for (let trial = 0; trial < 5; trial++) {
-    tSmall = Math.min(tSmall, cpuOf(() => { for (let r = 0; r < reps; r++) batch(); }));
-    tLarge = Math.min(tLarge, cpuOf(() => { for (let r = 0; r < reps; r++) fn(large); }));
+    tSmall = Math.min(
+      tSmall,
+      cpuOf(() => {
+        for (let r = 0; r < reps; r++) batch();
+      }),
+    );
+    tLarge = Math.min(
+      tLarge,
+      cpuOf(() => {
+        for (let r = 0; r < reps; r++) fn(large);
+      }),
+    );
   }
   return tLarge / Math.max(tSmall, 1);
 }
@@ -60,10 +70,19 @@ function ratio(fn: (s: string) => unknown, unit: string, [SMALL, LARGE]: Sizes):
 /** Adversarial units: known seeds, then pieces of them glued by fast-check. */
 function units(seeds: string[]): fc.Arbitrary<string> {
   const piece = fc.constantFrom(...seeds, '-', '.', ':', ' ', '=', 'a', '0', '/', '@', '\n');
-  return fc.oneof(fc.constantFrom(...seeds), fc.array(piece, { minLength: 1, maxLength: 6 }).map((p) => p.join('')));
+  return fc.oneof(
+    fc.constantFrom(...seeds),
+    fc.array(piece, { minLength: 1, maxLength: 6 }).map((p) => p.join('')),
+  );
 }
 
-function assertLinear(name: string, fn: (s: string) => unknown, seeds: string[], numRuns = 8, sizes = KB_TO_64KB): void {
+function assertLinear(
+  name: string,
+  fn: (s: string) => unknown,
+  seeds: string[],
+  numRuns = 8,
+  sizes = KB_TO_64KB,
+): void {
   let worst = 0;
   fc.assert(
     fc.property(units(seeds), (unit) => {
@@ -73,15 +92,37 @@ function assertLinear(name: string, fn: (s: string) => unknown, seeds: string[],
     }),
     { numRuns, examples: seeds.map((s) => [s]) },
   );
-  console.log(`REDOS ${name}: worst time ratio ${worst.toFixed(2)} for one ${sizes[1]}-char input vs ${sizes[1] / sizes[0]} of ${sizes[0]} (linear ≈ 1, quadratic ≈ ${sizes[1] / sizes[0]})`);
+  console.log(
+    `REDOS ${name}: worst time ratio ${worst.toFixed(2)} for one ${sizes[1]}-char input vs ${sizes[1] / sizes[0]} of ${sizes[0]} (linear ≈ 1, quadratic ≈ ${sizes[1] / sizes[0]})`,
+  );
 }
 
-const REDACT_SEEDS = ['eyJ-', 'eyJaaaa.', 'eyJaaaaaaaa.aaaa-', 'a.', '-a', '-password', 'x://y:z.', 'a://b:', '-----BEGIN A', 'password ', 'Bearer ', 'osc_pat_'];
+const REDACT_SEEDS = [
+  'eyJ-',
+  'eyJaaaa.',
+  'eyJaaaaaaaa.aaaa-',
+  'a.',
+  '-a',
+  '-password',
+  'x://y:z.',
+  'a://b:',
+  '-----BEGIN A',
+  'password ',
+  'Bearer ',
+  'osc_pat_',
+];
 
 describe('REDOS-01: the log scrubber (src/log.ts) is linear', () => {
-  it('scrub', () => assertLinear('scrub', scrub, ['eyJ-', 'eyJaaaaaaaa.', 'eyJaaaaaaaa.aaaaaaaa.', 'oscm_at_', 'osc_pat_']));
+  it('scrub', () =>
+    assertLinear('scrub', scrub, ['eyJ-', 'eyJaaaaaaaa.', 'eyJaaaaaaaa.aaaaaaaa.', 'oscm_at_', 'osc_pat_']));
   it('scrubLine on a serialized log line', () =>
-    assertLinear('scrubLine', (s) => scrubLine(JSON.stringify({ msg: s, token: s })), ['"token":"', '"token":[', '"token":{', 'eyJ-', '\\"']));
+    assertLinear('scrubLine', (s) => scrubLine(JSON.stringify({ msg: s, token: s })), [
+      '"token":"',
+      '"token":[',
+      '"token":{',
+      'eyJ-',
+      '\\"',
+    ]));
 });
 
 describe('REDOS-02: credential redaction of upstream text (src/mcp/redact.ts) is linear', () => {
@@ -93,7 +134,8 @@ describe('REDOS-02: credential redaction of upstream text (src/mcp/redact.ts) is
 });
 
 describe('REDOS-03: log cleaning (src/mcp/sanitize-logs.ts) cuts before it scans and is linear', () => {
-  it('stripControls', () => assertLinear('stripControls', stripControls, ['\u001b[0', '\u001b]', '\u009b0', '\u001b[0;', '\r']));
+  it('stripControls', () =>
+    assertLinear('stripControls', stripControls, ['\u001b[0', '\u001b]', '\u009b0', '\u001b[0;', '\r']));
   it('cleanLogs on one long line and on many lines', () => {
     const budget = { maxLines: 100_000, maxBytes: 10 * 1024 * 1024 };
     assertLinear('cleanLogs', (s) => cleanLogs(s, budget), REDACT_SEEDS);
@@ -101,7 +143,8 @@ describe('REDOS-03: log cleaning (src/mcp/sanitize-logs.ts) cuts before it scans
 });
 
 describe('REDOS-04: request lines are redacted for the log in linear time (src/http/request-log.ts)', () => {
-  it('redactedUrl', () => assertLinear('redactedUrl', (s) => redactedUrl(`/authorize?${s}`), ['state=', 'a=b&', '%5B', '&&&', 'code=x&']));
+  it('redactedUrl', () =>
+    assertLinear('redactedUrl', (s) => redactedUrl(`/authorize?${s}`), ['state=', 'a=b&', '%5B', '&&&', 'code=x&']));
 });
 
 describe('REDOS-05: a catalog regexValidator never runs on a backtracking engine (src/mcp/options.ts)', () => {
@@ -111,14 +154,27 @@ describe('REDOS-05: a catalog regexValidator never runs on a backtracking engine
     options: [{ name: 'Value', type: 'string', mandatory: true, regexValidator, sensitive: false }],
   });
   // Values are matched locally up to MAX_MATCHED_VALUE characters: 64 values of 4 against one of 256.
-  it.each(['^(a+)+$', '^(\\w+\\s?)*$', '^(a|a)*$', '^([a-z0-9]+-?)*[a-z0-9]$', '(.*a){16}', '(.*.*.*.*a){16}'])('%s', (pattern) => {
-    const svc = service(pattern);
-    assertLinear(`checkOptions ${pattern}`, (s) => checkOptions(svc, 'db', { Value: `${s.slice(1)}!` }), ['a', 'a ', 'ab-'], 4, [4, MAX_MATCHED_VALUE]);
-  });
+  it.each(['^(a+)+$', '^(\\w+\\s?)*$', '^(a|a)*$', '^([a-z0-9]+-?)*[a-z0-9]$', '(.*a){16}', '(.*.*.*.*a){16}'])(
+    '%s',
+    (pattern) => {
+      const svc = service(pattern);
+      assertLinear(
+        `checkOptions ${pattern}`,
+        (s) => checkOptions(svc, 'db', { Value: `${s.slice(1)}!` }),
+        ['a', 'a ', 'ab-'],
+        4,
+        [4, MAX_MATCHED_VALUE],
+      );
+    },
+  );
   it('the values over the cap are refused before any scan; what the engine cannot run is left to OSC; plain patterns still apply', () => {
     const plain = service('^https?://');
-    expect(checkOptions(plain, 'db', { Value: 'ftp://x' }).problems).toEqual(['option "Value" does not have the expected format (pattern ^https?://)']);
-    expect(checkOptions(plain, 'db', { Value: `https://${'a'.repeat(5000)}` }).problems).toEqual(['option "Value" is longer than 4096 characters']);
+    expect(checkOptions(plain, 'db', { Value: 'ftp://x' }).problems).toEqual([
+      'option "Value" does not have the expected format (pattern ^https?://)',
+    ]);
+    expect(checkOptions(plain, 'db', { Value: `https://${'a'.repeat(5000)}` }).problems).toEqual([
+      'option "Value" is longer than 4096 characters',
+    ]);
     expect(checkOptions(service('^(a)\\1$'), 'db', { Value: 'ab' }).problems).toEqual([]);
     expect(checkOptions(service('^[a-z]{1,63}$'), 'db', { Value: 'A' }).problems).toEqual([]);
     expect(checkOptions(service('^[a-z]{1,8}$'), 'db', { Value: 'A' }).problems).toHaveLength(1);

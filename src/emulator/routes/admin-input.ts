@@ -7,6 +7,8 @@ import { parseBody } from '../body.js';
 export function input<T>(schema: z.ZodType<T>, req: Request, res: Response): T | undefined {
   const r = schema.safeParse(parseBody(req));
   if (r.success) return r.data;
-  res.status(400).json({ error: 'invalid_body', issues: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+  res
+    .status(400)
+    .json({ error: 'invalid_body', issues: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
   return undefined;
 }

@@ -12,13 +12,17 @@ const instanceRef = z.object({ tenantId: z.string(), serviceId: z.string(), name
 export function adminWorldRouter(state: EmulatorState): Router {
   const r = Router();
   const ok = (res: Response, extra: object = {}) => res.json({ ok: true, ...extra });
-  const findInstance = (ref: z.infer<typeof instanceRef>) => state.tenants.get(ref.tenantId)?.instances.get(ref.serviceId)?.get(ref.name);
+  const findInstance = (ref: z.infer<typeof instanceRef>) =>
+    state.tenants.get(ref.tenantId)?.instances.get(ref.serviceId)?.get(ref.name);
 
   r.get('/tenants/:id', (req, res) => {
     const t = state.tenants.get(String(req.params.id));
     if (!t) return void res.status(404).json({ error: 'unknown_tenant' });
     res.json({
-      id: t.id, plan: t.plan, availableTokens: t.availableTokens, usedTokens: t.usedTokens,
+      id: t.id,
+      plan: t.plan,
+      availableTokens: t.availableTokens,
+      usedTokens: t.usedTokens,
       subscriptions: [...t.subscriptions],
       instances: Object.fromEntries([...t.instances].map(([sid, m]) => [sid, [...m.keys()]])),
       secrets: Object.fromEntries([...t.secrets].map(([sid, m]) => [sid, [...m.keys()]])),
@@ -29,13 +33,17 @@ export function adminWorldRouter(state: EmulatorState): Router {
   r.post('/tenants/:id', (req, res) => {
     const t = state.tenants.get(String(req.params.id));
     if (!t) return void res.status(404).json({ error: 'unknown_tenant' });
-    const b = input(z.object({
-      plan: z.enum(['FREE', 'PERSONAL', 'PROFESSIONAL']).optional(),
-      availableTokens: z.number().int().optional(),
-      usedTokens: z.number().int().optional(),
-      subscriptions: z.array(z.string()).optional(),
-      gitCredentials: z.record(z.string().regex(/^[a-z0-9-]{1,40}$/), z.string().max(4096)).optional(),
-    }), req, res);
+    const b = input(
+      z.object({
+        plan: z.enum(['FREE', 'PERSONAL', 'PROFESSIONAL']).optional(),
+        availableTokens: z.number().int().optional(),
+        usedTokens: z.number().int().optional(),
+        subscriptions: z.array(z.string()).optional(),
+        gitCredentials: z.record(z.string().regex(/^[a-z0-9-]{1,40}$/), z.string().max(4096)).optional(),
+      }),
+      req,
+      res,
+    );
     if (!b) return;
     if (b.plan) t.plan = b.plan;
     if (b.availableTokens !== undefined) t.availableTokens = b.availableTokens;
@@ -50,7 +58,15 @@ export function adminWorldRouter(state: EmulatorState): Router {
 
   // Shape an instance: append log text (MCP-07), force a health status, close its TCP port.
   r.post('/instance', (req, res) => {
-    const b = input(instanceRef.extend({ logs: z.string().optional(), health: z.string().nullable().optional(), publicAccess: z.boolean().optional() }), req, res);
+    const b = input(
+      instanceRef.extend({
+        logs: z.string().optional(),
+        health: z.string().nullable().optional(),
+        publicAccess: z.boolean().optional(),
+      }),
+      req,
+      res,
+    );
     if (!b) return;
     const inst = findInstance(b);
     if (!inst) return void res.status(404).json({ error: 'unknown_instance' });
@@ -73,12 +89,16 @@ export function adminWorldRouter(state: EmulatorState): Router {
 
   // A Git repository as builds see it: private (a clone needs `token`), its refs, a failing build.
   r.post('/repos', (req, res) => {
-    const b = input(z.object({
-      url: z.string().url().max(2048),
-      token: z.string().max(4096).optional(),
-      refs: z.array(z.string().max(200)).max(1000).optional(),
-      failBuild: z.string().max(65_536).optional(),
-    }), req, res);
+    const b = input(
+      z.object({
+        url: z.string().url().max(2048),
+        token: z.string().max(4096).optional(),
+        refs: z.array(z.string().max(200)).max(1000).optional(),
+        failBuild: z.string().max(65_536).optional(),
+      }),
+      req,
+      res,
+    );
     if (!b) return;
     const { url, ...spec } = b;
     state.repos.set(url, spec);
@@ -88,7 +108,11 @@ export function adminWorldRouter(state: EmulatorState): Router {
 
   // The next `times` My App builds (any tenant) fail with this build output.
   r.post('/builds', (req, res) => {
-    const b = input(z.object({ fail: z.string().min(1).max(65_536), times: z.number().int().min(1).max(100).default(1) }), req, res);
+    const b = input(
+      z.object({ fail: z.string().min(1).max(65_536), times: z.number().int().min(1).max(100).default(1) }),
+      req,
+      res,
+    );
     if (!b) return;
     for (let i = 0; i < b.times; i++) state.failingBuilds.push(b.fail);
     ok(res, { armed: state.failingBuilds.length });

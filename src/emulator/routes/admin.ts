@@ -33,20 +33,35 @@ export function adminRouter(state: EmulatorState): Router {
   r.get('/stats', (_q, res) => res.json(state.stats));
   r.get('/users', (_q, res) => res.json(DEMO_USERS));
   r.get('/requests', (_q, res) => res.json(state.requests));
-  r.delete('/requests', (_q, res) => { state.requests = []; ok(res); });
+  r.delete('/requests', (_q, res) => {
+    state.requests = [];
+    ok(res);
+  });
   r.get('/secrets', (_q, res) => res.json({ secrets: state.issued, values: state.issued.map((s) => s.value) }));
-  r.post('/reset', (_q, res) => { state.reset(); ok(res); });
+  r.post('/reset', (_q, res) => {
+    state.reset();
+    ok(res);
+  });
 
   r.get('/faults', (_q, res) => res.json(state.faults.list()));
-  r.delete('/faults', (_q, res) => { state.faults.clear(); ok(res); });
+  r.delete('/faults', (_q, res) => {
+    state.faults.clear();
+    ok(res);
+  });
   r.post('/faults', (req, res) => {
     const f = input(faultSchema, req, res);
-    if (f) { state.faults.add(f); ok(res); }
+    if (f) {
+      state.faults.add(f);
+      ok(res);
+    }
   });
 
   r.post('/latency', (req, res) => {
     const b = input(z.object({ ms: z.number().int().min(0).max(600_000) }), req, res);
-    if (b) { state.latencyMs = b.ms; ok(res, { ms: b.ms }); }
+    if (b) {
+      state.latencyMs = b.ms;
+      ok(res, { ms: b.ms });
+    }
   });
 
   r.post('/revoke', (req, res) => {
@@ -89,12 +104,18 @@ export function adminRouter(state: EmulatorState): Router {
 
   // A console-style confidential client (`osc_<24>` / `osc_secret_<64 hex>`).
   r.post('/clients', (req, res) => {
-    const b = input(z.object({ redirect_uris: z.array(z.string()).min(1), client_name: z.string().default('Console app') }), req, res);
+    const b = input(
+      z.object({ redirect_uris: z.array(z.string()).min(1), client_name: z.string().default('Console app') }),
+      req,
+      res,
+    );
     if (!b) return;
     const bad = b.redirect_uris.find((u) => redirectUriProblem(u));
     if (bad !== undefined) return void res.status(400).json({ error: 'invalid_redirect_uri' });
     const c = registerConsoleClient(state, b.client_name, b.redirect_uris);
-    res.status(201).json({ client_id: c.clientId, client_secret: c.secret, redirect_uris: c.redirectUris, client_name: c.name });
+    res
+      .status(201)
+      .json({ client_id: c.clientId, client_secret: c.secret, redirect_uris: c.redirectUris, client_name: c.name });
   });
 
   r.use(adminWorldRouter(state));

@@ -7,7 +7,9 @@ import type { Caller } from '../tokens.js';
 
 export type DeployOp = (req: Request, who: Caller) => Reply;
 
-export const authed = (state: EmulatorState, op: DeployOp) => (req: Request): Reply => {
-  const who = patCaller(state, req);
-  return isReply(who) ? who : op(req, who);
-};
+export const authed =
+  (state: EmulatorState, op: DeployOp) =>
+  (req: Request): Reply => {
+    const who = patCaller(state, req);
+    return isReply(who) ? who : op(req, who);
+  };

@@ -42,5 +42,9 @@ export const notFound = (req: Request): Reply => reason(404, `Instance ${String(
 /** Fastify's answer for a route a service does not have (the TF provider CHANGELOG quotes it). */
 export const noRoute = (req: Request): Reply => ({
   status: 404,
-  json: { message: `Route ${req.method}:${req.originalUrl.split('?')[0]} not found`, error: 'Not Found', statusCode: 404 },
+  json: {
+    message: `Route ${req.method}:${req.originalUrl.split('?')[0]} not found`,
+    error: 'Not Found',
+    statusCode: 404,
+  },
 });

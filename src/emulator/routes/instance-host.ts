@@ -42,20 +42,22 @@ function target(state: EmulatorState, h: HostInfo): { tenant: Tenant; inst: Inst
 
 export function instanceHostRouter(state: EmulatorState): Router {
   const r = Router();
-  r.use(route(state, routeId, (req): Reply => {
-    const found = target(state, hostInfo(req));
-    if (!found) return page(404, '<html>404 Not Found</html>');
-    const { tenant, inst } = found;
-    if (healthOf(state, inst) !== 'running') return page(503, '<html>503 Service Temporarily Unavailable</html>');
-    if (inst.serviceId === WEB_RUNNER) return appResponse(state, tenant, inst, req);
-    if (inst.serviceId === CONFIG_SVC) {
-      const sat = satFrom(req);
-      const owner = sat ? verifySat(state, sat, CONFIG_SVC) : undefined;
-      if (owner?.id !== tenant.id) return unauthorizedHtml();
-      const userId = [...state.users.values()].find((u) => u.tenantId === tenant.id)?.id;
-      return configApi(state, req, inst, userId ?? tenant.id);
-    }
-    return html(200, `<!doctype html><title>${inst.name}</title><h1>${inst.name}</h1><p>${inst.serviceId}</p>`);
-  }));
+  r.use(
+    route(state, routeId, (req): Reply => {
+      const found = target(state, hostInfo(req));
+      if (!found) return page(404, '<html>404 Not Found</html>');
+      const { tenant, inst } = found;
+      if (healthOf(state, inst) !== 'running') return page(503, '<html>503 Service Temporarily Unavailable</html>');
+      if (inst.serviceId === WEB_RUNNER) return appResponse(state, tenant, inst, req);
+      if (inst.serviceId === CONFIG_SVC) {
+        const sat = satFrom(req);
+        const owner = sat ? verifySat(state, sat, CONFIG_SVC) : undefined;
+        if (owner?.id !== tenant.id) return unauthorizedHtml();
+        const userId = [...state.users.values()].find((u) => u.tenantId === tenant.id)?.id;
+        return configApi(state, req, inst, userId ?? tenant.id);
+      }
+      return html(200, `<!doctype html><title>${inst.name}</title><h1>${inst.name}</h1><p>${inst.serviceId}</p>`);
+    }),
+  );
   return r;
 }

@@ -29,24 +29,38 @@ function back(redirectUri: string, params: Record<string, string | undefined>): 
 
 export function authorizeGet(state: EmulatorState) {
   return (req: Request): Reply => {
-    const q = (k: string): string | undefined => (typeof req.query[k] === 'string' ? (req.query[k] as string) : undefined);
+    const q = (k: string): string | undefined =>
+      typeof req.query[k] === 'string' ? (req.query[k] as string) : undefined;
     const client = liveClient(state, q('client_id'));
     if (!client) return localError('Unknown or expired client_id.');
     const redirectUri = q('redirect_uri');
-    if (!redirectUri || !redirectMatches(client, redirectUri)) return localError('The redirect_uri is not registered for this client.');
+    if (!redirectUri || !redirectMatches(client, redirectUri))
+      return localError('The redirect_uri is not registered for this client.');
     const st = q('state');
     if (q('response_type') !== 'code') {
-      return back(redirectUri, { error: 'unsupported_response_type', error_description: 'response_type must be code', state: st });
+      return back(redirectUri, {
+        error: 'unsupported_response_type',
+        error_description: 'response_type must be code',
+        state: st,
+      });
     }
     const challenge = q('code_challenge');
     if (q('code_challenge_method') !== 'S256' || !challenge || !CHALLENGE.test(challenge)) {
       // PKCE is mandatory and S256 only (src/emulator/README.md, "there is no option to skip it").
-      return back(redirectUri, { error: 'invalid_request', error_description: 'PKCE with S256 is required', state: st });
+      return back(redirectUri, {
+        error: 'invalid_request',
+        error_description: 'PKCE with S256 is required',
+        state: st,
+      });
     }
     const scope = q('scope');
     const autoUser = state.options.autoConsent;
     if (autoUser && state.users.has(autoUser)) {
-      return issueCode(state, { clientId: client.clientId, redirectUri, codeChallenge: challenge, state: st, scope }, autoUser);
+      return issueCode(
+        state,
+        { clientId: client.clientId, redirectUri, codeChallenge: challenge, state: st, scope },
+        autoUser,
+      );
     }
     const tx: Transaction = {
       id: b64url(24),
@@ -68,7 +82,8 @@ export function authorizePost(state: EmulatorState) {
     if (!body) return localError('Malformed form.');
     const txId = str(body, 'transaction_id');
     const tx = txId ? state.transactions.get(txId) : undefined;
-    if (!tx || tx.expiresAtMs <= state.clock.nowMs()) return localError('This sign-in has expired. Start again from the application.');
+    if (!tx || tx.expiresAtMs <= state.clock.nowMs())
+      return localError('This sign-in has expired. Start again from the application.');
     const client = liveClient(state, tx.clientId);
     if (!client) {
       state.transactions.delete(tx.id);
@@ -86,10 +101,15 @@ export function authorizePost(state: EmulatorState) {
       return html(200, consentPage(tx.id, client.name, tx.redirectUri, user));
     }
     const decision = str(body, 'decision');
-    if (!tx.userId || (decision !== 'allow' && decision !== 'deny')) return localError('Sign in first, then allow or deny.');
+    if (!tx.userId || (decision !== 'allow' && decision !== 'deny'))
+      return localError('Sign in first, then allow or deny.');
     state.transactions.delete(tx.id);
     if (decision === 'deny') {
-      return back(tx.redirectUri, { error: 'access_denied', error_description: 'The user denied access', state: tx.state });
+      return back(tx.redirectUri, {
+        error: 'access_denied',
+        error_description: 'The user denied access',
+        state: tx.state,
+      });
     }
     state.consents.add(`${tx.userId}|${client.clientId}`);
     return issueCode(state, tx, tx.userId);
@@ -98,7 +118,13 @@ export function authorizePost(state: EmulatorState) {
 
 function issueCode(
   state: EmulatorState,
-  tx: { clientId: string; redirectUri: string; codeChallenge: string; state?: string | undefined; scope?: string | undefined },
+  tx: {
+    clientId: string;
+    redirectUri: string;
+    codeChallenge: string;
+    state?: string | undefined;
+    scope?: string | undefined;
+  },
   userId: string,
 ): Reply {
   const code = `osc_code_${hex(20)}`;

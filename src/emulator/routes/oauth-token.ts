@@ -54,7 +54,8 @@ function authenticate(state: EmulatorState, req: Request, body: Body): Auth {
     } catch {
       return { error: oauthError(400, 'invalid_request', 'Malformed Basic credentials') };
     }
-    if (clientId !== undefined && clientId !== id) return { error: oauthError(400, 'invalid_request', 'client_id mismatch') };
+    if (clientId !== undefined && clientId !== id)
+      return { error: oauthError(400, 'invalid_request', 'client_id mismatch') };
     clientId = id;
     basic = true;
   }
@@ -130,7 +131,8 @@ function refresh(state: EmulatorState, client: Client, body: Body): Reply {
   if (!rec || rec.dead || rec.expiresAtMs <= state.clock.nowMs()) {
     return oauthError(400, 'invalid_grant', 'Invalid, expired or revoked refresh token');
   }
-  if (rec.clientId !== client.clientId) return oauthError(400, 'invalid_grant', 'Refresh token was issued to another client');
+  if (rec.clientId !== client.clientId)
+    return oauthError(400, 'invalid_grant', 'Refresh token was issued to another client');
   const user = state.users.get(rec.userId);
   if (!user) return oauthError(400, 'invalid_grant', 'User no longer exists');
   rec.dead = true;

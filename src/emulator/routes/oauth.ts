@@ -53,7 +53,8 @@ function register(state: EmulatorState) {
       return oauthError(400, 'invalid_client_metadata', 'Unsupported grant_types');
     }
     const name = body.client_name ?? 'Unnamed application';
-    if (typeof name !== 'string' || name.length > 200) return oauthError(400, 'invalid_client_metadata', 'Bad client_name');
+    if (typeof name !== 'string' || name.length > 200)
+      return oauthError(400, 'invalid_client_metadata', 'Bad client_name');
     const client = registerDcrClient(state, {
       name,
       redirectUris: uris as string[],

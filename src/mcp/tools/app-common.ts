@@ -19,7 +19,10 @@ const FAILURE_LINES = 30;
 /** App names as OSC takes them (src/emulator/README.md "My Apps"; INPUT-04). */
 export const appNameArg = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'name must be 1-40 lowercase letters, digits or dashes, starting with a letter or digit')
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,39}$/,
+    'name must be 1-40 lowercase letters, digits or dashes, starting with a letter or digit',
+  )
   .describe('App name: lowercase letters, digits and dashes, e.g. "my-site"');
 
 export const appIdArg = z
@@ -46,8 +49,13 @@ export const storeArg = z.string().regex(/^[a-z0-9]{1,64}$/, 'a config store nam
 /** The NAME of a stored secret, never its value (issue 20: a token is never an argument). */
 export const gitCredentialArg = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'gitCredential is the NAME of a stored secret (letters, digits, "_", "-"), never the token itself')
-  .describe(`Name of a secret of ${APP_RUNNER_SERVICE} holding a Git access token for a private repository, saved beforehand on the secret page. Never the token itself`);
+  .regex(
+    /^[A-Za-z0-9_-]{1,64}$/,
+    'gitCredential is the NAME of a stored secret (letters, digits, "_", "-"), never the token itself',
+  )
+  .describe(
+    `Name of a secret of ${APP_RUNNER_SERVICE} holding a Git access token for a private repository, saved beforehand on the secret page. Never the token itself`,
+  );
 
 export const waitArg = z
   .number()
@@ -55,7 +63,9 @@ export const waitArg = z
   .min(0)
   .max(MAX_BUILD_WAIT_S)
   .optional()
-  .describe(`Seconds to wait for the build to finish, 0-${MAX_BUILD_WAIT_S} (default 0: return at once; get_app shows the status later)`);
+  .describe(
+    `Seconds to wait for the build to finish, 0-${MAX_BUILD_WAIT_S} (default 0: return at once; get_app shows the status later)`,
+  );
 
 export const appShape = {
   id: z.string(),
@@ -71,7 +81,10 @@ export const appShape = {
 };
 
 export const failureShape = {
-  buildOutput: z.array(z.string()).optional().describe('When the build failed: the last lines of its output, untrusted, oldest first'),
+  buildOutput: z
+    .array(z.string())
+    .optional()
+    .describe('When the build failed: the last lines of its output, untrusted, oldest first'),
 };
 
 /** OSC's fields cleaned and bounded: they are upstream text. */
@@ -101,21 +114,33 @@ export function appLine(a: App): string {
  * OSC's refusals about apps in our words (../failure.ts words them for instances); anything
  * else goes on to the shared mapping.
  */
-export async function appCall<T>(what: { id?: string; name?: string; store?: string }, op: () => Promise<T>): Promise<T> {
+export async function appCall<T>(
+  what: { id?: string; name?: string; store?: string },
+  op: () => Promise<T>,
+): Promise<T> {
   try {
     return await op();
   } catch (err) {
     const kind = kindOf(err);
     const app = what.id ?? what.name;
     if (kind === 'upstream_not_found') {
-      if (what.store) throw new ToolInputError(`OSC found no app ${q(app ?? '')} or no config store ${q(what.store)} in your workspace. list_apps shows the apps.`);
-      throw new ToolInputError(`OSC has no app ${q(app ?? '')} in your workspace (a rebuild may hide it for a moment). list_apps shows the apps that exist.`);
+      if (what.store)
+        throw new ToolInputError(
+          `OSC found no app ${q(app ?? '')} or no config store ${q(what.store)} in your workspace. list_apps shows the apps.`,
+        );
+      throw new ToolInputError(
+        `OSC has no app ${q(app ?? '')} in your workspace (a rebuild may hide it for a moment). list_apps shows the apps that exist.`,
+      );
     }
     if (kind === 'upstream_conflict') {
-      throw new ToolInputError(`The app name ${q(app ?? '')} is taken: an app of that name exists, or was deleted less than a minute ago. Choose another name, or use get_app.`);
+      throw new ToolInputError(
+        `The app name ${q(app ?? '')} is taken: an app of that name exists, or was deleted less than a minute ago. Choose another name, or use get_app.`,
+      );
     }
     if (kind === 'upstream_client' && (err as UpstreamError).status === 400) {
-      throw new ToolInputError('OSC rejected the app settings as invalid (HTTP 400). Check the Git URL, type, ref and sub-path.');
+      throw new ToolInputError(
+        'OSC rejected the app settings as invalid (HTTP 400). Check the Git URL, type, ref and sub-path.',
+      );
     }
     throw err;
   }
@@ -137,7 +162,9 @@ export async function waitForBuild(ctx: ToolContext, first: App, seconds: number
   const started = Date.now();
   for (let tick = 1; tick <= seconds && Date.now() - started < seconds * 1000; tick += 2) {
     const elapsed = Math.min(seconds, Math.round((Date.now() - started) / 1000));
-    await ctx.progress?.({ progress: elapsed, total: seconds, message: `build status: ${app.buildStatus}` }).catch(() => undefined);
+    await ctx
+      .progress?.({ progress: elapsed, total: seconds, message: `build status: ${app.buildStatus}` })
+      .catch(() => undefined);
     try {
       await sleep(2000, ctx.signal);
       app = await ctx.osc.getApp(first.id, ctx.signal);

@@ -7,8 +7,22 @@
 import { z } from 'zod';
 import { defineTool, q, ToolInputError } from '../tool.js';
 import {
-  appCall, appLine, appNameArg, appShape, appTypeArg, buildText, cleanApp, failureOutput, failureShape, gitCredentialArg, MAX_BUILD_WAIT_S,
-  sourceRefArg, storeArg, subPathArg, waitArg, waitForBuild,
+  appCall,
+  appLine,
+  appNameArg,
+  appShape,
+  appTypeArg,
+  buildText,
+  cleanApp,
+  failureOutput,
+  failureShape,
+  gitCredentialArg,
+  MAX_BUILD_WAIT_S,
+  sourceRefArg,
+  storeArg,
+  subPathArg,
+  waitArg,
+  waitForBuild,
 } from './app-common.js';
 
 /** A public https Git address: no credentials in it, no `#ref` (INPUT-04). */
@@ -38,7 +52,7 @@ export default defineTool({
     name: appNameArg,
     type: appTypeArg,
     repository: gitRepoArg,
-    ref: sourceRefArg.optional().describe('Branch or tag to build (default: the repository\'s default branch)'),
+    ref: sourceRefArg.optional().describe("Branch or tag to build (default: the repository's default branch)"),
     subPath: subPathArg.optional(),
     configStore: storeArg.optional().describe('Config store whose values the app gets as environment variables'),
     gitCredential: gitCredentialArg.optional(),
@@ -51,11 +65,16 @@ export default defineTool({
     const quota = await ctx.spendCreate?.();
     if (quota && !quota.allowed) {
       const minutes = Math.max(1, Math.ceil(quota.retryAfterS / 60));
-      throw new ToolInputError(`Nothing was created: this connection has reached its quota of creates for now. Try again in about ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+      throw new ToolInputError(
+        `Nothing was created: this connection has reached its quota of creates for now. Try again in about ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      );
     }
     await ctx.progress?.({ progress: 0, total: Math.max(wait, 1), message: 'creating the app' }).catch(() => undefined);
     const created = await appCall({ name, store: configStore }, () =>
-      ctx.osc.createApp({ name, type, gitUrl: repository, sourceRef: ref, subPath, configService: configStore, gitCredential }, ctx.signal),
+      ctx.osc.createApp(
+        { name, type, gitUrl: repository, sourceRef: ref, subPath, configService: configStore, gitCredential },
+        ctx.signal,
+      ),
     );
     const { app: raw, waited } = await waitForBuild(ctx, created, wait, 'create_app');
     const app = cleanApp(raw);

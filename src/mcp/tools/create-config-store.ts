@@ -11,7 +11,7 @@ export default defineTool({
   name: 'create_config_store',
   title: 'Create a config store',
   description:
-    'Creates a config store (OSC parameter store) for an application\'s settings: key/value parameters that apps read at start. ' +
+    "Creates a config store (OSC parameter store) for an application's settings: key/value parameters that apps read at start. " +
     'It runs as two instances (a config service and a Valkey database) that COST OSC tokens daily until deleted. ' +
     'It takes a little while to start; then use set_config and get_config. Not retried automatically.',
   scope: 'osc:write',
@@ -21,7 +21,9 @@ export default defineTool({
   async handler({ store }, ctx) {
     await ctx.osc.createConfigStore(store, ctx.signal).catch((err: unknown) => {
       if (err instanceof UpstreamConflictError) {
-        throw new ToolInputError(`Nothing was created: the name ${q(store)} is taken (a config store or a Valkey instance of that name exists). Choose another name, or use list_config on it.`);
+        throw new ToolInputError(
+          `Nothing was created: the name ${q(store)} is taken (a config store or a Valkey instance of that name exists). Choose another name, or use list_config on it.`,
+        );
       }
       throw err;
     });

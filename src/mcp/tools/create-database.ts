@@ -14,7 +14,13 @@ import { waitUntilReady } from './wait-ready.js';
 
 /** The catalog's databases: the option that takes the password, the login, and how a client connects. */
 const DATABASES = {
-  'birme-osc-postgresql': { password: 'PostgresPassword', user: 'postgres', scheme: 'postgresql', port: 5432, path: '/postgres' },
+  'birme-osc-postgresql': {
+    password: 'PostgresPassword',
+    user: 'postgres',
+    scheme: 'postgresql',
+    port: 5432,
+    path: '/postgres',
+  },
   'linuxserver-docker-mariadb': { password: 'RootPassword', user: 'root', scheme: 'mysql', port: 3306, path: '/' },
   'valkey-io-valkey': { password: 'Password', user: '', scheme: 'redis', port: 6379, path: '' },
   'apache-couchdb': { password: 'AdminPassword', user: 'admin', scheme: 'https', port: 5984, path: '/' },
@@ -34,7 +40,13 @@ export default defineTool({
   inputSchema: {
     serviceId: z.enum(Object.keys(DATABASES) as [DatabaseId, ...DatabaseId[]]).describe('Which database service'),
     name: instanceNameArg,
-    waitSeconds: z.number().int().min(5).max(MAX_WAIT_S).optional().describe(`How long to wait until it runs, 5-${MAX_WAIT_S} s (default ${MAX_WAIT_S})`),
+    waitSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(MAX_WAIT_S)
+      .optional()
+      .describe(`How long to wait until it runs, 5-${MAX_WAIT_S} s (default ${MAX_WAIT_S})`),
   },
   outputSchema: {
     serviceId: z.string(),
@@ -56,11 +68,15 @@ export default defineTool({
     });
     const quota = await ctx.spendCreate?.();
     if (quota && !quota.allowed) {
-      throw new ToolInputError(`Nothing was created: this connection has reached its quota of instance creates for now. Try again in about ${Math.max(1, Math.ceil(quota.retryAfterS / 60))} minute(s).`);
+      throw new ToolInputError(
+        `Nothing was created: this connection has reached its quota of instance creates for now. Try again in about ${Math.max(1, Math.ceil(quota.retryAfterS / 60))} minute(s).`,
+      );
     }
     const secretName = `${name}-password`;
     const ref = `{{secrets.${secretName}}}`;
-    await ctx.progress?.({ progress: 0, total: waitSeconds, message: 'storing the generated password as a service secret' }).catch(() => undefined);
+    await ctx
+      .progress?.({ progress: 0, total: waitSeconds, message: 'storing the generated password as a service secret' })
+      .catch(() => undefined);
     // 24 random bytes, base64url: 192 bits, and no character that needs quoting in a URL or a shell.
     await ctx.osc.saveSecret(serviceId, secretName, randomBytes(24).toString('base64url'), ctx.signal);
     await ctx.progress?.({ progress: 0, total: waitSeconds, message: 'creating the database' }).catch(() => undefined);
@@ -72,7 +88,9 @@ export default defineTool({
     const port = db.scheme === 'https' ? undefined : (outside?.port ?? e?.internalPorts[0]?.port ?? db.port);
     const login = db.user ? `${db.user}:${ref}` : `:${ref}`;
     const connectionString = `${db.scheme}://${login}@${host ?? '<host>'}${port ? `:${port}` : ''}${db.path}`;
-    const state = ready ? 'It is running.' : `It is not running yet (${health ?? 'unknown'}); get_instance shows its status later.`;
+    const state = ready
+      ? 'It is running.'
+      : `It is not running yet (${health ?? 'unknown'}); get_instance shows its status later.`;
     return {
       structured: { serviceId, name, secretName, connectionString, host, port, ready, health },
       text:

@@ -17,7 +17,6 @@ import { ServiceNotSubscribedError } from '../../errors.js';
 const CREATE_MS = 15_000;
 const MAX_WAIT_S = 60;
 
-
 export default defineTool({
   name: 'create_instance',
   title: 'Create an instance',
@@ -33,16 +32,26 @@ export default defineTool({
     name: instanceNameArg,
     options: optionsArg
       .optional()
-      .describe('Service options by name, as describe_service lists them, e.g. {"RootUser": "admin"}. Secrets may be "{{secrets.<name>}}" references'),
+      .describe(
+        'Service options by name, as describe_service lists them, e.g. {"RootUser": "admin"}. Secrets may be "{{secrets.<name>}}" references',
+      ),
     wait: z.boolean().optional().describe('Wait until the instance is running (default false)'),
-    waitSeconds: z.number().int().min(5).max(MAX_WAIT_S).optional().describe(`How long to wait at most, 5-${MAX_WAIT_S} s (default ${MAX_WAIT_S})`),
+    waitSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(MAX_WAIT_S)
+      .optional()
+      .describe(`How long to wait at most, 5-${MAX_WAIT_S} s (default ${MAX_WAIT_S})`),
   },
   outputSchema: {
     instance: z.object(instanceShape),
     ready: z.boolean().optional().describe('With wait: whether it was running before the wait ended'),
     health: z.string().optional(),
     subscribed: z.boolean().describe('True when this call subscribed the workspace to the service'),
-    plainSecrets: z.array(z.string()).describe('Secret options given as plain values (the model saw them) instead of "{{secrets.<name>}}"'),
+    plainSecrets: z
+      .array(z.string())
+      .describe('Secret options given as plain values (the model saw them) instead of "{{secrets.<name>}}"'),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   deadlineMs: CREATE_MS + MAX_WAIT_S * 1000 + 5_000,
@@ -74,13 +83,20 @@ export default defineTool({
       );
     }
     // A client that cannot take the notification must not stop the create.
-    await ctx.progress?.({ progress: 0, total: wait ? waitSeconds : 1, message: 'creating the instance' }).catch(() => undefined);
+    await ctx
+      .progress?.({ progress: 0, total: wait ? waitSeconds : 1, message: 'creating the instance' })
+      .catch(() => undefined);
     const instance = redactInstance(await ctx.osc.createInstance(serviceId, name, check.body, createSignal));
     let ready: boolean | undefined;
     let health: string | undefined;
     if (wait) ({ ready, health } = await waitUntilReady(ctx, serviceId, name, waitSeconds));
     const plain = plainSensitive(service, check.body);
-    const state = ready === undefined ? '' : ready ? ' It is running.' : ` It is not running yet (${health ?? 'unknown'}); get_instance shows its status later.`;
+    const state =
+      ready === undefined
+        ? ''
+        : ready
+          ? ' It is running.'
+          : ` It is not running yet (${health ?? 'unknown'}); get_instance shows its status later.`;
     return {
       structured: { instance, ready, health, subscribed, plainSecrets: plain },
       text: `Created ${q(name)} of ${q(serviceId)}${instance.url ? ` at ${instance.url}` : ''}.${state} It spends OSC tokens daily until deleted. Credentials in the result are redacted.${plainSensitiveNote(plain)}`,

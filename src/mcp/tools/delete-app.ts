@@ -21,7 +21,9 @@ export default defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler({ appId, confirm }, ctx) {
     if (confirm !== true) {
-      throw new ToolInputError(`Not deleted. Deleting app ${q(appId)} is permanent. Ask the user, then call delete_app again with confirm: true.`);
+      throw new ToolInputError(
+        `Not deleted. Deleting app ${q(appId)} is permanent. Ask the user, then call delete_app again with confirm: true.`,
+      );
     }
     await appCall({ id: appId }, () => ctx.osc.deleteApp(appId, ctx.signal));
     return { structured: { appId, deleted: true }, text: `Deleted app ${q(appId)}.` };

@@ -27,9 +27,17 @@ export default defineTool({
         `Not deleted. Deleting secret ${q(secretName)} of ${q(serviceId)} is permanent, and instances that use it fail at their next start. Ask the user, then call delete_secret again with confirm: true.`,
       );
     }
-    await ctx.osc.deleteSecret(serviceId, secretName, ctx.signal).catch((err: unknown) =>
-      rethrowMissing(err, `Service ${q(serviceId)} has no secret ${q(secretName)} in your workspace; list_secrets shows the names that exist.`),
-    );
-    return { structured: { serviceId, secretName, deleted: true }, text: `Deleted secret ${q(secretName)} of ${q(serviceId)}.` };
+    await ctx.osc
+      .deleteSecret(serviceId, secretName, ctx.signal)
+      .catch((err: unknown) =>
+        rethrowMissing(
+          err,
+          `Service ${q(serviceId)} has no secret ${q(secretName)} in your workspace; list_secrets shows the names that exist.`,
+        ),
+      );
+    return {
+      structured: { serviceId, secretName, deleted: true },
+      text: `Deleted secret ${q(secretName)} of ${q(serviceId)}.`,
+    };
   },
 });

@@ -55,7 +55,8 @@ export default defineTool({
         sensitive: o.sensitive,
       }));
     const lines = options.map(
-      (o) => `- ${o.name} (${o.type}${o.mandatory ? ', mandatory' : ''}${o.sensitive ? ', secret: give as "{{secrets.<name>}}"' : ''})${o.enums ? ` one of ${o.enums.join(' | ')}` : ''}${o.description ? `: ${o.description}` : ''}`,
+      (o) =>
+        `- ${o.name} (${o.type}${o.mandatory ? ', mandatory' : ''}${o.sensitive ? ', secret: give as "{{secrets.<name>}}"' : ''})${o.enums ? ` one of ${o.enums.join(' | ')}` : ''}${o.description ? `: ${o.description}` : ''}`,
     );
     const structured = {
       serviceId: s.serviceId,

@@ -4,7 +4,16 @@
  */
 import { z } from 'zod';
 import { defineTool } from '../tool.js';
-import { appCall, appIdArg, appLine, appShape, buildText, cleanApp, failureOutput, failureShape } from './app-common.js';
+import {
+  appCall,
+  appIdArg,
+  appLine,
+  appShape,
+  buildText,
+  cleanApp,
+  failureOutput,
+  failureShape,
+} from './app-common.js';
 
 export default defineTool({
   name: 'get_app',

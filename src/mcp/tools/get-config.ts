@@ -20,12 +20,18 @@ export default defineTool({
     const e = await ctx.osc
       .getConfig(store, parameter, ctx.signal)
       .catch((err: unknown) =>
-        rethrowMissing(err, `No parameter ${q(parameter)} in config store ${q(store)}, or no such store; list_config shows what exists.`, storeStarting(store)),
+        rethrowMissing(
+          err,
+          `No parameter ${q(parameter)} in config store ${q(store)}, or no such store; list_config shows what exists.`,
+          storeStarting(store),
+        ),
       );
     const value = e.secret ? '***' : e.value;
     return {
       structured: { store, parameter, value, secret: e.secret },
-      text: e.secret ? `${q(parameter)} in ${q(store)} is a secret parameter; its value is not shown.` : `${q(parameter)} in ${q(store)} = ${q(value)}`,
+      text: e.secret
+        ? `${q(parameter)} in ${q(store)} is a secret parameter; its value is not shown.`
+        : `${q(parameter)} in ${q(store)} = ${q(value)}`,
     };
   },
 });

@@ -31,8 +31,12 @@ export default defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler({ serviceId, name }, ctx) {
     const e = await ctx.osc.instanceEndpoints(serviceId, name, ctx.signal);
-    const external = e.external.slice(0, 20).map((p) => ({ ip: clean(p.ip, 64), port: p.port, internalPort: p.internalPort }));
-    const internalPorts = e.internalPorts.slice(0, 20).map((p) => ({ name: clean(p.name, 32), port: p.port, protocol: clean(p.protocol, 16) }));
+    const external = e.external
+      .slice(0, 20)
+      .map((p) => ({ ip: clean(p.ip, 64), port: p.port, internalPort: p.internalPort }));
+    const internalPorts = e.internalPorts
+      .slice(0, 20)
+      .map((p) => ({ name: clean(p.name, 32), port: p.port, protocol: clean(p.protocol, 16) }));
     const structured = {
       serviceId,
       name,

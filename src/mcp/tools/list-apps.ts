@@ -15,7 +15,10 @@ export default defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(_input, ctx) {
     const apps = (await ctx.osc.listApps(ctx.signal)).map(cleanApp);
-    const text = apps.length === 0 ? 'Your workspace has no apps. create_app builds one from a Git repository.' : [`${apps.length} apps:`, ...apps.map((a) => `- ${appLine(a)}`)].join('\n');
+    const text =
+      apps.length === 0
+        ? 'Your workspace has no apps. create_app builds one from a Git repository.'
+        : [`${apps.length} apps:`, ...apps.map((a) => `- ${appLine(a)}`)].join('\n');
     return { structured: { apps }, text };
   },
 });

@@ -15,7 +15,13 @@ export default defineTool({
   scope: 'osc:read',
   inputSchema: {
     store: configStoreArg,
-    offset: z.number().int().min(0).max(100_000).optional().describe('Where to continue, from the previous result\'s next'),
+    offset: z
+      .number()
+      .int()
+      .min(0)
+      .max(100_000)
+      .optional()
+      .describe("Where to continue, from the previous result's next"),
   },
   outputSchema: {
     store: z.string(),
@@ -27,9 +33,18 @@ export default defineTool({
   async handler({ store, offset = 0 }, ctx) {
     const page = await ctx.osc
       .listConfig(store, offset, ctx.signal)
-      .catch((err: unknown) => rethrowMissing(err, `There is no config store ${q(store)} in your workspace; create_config_store makes one.`, storeStarting(store)));
+      .catch((err: unknown) =>
+        rethrowMissing(
+          err,
+          `There is no config store ${q(store)} in your workspace; create_config_store makes one.`,
+          storeStarting(store),
+        ),
+      );
     const items = page.items.map((e) => ({ parameter: e.key, value: e.secret ? '***' : e.value, secret: e.secret }));
-    const head = page.total === 0 ? `Config store ${q(store)} has no parameters.` : `${page.total} parameter(s) in ${q(store)}${page.next !== undefined ? `; more from offset ${page.next}` : ''}:`;
+    const head =
+      page.total === 0
+        ? `Config store ${q(store)} has no parameters.`
+        : `${page.total} parameter(s) in ${q(store)}${page.next !== undefined ? `; more from offset ${page.next}` : ''}:`;
     const lines = items.map((i) => `- ${q(i.parameter)} = ${i.secret ? '*** (secret)' : q(i.value)}`);
     return { structured: { store, items, total: page.total, next: page.next }, text: [head, ...lines].join('\n') };
   },

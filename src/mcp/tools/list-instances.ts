@@ -13,7 +13,7 @@ export default defineTool({
   title: 'List instances',
   description:
     'Lists the instances of one service in your workspace, with name, URL and status. ' +
-    'Use get_instance for one instance\'s full configuration. Read-only; spends no OSC tokens. Fails if the workspace is not subscribed to the service.',
+    "Use get_instance for one instance's full configuration. Read-only; spends no OSC tokens. Fails if the workspace is not subscribed to the service.",
   scope: 'osc:read',
   inputSchema: { serviceId: serviceIdArg },
   outputSchema: {
@@ -30,7 +30,10 @@ export default defineTool({
       return { name: r.name, url: r.url, status: r.status };
     });
     const truncated = all.length > instances.length;
-    const head = all.length === 0 ? `No instances of ${serviceId} in your workspace.` : `${all.length} instance(s) of ${serviceId}${truncated ? `, first ${instances.length} shown` : ''}:`;
+    const head =
+      all.length === 0
+        ? `No instances of ${serviceId} in your workspace.`
+        : `${all.length} instance(s) of ${serviceId}${truncated ? `, first ${instances.length} shown` : ''}:`;
     const lines = instances.map((i) => `- ${i.name}${i.status ? ` [${i.status}]` : ''}${i.url ? ` ${i.url}` : ''}`);
     return { structured: { serviceId, instances, count: all.length, truncated }, text: [head, ...lines].join('\n') };
   },

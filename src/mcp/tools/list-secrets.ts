@@ -22,9 +22,10 @@ export default defineTool({
     const all = await ctx.osc.listSecrets(serviceId, ctx.signal);
     const names = all.slice(0, MAX_LISTED).map((n) => stripControls(n).slice(0, 64));
     const truncated = all.length > names.length;
-    const text = all.length === 0
-      ? `Service ${serviceId} has no secrets in your workspace.`
-      : `${all.length} secret(s) of ${serviceId}${truncated ? `, first ${names.length} shown` : ''} (names only; values are never shown):\n${names.map((n) => `- ${n} → use as "{{secrets.${n}}}"`).join('\n')}`;
+    const text =
+      all.length === 0
+        ? `Service ${serviceId} has no secrets in your workspace.`
+        : `${all.length} secret(s) of ${serviceId}${truncated ? `, first ${names.length} shown` : ''} (names only; values are never shown):\n${names.map((n) => `- ${n} → use as "{{secrets.${n}}}"`).join('\n')}`;
     return { structured: { serviceId, names, count: all.length, truncated }, text };
   },
 });

@@ -17,8 +17,17 @@ export default defineTool({
     'Optional filters narrow the list by category or by a word in the title or description.',
   scope: 'osc:read',
   inputSchema: {
-    category: z.string().regex(/^[a-z0-9 -]{1,40}$/, 'category: lowercase words').optional().describe('Only this category, e.g. "database"'),
-    query: z.string().min(1).max(100).optional().describe('Only services whose id, title or description contains this text'),
+    category: z
+      .string()
+      .regex(/^[a-z0-9 -]{1,40}$/, 'category: lowercase words')
+      .optional()
+      .describe('Only this category, e.g. "database"'),
+    query: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Only services whose id, title or description contains this text'),
   },
   outputSchema: {
     services: z.array(
@@ -49,8 +58,13 @@ export default defineTool({
       pricing: s.pricing,
     }));
     const truncated = matching.length > services.length;
-    const lines = services.map((s) => `- ${s.serviceId}: ${s.title}${s.category ? ` [${s.category}]` : ''}${s.pricing ? ` (${s.pricing})` : ''}`);
-    const head = services.length === 0 ? 'No subscribed services match.' : `${matching.length} subscribed service(s)${truncated ? `, first ${services.length} shown` : ''}:`;
+    const lines = services.map(
+      (s) => `- ${s.serviceId}: ${s.title}${s.category ? ` [${s.category}]` : ''}${s.pricing ? ` (${s.pricing})` : ''}`,
+    );
+    const head =
+      services.length === 0
+        ? 'No subscribed services match.'
+        : `${matching.length} subscribed service(s)${truncated ? `, first ${services.length} shown` : ''}:`;
     return { structured: { services, count: matching.length, truncated }, text: [head, ...lines].join('\n') };
   },
 });

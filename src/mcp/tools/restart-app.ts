@@ -5,7 +5,19 @@
  */
 import { z } from 'zod';
 import { defineTool } from '../tool.js';
-import { appCall, appIdArg, appLine, appShape, buildText, cleanApp, failureOutput, failureShape, MAX_BUILD_WAIT_S, waitArg, waitForBuild } from './app-common.js';
+import {
+  appCall,
+  appIdArg,
+  appLine,
+  appShape,
+  buildText,
+  cleanApp,
+  failureOutput,
+  failureShape,
+  MAX_BUILD_WAIT_S,
+  waitArg,
+  waitForBuild,
+} from './app-common.js';
 
 export default defineTool({
   name: 'restart_app',

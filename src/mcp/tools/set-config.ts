@@ -28,7 +28,16 @@ export default defineTool({
   async handler({ store, parameter, value }, ctx) {
     const e = await ctx.osc
       .setConfig(store, parameter, value, ctx.signal)
-      .catch((err: unknown) => rethrowMissing(err, `There is no config store ${q(store)} in your workspace; create_config_store makes one.`, storeStarting(store)));
-    return { structured: { store, parameter, value: e.value }, text: `Set ${q(parameter)} in config store ${q(store)}.` };
+      .catch((err: unknown) =>
+        rethrowMissing(
+          err,
+          `There is no config store ${q(store)} in your workspace; create_config_store makes one.`,
+          storeStarting(store),
+        ),
+      );
+    return {
+      structured: { store, parameter, value: e.value },
+      text: `Set ${q(parameter)} in config store ${q(store)}.`,
+    };
   },
 });

@@ -23,7 +23,13 @@ export default defineTool({
   async handler(_input, ctx) {
     const b = await ctx.osc.tokenBalance(ctx.signal);
     const plan = b.plan.replace(/[^A-Za-z0-9 _-]/g, '').slice(0, 40) || 'UNKNOWN';
-    const left = b.remaining === undefined ? 'OSC did not report a token balance.' : `${b.remaining} OSC tokens left${b.available === undefined ? '' : ` of ${b.available}`}.`;
-    return { structured: { plan, remaining: b.remaining, available: b.available, used: b.used }, text: `Plan: ${plan}. ${left}` };
+    const left =
+      b.remaining === undefined
+        ? 'OSC did not report a token balance.'
+        : `${b.remaining} OSC tokens left${b.available === undefined ? '' : ` of ${b.available}`}.`;
+    return {
+      structured: { plan, remaining: b.remaining, available: b.available, used: b.used },
+      text: `Plan: ${plan}. ${left}`,
+    };
   },
 });

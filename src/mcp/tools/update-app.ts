@@ -6,7 +6,16 @@
 import { z } from 'zod';
 import { defineTool, q, ToolInputError } from '../tool.js';
 import type { App } from '../../osc/apps.js';
-import { appCall, appIdArg, appLine, appShape, cleanApp, gitCredentialArg, sourceRefArg, storeArg } from './app-common.js';
+import {
+  appCall,
+  appIdArg,
+  appLine,
+  appShape,
+  cleanApp,
+  gitCredentialArg,
+  sourceRefArg,
+  storeArg,
+} from './app-common.js';
 
 /** An empty string clears the setting. */
 const orClear = <T extends z.ZodType<string>>(s: T) => z.union([s, z.literal('')]);
@@ -15,20 +24,24 @@ export default defineTool({
   name: 'update_app',
   title: 'Update an app',
   description:
-    'Changes an app\'s branch or tag (ref), the config store it reads (configStore), or the stored secret holding its Git token (gitCredential, a secret NAME); ' +
+    "Changes an app's branch or tag (ref), the config store it reads (configStore), or the stored secret holding its Git token (gitCredential, a secret NAME); " +
     'an empty string clears a setting. Each change makes OSC build and restart the app, which takes minutes; get_app shows the status. Spends no extra OSC tokens.',
   scope: 'osc:write',
   inputSchema: {
     appId: appIdArg,
     ref: orClear(sourceRefArg).optional().describe('Branch or tag to build; "" for the default branch'),
     configStore: orClear(storeArg).optional().describe('Config store to read settings from; "" to unbind'),
-    gitCredential: orClear(gitCredentialArg).optional().describe('Name of the stored secret with the Git token; "" for a public repository'),
+    gitCredential: orClear(gitCredentialArg)
+      .optional()
+      .describe('Name of the stored secret with the Git token; "" for a public repository'),
   },
   outputSchema: { app: z.object(appShape), changed: z.array(z.enum(['ref', 'configStore', 'gitCredential'])) },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler({ appId, ref, configStore, gitCredential }, ctx) {
     if (ref === undefined && configStore === undefined && gitCredential === undefined) {
-      throw new ToolInputError('Nothing to change: give ref, configStore or gitCredential (an empty string clears one).');
+      throw new ToolInputError(
+        'Nothing to change: give ref, configStore or gitCredential (an empty string clears one).',
+      );
     }
     const changed: Array<'ref' | 'configStore' | 'gitCredential'> = [];
     let app: App | undefined;
@@ -40,7 +53,9 @@ export default defineTool({
         changed.push('ref');
       }
       if (configStore !== undefined) {
-        app = await appCall({ id: appId, store: configStore || undefined }, () => ctx.osc.setAppConfigStore(appId, orNull(configStore), ctx.signal));
+        app = await appCall({ id: appId, store: configStore || undefined }, () =>
+          ctx.osc.setAppConfigStore(appId, orNull(configStore), ctx.signal),
+        );
         changed.push('configStore');
       }
       if (gitCredential !== undefined) {

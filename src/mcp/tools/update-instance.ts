@@ -10,7 +10,6 @@ import { defineTool, instanceNameArg, instanceShape, optionsArg, q, serviceIdArg
 import { checkUpdate, plainSensitive, plainSensitiveNote } from '../options.js';
 import { redactInstance } from '../redact.js';
 
-
 export default defineTool({
   name: 'update_instance',
   title: 'Change options of an instance',
@@ -30,7 +29,9 @@ export default defineTool({
     const service = await ctx.osc.describeService(serviceId, ctx.signal);
     const check = checkUpdate(service, options);
     if (check.problems.length > 0) {
-      throw new ToolInputError(`Nothing was changed on ${q(name)} of ${q(serviceId)}:\n- ${check.problems.join('\n- ')}\ndescribe_service lists every option.`);
+      throw new ToolInputError(
+        `Nothing was changed on ${q(name)} of ${q(serviceId)}:\n- ${check.problems.join('\n- ')}\ndescribe_service lists every option.`,
+      );
     }
     const instance = redactInstance(await ctx.osc.updateInstance(serviceId, name, check.body, ctx.signal));
     const changed = Object.keys(check.body);

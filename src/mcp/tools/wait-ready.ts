@@ -7,7 +7,12 @@
 import type { ToolContext } from '../tool.js';
 import { sleep } from '../../osc/retry.js';
 
-export async function waitUntilReady(ctx: ToolContext, serviceId: string, name: string, seconds: number): Promise<{ ready: boolean; health?: string }> {
+export async function waitUntilReady(
+  ctx: ToolContext,
+  serviceId: string,
+  name: string,
+  seconds: number,
+): Promise<{ ready: boolean; health?: string }> {
   const started = Date.now();
   let health: string | undefined;
   // Bounded twice: by the clock, and by the number of polls (one per second at most).

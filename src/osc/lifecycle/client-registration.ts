@@ -46,7 +46,12 @@ export function createOscClientProvider(opts: OscClientProviderOptions): OscClie
   /** The credentials, or undefined when the secret no longer opens (seal key rotated away): register anew. */
   const open = (rec: OscClientRecord): OscClientCredentials | undefined => {
     try {
-      return { clientId: rec.clientId, clientSecret: rec.clientSecretSealed ? sealer.open(rec.clientSecretSealed, `osc-client:${rec.clientId}`) : undefined };
+      return {
+        clientId: rec.clientId,
+        clientSecret: rec.clientSecretSealed
+          ? sealer.open(rec.clientSecretSealed, `osc-client:${rec.clientId}`)
+          : undefined,
+      };
     } catch (err) {
       if (err instanceof SealError) return undefined;
       throw err;
@@ -54,7 +59,9 @@ export function createOscClientProvider(opts: OscClientProviderOptions): OscClie
   };
 
   const usable = (rec: OscClientRecord | undefined): rec is OscClientRecord =>
-    !!rec && rec.redirectUri === redirectUri && (rec.expiresAt === undefined || rec.expiresAt - now() > RENEW_MARGIN_MS);
+    !!rec &&
+    rec.redirectUri === redirectUri &&
+    (rec.expiresAt === undefined || rec.expiresAt - now() > RENEW_MARGIN_MS);
 
   const register = (): Promise<OscClientCredentials> => {
     // Single flight in process; two replicas racing just register two valid clients.
@@ -64,14 +71,19 @@ export function createOscClientProvider(opts: OscClientProviderOptions): OscClie
         const ttlS = reg.expiresAt ? Math.max(60, Math.ceil((reg.expiresAt - now()) / 1000)) : DEFAULT_TTL_S;
         const rec: OscClientRecord = {
           clientId: reg.clientId,
-          clientSecretSealed: reg.clientSecret ? sealer.seal(reg.clientSecret, `osc-client:${reg.clientId}`) : undefined,
+          clientSecretSealed: reg.clientSecret
+            ? sealer.seal(reg.clientSecret, `osc-client:${reg.clientId}`)
+            : undefined,
           redirectUri,
           registeredAt: now(),
           expiresAt: reg.expiresAt,
         };
         await store.put('oscClient', reg.clientId, rec, ttlS);
         await store.put('oscClient', CURRENT, rec, ttlS);
-        log.info({ event: 'osc_client_registered', oscClientId: reg.clientId, expiresAt: reg.expiresAt }, 'registered with OSC');
+        log.info(
+          { event: 'osc_client_registered', oscClientId: reg.clientId, expiresAt: reg.expiresAt },
+          'registered with OSC',
+        );
         return { clientId: reg.clientId, clientSecret: reg.clientSecret };
       } finally {
         inflight = undefined;

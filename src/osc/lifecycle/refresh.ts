@@ -16,8 +16,12 @@ import type { GrantRecord } from '../../storage/records.js';
 import { openOscTokens, refreshMarginMs, sealOscTokens } from './tokens.js';
 import type { OscOAuthClient } from '../oauth-client.js';
 import type { OscClientProvider } from './client-registration.js';
-import { GrantRevokedError, UpstreamUnavailableError, OscInvalidClientError, OscInvalidGrantError } from '../../errors.js';
-
+import {
+  GrantRevokedError,
+  UpstreamUnavailableError,
+  OscInvalidClientError,
+  OscInvalidGrantError,
+} from '../../errors.js';
 
 export interface UpstreamRefresherOptions {
   store: RecordStore & GrantStore & LockStore;
@@ -91,7 +95,9 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
         return kill(start, 'osc_invalid_grant');
       }
       if (err instanceof OscInvalidClientError) return kill(start, 'osc_invalid_client');
-      throw err instanceof UpstreamUnavailableError ? err : new UpstreamUnavailableError('OSC refresh failed', { cause: err });
+      throw err instanceof UpstreamUnavailableError
+        ? err
+        : new UpstreamUnavailableError('OSC refresh failed', { cause: err });
     }
     const oscSealed = sealOscTokens(sealer, start.id, {
       accessToken: fresh.accessToken,
@@ -170,7 +176,11 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
 
   /** After a key rotation (SEAL_KEYS = [new, old]) a grant is re-sealed with the new key on first use (SECRETS-05). */
   const reseal = async (grant: GrantRecord): Promise<GrantRecord> => {
-    const next: GrantRecord = { ...grant, version: grant.version + 1, oscSealed: sealOscTokens(sealer, grant.id, openOscTokens(sealer, grant)) };
+    const next: GrantRecord = {
+      ...grant,
+      version: grant.version + 1,
+      oscSealed: sealOscTokens(sealer, grant.id, openOscTokens(sealer, grant)),
+    };
     if (await store.casGrant(next, grant.version, grantTtlS)) return next;
     return load(grant.id);
   };
@@ -181,7 +191,10 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
       return await fn();
     } catch (err) {
       if (err instanceof GrantRevokedError && err.tampered) {
-        log.warn({ event: 'grant_revoked', grantId, reason: 'sealed_tokens_tampered' }, 'stored OSC tokens failed authentication; grant revoked');
+        log.warn(
+          { event: 'grant_revoked', grantId, reason: 'sealed_tokens_tampered' },
+          'stored OSC tokens failed authentication; grant revoked',
+        );
         await store.revokeGrant(grantId);
       }
       throw err;

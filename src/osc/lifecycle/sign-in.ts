@@ -45,7 +45,12 @@ export async function startOscSignIn(deps: OscSignInDeps, client?: OscClientCred
     stateHash: hashSecret(state),
     oscCodeVerifier: pkce.verifier,
     oscClientId: oscClient.clientId,
-    url: deps.oscOAuth.authorizeUrl({ client: oscClient, state, codeChallenge: pkce.challenge, redirectUri: deps.callbackUrl }),
+    url: deps.oscOAuth.authorizeUrl({
+      client: oscClient,
+      state,
+      codeChallenge: pkce.challenge,
+      redirectUri: deps.callbackUrl,
+    }),
   };
 }
 
@@ -62,7 +67,12 @@ export async function finishOscSignIn(
   const client = await deps.oscClients.byId(started.oscClientId);
   if (!client) return 'client_gone';
   try {
-    return await deps.oscOAuth.exchangeCode({ client, code, codeVerifier: started.oscCodeVerifier, redirectUri: deps.callbackUrl });
+    return await deps.oscOAuth.exchangeCode({
+      client,
+      code,
+      codeVerifier: started.oscCodeVerifier,
+      redirectUri: deps.callbackUrl,
+    });
   } catch (err) {
     if (err instanceof OscInvalidClientError) return 'client_gone';
     throw err;

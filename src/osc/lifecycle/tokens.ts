@@ -25,8 +25,12 @@ export function openOscTokens(sealer: Sealer, grant: GrantRecord): OscTokenPair 
   try {
     return JSON.parse(sealer.open(grant.oscSealed, `grant:${grant.id}`)) as OscTokenPair;
   } catch (err) {
-    if (err instanceof SealError) throw new GrantRevokedError('the stored OSC authorization cannot be opened', { tampered: err.reason !== 'unknown-key' });
-    if (err instanceof SyntaxError) throw new GrantRevokedError('the stored OSC authorization cannot be opened', { tampered: true });
+    if (err instanceof SealError)
+      throw new GrantRevokedError('the stored OSC authorization cannot be opened', {
+        tampered: err.reason !== 'unknown-key',
+      });
+    if (err instanceof SyntaxError)
+      throw new GrantRevokedError('the stored OSC authorization cannot be opened', { tampered: true });
     throw err;
   }
 }

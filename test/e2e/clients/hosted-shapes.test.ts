@@ -43,11 +43,15 @@ afterAll(async () => {
 /** The client's own authentication at /token: ChatGPT signs an assertion, others send an id (and secret). */
 async function clientAuth(h: HostedClient, client: RegisteredClient): Promise<Record<string, string>> {
   if (h.assertionAlg) return assertionFields(await signAssertion(chatgptKey, client.client_id, `${base}/token`));
-  return client.client_secret ? { client_id: client.client_id, client_secret: client.client_secret } : { client_id: client.client_id };
+  return client.client_secret
+    ? { client_id: client.client_id, client_secret: client.client_secret }
+    : { client_id: client.client_id };
 }
 
 async function callTool(accessToken: string): Promise<{ tools: string[]; text: string }> {
-  const transport = new StreamableHTTPClientTransport(new URL(sandbox.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${accessToken}` } } });
+  const transport = new StreamableHTTPClientTransport(new URL(sandbox.mcpUrl), {
+    requestInit: { headers: { authorization: `Bearer ${accessToken}` } },
+  });
   const client = new Client({ name: 'hosted-shape', version: '1.0.0' });
   await client.connect(transport);
   try {
@@ -69,7 +73,11 @@ describe.each(HOSTED_CLIENTS.map((h) => [h.name, h] as const))('%s', (_name, h) 
       served.set(h.path!, JSON.stringify(doc));
       client = { client_id: doc.client_id as string, redirect_uris: [h.redirectUri] };
     } else {
-      const res = await fetch(`${base}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(h.body(docBase)) });
+      const res = await fetch(`${base}/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(h.body(docBase)),
+      });
       expect(res.status, await res.clone().text()).toBe(201);
       const registered = (await res.json()) as RegisteredClient & { grant_types: string[] };
       // What we could not honour was left out, not refused.
@@ -79,7 +87,14 @@ describe.each(HOSTED_CLIENTS.map((h) => [h.name, h] as const))('%s', (_name, h) 
     const r = await authorize(base, { client, redirectUri: h.redirectUri, user: 'alice', resource: sandbox.mcpUrl });
     expect(r.location.searchParams.get('iss')).toBe(base);
     expect(r.code).toBeTruthy();
-    const issued = await tokenRequest(base, { grant_type: 'authorization_code', code: r.code!, code_verifier: r.verifier, redirect_uri: r.redirectUri, resource: sandbox.mcpUrl, ...(await clientAuth(h, client)) });
+    const issued = await tokenRequest(base, {
+      grant_type: 'authorization_code',
+      code: r.code!,
+      code_verifier: r.verifier,
+      redirect_uri: r.redirectUri,
+      resource: sandbox.mcpUrl,
+      ...(await clientAuth(h, client)),
+    });
     expect(issued.status, JSON.stringify(issued.body)).toBe(200);
     const tokens = issued.body as unknown as Tokens;
 
@@ -87,7 +102,11 @@ describe.each(HOSTED_CLIENTS.map((h) => [h.name, h] as const))('%s', (_name, h) 
     expect(tools).toContain('token_balance');
     expect(text).toMatch(/balance|token/i);
 
-    const refreshed = await tokenRequest(base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, ...(await clientAuth(h, client)) });
+    const refreshed = await tokenRequest(base, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+      ...(await clientAuth(h, client)),
+    });
     expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
     expect(refreshed.body.access_token).not.toBe(tokens.access_token);
   });
@@ -98,7 +117,12 @@ describe('ChatGPT (private_key_jwt): its declared method is the only one it may 
     const h = HOSTED_CLIENTS.find((c) => c.assertionAlg)!;
     const doc = h.body(docBase);
     served.set(h.path!, JSON.stringify(doc));
-    const res = await tokenRequest(base, { grant_type: 'authorization_code', code: 'x', code_verifier: 'v'.repeat(43), client_id: doc.client_id as string });
+    const res = await tokenRequest(base, {
+      grant_type: 'authorization_code',
+      code: 'x',
+      code_verifier: 'v'.repeat(43),
+      client_id: doc.client_id as string,
+    });
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
     expect(String(res.body.error_description)).toMatch(/private_key_jwt/);

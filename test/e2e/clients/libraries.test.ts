@@ -40,7 +40,14 @@ describe('Vercel AI SDK MCP client (@ai-sdk/mcp 2.0.99)', () => {
     // First connect: the library discovers, registers and sends the user agent through the flow.
     await expect(createMCPClient({ transport })).rejects.toBeInstanceOf(AiUnauthorizedError);
     const back = landing(provider);
-    expect(await aiAuth(provider, { serverUrl: sandbox.mcpUrl, authorizationCode: back.code, callbackState: back.state, callbackIssuer: back.iss })).toBe('AUTHORIZED');
+    expect(
+      await aiAuth(provider, {
+        serverUrl: sandbox.mcpUrl,
+        authorizationCode: back.code,
+        callbackState: back.state,
+        callbackIssuer: back.iss,
+      }),
+    ).toBe('AUTHORIZED');
     expect(provider.saved).toHaveLength(1);
 
     const client = await createMCPClient({ transport });
@@ -71,7 +78,9 @@ describe('LangChain MCP adapters (@langchain/mcp-adapters 1.1.4)', () => {
     const back = landing(provider);
     expect(await sdkAuth(provider, { serverUrl: sandbox.mcpUrl, authorizationCode: back.code })).toBe('AUTHORIZED');
 
-    const client = new MultiServerMCPClient({ mcpServers: { osc: { transport: 'http', url: sandbox.mcpUrl, authProvider: provider } } });
+    const client = new MultiServerMCPClient({
+      mcpServers: { osc: { transport: 'http', url: sandbox.mcpUrl, authProvider: provider } },
+    });
     try {
       const tools = await client.getTools();
       const balance = tools.find((t) => t.name.endsWith('token_balance'));

@@ -49,7 +49,12 @@ function bridgeEnv(): Record<string, string> {
 }
 
 async function startBridge(): Promise<{ client: Client; close(): Promise<void> }> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [PROXY, sandbox.mcpUrl, String(callbackPort), '--allow-http'], env: bridgeEnv(), stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [PROXY, sandbox.mcpUrl, String(callbackPort), '--allow-http'],
+    env: bridgeEnv(),
+    stderr: 'pipe',
+  });
   transport.stderr?.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   const client = new Client({ name: 'claude-desktop-stand-in', version: '1.0.0' });
   await client.connect(transport, { timeout: 120_000 });
@@ -57,8 +62,12 @@ async function startBridge(): Promise<{ client: Client; close(): Promise<void> }
 }
 
 function cached(suffix: string): Record<string, unknown> | undefined {
-  const dir = readdirSync(configDir, { recursive: true, withFileTypes: true }).find((d) => d.isFile() && d.name.endsWith(suffix));
-  return dir ? (JSON.parse(readFileSync(join(dir.parentPath, dir.name), 'utf8')) as Record<string, unknown>) : undefined;
+  const dir = readdirSync(configDir, { recursive: true, withFileTypes: true }).find(
+    (d) => d.isFile() && d.name.endsWith(suffix),
+  );
+  return dir
+    ? (JSON.parse(readFileSync(join(dir.parentPath, dir.name), 'utf8')) as Record<string, unknown>)
+    : undefined;
 }
 
 async function tokenBalance(client: Client): Promise<string> {

@@ -27,7 +27,13 @@ function runStage(stage: Stage): void {
   const env: Record<string, string> = {};
   let workdir = '/';
   for (const step of stage.steps) {
-    if (step.op === 'ENV') Object.assign(env, Object.fromEntries(Object.entries(stage.env).filter(([k]) => step.args.includes(`${k}=`) || step.args.startsWith(`${k} `))));
+    if (step.op === 'ENV')
+      Object.assign(
+        env,
+        Object.fromEntries(
+          Object.entries(stage.env).filter(([k]) => step.args.includes(`${k}=`) || step.args.startsWith(`${k} `)),
+        ),
+      );
     if (step.op === 'WORKDIR') {
       workdir = resolve(workdir, step.args);
       mkdirSync(inStage(stage.name, workdir), { recursive: true });
@@ -38,7 +44,10 @@ function runStage(stage: Stage): void {
       for (const src of parts) {
         const from = step.flags.from !== undefined ? inStage(step.flags.from, src) : join(REPO_ROOT, src);
         expect(existsSync(from), `COPY ${src}`).toBe(true);
-        const to = parts.length > 1 || step.args.endsWith('/') ? join(inStage(stage.name, dest), src.split('/').pop()!) : inStage(stage.name, dest);
+        const to =
+          parts.length > 1 || step.args.endsWith('/')
+            ? join(inStage(stage.name, dest), src.split('/').pop()!)
+            : inStage(stage.name, dest);
         mkdirSync(dirname(to), { recursive: true });
         cpSync(from, to, { recursive: true });
       }
@@ -46,7 +55,13 @@ function runStage(stage: Stage): void {
     if (step.op === 'RUN') {
       const r = spawnSync('sh', ['-c', step.args], {
         cwd: inStage(stage.name, workdir),
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? work, npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false', ...env },
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? work,
+          npm_config_prefer_offline: 'true',
+          npm_config_update_notifier: 'false',
+          ...env,
+        },
         encoding: 'utf8',
         timeout: 540_000,
       });
@@ -84,11 +99,18 @@ describe('Dockerfile steps, run as a script', () => {
     expect(final.cmd?.[0]).toBe('node');
     port = await freePort();
     const env = { PATH: process.env.PATH ?? '', HOME: work, ...final.env, PORT: String(port) };
-    server = spawn(final.cmd![0]!, final.cmd!.slice(1), { cwd: inStage(final.name, final.workdir), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(final.cmd![0]!, final.cmd!.slice(1), {
+      cwd: inStage(final.name, final.workdir),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     server.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     server.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
     const exited = new Promise<number | string>((r) => server!.once('exit', (code, signal) => r(code ?? signal ?? -1)));
-    const took = await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200, 30_000).catch((err: Error) => {
+    const took = await until(
+      async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200,
+      30_000,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${out}`);
     });
     console.log(`image CMD: /healthz answered ${took} ms after spawn`);
@@ -103,10 +125,20 @@ describe('Dockerfile steps, run as a script', () => {
     expect(await exited).toBe(0);
     expect(out).toContain('"event":"shutdown"');
     // The operator command runs in the image too (compiled, production dependencies only).
-    const help = spawnSync('npm', ['run', '--silent', 'admin', '--', '--help'], { cwd: inStage(final.name, final.workdir), env, encoding: 'utf8', timeout: 60_000 });
+    const help = spawnSync('npm', ['run', '--silent', 'admin', '--', '--help'], {
+      cwd: inStage(final.name, final.workdir),
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(help.status, help.stderr).toBe(0);
     expect(help.stdout).toContain('usage: npm run admin -- <verb>');
-    const memory = spawnSync('npm', ['run', '--silent', 'admin', '--', 'stats'], { cwd: inStage(final.name, final.workdir), env, encoding: 'utf8', timeout: 60_000 });
+    const memory = spawnSync('npm', ['run', '--silent', 'admin', '--', 'stats'], {
+      cwd: inStage(final.name, final.workdir),
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(memory.status).toBe(2);
     expect(memory.stderr).toContain('npm run admin needs REDIS_URL');
     // The HEALTHCHECK fails once nothing serves: it is not a check that always passes.

@@ -27,21 +27,33 @@ afterAll(async () => {
 describe('My Apps tools over the emulator', () => {
   it('public app: building then running with progress, logs, rebuild, config store, ref, delete with confirm', async () => {
     const progress: string[] = [];
-    const r = await alice.call('create_app', { name: 'hello-web', type: 'nodejs', repository: REPO, wait: 10 }, { onProgress: (p) => progress.push(p.message ?? '') });
+    const r = await alice.call(
+      'create_app',
+      { name: 'hello-web', type: 'nodejs', repository: REPO, wait: 10 },
+      { onProgress: (p) => progress.push(p.message ?? '') },
+    );
     expect(r.isError, textOf(r)).toBeFalsy();
     expect(r.structuredContent).toMatchObject({ app: { id: 'helloweb', buildStatus: 'running' }, waited: true });
     expect(progress).toContain('build status: building');
     const logs = await alice.call('read_app_logs', { appId: 'helloweb' });
-    expect((logs.structuredContent as { lines: string[] }).lines.some((l) => l.includes('[build] Build succeeded'))).toBe(true);
+    expect(
+      (logs.structuredContent as { lines: string[] }).lines.some((l) => l.includes('[build] Build succeeded')),
+    ).toBe(true);
     const rebuilt = await alice.call('restart_app', { appId: 'helloweb', rebuild: true });
     expect(rebuilt.isError, textOf(rebuilt)).toBeFalsy();
     expect(rebuilt.structuredContent).toMatchObject({ rebuilt: true, waited: false });
     const store = await appsKnobs(emu.url, ENV).store((await alice.credentials.accessToken()) ?? '', 'webcfg');
     const upd = await alice.call('update_app', { appId: 'helloweb', configStore: store, ref: 'main' });
     expect(upd.isError, textOf(upd)).toBeFalsy();
-    expect(upd.structuredContent).toMatchObject({ app: { configService: 'webcfg', sourceRef: 'main' }, changed: ['ref', 'configStore'] });
+    expect(upd.structuredContent).toMatchObject({
+      app: { configService: 'webcfg', sourceRef: 'main' },
+      changed: ['ref', 'configStore'],
+    });
     expect(textOf(await alice.call('delete_app', { appId: 'helloweb' }))).toMatch(/^Not deleted/);
-    expect((await alice.call('delete_app', { appId: 'helloweb', confirm: true })).structuredContent).toEqual({ appId: 'helloweb', deleted: true });
+    expect((await alice.call('delete_app', { appId: 'helloweb', confirm: true })).structuredContent).toEqual({
+      appId: 'helloweb',
+      deleted: true,
+    });
   });
 
   it('a failing build is reported with the reason from its output', async () => {
@@ -55,9 +67,20 @@ describe('My Apps tools over the emulator', () => {
     const knobs = appsKnobs(emu.url, ENV);
     await knobs.repo(PRIVATE, { token: TOKEN });
     await knobs.runnerSecret((await alice.credentials.accessToken()) ?? '', 'gh-cred', TOKEN);
-    const r = await alice.call('create_app', { name: 'private-site', type: 'nodejs', repository: PRIVATE, gitCredential: 'gh-cred', wait: 10 });
+    const r = await alice.call('create_app', {
+      name: 'private-site',
+      type: 'nodejs',
+      repository: PRIVATE,
+      gitCredential: 'gh-cred',
+      wait: 10,
+    });
     expect(r.structuredContent).toMatchObject({ app: { buildStatus: 'running' } });
-    const all = [r, await alice.call('get_app', { appId: 'privatesite' }), await alice.call('read_app_logs', { appId: 'privatesite' }), await alice.call('list_apps', {})];
+    const all = [
+      r,
+      await alice.call('get_app', { appId: 'privatesite' }),
+      await alice.call('read_app_logs', { appId: 'privatesite' }),
+      await alice.call('list_apps', {}),
+    ];
     expect(JSON.stringify(all) + alice.logs.join('\n')).not.toContain(TOKEN);
   });
 });

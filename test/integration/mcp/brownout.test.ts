@@ -19,12 +19,22 @@ let alice: UserSession;
 beforeAll(async () => {
   emu = await startEmu({ instanceStartMs: 0 });
   alice = await userSession(emu, 'alice', { subscriptionCache: new SubscriptionCache() });
-  expect((await alice.call('create_instance', { serviceId: 'minio-minio', name: 'store1', options: { RootUser: 'admin', RootPassword: 'pw-1234567' } })).isError).toBeFalsy();
+  expect(
+    (
+      await alice.call('create_instance', {
+        serviceId: 'minio-minio',
+        name: 'store1',
+        options: { RootUser: 'admin', RootPassword: 'pw-1234567' },
+      })
+    ).isError,
+  ).toBeFalsy();
 });
 afterAll(async () => emu?.close());
 
 describe('FAULT-03: upstream brownout', () => {
-  it(`${CALLS} read tool calls at ${CONCURRENCY} in flight, 20 % upstream 503 and a 2 s slow path: ≥ 98.5 % succeed`, { timeout: 180_000 }, async () => {
+  it(`${CALLS} read tool calls at ${CONCURRENCY} in flight, 20 % upstream 503 and a 2 s slow path: ≥ 98.5 % succeed`, {
+    timeout: 180_000,
+  }, async () => {
     for (const route of ['catalog.subscriptions.list', 'token.servicetoken', 'instances.*', 'money.*']) {
       await emu.control.failNext(route, { status: 503, probability: 0.2 }, 'always');
     }
@@ -53,7 +63,9 @@ describe('FAULT-03: upstream brownout', () => {
     );
     await emu.control.clearFaults();
     const rate = ok / CALLS;
-    console.log(`FAULT-03 brownout: ${ok}/${CALLS} read tool calls succeeded (${(rate * 100).toFixed(1)} %) with 20 % upstream 503s and 5 % of instance reads 2 s slow, in ${((Date.now() - started) / 1000).toFixed(1)} s; failed: ${failures.join(', ') || 'none'}`);
+    console.log(
+      `FAULT-03 brownout: ${ok}/${CALLS} read tool calls succeeded (${(rate * 100).toFixed(1)} %) with 20 % upstream 503s and 5 % of instance reads 2 s slow, in ${((Date.now() - started) / 1000).toFixed(1)} s; failed: ${failures.join(', ') || 'none'}`,
+    );
     expect(rate).toBeGreaterThanOrEqual(0.985);
   });
 });

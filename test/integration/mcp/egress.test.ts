@@ -49,11 +49,26 @@ const ROUTES: Array<[route: string, tool: string, args: Record<string, unknown>,
   ['token.servicetoken', 'list_instances', { serviceId: S }],
   ['instances.list', 'list_instances', { serviceId: S }],
   ['instances.get', 'get_instance', { serviceId: S, name: 'store1' }],
-  ['instances.create', 'create_instance', { serviceId: S, name: 'store2', options: { RootUser: 'admin', RootPassword: 'pw-1234567' } }],
+  [
+    'instances.create',
+    'create_instance',
+    { serviceId: S, name: 'store2', options: { RootUser: 'admin', RootPassword: 'pw-1234567' } },
+  ],
   ['instances.delete', 'delete_instance', { serviceId: S, name: 'store1', confirm: true }],
   ['instances.logs', 'read_logs', { serviceId: S, name: 'store1' }],
   // A create that waits polls health; a failed health read ends the wait as "not ready", the create stands.
-  ['instances.health', 'create_instance', { serviceId: S, name: 'store3', options: { RootUser: 'admin', RootPassword: 'pw-1234567' }, wait: true, waitSeconds: 5 }, false],
+  [
+    'instances.health',
+    'create_instance',
+    {
+      serviceId: S,
+      name: 'store3',
+      options: { RootUser: 'admin', RootPassword: 'pw-1234567' },
+      wait: true,
+      waitSeconds: 5,
+    },
+    false,
+  ],
   ['instances.restart', 'restart_instance', { serviceId: S, name: 'store1' }],
   ['money.plan', 'token_balance', {}],
   ['money.tokens', 'token_balance', {}],
@@ -62,7 +77,11 @@ const ROUTES: Array<[route: string, tool: string, args: Record<string, unknown>,
 /** store1 exists before each case (the emulator's state lives across cases; a delete case may remove it). */
 async function seedInstance(): Promise<void> {
   if (!(await alice.call('get_instance', { serviceId: S, name: 'store1' })).isError) return;
-  const r = await alice.call('create_instance', { serviceId: S, name: 'store1', options: { RootUser: 'admin', RootPassword: 'pw-1234567' } });
+  const r = await alice.call('create_instance', {
+    serviceId: S,
+    name: 'store1',
+    options: { RootUser: 'admin', RootPassword: 'pw-1234567' },
+  });
   expect(r.isError, textOf(r)).toBeFalsy();
 }
 
@@ -79,7 +98,11 @@ describe('EGRESS-01: a 3xx from OSC is an upstream error, never followed', () =>
   });
 
   it('a 307 to another *.osaas.io host is not followed either', async () => {
-    await emu.control.failNext('catalog.subscriptions.list', { status: 307, headers: { location: 'https://catalog.svc.emu.osaas.io/mysubscriptions?again=1' } }, 'always');
+    await emu.control.failNext(
+      'catalog.subscriptions.list',
+      { status: 307, headers: { location: 'https://catalog.svc.emu.osaas.io/mysubscriptions?again=1' } },
+      'always',
+    );
     const before = await emu.control.calls('catalog.subscriptions.list');
     const r = await alice.call('list_services');
     expect(r.isError).toBe(true);
@@ -92,7 +115,9 @@ describe('EGRESS-01: a 3xx from OSC is an upstream error, never followed', () =>
 describe('EGRESS-02: a foreign host named by OSC is never called', () => {
   const catalogWith = async (mutate: (rec: Record<string, unknown>) => void) => {
     const pat = await alice.credentials.accessToken();
-    const res = await fetch('https://catalog.svc.emu.osaas.io/mysubscriptions', { headers: { 'x-pat-jwt': `Bearer ${pat}` } });
+    const res = await fetch('https://catalog.svc.emu.osaas.io/mysubscriptions', {
+      headers: { 'x-pat-jwt': `Bearer ${pat}` },
+    });
     const list = (await res.json()) as Array<Record<string, unknown>>;
     for (const rec of list) mutate(rec);
     await emu.control.failNext('catalog.subscriptions.list', { status: 200, body: list }, 'always');
@@ -103,22 +128,36 @@ describe('EGRESS-02: a foreign host named by OSC is never called', () => {
     ['an https apiUrl outside osaas.io', () => 'https://127.0.0.1:1/minioinstance'],
     ['a look-alike host', () => 'https://osaas.io.evil.example/minioinstance'],
   ];
-  it.each(FOREIGN_API)('catalog apiUrl is %s: every instance tool fails, the SDK delete included', async (_what, apiUrl) => {
-    await seedInstance();
-    await catalogWith((rec) => {
-      rec.apiUrl = apiUrl();
-    });
-    for (const [, tool, args] of ROUTES.filter(([route]) => route.startsWith('instances.'))) {
-      const r = await alice.call(tool, args);
-      expect(r.isError, `${tool}: ${textOf(r)}`).toBe(true);
-    }
-  });
+  it.each(FOREIGN_API)(
+    'catalog apiUrl is %s: every instance tool fails, the SDK delete included',
+    async (_what, apiUrl) => {
+      await seedInstance();
+      await catalogWith((rec) => {
+        rec.apiUrl = apiUrl();
+      });
+      for (const [, tool, args] of ROUTES.filter(([route]) => route.startsWith('instances.'))) {
+        const r = await alice.call(tool, args);
+        expect(r.isError, `${tool}: ${textOf(r)}`).toBe(true);
+      }
+    },
+  );
 
   it('instance URLs and _links naming a foreign host are shown as data, never fetched', async () => {
     await seedInstance();
     await emu.control.failNext(
       'instances.get',
-      { status: 200, body: { name: 'store1', url: `${foreignUrl}/ui`, _links: { self: { href: `${foreignUrl}/self` }, logs: { href: `${foreignUrl}/logs` }, health: { href: `${foreignUrl}/health` } } } },
+      {
+        status: 200,
+        body: {
+          name: 'store1',
+          url: `${foreignUrl}/ui`,
+          _links: {
+            self: { href: `${foreignUrl}/self` },
+            logs: { href: `${foreignUrl}/logs` },
+            health: { href: `${foreignUrl}/health` },
+          },
+        },
+      },
       'always',
     );
     const calls: Array<[string, Record<string, unknown>]> = [
@@ -136,9 +175,13 @@ describe('EGRESS-03: the OSC OAuth client never follows a redirect', () => {
   it.each(['oauth.token.refresh', 'oauth.register'])('%s answers 302 → an upstream error', async (route) => {
     await emu.control.failNext(route, { status: 302, headers: { location: `${foreignUrl}/token` } }, 'always');
     const client = createOscOAuthClient(oscOAuthUrls('emu'));
-    const call = route === 'oauth.register'
-      ? client.register({ redirectUri: 'https://mcp.example/oauth/callback', clientName: 'x' })
-      : client.refresh({ client: { clientId: 'c', clientSecret: 'osc_secret_CANARY' }, refreshToken: 'osc_rt_CANARY' });
+    const call =
+      route === 'oauth.register'
+        ? client.register({ redirectUri: 'https://mcp.example/oauth/callback', clientName: 'x' })
+        : client.refresh({
+            client: { clientId: 'c', clientSecret: 'osc_secret_CANARY' },
+            refreshToken: 'osc_rt_CANARY',
+          });
     await expect(call).rejects.toHaveProperty('kind');
   });
 });

@@ -19,7 +19,12 @@ export const ENV = 'emu';
 /** The emulator, with every `https://*.osaas.io` call of this process sent to it. */
 export async function startEmu(opts: StartOptions = {}): Promise<TestEmulator> {
   const emu = await startTestEmulator({ instanceStartMs: 1500, ...opts });
-  installOscDispatcher({ emulatorUrl: emu.url, connectTimeoutMs: 2_000, headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000 });
+  installOscDispatcher({
+    emulatorUrl: emu.url,
+    connectTimeoutMs: 2_000,
+    headersTimeoutMs: 5_000,
+    bodyTimeoutMs: 5_000,
+  });
   return emu;
 }
 
@@ -40,14 +45,25 @@ export interface CallOptions {
 }
 
 /** `subscriptionCache`: share subscription lists across calls, as the app does (src/app.ts). */
-export async function userSession(emu: TestEmulator, userId: string, opts: { subscriptionCache?: SubscriptionCache } = {}): Promise<UserSession> {
+export async function userSession(
+  emu: TestEmulator,
+  userId: string,
+  opts: { subscriptionCache?: SubscriptionCache } = {},
+): Promise<UserSession> {
   const credentials = await emulatorCredentials(emu.url, emu.control, userId);
   const satCache = new SatCache();
   const mcp = inMemoryMcp();
   const tenantId = (await emu.control.mint(userId)).tenantId;
   // One platform per call, as the route builds one per request.
   const osc = (callTimeoutMs?: number) =>
-    createSdkPlatform({ credentials, environment: ENV, satCache, subscriptionCache: opts.subscriptionCache, log: mcp.log, callTimeoutMs });
+    createSdkPlatform({
+      credentials,
+      environment: ENV,
+      satCache,
+      subscriptionCache: opts.subscriptionCache,
+      log: mcp.log,
+      callTimeoutMs,
+    });
 
   return {
     credentials,
@@ -60,7 +76,10 @@ export async function userSession(emu: TestEmulator, userId: string, opts: { sub
 }
 
 /** Emulator counters as a delta around `fn`. */
-export async function countCalls<T>(emu: TestEmulator, fn: () => Promise<T>): Promise<{ result: T; apiCalls: number; calls: Record<string, number> }> {
+export async function countCalls<T>(
+  emu: TestEmulator,
+  fn: () => Promise<T>,
+): Promise<{ result: T; apiCalls: number; calls: Record<string, number> }> {
   const before = await emu.control.stats();
   const result = await fn();
   const after = await emu.control.stats();

@@ -17,7 +17,12 @@ let full: string;
 let readOnly: string;
 
 /** A 2026-07-28 request with the headers a conforming client mirrors from the body; alice's full grant unless `token`. */
-function modern(id: number, method: string, params: Record<string, unknown> = {}, o: ModernOptions & { token?: string } = {}): Promise<Response> {
+function modern(
+  id: number,
+  method: string,
+  params: Record<string, unknown> = {},
+  o: ModernOptions & { token?: string } = {},
+): Promise<Response> {
   return modernPost(stack.mcpUrl, o.token ?? full, id, method, params, o);
 }
 
@@ -37,7 +42,14 @@ describe('MCP 2026-07-28, no initialize', () => {
     const res = await modern(1, 'server/discover');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/json');
-    const { result } = (await res.json()) as { result: { supportedVersions: string[]; capabilities: Record<string, unknown>; instructions?: string; _meta: Record<string, { name: string }> } };
+    const { result } = (await res.json()) as {
+      result: {
+        supportedVersions: string[];
+        capabilities: Record<string, unknown>;
+        instructions?: string;
+        _meta: Record<string, { name: string }>;
+      };
+    };
     // The SDK lists modern revisions only here; 2025-era versions are negotiated by initialize.
     expect(result.supportedVersions).toEqual([MODERN]);
     expect(result.capabilities).toEqual({ tools: { listChanged: false } });
@@ -46,7 +58,10 @@ describe('MCP 2026-07-28, no initialize', () => {
   });
 
   it('tools/list shows what the grant allows, as in 2025-11-25', async () => {
-    const names = async (token: string) => ((await (await modern(2, 'tools/list', {}, { token })).json()) as { result: { tools: Array<{ name: string }> } }).result.tools.map((t) => t.name);
+    const names = async (token: string) =>
+      (
+        (await (await modern(2, 'tools/list', {}, { token })).json()) as { result: { tools: Array<{ name: string }> } }
+      ).result.tools.map((t) => t.name);
     expect(await names(full)).toHaveLength(ALL_TOOLS_COUNT);
     expect(await names(readOnly)).toEqual(READ_TOOLS);
   });
@@ -55,7 +70,10 @@ describe('MCP 2026-07-28, no initialize', () => {
     const res = await modern(3, 'tools/call', { name: 'token_balance', arguments: {} });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/json');
-    const body = (await res.json()) as { id: number; result: { structuredContent: Record<string, unknown>; isError?: boolean } };
+    const body = (await res.json()) as {
+      id: number;
+      result: { structuredContent: Record<string, unknown>; isError?: boolean };
+    };
     expect(body.id).toBe(3);
     expect(body.result.isError).toBeUndefined();
     expect(body.result.structuredContent).toMatchObject({ plan: 'PROFESSIONAL' });
@@ -68,7 +86,9 @@ describe('MCP 2026-07-28, no initialize', () => {
       _meta: { progressToken: 'p4' },
     });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
-    const frames = [...(await res.text()).matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]!) as { method?: string; id?: number; result?: { structuredContent: { ready: boolean } } });
+    const frames = [...(await res.text()).matchAll(/^data: (.*)$/gm)].map(
+      (m) => JSON.parse(m[1]!) as { method?: string; id?: number; result?: { structuredContent: { ready: boolean } } },
+    );
     expect(frames.some((f) => f.method === 'notifications/progress')).toBe(true);
     expect(frames.at(-1)?.id).toBe(4);
     expect(frames.at(-1)?.result?.structuredContent.ready).toBe(true);
@@ -81,10 +101,19 @@ describe('a 2026-07-28 client that leaves (MCP-09; 2026-07-28 Streamable HTTP, "
     const before = (await stack.emulator.control.stats()).hangsClosed;
     await stack.emulator.control.failNext('instances.list', { hang: true });
     const ac = new AbortController();
-    const pending = modernPost(stack.mcpUrl, full, 21, 'tools/call', { name: 'list_instances', arguments: { serviceId: 'minio-minio' } }, { signal: ac.signal });
+    const pending = modernPost(
+      stack.mcpUrl,
+      full,
+      21,
+      'tools/call',
+      { name: 'list_instances', arguments: { serviceId: 'minio-minio' } },
+      { signal: ac.signal },
+    );
     setTimeout(() => ac.abort(), 1_000);
     await expect(pending).rejects.toThrow();
-    await expect.poll(async () => (await stack.emulator.control.stats()).hangsClosed, { timeout: 3_000 }).toBeGreaterThan(before);
+    await expect
+      .poll(async () => (await stack.emulator.control.stats()).hangsClosed, { timeout: 3_000 })
+      .toBeGreaterThan(before);
     expect(stack.logs.join('')).not.toMatch(/unhandled/i);
   });
 });
@@ -109,7 +138,12 @@ describe('Server Validation (2026-07-28 Streamable HTTP) → 400 HeaderMismatch 
   });
 
   it('a Base64-encoded Mcp-Name that matches the body is accepted', async () => {
-    const res = await modern(6, 'tools/call', { name: 'token_balance', arguments: {} }, { headers: { 'mcp-name': `=?base64?${Buffer.from('token_balance').toString('base64')}?=` } });
+    const res = await modern(
+      6,
+      'tools/call',
+      { name: 'token_balance', arguments: {} },
+      { headers: { 'mcp-name': `=?base64?${Buffer.from('token_balance').toString('base64')}?=` } },
+    );
     expect(res.status).toBe(200);
     expect(((await res.json()) as { result: { isError?: boolean } }).result.isError).toBeUndefined();
   });
@@ -119,7 +153,10 @@ describe('versions', () => {
   it('an unsupported version → 400 UnsupportedProtocolVersionError -32022 listing the supported ones', async () => {
     const res = await modern(7, 'tools/list', {}, { version: '2099-01-01' });
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { id: unknown; error: { code: number; data: { supported: string[]; requested: string } } };
+    const body = (await res.json()) as {
+      id: unknown;
+      error: { code: number; data: { supported: string[]; requested: string } };
+    };
     expect(body.error.code).toBe(-32022);
     expect(body.error.data.supported).toContain(MODERN);
     expect(body.error.data.requested).toBe('2099-01-01');
@@ -133,26 +170,48 @@ describe('versions', () => {
   });
 
   it('a modern MCP-Protocol-Version header on a body without the envelope → 400 -32602', async () => {
-    const res = await mcpPost(stack.mcpUrl, full, { jsonrpc: '2.0', id: 8, method: 'tools/list', params: {} }, { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/list' });
+    const res = await mcpPost(
+      stack.mcpUrl,
+      full,
+      { jsonrpc: '2.0', id: 8, method: 'tools/list', params: {} },
+      { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/list' },
+    );
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32602);
   });
 
   it('a batch holding a 2026-07-28 request → 400 -32600 (the modern era has no batches)', async () => {
-    const res = await mcpPost(stack.mcpUrl, full, [{ jsonrpc: '2.0', id: 9, method: 'tools/list', params: { _meta: envelope() } }], { 'mcp-protocol-version': MODERN });
+    const res = await mcpPost(
+      stack.mcpUrl,
+      full,
+      [{ jsonrpc: '2.0', id: 9, method: 'tools/list', params: { _meta: envelope() } }],
+      { 'mcp-protocol-version': MODERN },
+    );
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32600);
   });
 
   it('2025-11-25 is served as before on the same endpoint: initialize, then a tool call answered as JSON', async () => {
-    const init = await mcpPost(stack.mcpUrl, full, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+    const init = await mcpPost(stack.mcpUrl, full, {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    });
     expect(init.status).toBe(200);
     const { result } = (await init.json()) as { result: { protocolVersion: string; capabilities: unknown } };
     expect(result.protocolVersion).toBe('2025-11-25');
     expect(result.capabilities).toEqual({ tools: { listChanged: false } });
-    const call = await mcpPost(stack.mcpUrl, full, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'token_balance', arguments: {} } }, { 'mcp-protocol-version': '2025-11-25' });
+    const call = await mcpPost(
+      stack.mcpUrl,
+      full,
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'token_balance', arguments: {} } },
+      { 'mcp-protocol-version': '2025-11-25' },
+    );
     expect(call.headers.get('content-type')).toContain('application/json');
-    expect(((await call.json()) as { result: { structuredContent: unknown } }).result.structuredContent).toMatchObject({ plan: 'PROFESSIONAL' });
+    expect(((await call.json()) as { result: { structuredContent: unknown } }).result.structuredContent).toMatchObject({
+      plan: 'PROFESSIONAL',
+    });
   });
 
   it('the request log names the era and a bounded method label, never a client-chosen string', async () => {
@@ -183,7 +242,12 @@ describe('scope stays first (OAUTH-35)', () => {
   it('an unknown tool is the protocol error -32602 in both eras', async () => {
     const m = await modern(13, 'tools/call', { name: 'nope', arguments: {} });
     expect(((await m.json()) as { error: { code: number } }).error.code).toBe(-32602);
-    const l = await mcpPost(stack.mcpUrl, full, { jsonrpc: '2.0', id: 14, method: 'tools/call', params: { name: 'nope', arguments: {} } }, { 'mcp-protocol-version': '2025-11-25' });
+    const l = await mcpPost(
+      stack.mcpUrl,
+      full,
+      { jsonrpc: '2.0', id: 14, method: 'tools/call', params: { name: 'nope', arguments: {} } },
+      { 'mcp-protocol-version': '2025-11-25' },
+    );
     expect(((await l.json()) as { error: { code: number } }).error.code).toBe(-32602);
   });
 });

@@ -24,13 +24,25 @@ afterAll(async () => {
 const cases: Array<[string, Record<string, unknown>, Record<string, number>]> = [
   ['list_services', {}, { 'catalog.subscriptions.list': 1 }],
   ['describe_service', { serviceId: 'minio-minio' }, { 'catalog.subscriptions.list': 1 }],
-  ['create_instance', { serviceId: 'minio-minio', name: 'rt1', options: { RootUser: 'u', RootPassword: 'p' } }, { 'catalog.subscriptions.list': 1, 'instances.create': 1 }],
+  [
+    'create_instance',
+    { serviceId: 'minio-minio', name: 'rt1', options: { RootUser: 'u', RootPassword: 'p' } },
+    { 'catalog.subscriptions.list': 1, 'instances.create': 1 },
+  ],
   ['list_instances', { serviceId: 'minio-minio' }, { 'catalog.subscriptions.list': 1, 'instances.list': 1 }],
   ['get_instance', { serviceId: 'minio-minio', name: 'rt1' }, { 'catalog.subscriptions.list': 1, 'instances.get': 1 }],
   ['read_logs', { serviceId: 'minio-minio', name: 'rt1' }, { 'catalog.subscriptions.list': 1, 'instances.logs': 1 }],
-  ['restart_instance', { serviceId: 'minio-minio', name: 'rt1' }, { 'catalog.subscriptions.list': 1, 'instances.restart': 1 }],
+  [
+    'restart_instance',
+    { serviceId: 'minio-minio', name: 'rt1' },
+    { 'catalog.subscriptions.list': 1, 'instances.restart': 1 },
+  ],
   // The SDK's removeInstance reads /mysubscriptions itself before the DELETE.
-  ['delete_instance', { serviceId: 'minio-minio', name: 'rt1', confirm: true }, { 'catalog.subscriptions.list': 1, 'instances.delete': 1 }],
+  [
+    'delete_instance',
+    { serviceId: 'minio-minio', name: 'rt1', confirm: true },
+    { 'catalog.subscriptions.list': 1, 'instances.delete': 1 },
+  ],
   ['token_balance', {}, { 'money.plan': 1, 'money.tokens': 1 }],
 ];
 
@@ -45,7 +57,13 @@ describe('round trips per tool call (steady state)', () => {
   it('create_instance with wait adds one health GET per poll, nothing else', async () => {
     await emu.control.config({ instanceStartMs: 2500 });
     const { result, calls } = await countCalls(emu, () =>
-      alice.call('create_instance', { serviceId: 'minio-minio', name: 'rt2', options: { RootUser: 'u', RootPassword: 'p' }, wait: true, waitSeconds: 10 }),
+      alice.call('create_instance', {
+        serviceId: 'minio-minio',
+        name: 'rt2',
+        options: { RootUser: 'u', RootPassword: 'p' },
+        wait: true,
+        waitSeconds: 10,
+      }),
     );
     expect((result.structuredContent as { ready: boolean }).ready).toBe(true);
     expect(calls['catalog.subscriptions.list']).toBe(1);

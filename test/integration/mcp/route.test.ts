@@ -27,7 +27,11 @@ const V = { 'mcp-protocol-version': '2025-11-25' };
 
 async function sdkClient(token: string): Promise<Client> {
   const client = new Client({ name: 'route-test', version: '1' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(stack.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(stack.mcpUrl), {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
   return client;
 }
 
@@ -59,7 +63,10 @@ describe('through the SDK client', () => {
     const c = await sdkClient(full);
     const seen: string[] = [];
     const r = (await c.callTool(
-      { name: 'create_instance', arguments: { serviceId: 'eyevinn-test-adserver', name: 'prog1', wait: true, waitSeconds: 10 } },
+      {
+        name: 'create_instance',
+        arguments: { serviceId: 'eyevinn-test-adserver', name: 'prog1', wait: true, waitSeconds: 10 },
+      },
       undefined,
       { onprogress: (p) => seen.push(p.message ?? ''), timeout: 30_000 },
     )) as CallToolResult;
@@ -73,10 +80,15 @@ describe('through the SDK client', () => {
 describe('scope enforcement (OAUTH-35)', () => {
   it('a write tool with a read-only grant → 403 insufficient_scope before any OSC call, batch included', async () => {
     const before = await stack.emulator.control.stats();
-    for (const body of [call(1, 'create_instance', { serviceId: 'minio-minio', name: 'x' }), [call(1, 'list_services'), call(2, 'delete_instance', { serviceId: 'minio-minio', name: 'x', confirm: true })]]) {
+    for (const body of [
+      call(1, 'create_instance', { serviceId: 'minio-minio', name: 'x' }),
+      [call(1, 'list_services'), call(2, 'delete_instance', { serviceId: 'minio-minio', name: 'x', confirm: true })],
+    ]) {
       const res = await mcpPost(stack.mcpUrl, readOnly, body, V);
       expect(res.status).toBe(403);
-      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope".*scope="osc:write".*resource_metadata="/);
+      expect(res.headers.get('www-authenticate')).toMatch(
+        /^Bearer error="insufficient_scope".*scope="osc:write".*resource_metadata="/,
+      );
     }
     expect((await stack.emulator.control.stats()).apiCalls).toBe(before.apiCalls);
   });
@@ -89,7 +101,10 @@ describe('errors are tool results (MCP-06)', () => {
     ['instances.create', 422, 'create_instance', /rejected the request as invalid \(HTTP 422\)/],
   ])('%s → %i', async (route, status, tool, wording) => {
     await stack.emulator.control.failNext(route, { status, body: { reason: 'upstream words <script>' } });
-    const args = tool === 'get_instance' ? { serviceId: 'minio-minio', name: 'nope' } : { serviceId: 'minio-minio', name: 'nope', options: { RootUser: 'a', RootPassword: 'b' } };
+    const args =
+      tool === 'get_instance'
+        ? { serviceId: 'minio-minio', name: 'nope' }
+        : { serviceId: 'minio-minio', name: 'nope', options: { RootUser: 'a', RootPassword: 'b' } };
     const res = await mcpPost(stack.mcpUrl, full, call(7, tool, args), V);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { result: CallToolResult; error?: unknown };
@@ -116,7 +131,13 @@ describe('the wire (INPUT-01, -02, -03, -05)', () => {
     ['text/plain', JSON.stringify(call(1, 'list_services')), { 'content-type': 'text/plain' }, 415, -32000],
     // JSON-RPC 2.0 §5.1: valid JSON that is not a Request object is an Invalid Request.
     ['jsonrpc 1.0', '{"jsonrpc":"1.0"}', {}, 400, -32600],
-    ['a batch of 101', JSON.stringify(Array.from({ length: 101 }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'ping' }))), {}, 400, -32600],
+    [
+      'a batch of 101',
+      JSON.stringify(Array.from({ length: 101 }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'ping' }))),
+      {},
+      400,
+      -32600,
+    ],
     ['64 KB of nesting', `${'['.repeat(30_000)}${']'.repeat(30_000)}`, {}, 400, -32700],
   ])('%s', async (_l, body, headers, status, code) => {
     const res = await mcpPost(stack.mcpUrl, full, body, { ...V, ...headers });
@@ -125,13 +146,26 @@ describe('the wire (INPUT-01, -02, -03, -05)', () => {
   });
 
   it('a 2025-era batch of 2 is answered (the SDK transport still accepts batches ≤ 100)', async () => {
-    const res = await mcpPost(stack.mcpUrl, full, [{ jsonrpc: '2.0', id: 1, method: 'ping' }, { jsonrpc: '2.0', id: 2, method: 'ping' }], V);
+    const res = await mcpPost(
+      stack.mcpUrl,
+      full,
+      [
+        { jsonrpc: '2.0', id: 1, method: 'ping' },
+        { jsonrpc: '2.0', id: 2, method: 'ping' },
+      ],
+      V,
+    );
     expect(res.status).toBe(200);
     expect(((await res.json()) as unknown[]).length).toBe(2);
   });
 
   it.each([65 * 1024, 1024 * 1024])('INPUT-01: a %i byte body → 413', async (size) => {
-    const res = await mcpPost(stack.mcpUrl, full, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(size) } }), V);
+    const res = await mcpPost(
+      stack.mcpUrl,
+      full,
+      JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(size) } }),
+      V,
+    );
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32000);
   });
@@ -140,7 +174,17 @@ describe('the wire (INPUT-01, -02, -03, -05)', () => {
     const url = new URL(stack.mcpUrl);
     const { status, sent } = await new Promise<{ status: number; sent: number }>((resolve, reject) => {
       let sent = 0;
-      const req = httpRequest({ host: url.hostname, port: url.port, path: '/mcp', method: 'POST', headers: { authorization: `Bearer ${full}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' } });
+      const req = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        path: '/mcp',
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${full}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+      });
       req.on('response', (res) => {
         res.resume();
         resolve({ status: res.statusCode ?? 0, sent });
@@ -171,13 +215,29 @@ describe('the wire (INPUT-01, -02, -03, -05)', () => {
 
 describe('Origin and Host (MCP-01), CORS', () => {
   it('foreign Origin → 403; foreign Host → 403; no Origin → 200', async () => {
-    expect((await mcpPost(stack.mcpUrl, full, call(1, 'token_balance'), { ...V, origin: 'https://evil.example' })).status).toBe(403);
+    expect(
+      (await mcpPost(stack.mcpUrl, full, call(1, 'token_balance'), { ...V, origin: 'https://evil.example' })).status,
+    ).toBe(403);
     const url = new URL(stack.mcpUrl);
     const hostStatus = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ host: url.hostname, port: url.port, path: '/mcp', method: 'POST', headers: { host: 'evil.example', authorization: `Bearer ${full}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/mcp',
+          method: 'POST',
+          headers: {
+            host: 'evil.example',
+            authorization: `Bearer ${full}`,
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify(call(1, 'token_balance')));
     });
@@ -186,10 +246,19 @@ describe('Origin and Host (MCP-01), CORS', () => {
   });
 
   it('preflight is answered before auth and allows the MCP headers', async () => {
-    const res = await fetch(stack.mcpUrl, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, mcp-protocol-version' } });
+    const res = await fetch(stack.mcpUrl, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, mcp-protocol-version',
+      },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(res.headers.get('access-control-allow-headers')).toMatch(/Authorization.*MCP-Protocol-Version.*Mcp-Session-Id.*Last-Event-ID/);
+    expect(res.headers.get('access-control-allow-headers')).toMatch(
+      /Authorization.*MCP-Protocol-Version.*Mcp-Session-Id.*Last-Event-ID/,
+    );
     expect(res.headers.get('access-control-expose-headers')).toContain('WWW-Authenticate');
   });
 });
@@ -205,11 +274,18 @@ describe('a client that leaves (MCP-09)', () => {
       fetch(stack.mcpUrl, {
         method: 'POST',
         signal: ac.signal,
-        headers: { authorization: `Bearer ${full}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...V },
+        headers: {
+          authorization: `Bearer ${full}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...V,
+        },
         body: JSON.stringify(call(2, 'list_instances', { serviceId: 'minio-minio' })),
       }),
     ).rejects.toThrow();
-    await expect.poll(async () => (await stack.emulator.control.stats()).hangsClosed, { timeout: 3_000 }).toBeGreaterThan(before);
+    await expect
+      .poll(async () => (await stack.emulator.control.stats()).hangsClosed, { timeout: 3_000 })
+      .toBeGreaterThan(before);
     expect(stack.logs.join('')).not.toMatch(/unhandled/i);
   });
 });

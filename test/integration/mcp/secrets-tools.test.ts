@@ -31,29 +31,51 @@ const knob = async <T>(path: string, body?: unknown): Promise<T> => {
 
 describe('issue-19 tools over the emulator', () => {
   it('create_database: the password is a secret that reached the database and appears in no result or log; endpoints and update work', async () => {
-    const r = await alice.call('create_database', { serviceId: 'birme-osc-postgresql', name: 'shopdb', waitSeconds: 20 });
+    const r = await alice.call('create_database', {
+      serviceId: 'birme-osc-postgresql',
+      name: 'shopdb',
+      waitSeconds: 20,
+    });
     expect(r.isError).toBeFalsy();
     const out = r.structuredContent as { connectionString: string; ready: boolean; secretName: string; port?: number };
     expect(out.ready).toBe(true);
     expect(out.secretName).toBe('shopdb-password');
-    expect(out.connectionString).toMatch(/^postgresql:\/\/postgres:\{\{secrets\.shopdb-password\}\}@[^:]+:\d+\/postgres$/);
+    expect(out.connectionString).toMatch(
+      /^postgresql:\/\/postgres:\{\{secrets\.shopdb-password\}\}@[^:]+:\d+\/postgres$/,
+    );
     const { secrets } = await knob<{ secrets: Array<{ kind: string; value: string }> }>('/secrets');
     const stored = secrets.filter((s) => s.kind === 'service_secret').map((s) => s.value);
     expect(stored).toHaveLength(1);
     const password = stored[0]!;
-    const check = await knob<{ matches: boolean }>('/instance/check', { tenantId: alice.tenantId, serviceId: 'birme-osc-postgresql', name: 'shopdb', option: 'PostgresPassword', value: password });
+    const check = await knob<{ matches: boolean }>('/instance/check', {
+      tenantId: alice.tenantId,
+      serviceId: 'birme-osc-postgresql',
+      name: 'shopdb',
+      option: 'PostgresPassword',
+      value: password,
+    });
     expect(check.matches).toBe(true);
 
     const names = await alice.call('list_secrets', { serviceId: 'birme-osc-postgresql' });
     expect((names.structuredContent as { names: string[] }).names).toEqual(['shopdb-password']);
     const ends = await alice.call('get_instance_endpoints', { serviceId: 'birme-osc-postgresql', name: 'shopdb' });
-    const e = ends.structuredContent as { external: Array<{ ip: string; port: number; internalPort: number }>; internalPorts: Array<{ port: number }>; publicAccess: boolean };
+    const e = ends.structuredContent as {
+      external: Array<{ ip: string; port: number; internalPort: number }>;
+      internalPorts: Array<{ port: number }>;
+      publicAccess: boolean;
+    };
     expect(e.external[0]?.internalPort).toBe(5432);
     expect(e.internalPorts.map((p) => p.port)).toContain(5432);
     expect(e.publicAccess).toBe(true);
-    const upd = await alice.call('update_instance', { serviceId: 'birme-osc-postgresql', name: 'shopdb', options: { PostgresDb: 'shop' } });
+    const upd = await alice.call('update_instance', {
+      serviceId: 'birme-osc-postgresql',
+      name: 'shopdb',
+      options: { PostgresDb: 'shop' },
+    });
     expect(upd.isError).toBeFalsy();
-    expect((await alice.call('get_instance', { serviceId: 'birme-osc-postgresql', name: 'shopdb' })).structuredContent).toMatchObject({ fields: { PostgresDb: 'shop' } });
+    expect(
+      (await alice.call('get_instance', { serviceId: 'birme-osc-postgresql', name: 'shopdb' })).structuredContent,
+    ).toMatchObject({ fields: { PostgresDb: 'shop' } });
 
     const everything = JSON.stringify([r, names, ends, upd]) + alice.logs.join('\n');
     expect(everything).not.toContain(password);
@@ -64,8 +86,16 @@ describe('issue-19 tools over the emulator', () => {
     await new Promise((r) => setTimeout(r, 1500));
     const set = await alice.call('set_config', { store: 'appcfg', parameter: 'LOG_LEVEL', value: 'debug' });
     expect(set.isError, textOf(set)).toBeFalsy();
-    expect((await alice.call('get_config', { store: 'appcfg', parameter: 'LOG_LEVEL' })).structuredContent).toEqual({ store: 'appcfg', parameter: 'LOG_LEVEL', value: 'debug', secret: false });
-    expect((await alice.call('list_config', { store: 'appcfg' })).structuredContent).toMatchObject({ total: 1, items: [{ parameter: 'LOG_LEVEL', value: 'debug', secret: false }] });
+    expect((await alice.call('get_config', { store: 'appcfg', parameter: 'LOG_LEVEL' })).structuredContent).toEqual({
+      store: 'appcfg',
+      parameter: 'LOG_LEVEL',
+      value: 'debug',
+      secret: false,
+    });
+    expect((await alice.call('list_config', { store: 'appcfg' })).structuredContent).toMatchObject({
+      total: 1,
+      items: [{ parameter: 'LOG_LEVEL', value: 'debug', secret: false }],
+    });
     const { secrets } = await knob<{ secrets: Array<{ kind: string; value: string }> }>('/secrets');
     const apiKeys = secrets.filter((s) => s.kind === 'config_api_key').map((s) => s.value);
     expect(apiKeys.length).toBeGreaterThan(0);

@@ -17,7 +17,13 @@ const cache = new SubscriptionCache({ ttlMs: 30_000, now: () => now });
 beforeAll(async () => {
   emu = await startEmu({ instanceStartMs: 0 });
   alice = await userSession(emu, 'alice', { subscriptionCache: cache });
-  const warm = await countCalls(emu, () => alice.call('create_instance', { serviceId: 'minio-minio', name: 'sc1', options: { RootUser: 'u', RootPassword: 'p' } }));
+  const warm = await countCalls(emu, () =>
+    alice.call('create_instance', {
+      serviceId: 'minio-minio',
+      name: 'sc1',
+      options: { RootUser: 'u', RootPassword: 'p' },
+    }),
+  );
   expect(warm.result.isError, textOf(warm.result)).toBeFalsy();
   expect(warm.calls).toEqual({ 'catalog.subscriptions.list': 1, 'token.servicetoken': 1, 'instances.create': 1 });
 });

@@ -32,7 +32,10 @@ afterAll(async () => {
 
 describe('authorization failures upstream', () => {
   it('UPSTREAM-07: a 401 to a fresh PAT → one refresh, one retry, success', async () => {
-    await emu.control.failNext('catalog.subscriptions.list', { status: 401, body: { error: 'invalid authorization header' } });
+    await emu.control.failNext('catalog.subscriptions.list', {
+      status: 401,
+      body: { error: 'invalid authorization header' },
+    });
     const r = await alice.call('list_services');
     expect(r.isError).toBeFalsy();
     expect(alice.credentials.refreshes).toBe(1);
@@ -55,7 +58,11 @@ describe('authorization failures upstream', () => {
 
   it('a SAT refused with 401 is re-minted once; the PAT is not refreshed', async () => {
     expect((await alice.call('list_instances', { serviceId: 'minio-minio' })).isError).toBeFalsy();
-    await emu.control.failNext('instances.list', { status: 401, body: '<html>401 Authorization Required</html>', contentType: 'text/html' });
+    await emu.control.failNext('instances.list', {
+      status: 401,
+      body: '<html>401 Authorization Required</html>',
+      contentType: 'text/html',
+    });
     const { result, calls } = await countCalls(emu, () => alice.call('list_instances', { serviceId: 'minio-minio' }));
     expect(result.isError).toBeFalsy();
     expect(calls['token.servicetoken']).toBe(1);
@@ -89,7 +96,11 @@ describe('transient failures on reads (UPSTREAM-08)', () => {
   });
 
   it('persistent 503 → isError quickly, after three tries', async () => {
-    await emu.control.failNext('catalog.subscriptions.list', { status: 503, body: { reason: 'secret osc_pat_CANARY_0123456789abcdef0123' } }, 'always');
+    await emu.control.failNext(
+      'catalog.subscriptions.list',
+      { status: 503, body: { reason: 'secret osc_pat_CANARY_0123456789abcdef0123' } },
+      'always',
+    );
     const started = Date.now();
     const { result, calls } = await countCalls(emu, () => alice.call('list_services'));
     expect(result.isError).toBe(true);
@@ -103,7 +114,11 @@ describe('creates are never retried (UPSTREAM-09)', () => {
   it('502 → exactly one POST and "outcome unknown, check list_instances"', async () => {
     await emu.control.failNext('instances.create', { status: 502 });
     const { result, calls } = await countCalls(emu, () =>
-      alice.call('create_instance', { serviceId: 'minio-minio', name: 'amb1', options: { RootUser: 'u', RootPassword: 'p' } }),
+      alice.call('create_instance', {
+        serviceId: 'minio-minio',
+        name: 'amb1',
+        options: { RootUser: 'u', RootPassword: 'p' },
+      }),
     );
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/outcome is unknown.*list_instances/s);
@@ -111,9 +126,18 @@ describe('creates are never retried (UPSTREAM-09)', () => {
   });
 
   it('504 HTML that still created → one POST, unknown outcome, and list_instances shows it', async () => {
-    await emu.control.failNext('instances.create', { status: 504, body: '<html>504 Gateway Time-out</html>', contentType: 'text/html', commit: true });
+    await emu.control.failNext('instances.create', {
+      status: 504,
+      body: '<html>504 Gateway Time-out</html>',
+      contentType: 'text/html',
+      commit: true,
+    });
     const { result, calls } = await countCalls(emu, () =>
-      alice.call('create_instance', { serviceId: 'minio-minio', name: 'amb2', options: { RootUser: 'u', RootPassword: 'p' } }),
+      alice.call('create_instance', {
+        serviceId: 'minio-minio',
+        name: 'amb2',
+        options: { RootUser: 'u', RootPassword: 'p' },
+      }),
     );
     expect(textOf(result)).toContain('outcome is unknown');
     expect(textOf(result)).not.toContain('Gateway');
@@ -125,7 +149,11 @@ describe('creates are never retried (UPSTREAM-09)', () => {
   it('a hung create → one POST, timeout at the call bound, unknown outcome', async () => {
     await emu.control.failNext('instances.create', { hang: true });
     const { result, calls } = await countCalls(emu, () =>
-      alice.call('create_instance', { serviceId: 'minio-minio', name: 'amb3', options: { RootUser: 'u', RootPassword: 'p' } }, { callTimeoutMs: 500 }),
+      alice.call(
+        'create_instance',
+        { serviceId: 'minio-minio', name: 'amb3', options: { RootUser: 'u', RootPassword: 'p' } },
+        { callTimeoutMs: 500 },
+      ),
     );
     expect(textOf(result)).toMatch(/did not answer in time, so the outcome is unknown/);
     expect(calls['instances.create']).toBe(1);
@@ -138,7 +166,11 @@ describe('hangs, bad bodies, closed ports', () => {
     const before = (await emu.control.stats()).hangsClosed;
     await emu.control.failNext('instances.list', { hang: true }, 'always');
     const started = Date.now();
-    const r = await alice.call('list_instances', { serviceId: 'minio-minio' }, { callTimeoutMs: 400, deadlineMs: 3_000 });
+    const r = await alice.call(
+      'list_instances',
+      { serviceId: 'minio-minio' },
+      { callTimeoutMs: 400, deadlineMs: 3_000 },
+    );
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('did not answer in time');
     expect(Date.now() - started).toBeLessThan(3_500);
@@ -156,7 +188,10 @@ describe('hangs, bad bodies, closed ports', () => {
   });
 
   it.each([
-    ['HTML with status 200', { status: 200, body: '<html>hello osc_pat_CANARY_0123456789abcdef0123</html>', contentType: 'text/html' }],
+    [
+      'HTML with status 200',
+      { status: 200, body: '<html>hello osc_pat_CANARY_0123456789abcdef0123</html>', contentType: 'text/html' },
+    ],
     ['JSON missing fields', { status: 200, body: { unexpected: true } }],
     ['50 MB', { status: 200, body: 'x', bodyRepeat: 50_000_000, contentType: 'application/json' }],
   ])('UPSTREAM-11: %s → "could not read", nothing forwarded', async (_label, fault) => {
@@ -169,20 +204,34 @@ describe('hangs, bad bodies, closed ports', () => {
   });
 
   it('UPSTREAM-12: nothing listening → isError in under a second', async () => {
-    installOscDispatcher({ emulatorUrl: 'http://127.0.0.1:9', connectTimeoutMs: 500, headersTimeoutMs: 1_000, bodyTimeoutMs: 1_000 });
+    installOscDispatcher({
+      emulatorUrl: 'http://127.0.0.1:9',
+      connectTimeoutMs: 500,
+      headersTimeoutMs: 1_000,
+      bodyTimeoutMs: 1_000,
+    });
     try {
       const started = Date.now();
       const r = await alice.call('token_balance');
       expect(textOf(r)).toMatch(/^OSC could not be reached/);
       expect(Date.now() - started).toBeLessThan(1_000);
     } finally {
-      installOscDispatcher({ emulatorUrl: emu.url, connectTimeoutMs: 2_000, headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000 });
+      installOscDispatcher({
+        emulatorUrl: emu.url,
+        connectTimeoutMs: 2_000,
+        headersTimeoutMs: 5_000,
+        bodyTimeoutMs: 5_000,
+      });
     }
   });
 
   it('SECRETS-03: upstream bodies echoing tokens reach neither the result nor the log', async () => {
     const pat = await alice.credentials.accessToken();
-    await emu.control.failNext('money.plan', { status: 500, body: { msg: `bad token ${pat}`, headers: { authorization: `Bearer ${pat}` } } }, 'always');
+    await emu.control.failNext(
+      'money.plan',
+      { status: 500, body: { msg: `bad token ${pat}`, headers: { authorization: `Bearer ${pat}` } } },
+      'always',
+    );
     const r = await alice.call('token_balance');
     expect(r.isError).toBe(true);
     const canaries = await emu.control.canaries();

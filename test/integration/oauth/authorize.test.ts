@@ -3,7 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
 import { pkcePair, approveAtEmulator } from '../../support/emulator.js';
-import { Browser, exchange, mcpPost, registerClient, tokenRequest, clientAuth, type RegisteredClient } from '../../support/oauth-flow.js';
+import {
+  Browser,
+  exchange,
+  mcpPost,
+  registerClient,
+  tokenRequest,
+  clientAuth,
+  type RegisteredClient,
+} from '../../support/oauth-flow.js';
 import { startStack, type Stack } from '../../support/stack.js';
 import { authorizeSteps, decide, openConsent } from '../../support/consent-steps.js';
 import { expectClientError, expectLocalError } from '../../support/oauth-expect.js';
@@ -16,7 +24,10 @@ let client: RegisteredClient;
 beforeAll(async () => {
   store = new MemoryTokenStore();
   stack = await startStack({ store });
-  client = await registerClient(stack.url, { client_name: 'Two URIs', redirect_uris: ['https://c.example/cb', 'http://127.0.0.1/cb'] });
+  client = await registerClient(stack.url, {
+    client_name: 'Two URIs',
+    redirect_uris: ['https://c.example/cb', 'http://127.0.0.1/cb'],
+  });
 });
 afterAll(() => stack.close());
 
@@ -48,7 +59,10 @@ describe('OAUTH-08: client identification errors render locally', () => {
     ['unknown client_id', () => validParams({ client_id: 'oscm_client_doesnotexist0000000000000000000000' })],
     ['client_id missing', () => validParams({ client_id: null })],
     ['two client_id parameters', () => [...validParams(), ['client_id', client.client_id] as [string, string]]],
-    ['two different client_id parameters', () => [...validParams(), ['client_id', 'oscm_client_other'] as [string, string]]],
+    [
+      'two different client_id parameters',
+      () => [...validParams(), ['client_id', 'oscm_client_other'] as [string, string]],
+    ],
   ])('%s → local error, nothing stored', async (_name, params) => {
     const before = store.size;
     await expectLocalError(await get(rawAuthorize(params())));
@@ -98,7 +112,12 @@ describe('OAUTH-10: PKCE is mandatory and S256 only', () => {
     const oscBefore = await stack.emulator.control.calls('oauth.authorize');
     const res = await get(rawAuthorize(validParams(over)));
     const body = await res.text();
-    expectClientError(res, { redirectUri: 'https://c.example/cb', issuer: stack.url, error: 'invalid_request', state: 'orig-state' });
+    expectClientError(res, {
+      redirectUri: 'https://c.example/cb',
+      issuer: stack.url,
+      error: 'invalid_request',
+      state: 'orig-state',
+    });
     expect(body).not.toMatch(/name="pending"/);
     expect(store.size).toBe(before);
     expect(await stack.emulator.control.calls('oauth.authorize')).toBe(oscBefore);
@@ -121,7 +140,12 @@ describe('OAUTH-11: resource indicators (RFC 8707)', () => {
   ])('resource %s → invalid_target back to the client', async (_name, resource) => {
     const before = store.size;
     const res = await get(rawAuthorize(validParams({ resource: resource(stack.url) })));
-    expectClientError(res, { redirectUri: 'https://c.example/cb', issuer: stack.url, error: 'invalid_target', state: 'orig-state' });
+    expectClientError(res, {
+      redirectUri: 'https://c.example/cb',
+      issuer: stack.url,
+      error: 'invalid_target',
+      state: 'orig-state',
+    });
     expect(store.size).toBe(before);
   });
 
@@ -129,7 +153,12 @@ describe('OAUTH-11: resource indicators (RFC 8707)', () => {
     const loopback = await registerClient(stack.url);
     for (const resource of [`${stack.url}/mcp`, undefined]) {
       const r = await authorizeSteps(stack.url, loopback, { resource });
-      const tokens = await exchange(stack.url, loopback, { code: r.code, verifier: r.verifier, redirectUri: r.redirectUri, location: r.location });
+      const tokens = await exchange(stack.url, loopback, {
+        code: r.code,
+        verifier: r.verifier,
+        redirectUri: r.redirectUri,
+        location: r.location,
+      });
       const res = await mcpPost(stack.mcpUrl, tokens.access_token, { jsonrpc: '2.0', id: 1, method: 'tools/list' });
       expect(res.status).toBe(200);
     }
@@ -138,7 +167,13 @@ describe('OAUTH-11: resource indicators (RFC 8707)', () => {
   it('a different resource at /token → invalid_target, and the code stays usable', async () => {
     const loopback = await registerClient(stack.url);
     const r = await authorizeSteps(stack.url, loopback, { resource: `${stack.url}/mcp` });
-    const form = { grant_type: 'authorization_code', code: r.code, code_verifier: r.verifier, redirect_uri: r.redirectUri, ...clientAuth(loopback) };
+    const form = {
+      grant_type: 'authorization_code',
+      code: r.code,
+      code_verifier: r.verifier,
+      redirect_uri: r.redirectUri,
+      ...clientAuth(loopback),
+    };
     for (const resource of ['https://other.example/mcp', `${stack.url}/mcp#x`, `${stack.url}/other`]) {
       const bad = await tokenRequest(stack.url, { ...form, resource });
       expect(bad.status).toBe(400);
@@ -198,7 +233,9 @@ describe('INPUT-09: no open redirector on any GET route', () => {
   it('/authorize for a real client: a bad redirect_uri never redirects; the lures are ignored', async () => {
     const before = store.size;
     await expectLocalError(await get(rawAuthorize([...validParams({ redirect_uri: evil }), ...Object.entries(lures)])));
-    await expectLocalError(await get(rawAuthorize([...validParams({ redirect_uri: `${evil}/cb` }), ...Object.entries(lures)])));
+    await expectLocalError(
+      await get(rawAuthorize([...validParams({ redirect_uri: `${evil}/cb` }), ...Object.entries(lures)])),
+    );
     expect(store.size).toBe(before);
     // With an invalid PKCE method the error goes to the validated URI, not to a lure.
     const res = await get(rawAuthorize([...validParams({ code_challenge_method: 'plain' }), ...Object.entries(lures)]));
@@ -219,7 +256,9 @@ describe('INPUT-09: no open redirector on any GET route', () => {
     expect(cb.status).toBe(303);
     allowedLocation(cb.headers.get('location'), [new URL(loopback.redirect_uris[0]!).origin]);
     // Our consent POST and callback ignore lures of their own too.
-    const lured = await browser.get(`${stack.url}/oauth/callback?${new URLSearchParams({ ...lures, redirect_uri: evil })}`);
+    const lured = await browser.get(
+      `${stack.url}/oauth/callback?${new URLSearchParams({ ...lures, redirect_uri: evil })}`,
+    );
     await expectLocalError(lured);
   });
 });

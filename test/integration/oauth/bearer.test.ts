@@ -17,7 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const post = (at: string | undefined, headers: Record<string, string> = {}, url = stack.mcpUrl) => mcpPost(url, at, toolsList, headers);
+const post = (at: string | undefined, headers: Record<string, string> = {}, url = stack.mcpUrl) =>
+  mcpPost(url, at, toolsList, headers);
 
 describe('OAUTH-32: only our own, live, header-borne tokens for our resource', () => {
   let tokens: Tokens;
@@ -33,7 +34,11 @@ describe('OAUTH-32: only our own, live, header-borne tokens for our resource', (
   });
 
   it('the AT in ?access_token= → challenge', async () => {
-    await expectChallenge(await post(undefined, {}, `${stack.mcpUrl}?access_token=${encodeURIComponent(tokens.access_token)}`), stack.url, { credentialless: true });
+    await expectChallenge(
+      await post(undefined, {}, `${stack.mcpUrl}?access_token=${encodeURIComponent(tokens.access_token)}`),
+      stack.url,
+      { credentialless: true },
+    );
   });
 
   it('the AT in a form body field → challenge', async () => {
@@ -53,7 +58,9 @@ describe('OAUTH-32: only our own, live, header-borne tokens for our resource', (
 
   it('Basic credentials → challenge', async () => {
     const basic = Buffer.from(`${clientId}:${tokens.access_token}`).toString('base64');
-    await expectChallenge(await post(undefined, { authorization: `Basic ${basic}` }), stack.url, { credentialless: true });
+    await expectChallenge(await post(undefined, { authorization: `Basic ${basic}` }), stack.url, {
+      credentialless: true,
+    });
   });
 
   it('an unknown token of the right shape → challenge with invalid_token', async () => {
@@ -76,7 +83,13 @@ describe('OAUTH-32: only our own, live, header-borne tokens for our resource', (
     const res = await fetch(`${base}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: c.verifier, redirect_uri: c.redirectUri, client_id: client.client_id }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: c.verifier,
+        redirect_uri: c.redirectUri,
+        client_id: client.client_id,
+      }),
     });
     expect(res.status).toBe(200);
     const foreign = ((await res.json()) as Tokens).access_token;
@@ -131,7 +144,9 @@ describe('a grant whose OSC authorization can no longer be refreshed', () => {
 
     // Dead for good: no second trip to OSC, and our refresh token is gone with the grant.
     await expectChallenge(await post(alice.tokens.access_token), stack.url);
-    expect((await stack.emulator.control.stats()).calls['oauth.token.refresh']).toBe(afterDead.calls['oauth.token.refresh']);
+    expect((await stack.emulator.control.stats()).calls['oauth.token.refresh']).toBe(
+      afterDead.calls['oauth.token.refresh'],
+    );
     const rt = await refresh(stack.url, alice.client, alice.tokens.refresh_token);
     expect(rt.status).toBe(400);
     expect(rt.body.error).toBe('invalid_grant');

@@ -136,7 +136,10 @@ describe('OAUTH-18: our PKCE and state toward OSC', () => {
       expect(r.query).toBe('');
     }
     const urls = requests.map((r, i) => ({ where: `emulator request ${i}`, text: `${r.path}?${r.query}` }));
-    const redirects = [osc.toString(), callback.toString(), back.headers.get('location') ?? ''].map((text, i) => ({ where: `redirect ${i}`, text }));
+    const redirects = [osc.toString(), callback.toString(), back.headers.get('location') ?? ''].map((text, i) => ({
+      where: `redirect ${i}`,
+      text,
+    }));
     expect(findSecrets([...urls, ...redirects, ...logHaystacks(stack.logs)], [verifier])).toEqual([]);
   });
 });
@@ -150,7 +153,12 @@ describe('OAUTH-19: an error from OSC at the callback', () => {
     const q = new URLSearchParams({ error: 'access_denied', error_description: '<script>x</script>', state: oscState });
     const back = await c.browser.get(`${stack.url}/oauth/callback?${q}`);
     const body = await back.text();
-    const loc = expectClientError(back, { redirectUri: client.redirect_uris[0]!, issuer: stack.url, error: 'access_denied', state: 'client-st-19' });
+    const loc = expectClientError(back, {
+      redirectUri: client.redirect_uris[0]!,
+      issuer: stack.url,
+      error: 'access_denied',
+      state: 'client-st-19',
+    });
     expect(loc.searchParams.get('error_description') ?? '').not.toMatch(/<|>|script>/i);
     expect(back.headers.get('location')!).not.toMatch(/<|%3C|script%3E|script>/i);
     expect(body).not.toMatch(/<script/i);
@@ -163,7 +171,12 @@ describe('OAUTH-19: an error from OSC at the callback', () => {
     const denied = await approveAtEmulator(res.headers.get('location')!, 'alice', 'deny');
     expect(denied.searchParams.get('error')).toBe('access_denied');
     const back = await c.browser.get(denied.toString());
-    expectClientError(back, { redirectUri: client.redirect_uris[0]!, issuer: stack.url, error: 'access_denied', state: 'client-st-19b' });
+    expectClientError(back, {
+      redirectUri: client.redirect_uris[0]!,
+      issuer: stack.url,
+      error: 'access_denied',
+      state: 'client-st-19b',
+    });
   });
 });
 

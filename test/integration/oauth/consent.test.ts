@@ -21,7 +21,10 @@ afterAll(() => stack.close());
 
 const oscAuthorizeCalls = () => stack.emulator.control.calls('oauth.authorize');
 
-function consentForm(c: Pick<OpenedConsent, 'pending' | 'csrf'>, over: Record<string, string | null> = {}): URLSearchParams {
+function consentForm(
+  c: Pick<OpenedConsent, 'pending' | 'csrf'>,
+  over: Record<string, string | null> = {},
+): URLSearchParams {
   const fields: Record<string, string | null> = { pending: c.pending, csrf: c.csrf, decision: 'approve', ...over };
   const form = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) if (v !== null) form.append(k, v);
@@ -84,7 +87,13 @@ describe('OAUTH-14: CSRF on the consent POST', () => {
 
   it('an approval attempted by GET approves nothing', async () => {
     const before = store.size;
-    const q = new URLSearchParams({ pending: victim.pending, csrf: victim.csrf, decision: 'approve', approve: '1', scope: 'osc:read' });
+    const q = new URLSearchParams({
+      pending: victim.pending,
+      csrf: victim.csrf,
+      decision: 'approve',
+      approve: '1',
+      scope: 'osc:read',
+    });
     const res = await victim.browser.get(`${stack.url}/consent?${q}`);
     await res.text();
     expect(res.status).toBe(405);
@@ -106,7 +115,10 @@ describe('OAUTH-15: no remembered consent (confused deputy)', () => {
       const a = await authorizeSteps(stack.url, client, { browser: victim, user: 'alice' });
       expect(a.code).toBeTruthy();
 
-      const evil = await registerClient(stack.url, { client_name: 'Totally Legit Client', redirect_uris: ['https://evil.example/cb'] });
+      const evil = await registerClient(stack.url, {
+        client_name: 'Totally Legit Client',
+        redirect_uris: ['https://evil.example/cb'],
+      });
       const oscBefore = await oscAuthorizeCalls();
       const exchangesBefore = (await stack.emulator.control.stats()).codeExchanges;
       // The victim's browser opens the attacker's /authorize link.
@@ -141,7 +153,12 @@ describe('OAUTH-16: Deny', () => {
     const c = await openConsent(stack.url, client, { state: 'deny-state' });
     expect(await store.get('pending', c.pending)).toBeDefined();
     const res = await decide(stack.url, c, 'deny');
-    expectClientError(res, { redirectUri: client.redirect_uris[0]!, issuer: stack.url, error: 'access_denied', state: 'deny-state' });
+    expectClientError(res, {
+      redirectUri: client.redirect_uris[0]!,
+      issuer: stack.url,
+      error: 'access_denied',
+      state: 'deny-state',
+    });
     expect(await oscAuthorizeCalls()).toBe(oscBefore);
     expect(await store.get('pending', c.pending)).toBeUndefined();
     // The same form cannot be answered again (not even with Approve).

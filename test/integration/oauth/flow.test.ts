@@ -33,7 +33,11 @@ describe('authorization flow against the emulator', () => {
 
     const rotated = await refresh(stack.url, client, tokens.refresh_token);
     expect(rotated.status).toBe(200);
-    const again = await mcpPost(stack.mcpUrl, rotated.body.access_token as string, { jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    const again = await mcpPost(stack.mcpUrl, rotated.body.access_token as string, {
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/list',
+    });
     expect(again.status).toBe(200);
   });
 

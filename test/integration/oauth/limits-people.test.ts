@@ -42,10 +42,29 @@ const from = (address: string) => ({ 'x-forwarded-for': address });
 
 /** One person: their own browser sign-in, then the vendor redeems and refreshes for them. */
 async function person(i: number): Promise<Tokens> {
-  const r = await authorize(stack.url, { client, redirectUri: claude.redirectUri, user: USERS[i % USERS.length]!, state: `person-${i}` });
-  const issued = await tokenRequest(stack.url, { grant_type: 'authorization_code', code: r.code!, code_verifier: r.verifier, redirect_uri: r.redirectUri, client_id: client.client_id }, from(VENDOR_ADDRESS));
+  const r = await authorize(stack.url, {
+    client,
+    redirectUri: claude.redirectUri,
+    user: USERS[i % USERS.length]!,
+    state: `person-${i}`,
+  });
+  const issued = await tokenRequest(
+    stack.url,
+    {
+      grant_type: 'authorization_code',
+      code: r.code!,
+      code_verifier: r.verifier,
+      redirect_uri: r.redirectUri,
+      client_id: client.client_id,
+    },
+    from(VENDOR_ADDRESS),
+  );
   expect(issued.status, `person ${i}: ${JSON.stringify(issued.body)}`).toBe(200);
-  const refreshed = await tokenRequest(stack.url, { grant_type: 'refresh_token', refresh_token: String(issued.body.refresh_token), client_id: client.client_id }, from(VENDOR_ADDRESS));
+  const refreshed = await tokenRequest(
+    stack.url,
+    { grant_type: 'refresh_token', refresh_token: String(issued.body.refresh_token), client_id: client.client_id },
+    from(VENDOR_ADDRESS),
+  );
   expect(refreshed.status, `person ${i} refresh: ${JSON.stringify(refreshed.body)}`).toBe(200);
   return refreshed.body as unknown as Tokens;
 }
@@ -68,7 +87,17 @@ describe('one metadata-document client, many people, one vendor address', () => 
 
 describe('one address flooding /token with bad codes', () => {
   it('is refused with 429 + Retry-After once its failures are spent; the vendor address and its people are unaffected', async () => {
-    const bad = (i: number) => tokenRequest(stack.url, { grant_type: 'authorization_code', code: `oscm_code_forged${i}`, code_verifier: 'v'.repeat(43), client_id: client.client_id }, from(FLOODER_ADDRESS));
+    const bad = (i: number) =>
+      tokenRequest(
+        stack.url,
+        {
+          grant_type: 'authorization_code',
+          code: `oscm_code_forged${i}`,
+          code_verifier: 'v'.repeat(43),
+          client_id: client.client_id,
+        },
+        from(FLOODER_ADDRESS),
+      );
     // The default failure budget is 300 per 15 minutes per address (docs/limits.md).
     const statuses = await inBatches(300, 25, async (i) => (await bad(i)).status);
     expect(statuses.every((s) => s === 400)).toBe(true);
@@ -85,7 +114,11 @@ describe('one address flooding /token with bad codes', () => {
     const t = await person(PEOPLE + 1);
     expect(t.access_token).toMatch(/^oscm_at_/);
     // A request that failed from the vendor address costs the vendor one failure, not a block.
-    const oneFailure = await tokenRequest(stack.url, { grant_type: 'refresh_token', refresh_token: 'oscm_rt_unknown', client_id: client.client_id }, from(VENDOR_ADDRESS));
+    const oneFailure = await tokenRequest(
+      stack.url,
+      { grant_type: 'refresh_token', refresh_token: 'oscm_rt_unknown', client_id: client.client_id },
+      from(VENDOR_ADDRESS),
+    );
     expect(oneFailure.status).toBe(400);
     expect((await person(PEOPLE + 2)).access_token).toMatch(/^oscm_at_/);
   }, 120_000);

@@ -21,7 +21,12 @@ describe('authorization server metadata (RFC 8414)', () => {
       expect(m.grant_types_supported).toEqual(['authorization_code', 'refresh_token']);
       expect(m.authorization_response_iss_parameter_supported).toBe(true);
       expect(m.client_id_metadata_document_supported).toBe(true);
-      expect(m.token_endpoint_auth_methods_supported).toEqual(['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt']);
+      expect(m.token_endpoint_auth_methods_supported).toEqual([
+        'none',
+        'client_secret_post',
+        'client_secret_basic',
+        'private_key_jwt',
+      ]);
       expect(m.token_endpoint_auth_signing_alg_values_supported).toContain('RS256');
       expect(m.token_endpoint_auth_signing_alg_values_supported).not.toContain('HS256');
       expect(m.revocation_endpoint).toBe(`${stack.url}/revoke`);
@@ -35,7 +40,11 @@ describe('authorization server metadata (RFC 8414)', () => {
 describe('protected resource metadata (RFC 9728)', () => {
   it('OAUTH-02: built from PUBLIC_URL, whatever Host or X-Forwarded-Host say; no offline_access', async () => {
     for (const path of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
-      for (const headers of [{}, { host: 'evil.example' }, { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' }] as Record<string, string>[]) {
+      for (const headers of [
+        {},
+        { host: 'evil.example' },
+        { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
+      ] as Record<string, string>[]) {
         const res = await fetch(`${stack.url}${path}`, { headers });
         expect(res.status).toBe(200);
         const m = (await res.json()) as Record<string, unknown>;
@@ -78,7 +87,12 @@ describe('CORS (OAUTH-36)', () => {
   });
 
   it('exposes WWW-Authenticate on /mcp so browser clients can start OAuth', async () => {
-    const res = await mcpPost(stack.mcpUrl, undefined, { jsonrpc: '2.0', id: 1, method: 'ping' }, { origin: stack.url });
+    const res = await mcpPost(
+      stack.mcpUrl,
+      undefined,
+      { jsonrpc: '2.0', id: 1, method: 'ping' },
+      { origin: stack.url },
+    );
     expect(res.status).toBe(401);
     expect(res.headers.get('access-control-expose-headers') ?? '').toMatch(/www-authenticate/i);
   });

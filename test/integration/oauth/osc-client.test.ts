@@ -3,7 +3,15 @@
 // without losing an authorization in flight; a configured console client is used as is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../support/stack.js';
-import { authorize, authorizeUrl, Browser, connect, consentFields, exchange, registerClient } from '../../support/oauth-flow.js';
+import {
+  authorize,
+  authorizeUrl,
+  Browser,
+  connect,
+  consentFields,
+  exchange,
+  registerClient,
+} from '../../support/oauth-flow.js';
 import { approveAtEmulator, pkcePair } from '../../support/emulator.js';
 
 describe('dynamic registration at OSC (no OSC_CLIENT_ID)', () => {
@@ -27,9 +35,19 @@ describe('dynamic registration at OSC (no OSC_CLIENT_ID)', () => {
     const client = await registerClient(stack.url);
     const browser = new Browser();
     const { verifier, challenge } = pkcePair();
-    const page = await browser.get(authorizeUrl(stack.url, { clientId: client.client_id, redirectUri: client.redirect_uris[0]!, challenge, state: 'keep-me' }));
+    const page = await browser.get(
+      authorizeUrl(stack.url, {
+        clientId: client.client_id,
+        redirectUri: client.redirect_uris[0]!,
+        challenge,
+        state: 'keep-me',
+      }),
+    );
     const { pending, csrf } = consentFields(await page.text());
-    const consent = await browser.post(`${stack.url}/consent`, new URLSearchParams({ pending, csrf, decision: 'approve', scope: 'osc:read' }));
+    const consent = await browser.post(
+      `${stack.url}/consent`,
+      new URLSearchParams({ pending, csrf, decision: 'approve', scope: 'osc:read' }),
+    );
     const back = await approveAtEmulator(consent.headers.get('location')!, 'alice');
     // The dynamically registered client expires at OSC before our callback exchanges the code.
     await stack.emulator.control.advanceClock(86_401);
@@ -46,7 +64,12 @@ describe('dynamic registration at OSC (no OSC_CLIENT_ID)', () => {
       expect(cb.status).toBe(303);
       const landing = new URL(cb.headers.get('location')!);
       expect(landing.searchParams.get('state')).toBe('keep-me');
-      const tokens = await exchange(stack.url, client, { location: landing, code: landing.searchParams.get('code')!, verifier, redirectUri: client.redirect_uris[0]! });
+      const tokens = await exchange(stack.url, client, {
+        location: landing,
+        code: landing.searchParams.get('code')!,
+        verifier,
+        redirectUri: client.redirect_uris[0]!,
+      });
       expect(tokens.scope).toBe('osc:read');
     } finally {
       await stack.emulator.control.setClockOffset(0);
@@ -62,7 +85,12 @@ describe('a console OSC client (OSC_CLIENT_ID and OSC_CLIENT_SECRET)', () => {
     stack = await startStack();
     const console = await stack.emulator.control.consoleClient([`${stack.url}/oauth/callback`], 'osc-mcp console app');
     await stack.replica.close();
-    const r = await stack.addReplica({ PUBLIC_URL: stack.url, OSC_CLIENT_ID: console.client_id, OSC_CLIENT_SECRET: console.client_secret, PORT: new URL(stack.url).port });
+    const r = await stack.addReplica({
+      PUBLIC_URL: stack.url,
+      OSC_CLIENT_ID: console.client_id,
+      OSC_CLIENT_SECRET: console.client_secret,
+      PORT: new URL(stack.url).port,
+    });
     stack.replica = r;
   });
   afterAll(() => stack.close());

@@ -41,7 +41,11 @@ async function codeFor(client: RegisteredClient) {
 describe('a registered client with inline jwks', () => {
   it('redeems with an assertion addressed to our issuer; a replay and a request without one are refused', async () => {
     const key: ClientKey = await newClientKey('ES256');
-    const client = await registerClient(stack.url, { client_name: 'Key client', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] } });
+    const client = await registerClient(stack.url, {
+      client_name: 'Key client',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [key.publicJwk] },
+    });
     expect(client.client_secret).toBeUndefined();
 
     const form = await codeFor(client);
@@ -52,10 +56,19 @@ describe('a registered client with inline jwks', () => {
     const assertion = await signAssertion(key, client.client_id, stack.replica.url);
     const ok = await tokenRequest(stack.url, { ...form, ...assertionFields(assertion) });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
-    const replay = await tokenRequest(stack.url, { grant_type: 'refresh_token', refresh_token: String(ok.body.refresh_token), ...assertionFields(assertion) });
+    const replay = await tokenRequest(stack.url, {
+      grant_type: 'refresh_token',
+      refresh_token: String(ok.body.refresh_token),
+      ...assertionFields(assertion),
+    });
     expect(replay.status).toBe(401);
-    expect(replay.body).toMatchObject({ error: 'invalid_client', error_description: expect.stringMatching(/already used/) });
-    const logged = stack.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'token_refused');
+    expect(replay.body).toMatchObject({
+      error: 'invalid_client',
+      error_description: expect.stringMatching(/already used/),
+    });
+    const logged = stack.logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.event === 'token_refused');
     expect(logged.some((l) => /already used/.test(String(l.reason)))).toBe(true);
     // Nothing secret in the reason: never the assertion itself.
     expect(stack.logs.join('\n')).not.toContain(assertion);
@@ -67,7 +80,16 @@ describe('a metadata-document client with a jwks_uri', () => {
     const first = await newClientKey('RS256');
     const second = await newClientKey('RS256');
     const clientId = `${docBase}/rotating.json`;
-    served.set('/rotating.json', JSON.stringify({ client_id: clientId, client_name: 'Rotating', redirect_uris: ['http://127.0.0.1:7777/cb'], token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${docBase}/jwks.json` }));
+    served.set(
+      '/rotating.json',
+      JSON.stringify({
+        client_id: clientId,
+        client_name: 'Rotating',
+        redirect_uris: ['http://127.0.0.1:7777/cb'],
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks_uri: `${docBase}/jwks.json`,
+      }),
+    );
     served.set('/jwks.json', JSON.stringify({ keys: [first.publicJwk] }));
     const client: RegisteredClient = { client_id: clientId, redirect_uris: ['http://127.0.0.1:7777/cb'] };
 

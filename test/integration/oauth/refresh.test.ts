@@ -2,7 +2,14 @@
 // narrowing and client binding (OAuth 2.1 §4.3, BCP §4.14.2), black-box over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../../src/storage/hash.js';
-import { connect, mcpPost, refresh, registerClient, type RegisteredClient, type Tokens } from '../../support/oauth-flow.js';
+import {
+  connect,
+  mcpPost,
+  refresh,
+  registerClient,
+  type RegisteredClient,
+  type Tokens,
+} from '../../support/oauth-flow.js';
 import { expectChallenge } from '../../support/oauth-expect.js';
 import { startClockedStack, type ClockedStack } from '../../support/clocked-stack.js';
 
@@ -44,7 +51,8 @@ describe('OAUTH-27: reuse of a rotated refresh token revokes the grant', () => {
     await expectInvalidGrant(client, t1.refresh_token);
 
     await expectInvalidGrant(client, t3.refresh_token);
-    for (const t of [t1, t2, t3]) await expectChallenge(await mcpPost(stack.mcpUrl, t.access_token, toolsList), stack.url);
+    for (const t of [t1, t2, t3])
+      await expectChallenge(await mcpPost(stack.mcpUrl, t.access_token, toolsList), stack.url);
     expect(await stack.store.get('grant', grantId)).toBeUndefined();
   });
 });
@@ -146,7 +154,13 @@ describe('refresh families (issue 18): one record per grant, rotated tokens stil
     // Turn the grant's token into the earlier shape: a 43-char token with its own record.
     const legacy = `oscm_rt_${'L'.repeat(43)}`;
     const grant = (await stack.store.get('grant', grantId))!;
-    expect(await stack.store.casGrant({ ...grant, version: grant.version + 1, refresh: { current: hashSecret(legacy) } }, grant.version, 3600)).toBe(true);
+    expect(
+      await stack.store.casGrant(
+        { ...grant, version: grant.version + 1, refresh: { current: hashSecret(legacy) } },
+        grant.version,
+        3600,
+      ),
+    ).toBe(true);
     await stack.store.put('refresh', hashSecret(legacy), { grantId, clientId: client.client_id }, 3600);
     const t2 = await rotate(client, legacy);
     expect(t2.refresh_token).toMatch(/^oscm_rt_[A-Za-z0-9_-]{65}$/);

@@ -43,7 +43,15 @@ describe('OAUTH-04: server-generated client ids', () => {
   it('ignores a client-supplied client_id and client_secret; a public client gets no secret', async () => {
     const ip = nextIp();
     const supplied = { client_id: 'attacker-chosen-client-id', client_secret: 'attacker-chosen-secret-0123456789' };
-    const r = await register({ ...supplied, client_name: 'Public', redirect_uris: ['https://c.example/cb'], token_endpoint_auth_method: 'none' }, ip);
+    const r = await register(
+      {
+        ...supplied,
+        client_name: 'Public',
+        redirect_uris: ['https://c.example/cb'],
+        token_endpoint_auth_method: 'none',
+      },
+      ip,
+    );
     expect(r.status).toBe(201);
     expect(r.res.headers.get('cache-control')).toMatch(/no-store/);
     const id = r.json.client_id as string;
@@ -62,7 +70,13 @@ describe('OAUTH-04: server-generated client ids', () => {
   it('a confidential client gets a generated secret (≥ 256 bits), never the supplied one, stored only hashed', async () => {
     const ip = nextIp();
     const r = await register(
-      { client_id: 'mine', client_secret: 'my-own-secret-0123456789abcdef', client_name: 'Confidential', redirect_uris: ['https://c.example/cb'], token_endpoint_auth_method: 'client_secret_post' },
+      {
+        client_id: 'mine',
+        client_secret: 'my-own-secret-0123456789abcdef',
+        client_name: 'Confidential',
+        redirect_uris: ['https://c.example/cb'],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
       ip,
     );
     expect(r.status).toBe(201);
@@ -80,8 +94,14 @@ describe('OAUTH-04: server-generated client ids', () => {
 
   it('two registrations get two different ids', async () => {
     const ip = nextIp();
-    const a = await register({ client_name: 'A', redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'none' }, ip);
-    const b = await register({ client_name: 'B', redirect_uris: ['https://b.example/cb'], token_endpoint_auth_method: 'none' }, ip);
+    const a = await register(
+      { client_name: 'A', redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'none' },
+      ip,
+    );
+    const b = await register(
+      { client_name: 'B', redirect_uris: ['https://b.example/cb'], token_endpoint_auth_method: 'none' },
+      ip,
+    );
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
     expect(a.json.client_id).not.toBe(b.json.client_id);
@@ -102,12 +122,18 @@ describe('OAUTH-05: redirect URI validation at registration', () => {
     expect(store.size).toBe(before);
   });
 
-  it.each(['https://c.example/cb', 'http://127.0.0.1:7777/cb', 'http://localhost/cb'])('accepts %j (201, stored exactly)', async (uri) => {
-    const r = await register({ client_name: `ok ${uri}`, redirect_uris: [uri], token_endpoint_auth_method: 'none' }, nextIp());
-    expect(r.status).toBe(201);
-    expect(r.json.redirect_uris).toEqual([uri]);
-    expect((await store.get('client', r.json.client_id as string))?.redirectUris).toEqual([uri]);
-  });
+  it.each(['https://c.example/cb', 'http://127.0.0.1:7777/cb', 'http://localhost/cb'])(
+    'accepts %j (201, stored exactly)',
+    async (uri) => {
+      const r = await register(
+        { client_name: `ok ${uri}`, redirect_uris: [uri], token_endpoint_auth_method: 'none' },
+        nextIp(),
+      );
+      expect(r.status).toBe(201);
+      expect(r.json.redirect_uris).toEqual([uri]);
+      expect((await store.get('client', r.json.client_id as string))?.redirectUris).toEqual([uri]);
+    },
+  );
 });
 
 describe('OAUTH-06: size, count, name and grant type limits', () => {
@@ -123,12 +149,24 @@ describe('OAUTH-06: size, count, name and grant type limits', () => {
   it.each([
     ['17 redirect URIs', { redirect_uris: Array.from({ length: 17 }, (_, i) => `https://c.example/cb${i}`) }],
     ['17 grant types', { grant_types: Array.from({ length: 17 }, (_, i) => `urn:x:${i}`) }],
-    ['grant_types without authorization_code', { grant_types: ['refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'] }],
+    [
+      'grant_types without authorization_code',
+      { grant_types: ['refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'] },
+    ],
     ['response_types without code', { response_types: ['token'] }],
     ['token_endpoint_auth_method client_secret_jwt', { token_endpoint_auth_method: 'client_secret_jwt' }],
     ['private_key_jwt without keys', { token_endpoint_auth_method: 'private_key_jwt' }],
-    ['private_key_jwt with a private key', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'secret' }] } }],
-    ['private_key_jwt with a jwks_uri on a private address', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://10.0.0.1/jwks.json' }],
+    [
+      'private_key_jwt with a private key',
+      {
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'secret' }] },
+      },
+    ],
+    [
+      'private_key_jwt with a jwks_uri on a private address',
+      { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://10.0.0.1/jwks.json' },
+    ],
     ['client_name of 101 chars', { client_name: 'n'.repeat(101) }],
     ['client_name with NUL', { client_name: 'evil\u0000name' }],
     ['grant_types password', { grant_types: ['password'] }],
@@ -143,7 +181,14 @@ describe('OAUTH-06: size, count, name and grant type limits', () => {
   });
 
   it('the limits are where they say: 16 redirect URIs and a 100-char name pass', async () => {
-    const r = await register({ ...base, client_name: 'n'.repeat(100), redirect_uris: Array.from({ length: 16 }, (_, i) => `https://c.example/cb${i}`) }, nextIp());
+    const r = await register(
+      {
+        ...base,
+        client_name: 'n'.repeat(100),
+        redirect_uris: Array.from({ length: 16 }, (_, i) => `https://c.example/cb${i}`),
+      },
+      nextIp(),
+    );
     expect(r.status).toBe(201);
   });
 
@@ -164,7 +209,12 @@ describe('OAUTH-06: size, count, name and grant type limits', () => {
 describe('OAUTH-07: registration rate limit (one replica)', () => {
   it('100 identical registrations from one address all succeed with one client id and cost one registration of the budget', async () => {
     const ip = nextIp();
-    const body = { client_name: 'Hosted', redirect_uris: ['https://hosted.example/cb'], grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'], token_endpoint_auth_method: 'none' };
+    const body = {
+      client_name: 'Hosted',
+      redirect_uris: ['https://hosted.example/cb'],
+      grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+      token_endpoint_auth_method: 'none',
+    };
     const ids = new Set<string>();
     for (let i = 0; i < 100; i++) {
       const r = await register(body, ip);
@@ -182,11 +232,17 @@ describe('OAUTH-07: registration rate limit (one replica)', () => {
   it('the 21st new registration from one address in an hour → 429 with Retry-After; other addresses unaffected', async () => {
     const ip = nextIp();
     for (let i = 0; i < 20; i++) {
-      const r = await register({ client_name: `burst ${i}`, redirect_uris: [`https://c.example/cb${i}`], token_endpoint_auth_method: 'none' }, ip);
+      const r = await register(
+        { client_name: `burst ${i}`, redirect_uris: [`https://c.example/cb${i}`], token_endpoint_auth_method: 'none' },
+        ip,
+      );
       expect(r.status, `registration ${i + 1}`).toBe(201);
     }
     const before = store.size;
-    const r = await register({ client_name: 'burst 21', redirect_uris: ['https://c.example/cb21'], token_endpoint_auth_method: 'none' }, ip);
+    const r = await register(
+      { client_name: 'burst 21', redirect_uris: ['https://c.example/cb21'], token_endpoint_auth_method: 'none' },
+      ip,
+    );
     expect(r.status).toBe(429);
     const retryAfter = Number(r.res.headers.get('retry-after'));
     expect(Number.isInteger(retryAfter)).toBe(true);
@@ -195,7 +251,10 @@ describe('OAUTH-07: registration rate limit (one replica)', () => {
     expect(r.json.client_id).toBeUndefined();
     expect(store.size).toBe(before);
     // The budget is per address.
-    const other = await register({ client_name: 'other', redirect_uris: ['https://c.example/other'], token_endpoint_auth_method: 'none' }, nextIp());
+    const other = await register(
+      { client_name: 'other', redirect_uris: ['https://c.example/other'], token_endpoint_auth_method: 'none' },
+      nextIp(),
+    );
     expect(other.status).toBe(201);
   });
 });
@@ -209,14 +268,20 @@ describe('OAUTH-07: unused registrations expire (24 h)', () => {
 
   const open = (clientId: string) => {
     const { challenge } = pkcePair();
-    return fetch(authorizeUrl(clocked.url, { clientId, redirectUri: 'https://c.example/cb', challenge }), { redirect: 'manual' });
+    return fetch(authorizeUrl(clocked.url, { clientId, redirectUri: 'https://c.example/cb', challenge }), {
+      redirect: 'manual',
+    });
   };
 
   it('a client never used is still there at +23 h, gone at +25 h (local error at /authorize)', async () => {
     const res = await fetch(`${clocked.url}/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_name: 'Never used', redirect_uris: ['https://c.example/cb'], token_endpoint_auth_method: 'none' }),
+      body: JSON.stringify({
+        client_name: 'Never used',
+        redirect_uris: ['https://c.example/cb'],
+        token_endpoint_auth_method: 'none',
+      }),
     });
     expect(res.status).toBe(201);
     const { client_id } = (await res.json()) as { client_id: string };

@@ -2,7 +2,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { hashSecret } from '../../../src/storage/hash.js';
-import { clientAuth, connect, mcpPost, refresh, registerClient, type RegisteredClient, type Tokens } from '../../support/oauth-flow.js';
+import {
+  clientAuth,
+  connect,
+  mcpPost,
+  refresh,
+  registerClient,
+  type RegisteredClient,
+  type Tokens,
+} from '../../support/oauth-flow.js';
 import { startStack, type Stack } from '../../support/stack.js';
 import { expectChallenge } from '../../support/oauth-expect.js';
 
@@ -16,7 +24,11 @@ afterAll(() => stack.close());
 
 async function revoke(client: RegisteredClient, token: string, hint?: string): Promise<Response> {
   const form = new URLSearchParams({ token, ...clientAuth(client), ...(hint ? { token_type_hint: hint } : {}) });
-  const res = await fetch(`${stack.url}/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+  const res = await fetch(`${stack.url}/revoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form,
+  });
   return res;
 }
 
@@ -46,7 +58,8 @@ describe('OAUTH-31: revocation', () => {
     expect(await opens(t1.access_token)).toBe(200);
     expect(await opens(t2.access_token)).toBe(200);
     await expectRevokeOk(await revoke(client, t2.refresh_token, 'access_token'));
-    for (const at of [t1.access_token, t2.access_token]) await expectChallenge(await mcpPost(stack.mcpUrl, at, toolsList), stack.url);
+    for (const at of [t1.access_token, t2.access_token])
+      await expectChallenge(await mcpPost(stack.mcpUrl, at, toolsList), stack.url);
     const r = await refresh(stack.url, client, t2.refresh_token);
     expect(r.status).toBe(400);
     expect(r.body.error).toBe('invalid_grant');

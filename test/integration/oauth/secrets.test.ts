@@ -10,7 +10,16 @@ import { hashSecret } from '../../../src/storage/hash.js';
 import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
 import { keyIdOf } from '../../../src/storage/seal.js';
 import type { GrantRecord } from '../../../src/storage/records.js';
-import { clientAuth, connect, mcpPost, refresh, registerClient, tokenRequest, type RegisteredClient, type Tokens } from '../../support/oauth-flow.js';
+import {
+  clientAuth,
+  connect,
+  mcpPost,
+  refresh,
+  registerClient,
+  tokenRequest,
+  type RegisteredClient,
+  type Tokens,
+} from '../../support/oauth-flow.js';
 import { startReplica, startStack, type Replica, type Stack, restartReplica } from '../../support/stack.js';
 import { expectChallenge } from '../../support/oauth-expect.js';
 import { finishCallback, openConsent, toCallback } from '../../support/consent-steps.js';
@@ -70,7 +79,13 @@ async function connectKeeping(client: RegisteredClient, user: string): Promise<T
   const back = await finishCallback(c, at.callback);
   const code = back.searchParams.get('code')!;
   keep(code);
-  const res = await tokenRequest(stack.url, { grant_type: 'authorization_code', code, code_verifier: c.verifier, redirect_uri: c.redirectUri, ...clientAuth(client) });
+  const res = await tokenRequest(stack.url, {
+    grant_type: 'authorization_code',
+    code,
+    code_verifier: c.verifier,
+    redirect_uri: c.redirectUri,
+    ...clientAuth(client),
+  });
   expect(res.status).toBe(200);
   const tokens = res.body as unknown as Tokens;
   keep(tokens.access_token, tokens.refresh_token);
@@ -82,21 +97,37 @@ describe('SECRETS-01: nothing secret in logs or responses, end to end', () => {
     const rec = recordResponses(new URL(stack.url).origin);
     try {
       const control = stack.emulator.control;
-      const confidential = await registerClient(stack.url, { client_name: 'Leak scan', token_endpoint_auth_method: 'client_secret_post' });
+      const confidential = await registerClient(stack.url, {
+        client_name: 'Leak scan',
+        token_endpoint_auth_method: 'client_secret_post',
+      });
       keep(confidential.client_secret);
       const pub = await registerClient(stack.url, { client_name: 'Leak scan public' });
 
       let t = await connectKeeping(confidential, 'alice');
       // Every tool, as the user's agent would.
       let id = 10;
-      await rpc(t.access_token, id++, 'initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'scan', version: '1' } });
-      const tools = ((await rpc(t.access_token, id++, 'tools/list')).result as { tools: { name: string }[] }).tools.map((x) => x.name);
+      await rpc(t.access_token, id++, 'initialize', {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'scan', version: '1' },
+      });
+      const tools = ((await rpc(t.access_token, id++, 'tools/list')).result as { tools: { name: string }[] }).tools.map(
+        (x) => x.name,
+      );
       expect(tools.length).toBeGreaterThan(0);
       const calls: [string, Record<string, unknown>][] = [
         ['list_services', {}],
         ['describe_service', { serviceId: 'minio-minio' }],
         ['token_balance', {}],
-        ['create_instance', { serviceId: 'minio-minio', name: 'leakscan', options: { RootUser: 'admin', RootPassword: 'pw-not-a-canary-123' } }],
+        [
+          'create_instance',
+          {
+            serviceId: 'minio-minio',
+            name: 'leakscan',
+            options: { RootUser: 'admin', RootPassword: 'pw-not-a-canary-123' },
+          },
+        ],
         ['list_instances', { serviceId: 'minio-minio' }],
         ['get_instance', { serviceId: 'minio-minio', name: 'leakscan' }],
         ['read_logs', { serviceId: 'minio-minio', name: 'leakscan' }],
@@ -126,7 +157,12 @@ describe('SECRETS-01: nothing secret in logs or responses, end to end', () => {
       expect((await control.stats()).refreshes).toBe(before + 2);
 
       // Some failures on the way: a wrong verifier, a wrong client secret, a bad bearer.
-      const bad = await tokenRequest(stack.url, { grant_type: 'refresh_token', refresh_token: t.refresh_token, client_id: confidential.client_id, client_secret: 'wrong-secret-value-123456789' });
+      const bad = await tokenRequest(stack.url, {
+        grant_type: 'refresh_token',
+        refresh_token: t.refresh_token,
+        client_id: confidential.client_id,
+        client_secret: 'wrong-secret-value-123456789',
+      });
       expect(bad.status).toBe(401);
       await expectChallenge(await mcpPost(stack.mcpUrl, `${t.access_token}x`, toolsList), stack.url);
 
@@ -182,7 +218,9 @@ describe('SECRETS-02: at rest', () => {
     const grants = dump.filter((d) => /:grant:/.test(d.key)).map((d) => JSON.parse(d.value) as GrantRecord);
     expect(grants.length).toBeGreaterThan(0);
     for (const g of grants) expect(g.oscSealed).toMatch(SEALED);
-    const oscClients = dump.filter((d) => /:oscClient:/.test(d.key)).map((d) => JSON.parse(d.value) as { clientSecretSealed?: string });
+    const oscClients = dump
+      .filter((d) => /:oscClient:/.test(d.key))
+      .map((d) => JSON.parse(d.value) as { clientSecretSealed?: string });
     for (const c of oscClients) if (c.clientSecretSealed !== undefined) expect(c.clientSecretSealed).toMatch(SEALED);
 
     const keys = new Set(dump.map((d) => d.key));
@@ -204,8 +242,13 @@ describe('SECRETS-02: at rest', () => {
 describe('SECRETS-08: redacted request logs, no PAT in any URL', () => {
   it('logged URLs show code, state and code_verifier as [redacted]; the emulator never saw a PAT in a URL', async () => {
     // A callback carrying a verifier in its query (nobody should, but if someone does, it is not logged).
-    await fetch(`${stack.url}/oauth/callback?code=c0de-value-12345678&state=st4te-value-12345678&code_verifier=v3rifier-value-12345678`, { redirect: 'manual' });
-    const lines = stack.logs.flatMap((l) => l.split('\n').filter(Boolean)).map((l) => JSON.parse(l) as { event?: string; url?: string });
+    await fetch(
+      `${stack.url}/oauth/callback?code=c0de-value-12345678&state=st4te-value-12345678&code_verifier=v3rifier-value-12345678`,
+      { redirect: 'manual' },
+    );
+    const lines = stack.logs
+      .flatMap((l) => l.split('\n').filter(Boolean))
+      .map((l) => JSON.parse(l) as { event?: string; url?: string });
     const http = lines.filter((l) => l.event === 'http' && typeof l.url === 'string');
     const callbacks = http.filter((l) => l.url!.startsWith('/oauth/callback?'));
     expect(callbacks.length).toBeGreaterThan(2);
@@ -216,13 +259,18 @@ describe('SECRETS-08: redacted request logs, no PAT in any URL', () => {
     }
     const authorizes = http.filter((l) => l.url!.startsWith('/authorize?'));
     expect(authorizes.length).toBeGreaterThan(0);
-    for (const l of authorizes) expect(new URLSearchParams(l.url!.slice(l.url!.indexOf('?') + 1)).get('state')).toBe('[redacted]');
+    for (const l of authorizes)
+      expect(new URLSearchParams(l.url!.slice(l.url!.indexOf('?') + 1)).get('state')).toBe('[redacted]');
     const text = stack.logs.join('\n');
-    for (const v of ['c0de-value-12345678', 'st4te-value-12345678', 'v3rifier-value-12345678']) expect(text).not.toContain(v);
+    for (const v of ['c0de-value-12345678', 'st4te-value-12345678', 'v3rifier-value-12345678'])
+      expect(text).not.toContain(v);
 
     const requests = await stack.emulator.control.requests();
     expect(requests.some((r) => r.host.includes('money') || r.host.includes('api-'))).toBe(true); // the PAT was used
-    const urls = requests.map((r, i) => ({ where: `emulator ${r.method} ${r.host}${r.path}`, text: `${r.host}${r.path}?${r.query}#${i}` }));
+    const urls = requests.map((r, i) => ({
+      where: `emulator ${r.method} ${r.host}${r.path}`,
+      text: `${r.host}${r.path}?${r.query}#${i}`,
+    }));
     expect(findSecrets(urls, await stack.emulator.control.canaries())).toEqual([]);
   });
 });
@@ -264,7 +312,10 @@ describe('SECRETS-05: seal keys rotate; tampering kills the grant', () => {
     const approved = await fetch(`${replica.url}/consent`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...c.browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: [...c.browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
       body: new URLSearchParams({ pending: c.pending, csrf: c.csrf, decision: 'approve', scope: 'osc:read' }),
     });
     const body = await approved.text();
@@ -335,7 +386,11 @@ describe('SECRETS-06: a bad configuration fails at boot, naming variables, never
       { SEAL_KEYS: BAD_KEY, OSC_CLIENT_SECRET: SECRET, REDIS_URL: 'redis://user:VALUEPASSWORD@127.0.0.1:1' },
       ['SEAL_KEYS', 'OSC_CLIENT_ID'],
     ],
-    ['a console OSC_CLIENT_ID without OSC_CLIENT_SECRET, and a bad SEAL_KEYS', { OSC_CLIENT_ID: 'osc_abcdefghijklmnopqrstuvwx', SEAL_KEYS: BAD_KEY }, ['OSC_CLIENT_SECRET', 'SEAL_KEYS']],
+    [
+      'a console OSC_CLIENT_ID without OSC_CLIENT_SECRET, and a bad SEAL_KEYS',
+      { OSC_CLIENT_ID: 'osc_abcdefghijklmnopqrstuvwx', SEAL_KEYS: BAD_KEY },
+      ['OSC_CLIENT_SECRET', 'SEAL_KEYS'],
+    ],
   ])('%s → exit ≠ 0 naming the variables', async (_name, env, names) => {
     const { code, out } = await boot(env as Record<string, string>);
     expect(code).not.toBe(0);

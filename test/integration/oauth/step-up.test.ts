@@ -12,7 +12,12 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const create = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'create_instance', arguments: { serviceId: 'eyevinn-test-adserver', name: 'stepup' } } };
+const create = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'tools/call',
+  params: { name: 'create_instance', arguments: { serviceId: 'eyevinn-test-adserver', name: 'stepup' } },
+};
 const list = { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} };
 
 describe('step-up re-authorization', () => {
@@ -39,7 +44,9 @@ describe('step-up re-authorization', () => {
     expect((await mcpPost(stack.mcpUrl, wide.tokens.access_token, list)).status).toBe(200);
     // Bob's grant with the same client is untouched.
     expect((await mcpPost(stack.mcpUrl, bob.tokens.access_token, list)).status).toBe(200);
-    const logged = stack.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'grant_replaced');
+    const logged = stack.logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.event === 'grant_replaced');
     expect(logged).toHaveLength(2);
   });
 

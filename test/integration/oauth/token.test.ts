@@ -3,7 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../../src/storage/hash.js';
 import { pkcePair } from '../../support/emulator.js';
-import { clientAuth, mcpPost, refresh, registerClient, tokenRequest, type RegisteredClient, type Tokens } from '../../support/oauth-flow.js';
+import {
+  clientAuth,
+  mcpPost,
+  refresh,
+  registerClient,
+  tokenRequest,
+  type RegisteredClient,
+  type Tokens,
+} from '../../support/oauth-flow.js';
 import { authorizeSteps, decide, openConsent } from '../../support/consent-steps.js';
 import { expectChallenge, expectClientError } from '../../support/oauth-expect.js';
 import { startClockedStack, type ClockedStack } from '../../support/clocked-stack.js';
@@ -23,8 +31,19 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-function codeForm(c: RegisteredClient, r: { code: string; verifier: string; redirectUri: string }, over: Record<string, string | null> = {}): Record<string, string> {
-  const form: Record<string, string | null> = { grant_type: 'authorization_code', code: r.code, code_verifier: r.verifier, redirect_uri: r.redirectUri, ...clientAuth(c), ...over };
+function codeForm(
+  c: RegisteredClient,
+  r: { code: string; verifier: string; redirectUri: string },
+  over: Record<string, string | null> = {},
+): Record<string, string> {
+  const form: Record<string, string | null> = {
+    grant_type: 'authorization_code',
+    code: r.code,
+    code_verifier: r.verifier,
+    redirect_uri: r.redirectUri,
+    ...clientAuth(c),
+    ...over,
+  };
   return Object.fromEntries(Object.entries(form).filter((e): e is [string, string] => e[1] !== null));
 }
 
@@ -58,7 +77,11 @@ describe('OAUTH-21: the token response', () => {
         const res = await fetch(`${stack.url}/register`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.21' },
-          body: JSON.stringify({ client_name: `runs ${i}`, redirect_uris: ['http://127.0.0.1:7777/cb'], token_endpoint_auth_method: 'none' }),
+          body: JSON.stringify({
+            client_name: `runs ${i}`,
+            redirect_uris: ['http://127.0.0.1:7777/cb'],
+            token_endpoint_auth_method: 'none',
+          }),
         });
         expect(res.status).toBe(201);
         return (await res.json()) as RegisteredClient;
@@ -174,7 +197,10 @@ describe('OAUTH-25: codes live 60 s', () => {
 
 describe('OAUTH-26: codes are bound to their client and redirect URI', () => {
   it('as client B → invalid_grant; with redirect_uri R2 → invalid_grant; then correctly → 200', async () => {
-    const a = await registerClient(stack.url, { client_name: 'A', redirect_uris: ['http://127.0.0.1:7777/cb', 'http://127.0.0.1:7777/cb2'] });
+    const a = await registerClient(stack.url, {
+      client_name: 'A',
+      redirect_uris: ['http://127.0.0.1:7777/cb', 'http://127.0.0.1:7777/cb2'],
+    });
     const b = await registerClient(stack.url, { client_name: 'B' });
     const r = await authorizeSteps(stack.url, a, { redirectUri: 'http://127.0.0.1:7777/cb' });
 
@@ -191,7 +217,10 @@ describe('OAUTH-26: codes are bound to their client and redirect URI', () => {
   });
 
   it('a confidential client with a wrong secret → 401 invalid_client, and the code is not consumed', async () => {
-    const conf = await registerClient(stack.url, { client_name: 'Confidential', token_endpoint_auth_method: 'client_secret_post' });
+    const conf = await registerClient(stack.url, {
+      client_name: 'Confidential',
+      token_endpoint_auth_method: 'client_secret_post',
+    });
     expect(conf.client_secret).toBeTruthy();
     const r = await authorizeSteps(stack.url, conf);
     const wrong = await tokenRequest(stack.url, codeForm(conf, r, { client_secret: `${conf.client_secret}x` }));
@@ -212,21 +241,49 @@ describe('OAUTH-34: exactly one iss on every authorization response', () => {
 
     const { challenge } = pkcePair();
     const bad = new URL(`${stack.url}/authorize`);
-    for (const [k, v] of Object.entries({ response_type: 'code', client_id: client.client_id, redirect_uri: client.redirect_uris[0]!, code_challenge: challenge, code_challenge_method: 'plain', state: 's-bad' })) bad.searchParams.set(k, v);
-    expectClientError(await fetch(bad, { redirect: 'manual' }), { redirectUri: client.redirect_uris[0]!, issuer: stack.url, error: 'invalid_request', state: 's-bad' });
+    for (const [k, v] of Object.entries({
+      response_type: 'code',
+      client_id: client.client_id,
+      redirect_uri: client.redirect_uris[0]!,
+      code_challenge: challenge,
+      code_challenge_method: 'plain',
+      state: 's-bad',
+    }))
+      bad.searchParams.set(k, v);
+    expectClientError(await fetch(bad, { redirect: 'manual' }), {
+      redirectUri: client.redirect_uris[0]!,
+      issuer: stack.url,
+      error: 'invalid_request',
+      state: 's-bad',
+    });
 
     const denied = await openConsent(stack.url, client, { state: 's-deny' });
-    expectClientError(await decide(stack.url, denied, 'deny'), { redirectUri: client.redirect_uris[0]!, issuer: stack.url, error: 'access_denied', state: 's-deny' });
+    expectClientError(await decide(stack.url, denied, 'deny'), {
+      redirectUri: client.redirect_uris[0]!,
+      issuer: stack.url,
+      error: 'access_denied',
+      state: 's-deny',
+    });
 
     const oscDenied = await openConsent(stack.url, client, { state: 's-osc' });
     const toOsc = await decide(stack.url, oscDenied);
     const oscState = new URL(toOsc.headers.get('location')!).searchParams.get('state')!;
-    const back = await oscDenied.browser.get(`${stack.url}/oauth/callback?${new URLSearchParams({ error: 'access_denied', state: oscState })}`);
-    expectClientError(back, { redirectUri: client.redirect_uris[0]!, issuer: stack.url, error: 'access_denied', state: 's-osc' });
+    const back = await oscDenied.browser.get(
+      `${stack.url}/oauth/callback?${new URLSearchParams({ error: 'access_denied', state: oscState })}`,
+    );
+    expectClientError(back, {
+      redirectUri: client.redirect_uris[0]!,
+      issuer: stack.url,
+      error: 'access_denied',
+      state: 's-osc',
+    });
   });
 
   it('a registered redirect URI that already carries iss in its query still gets exactly one, ours', async () => {
-    const tricky = await registerClient(stack.url, { client_name: 'Query', redirect_uris: ['http://127.0.0.1:7777/cb?iss=https%3A%2F%2Fevil.example&x=1'] });
+    const tricky = await registerClient(stack.url, {
+      client_name: 'Query',
+      redirect_uris: ['http://127.0.0.1:7777/cb?iss=https%3A%2F%2Fevil.example&x=1'],
+    });
     const ok = await authorizeSteps(stack.url, tricky);
     expect(ok.location.searchParams.getAll('iss')).toEqual([stack.url]);
     expect(ok.location.searchParams.get('x')).toBe('1'); // the registered query is kept (RFC 6749 §3.1.2)

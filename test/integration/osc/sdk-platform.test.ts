@@ -25,7 +25,12 @@ describeOscPlatform('SDK adapter over the emulator', async () => {
   const credentials = await emulatorCredentials(emu.url, emu.control, 'alice');
   return {
     platform: createSdkPlatform({ credentials, environment: ENV, satCache: new SatCache() }),
-    subscribed: { serviceId: 'minio-minio', options: { RootUser: 'admin', RootPassword: 'pw-123456' }, mandatory: 'RootUser', sensitive: 'RootPassword' },
+    subscribed: {
+      serviceId: 'minio-minio',
+      options: { RootUser: 'admin', RootPassword: 'pw-123456' },
+      mandatory: 'RootUser',
+      sensitive: 'RootPassword',
+    },
     unsubscribed: { serviceId: 'apache-couchdb', options: { AdminPassword: 'pw-123456' } },
     advance: (ms) => emu.control.advanceClock(Math.ceil(ms / 1000)),
   };

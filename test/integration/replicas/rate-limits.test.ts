@@ -15,7 +15,9 @@ let b: Replica;
 /** Replica A's and replica B's /mcp; a request's index picks one, so every flow is split. */
 let mcp: [string, string];
 beforeAll(async () => {
-  stack = await startRedisStack({ env: { TOOL_CALLS_PER_MINUTE: '60', INSTANCE_CREATES_PER_HOUR: '10', TOKEN_REQUESTS_PER_GRANT: '50' } });
+  stack = await startRedisStack({
+    env: { TOOL_CALLS_PER_MINUTE: '60', INSTANCE_CREATES_PER_HOUR: '10', TOKEN_REQUESTS_PER_GRANT: '50' },
+  });
   b = await stack.addReplica();
   mcp = [stack.mcpUrl, b.mcpUrl];
 });
@@ -27,10 +29,21 @@ interface ToolResult {
   structuredContent?: Record<string, unknown>;
 }
 
-const call = (id: number, name: string, args: Record<string, unknown> = {}) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
+const call = (id: number, name: string, args: Record<string, unknown> = {}) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name, arguments: args },
+});
 
 /** One tools/call that must be dispatched (HTTP 200, JSON-RPC result); returns the tool result. */
-async function tool(url: string, at: string, id: number, name: string, args: Record<string, unknown> = {}): Promise<ToolResult> {
+async function tool(
+  url: string,
+  at: string,
+  id: number,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<ToolResult> {
   const res = await mcpPost(url, at, call(id, name, args));
   const text = await res.text();
   expect(res.status, text).toBe(200);
@@ -46,7 +59,11 @@ async function expectBudgetRefusal(res: Response, windowS: number): Promise<void
   const retryAfter = Number(res.headers.get('retry-after'));
   expect(retryAfter).toBeGreaterThan(0);
   expect(retryAfter).toBeLessThanOrEqual(windowS);
-  expect(JSON.parse(text)).toEqual({ jsonrpc: '2.0', error: { code: -32000, message: expect.stringMatching(/too many tool calls/i) as unknown }, id: null });
+  expect(JSON.parse(text)).toEqual({
+    jsonrpc: '2.0',
+    error: { code: -32000, message: expect.stringMatching(/too many tool calls/i) as unknown },
+    id: null,
+  });
 }
 
 const apiCalls = async () => (await stack.emulator.control.stats()).apiCalls;
@@ -126,7 +143,11 @@ describe('INPUT-08: instance creates per grant (10 per hour), two replicas', () 
     const before = await created();
 
     // Options refused by our own check: not a create attempt, so not counted.
-    const bad = await tool(b.mcpUrl, u1.tokens.access_token, 1, 'create_instance', { serviceId: 'minio-minio', name: 'quota0', options: {} });
+    const bad = await tool(b.mcpUrl, u1.tokens.access_token, 1, 'create_instance', {
+      serviceId: 'minio-minio',
+      name: 'quota0',
+      options: {},
+    });
     expect(bad.isError).toBe(true);
     expect(textOf(bad)).toContain('missing mandatory option "RootUser"');
 
@@ -143,18 +164,29 @@ describe('INPUT-08: instance creates per grant (10 per hour), two replicas', () 
 
     // The 11th, on either replica: HTTP 200, a tool result (not a JSON-RPC error), nothing sent to OSC.
     for (const [i, url] of mcp.entries()) {
-      const r = await tool(url, u1.tokens.access_token, 20 + i, 'create_instance', { serviceId: 'minio-minio', name: `quota${11 + i}`, options: { RootUser: 'admin', RootPassword: 'pw' } });
+      const r = await tool(url, u1.tokens.access_token, 20 + i, 'create_instance', {
+        serviceId: 'minio-minio',
+        name: `quota${11 + i}`,
+        options: { RootUser: 'admin', RootPassword: 'pw' },
+      });
       expect(r.isError).toBe(true);
-      expect(textOf(r)).toMatch(/^Nothing was created: this connection has reached its quota of instance creates for now\. Try again in about \d+ minutes?\. \(reference [0-9a-f]{12}\)$/);
+      expect(textOf(r)).toMatch(
+        /^Nothing was created: this connection has reached its quota of instance creates for now\. Try again in about \d+ minutes?\. \(reference [0-9a-f]{12}\)$/,
+      );
       expect(r.structuredContent).toBeUndefined();
     }
     expect((await created()) - before).toBe(10);
     // The grant's other tools still work: the create quota is not the call budget.
-    expect((await tool(b.mcpUrl, u1.tokens.access_token, 30, 'list_instances', { serviceId: 'minio-minio' })).isError).toBeFalsy();
+    expect(
+      (await tool(b.mcpUrl, u1.tokens.access_token, 30, 'list_instances', { serviceId: 'minio-minio' })).isError,
+    ).toBeFalsy();
 
     // U2's grant has its own quota.
     const u2 = await connect(stack.url, { user: 'bob' });
-    const r2 = await tool(stack.mcpUrl, u2.tokens.access_token, 1, 'create_instance', { serviceId: 'valkey-io-valkey', name: 'cache1' });
+    const r2 = await tool(stack.mcpUrl, u2.tokens.access_token, 1, 'create_instance', {
+      serviceId: 'valkey-io-valkey',
+      name: 'cache1',
+    });
     expect(r2.isError, textOf(r2)).toBeFalsy();
     expect((await created()) - before).toBe(11);
 

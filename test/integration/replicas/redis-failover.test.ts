@@ -14,7 +14,15 @@ import { freePort } from '../../support/net.js';
 import { RedisNode } from '../../support/redis-replica.js';
 import { TEST_SEAL_KEY } from '../../support/stack.js';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator.js';
-import { authorize, connect, mcpPost, refresh, registerClient, tokenRequest, clientAuth } from '../../support/oauth-flow.js';
+import {
+  authorize,
+  connect,
+  mcpPost,
+  refresh,
+  registerClient,
+  tokenRequest,
+  clientAuth,
+} from '../../support/oauth-flow.js';
 import { until } from '../../support/wait.js';
 
 /** One clock for every app of this file, so a test can bring the OSC token into its refresh margin. */
@@ -49,7 +57,13 @@ interface App {
 }
 
 /** Boots osc-mcp from its environment, the way main.ts does, and waits until /readyz answers. */
-async function bootApp(o: { redisUrl: string; prefix: string; waitReplicas?: number; publicUrl?: string; port?: number }): Promise<App> {
+async function bootApp(o: {
+  redisUrl: string;
+  prefix: string;
+  waitReplicas?: number;
+  publicUrl?: string;
+  port?: number;
+}): Promise<App> {
   const { lines: logs, stream: sink } = logSink();
   const config = loadConfig({
     PORT: String(o.port ?? 0),
@@ -66,10 +80,19 @@ async function bootApp(o: { redisUrl: string; prefix: string; waitReplicas?: num
   expect(config.redisWaitReplicas).toBe(o.waitReplicas ?? 0);
   // A CPU-starved machine must not read as a Redis outage here: these cases are about
   // replication, not fail-fast (that is REDIS-02, with the production 500 ms).
-  const running: RunningServer = await startServer(config, createLogger({ level: 'debug', destination: sink }), { now, defaults: { redisCommandTimeoutMs: 10_000 } });
+  const running: RunningServer = await startServer(config, createLogger({ level: 'debug', destination: sink }), {
+    now,
+    defaults: { redisCommandTimeoutMs: 10_000 },
+  });
   const base = `http://127.0.0.1:${(running.server.address() as AddressInfo).port}`;
   let closing: Promise<void> | undefined;
-  const app: App = { base, mcpUrl: `${base}/mcp`, publicUrl: running.url, logs, close: () => (closing ??= running.close()) };
+  const app: App = {
+    base,
+    mcpUrl: `${base}/mcp`,
+    publicUrl: running.url,
+    logs,
+    close: () => (closing ??= running.close()),
+  };
   apps.push(app);
   await until(async () => (await fetch(`${base}/readyz`)).status === 200, 10_000, 'readyz');
   return app;
@@ -82,7 +105,13 @@ async function pair(): Promise<{ primary: RedisNode; replica: RedisNode }> {
 }
 
 const newPrefix = () => `f${randomBytes(3).toString('hex')}:`;
-const balance = (mcpUrl: string, at: string) => mcpPost(mcpUrl, at, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'token_balance', arguments: {} } });
+const balance = (mcpUrl: string, at: string) =>
+  mcpPost(mcpUrl, at, {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'tools/call',
+    params: { name: 'token_balance', arguments: {} },
+  });
 const listTools = (mcpUrl: string, at: string) => mcpPost(mcpUrl, at, { jsonrpc: '2.0', id: 1, method: 'tools/list' });
 const events = (app: App, event: string) =>
   app.logs
@@ -121,7 +150,11 @@ async function cutOff(replica: RedisNode, primary: RedisNode): Promise<void> {
   servers.push(nowhere);
   await new Promise<void>((resolve) => nowhere.listen(0, '127.0.0.1', resolve));
   await replica.admin((r) => r.call('REPLICAOF', '127.0.0.1', String((nowhere.address() as AddressInfo).port)));
-  await until(async () => (await primary.info('replication')).get('connected_slaves') === '0', 10_000, 'primary without replica');
+  await until(
+    async () => (await primary.info('replication')).get('connected_slaves') === '0',
+    10_000,
+    'primary without replica',
+  );
 }
 
 /**
@@ -129,11 +162,23 @@ async function cutOff(replica: RedisNode, primary: RedisNode): Promise<void> {
  * the promoted node (same prefix, seal key and public URL). It takes over the first app's
  * port, so OSC's redirect to our callback reaches it, as it would behind a load balancer.
  */
-async function failOver(primary: RedisNode, replica: RedisNode, prefix: string, first: App, waitReplicas?: number): Promise<App> {
+async function failOver(
+  primary: RedisNode,
+  replica: RedisNode,
+  prefix: string,
+  first: App,
+  waitReplicas?: number,
+): Promise<App> {
   await primary.kill();
   await replica.promote();
   await first.close();
-  return bootApp({ redisUrl: replica.url, prefix, waitReplicas, publicUrl: first.publicUrl, port: Number(new URL(first.base).port) });
+  return bootApp({
+    redisUrl: replica.url,
+    prefix,
+    waitReplicas,
+    publicUrl: first.publicUrl,
+    port: Number(new URL(first.base).port),
+  });
 }
 
 describe('REDIS-06: primary killed, replica promoted', () => {
@@ -243,21 +288,39 @@ describe('REDIS-07: the app on a read-only replica', () => {
 
     const appB = await bootApp({ redisUrl: replica.url, prefix, publicUrl: appA.publicUrl });
     const snapshot = async () => {
-      const keys = (await replica.admin((r) => r.keys(`${prefix}*`))).filter((k) => !k.startsWith(`${prefix}rl:`)).sort();
-      const values = await replica.admin(async (r) => Promise.all(keys.map(async (k) => ((await r.type(k)) === 'zset' ? (await r.zrange(k, '0', '-1')).join(',') : await r.get(k)))));
+      const keys = (await replica.admin((r) => r.keys(`${prefix}*`)))
+        .filter((k) => !k.startsWith(`${prefix}rl:`))
+        .sort();
+      const values = await replica.admin(async (r) =>
+        Promise.all(
+          keys.map(async (k) =>
+            (await r.type(k)) === 'zset' ? (await r.zrange(k, '0', '-1')).join(',') : await r.get(k),
+          ),
+        ),
+      );
       return keys.map((k, i) => `${k}=${values[i]}`);
     };
     const before = await snapshot();
     const refreshes = (await emulator.control.stats()).refreshes;
 
-    const form = { grant_type: 'authorization_code', code: pending.code!, code_verifier: pending.verifier, redirect_uri: pending.redirectUri, ...clientAuth(client2) };
+    const form = {
+      grant_type: 'authorization_code',
+      code: pending.code!,
+      code_verifier: pending.verifier,
+      redirect_uri: pending.redirectUri,
+      ...clientAuth(client2),
+    };
     const ex = await tokenRequest(appB.base, form);
     expect(ex.status).toBe(503);
     expect(Number(ex.headers.get('retry-after'))).toBeGreaterThan(0);
     const rf = await refresh(appB.base, client, tokens.refresh_token);
     expect(rf.status).toBe(503);
     // Reads still work on the replica (once the client is back from its READONLY reconnect).
-    await until(async () => (await listTools(appB.mcpUrl, tokens.access_token)).status === 200, 10_000, 'reads on the replica');
+    await until(
+      async () => (await listTools(appB.mcpUrl, tokens.access_token)).status === 200,
+      10_000,
+      'reads on the replica',
+    );
     // An OSC rotation is not even started: the refresh lock is a write and comes first, so
     // OSC never rotates tokens we could not store.
     offsetMs = INTO_OSC_MARGIN_MS;
@@ -273,11 +336,15 @@ describe('REDIS-07: the app on a read-only replica', () => {
     // invalid_grant, which would mean a failed attempt had consumed the code.
     let exchanged: Awaited<ReturnType<typeof tokenRequest>> | undefined;
     const statuses: number[] = [];
-    await until(async () => {
-      exchanged = await tokenRequest(appB.base, form);
-      statuses.push(exchanged.status);
-      return exchanged.status !== 503;
-    }, 10_000, 'the exchange is answered');
+    await until(
+      async () => {
+        exchanged = await tokenRequest(appB.base, form);
+        statuses.push(exchanged.status);
+        return exchanged.status !== 503;
+      },
+      10_000,
+      'the exchange is answered',
+    );
     expect(statuses).toEqual([...statuses.slice(0, -1).map(() => 503), 200]);
     expect((await listTools(appB.mcpUrl, exchanged!.body.access_token as string)).status).toBe(200);
     // The refresh token that met READONLY is still the current one: rotating it works and
@@ -299,9 +366,14 @@ describe('REDIS_WAIT_REPLICAS configuration', () => {
   it('defaults to 0 (off), takes a small integer, and is refused without REDIS_URL', async () => {
     const base = { SEAL_KEYS: TEST_SEAL_KEY };
     expect(loadConfig(base).redisWaitReplicas).toBe(0);
-    expect(loadConfig({ ...base, REDIS_URL: `redis://127.0.0.1:${await freePort()}`, REDIS_WAIT_REPLICAS: '2' }).redisWaitReplicas).toBe(2);
+    expect(
+      loadConfig({ ...base, REDIS_URL: `redis://127.0.0.1:${await freePort()}`, REDIS_WAIT_REPLICAS: '2' })
+        .redisWaitReplicas,
+    ).toBe(2);
     for (const bad of ['-1', 'one', '1.5']) {
-      expect(() => loadConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_WAIT_REPLICAS: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_WAIT_REPLICAS: bad })).toThrow(
+        ConfigError,
+      );
     }
     expect(() => loadConfig({ ...base, REDIS_WAIT_REPLICAS: '1' })).toThrow(/REDIS_WAIT_REPLICAS/);
   });

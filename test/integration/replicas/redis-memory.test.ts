@@ -70,7 +70,6 @@ async function inBatches(n: number, fn: (i: number) => Promise<void>): Promise<v
   for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, j) => fn(i + j)));
 }
 
-
 const memoryUsage = async (key: string) => Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
 
 /** A public client as /register writes it (Claude Code style), with its alias. */
@@ -97,7 +96,10 @@ async function seedClient(): Promise<ClientRecord> {
 /** What OSC (the emulator) returns: a PAT with tenantId, userId, patId, clientId, iat, exp; an opaque refresh token. */
 function oscPair(tenantId: string, userId: string, oscClientId: string) {
   const iat = Math.floor(Date.now() / 1000);
-  const accessToken = signJwt({ iss: PAT_ISSUER, tenantId, userId, patId: randomUUID(), clientId: oscClientId, iat, exp: iat + 3_600 }, randomBytes(32));
+  const accessToken = signJwt(
+    { iss: PAT_ISSUER, tenantId, userId, patId: randomUUID(), clientId: oscClientId, iat, exp: iat + 3_600 },
+    randomBytes(32),
+  );
   return { accessToken, refreshToken: `osc_rt_${randomBytes(16).toString('hex')}`, expiresIn: 3_600 };
 }
 
@@ -125,13 +127,31 @@ async function seedGrant(client: ClientRecord): Promise<GrantRecord> {
   };
   const code = hashSecret(randomToken('oscm_code_'));
   await store.put('grant', grantId, v1, PENDING_TTL_S);
-  await store.put('code', code, { grantId, clientId: client.clientId, redirectUri: client.redirectUris[0]!, codeChallenge: hashSecret(randomToken('v')), resource: RESOURCE, scopes: SCOPES, createdAt: t }, CODE_TTL_S);
+  await store.put(
+    'code',
+    code,
+    {
+      grantId,
+      clientId: client.clientId,
+      redirectUri: client.redirectUris[0]!,
+      codeChallenge: hashSecret(randomToken('v')),
+      resource: RESOURCE,
+      scopes: SCOPES,
+      createdAt: t,
+    },
+    CODE_TTL_S,
+  );
 
   expect(await store.take('code', code)).toBeDefined();
   const refreshHash = hashSecret(randomToken('oscm_rt_'));
   const v2: GrantRecord = { ...v1, version: 2, refresh: { current: refreshHash } };
   expect(await store.casGrant(v2, 1, REFRESH_TTL_S)).toBe(true);
-  await store.put('access', hashSecret(randomToken('oscm_at_')), { grantId, clientId: client.clientId, scopes: SCOPES, resource: RESOURCE, expiresAt: t + ACCESS_TTL_S * 1000 }, ACCESS_TTL_S);
+  await store.put(
+    'access',
+    hashSecret(randomToken('oscm_at_')),
+    { grantId, clientId: client.clientId, scopes: SCOPES, resource: RESOURCE, expiresAt: t + ACCESS_TTL_S * 1000 },
+    ACCESS_TTL_S,
+  );
   await store.put('refresh', refreshHash, { grantId, clientId: client.clientId }, REFRESH_TTL_S);
   await store.linkUserGrant(userKeyOf(v2), grantId, REFRESH_TTL_S);
   return v2;
@@ -167,7 +187,10 @@ describe('REDIS-08: Redis memory per active grant', () => {
     const g = grants[0]!;
     figures.grantJson = JSON.stringify(await store.get('grant', g.id)).length;
     figures.sealedOscPair = g.oscSealed.length;
-    const perGrantUsage = ['grant', 'access', 'refresh', 'grantidx', 'usergrants'].reduce((sum, k) => sum + figures[`usage.${k}`]!, 0);
+    const perGrantUsage = ['grant', 'access', 'refresh', 'grantidx', 'usergrants'].reduce(
+      (sum, k) => sum + figures[`usage.${k}`]!,
+      0,
+    );
     figures.perGrantUsage = perGrantUsage;
     console.info(`REDIS-08 bytes: ${JSON.stringify(figures)}`);
 

@@ -5,7 +5,15 @@ import { redisAnswers, TestRedis } from '../../support/redis-server.js';
 import { startStack, type Stack } from '../../support/stack.js';
 import { RedisTokenStore } from '../../../src/storage/redis-store.js';
 import { createRedisClient, whenReady, type Redis } from '../../../src/storage/redis-client.js';
-import { authorize, authorizeUrl, Browser, connect, mcpPost, refresh, registerClient } from '../../support/oauth-flow.js';
+import {
+  authorize,
+  authorizeUrl,
+  Browser,
+  connect,
+  mcpPost,
+  refresh,
+  registerClient,
+} from '../../support/oauth-flow.js';
 import { approveAtEmulator, pkcePair } from '../../support/emulator.js';
 import { scanKeys } from '../../support/redis-keys.js';
 import { until } from '../../support/wait.js';
@@ -45,9 +53,36 @@ describe('Redis stopped and restarted (REDIS-02, REDIS-05)', () => {
     const { challenge } = pkcePair();
     const probes: Array<[string, () => Promise<Response>]> = [
       ['/mcp', () => tools(stack.mcpUrl, tokens.access_token)],
-      ['/token', () => fetch(`${stack.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: client.client_id }) })],
-      ['/register', () => fetch(`${stack.url}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:9/cb'], token_endpoint_auth_method: 'none' }) })],
-      ['/authorize', () => fetch(authorizeUrl(stack.url, { clientId: client.client_id, redirectUri: client.redirect_uris[0]!, challenge }), { redirect: 'manual' })],
+      [
+        '/token',
+        () =>
+          fetch(`${stack.url}/token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({
+              grant_type: 'refresh_token',
+              refresh_token: tokens.refresh_token,
+              client_id: client.client_id,
+            }),
+          }),
+      ],
+      [
+        '/register',
+        () =>
+          fetch(`${stack.url}/register`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:9/cb'], token_endpoint_auth_method: 'none' }),
+          }),
+      ],
+      [
+        '/authorize',
+        () =>
+          fetch(
+            authorizeUrl(stack.url, { clientId: client.client_id, redirectUri: client.redirect_uris[0]!, challenge }),
+            { redirect: 'manual' },
+          ),
+      ],
       ['/readyz', () => fetch(`${stack.url}/readyz`)],
     ];
     for (const [name, probe] of probes) {
@@ -63,7 +98,11 @@ describe('Redis stopped and restarted (REDIS-02, REDIS-05)', () => {
     // This Redis keeps nothing on disk, so "back" means new work succeeds: a registration.
     await server.resume();
     const register = () =>
-      fetch(`${stack.url}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:9/cb'], token_endpoint_auth_method: 'none' }) });
+      fetch(`${stack.url}/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:9/cb'], token_endpoint_auth_method: 'none' }),
+      });
     const ms = await until(async () => (await register()).status === 201, 1000);
     expect(ms).toBeLessThanOrEqual(1000);
   });
@@ -87,11 +126,16 @@ describe('Redis stopped and restarted (REDIS-02, REDIS-05)', () => {
     const client = await registerClient(stack.url);
     const browser = new Browser();
     const { challenge } = pkcePair();
-    const page = await browser.get(authorizeUrl(stack.url, { clientId: client.client_id, redirectUri: client.redirect_uris[0]!, challenge }));
+    const page = await browser.get(
+      authorizeUrl(stack.url, { clientId: client.client_id, redirectUri: client.redirect_uris[0]!, challenge }),
+    );
     const html = await page.text();
     const pending = /name="pending" value="([^"]+)"/.exec(html)![1]!;
     const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
-    const consent = await browser.post(`${stack.url}/consent`, new URLSearchParams({ pending, csrf, decision: 'approve', scope: 'osc:read' }));
+    const consent = await browser.post(
+      `${stack.url}/consent`,
+      new URLSearchParams({ pending, csrf, decision: 'approve', scope: 'osc:read' }),
+    );
     const back = await approveAtEmulator(consent.headers.get('location')!, 'alice');
     // The emulator has issued its code; our callback will need the store.
     await server.kill();
@@ -128,7 +172,11 @@ describe('Redis with AOF (REDIS-04) and key hygiene (REDIS-08)', () => {
     // This Redis keeps nothing on disk, so "back" means new work succeeds: a registration.
     await server.resume();
     const register = () =>
-      fetch(`${stack.url}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:9/cb'], token_endpoint_auth_method: 'none' }) });
+      fetch(`${stack.url}/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:9/cb'], token_endpoint_auth_method: 'none' }),
+      });
     const ms = await until(async () => (await register()).status === 201, 1000);
     expect(ms).toBeLessThanOrEqual(1000);
   });
@@ -137,7 +185,12 @@ describe('Redis with AOF (REDIS-04) and key hygiene (REDIS-08)', () => {
     for (const user of ['alice', 'bob', 'carol']) {
       const { client, tokens } = await connect(stack.url, { user });
       await refresh(stack.url, client, tokens.refresh_token);
-      await mcpPost(stack.mcpUrl, tokens.access_token, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'token_balance', arguments: {} } });
+      await mcpPost(stack.mcpUrl, tokens.access_token, {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'token_balance', arguments: {} },
+      });
     }
     const keys = await scanKeys(redis);
     expect(keys.length).toBeGreaterThan(10);

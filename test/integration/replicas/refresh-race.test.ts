@@ -43,49 +43,57 @@ describe.each([
 
   // With a 300 ms lock a slow machine may let a second replica in: correctness then rests on
   // fencing alone (UPSTREAM-05), so the exact count is asserted with the production lock.
-  it.runIf(refreshLockTtlMs === undefined)('UPSTREAM-03: 20 concurrent calls on each of 3 replicas → 1 OSC refresh, 60 successes, grant version +1', async () => {
-    const { tokens } = await connect(stack.url, { user: 'alice' });
-    const before = await onlyGrant(stack, seen);
-    const stats0 = await stack.emulator.control.stats();
-    offsetMs = EXPIRE_OSC;
-    try {
-      const urls = [stack.mcpUrl, b.mcpUrl, c.mcpUrl];
-      const results = await Promise.all(Array.from({ length: 60 }, (_, i) => balance(urls[i % 3]!, tokens.access_token, i)));
-      expect(results.map((r) => r.status)).toEqual(Array(60).fill(200));
-      const stats1 = await stack.emulator.control.stats();
-      expect(stats1.refreshes - stats0.refreshes).toBe(1);
-      expect(stats1.refreshFailures - stats0.refreshFailures).toBe(0);
-      const after = (await stack.store.get('grant', before.id))!;
-      expect(after.version).toBe(before.version + 1);
-    } finally {
-      offsetMs = 0;
-    }
-  });
+  it.runIf(refreshLockTtlMs === undefined)(
+    'UPSTREAM-03: 20 concurrent calls on each of 3 replicas → 1 OSC refresh, 60 successes, grant version +1',
+    async () => {
+      const { tokens } = await connect(stack.url, { user: 'alice' });
+      const before = await onlyGrant(stack, seen);
+      const stats0 = await stack.emulator.control.stats();
+      offsetMs = EXPIRE_OSC;
+      try {
+        const urls = [stack.mcpUrl, b.mcpUrl, c.mcpUrl];
+        const results = await Promise.all(
+          Array.from({ length: 60 }, (_, i) => balance(urls[i % 3]!, tokens.access_token, i)),
+        );
+        expect(results.map((r) => r.status)).toEqual(Array(60).fill(200));
+        const stats1 = await stack.emulator.control.stats();
+        expect(stats1.refreshes - stats0.refreshes).toBe(1);
+        expect(stats1.refreshFailures - stats0.refreshFailures).toBe(0);
+        const after = (await stack.store.get('grant', before.id))!;
+        expect(after.version).toBe(before.version + 1);
+      } finally {
+        offsetMs = 0;
+      }
+    },
+  );
 
-  it.runIf(refreshLockTtlMs !== undefined)('UPSTREAM-05: a holder that outlives its lock cannot overwrite newer tokens, nor kill the grant', async () => {
-    const { tokens } = await connect(stack.url, { user: 'bob' });
-    const start = await onlyGrant(stack, seen);
-    offsetMs = EXPIRE_OSC;
-    try {
-      // A's refresh reaches OSC only after 1.5 s, long after its 300 ms lock expired.
-      await stack.emulator.control.failNext('oauth.token.refresh', { delayMs: 1500 }, 1);
-      const callA = balance(stack.mcpUrl, tokens.access_token, 1);
-      await new Promise((r) => setTimeout(r, 500));
-      const resB = await balance(b.mcpUrl, tokens.access_token, 2);
-      expect(resB.status).toBe(200);
-      const afterB = (await stack.store.get('grant', start.id))!;
-      expect(afterB.version).toBe(start.version + 1);
-      const resA = await callA;
-      expect(resA.status).toBe(200);
-      expect(await resA.text()).not.toContain('"isError":true');
-      // OSC refused A's stale refresh token; B's tokens stand and the grant lives.
-      const final = (await stack.store.get('grant', start.id))!;
-      expect(final.oscSealed).toBe(afterB.oscSealed);
-      expect((await balance(c.mcpUrl, tokens.access_token, 3)).status).toBe(200);
-    } finally {
-      offsetMs = 0;
-    }
-  });
+  it.runIf(refreshLockTtlMs !== undefined)(
+    'UPSTREAM-05: a holder that outlives its lock cannot overwrite newer tokens, nor kill the grant',
+    async () => {
+      const { tokens } = await connect(stack.url, { user: 'bob' });
+      const start = await onlyGrant(stack, seen);
+      offsetMs = EXPIRE_OSC;
+      try {
+        // A's refresh reaches OSC only after 1.5 s, long after its 300 ms lock expired.
+        await stack.emulator.control.failNext('oauth.token.refresh', { delayMs: 1500 }, 1);
+        const callA = balance(stack.mcpUrl, tokens.access_token, 1);
+        await new Promise((r) => setTimeout(r, 500));
+        const resB = await balance(b.mcpUrl, tokens.access_token, 2);
+        expect(resB.status).toBe(200);
+        const afterB = (await stack.store.get('grant', start.id))!;
+        expect(afterB.version).toBe(start.version + 1);
+        const resA = await callA;
+        expect(resA.status).toBe(200);
+        expect(await resA.text()).not.toContain('"isError":true');
+        // OSC refused A's stale refresh token; B's tokens stand and the grant lives.
+        const final = (await stack.store.get('grant', start.id))!;
+        expect(final.oscSealed).toBe(afterB.oscSealed);
+        expect((await balance(c.mcpUrl, tokens.access_token, 3)).status).toBe(200);
+      } finally {
+        offsetMs = 0;
+      }
+    },
+  );
 });
 
 describe('a replica process killed while holding the refresh lock (REDIS-09, UPSTREAM-04)', () => {
@@ -127,8 +135,17 @@ describe('a replica process killed while holding the refresh lock (REDIS-09, UPS
     const res = await fetch(stack.mcpUrl, {
       method: 'POST',
       dispatcher: patient,
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${tokens.access_token}` },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'token_balance', arguments: {} } }),
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${tokens.access_token}`,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'token_balance', arguments: {} },
+      }),
     } as RequestInit);
     const text = await res.text();
     await patient.close();

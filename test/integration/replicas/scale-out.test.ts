@@ -4,7 +4,15 @@ import { refreshKeyOf } from '../../../src/oauth/issue.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { startRedisStack, type RedisStack } from '../../support/redis-stack.js';
-import { authorize, connect, mcpPost, refresh, registerClient, tokenRequest, clientAuth } from '../../support/oauth-flow.js';
+import {
+  authorize,
+  connect,
+  mcpPost,
+  refresh,
+  registerClient,
+  tokenRequest,
+  clientAuth,
+} from '../../support/oauth-flow.js';
 import type { Replica } from '../../support/stack.js';
 import { modernPost } from '../../support/mcp-modern.js';
 import { ALL_TOOLS_COUNT } from '../../support/mcp-stack.js';
@@ -24,10 +32,16 @@ afterAll(() => stack.close());
 
 function postFrom(localAddress: string, url: string, body: string): Promise<{ status: number; retryAfter?: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined }));
-    });
+    const req = request(
+      url,
+      { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -53,7 +67,9 @@ describe('several replicas on one Redis', () => {
     expect(discover.status).toBe(200);
     const list = (await (await modernPost(b.mcpUrl, at, 2, 'tools/list')).json()) as { result: { tools: unknown[] } };
     expect(list.result.tools).toHaveLength(ALL_TOOLS_COUNT);
-    const call = (await (await modernPost(stack.mcpUrl, at, 3, 'tools/call', { name: 'token_balance', arguments: {} })).json()) as { result: { structuredContent: unknown } };
+    const call = (await (
+      await modernPost(stack.mcpUrl, at, 3, 'tools/call', { name: 'token_balance', arguments: {} })
+    ).json()) as { result: { structuredContent: unknown } };
     expect(call.result.structuredContent).toMatchObject({ plan: 'PROFESSIONAL' });
   });
 
@@ -91,9 +107,20 @@ describe('several replicas on one Redis', () => {
   it('OAUTH-24: 20 parallel exchanges of one code across two replicas → exactly one 200', async () => {
     const client = await registerClient(stack.url);
     const r = await authorize(stack.url, { client, user: 'alice' });
-    const form = { grant_type: 'authorization_code', code: r.code!, code_verifier: r.verifier, redirect_uri: r.redirectUri, ...clientAuth(client) };
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => tokenRequest(i % 2 ? b.url : stack.url, form)));
-    expect(results.filter((x) => x.status === 200), JSON.stringify(results.map((x) => [x.status, x.body]))).toHaveLength(1);
+    const form = {
+      grant_type: 'authorization_code',
+      code: r.code!,
+      code_verifier: r.verifier,
+      redirect_uri: r.redirectUri,
+      ...clientAuth(client),
+    };
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => tokenRequest(i % 2 ? b.url : stack.url, form)),
+    );
+    expect(
+      results.filter((x) => x.status === 200),
+      JSON.stringify(results.map((x) => [x.status, x.body])),
+    ).toHaveLength(1);
     expect(results.filter((x) => x.status === 400 && x.body.error === 'invalid_grant')).toHaveLength(19);
   });
 
@@ -104,7 +131,9 @@ describe('several replicas on one Redis', () => {
     // our own access token (3600 s) is still valid.
     offsetMs += 3550_000;
     try {
-      const calls = Array.from({ length: 20 }, (_, i) => balance(i % 2 ? b.mcpUrl : stack.mcpUrl, tokens.access_token, 100 + i));
+      const calls = Array.from({ length: 20 }, (_, i) =>
+        balance(i % 2 ? b.mcpUrl : stack.mcpUrl, tokens.access_token, 100 + i),
+      );
       const results = await Promise.all(calls);
       expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
       const bodies = await Promise.all(results.map((r) => r.text()));
@@ -119,12 +148,16 @@ describe('several replicas on one Redis', () => {
     // From an address of its own (127.0.0.2), so earlier registrations do not count.
     const statuses: number[] = [];
     for (let i = 0; i < 21; i++) {
-      const body = JSON.stringify({ client_name: `c${i}`, redirect_uris: [`http://127.0.0.1:9/cb${i}`], token_endpoint_auth_method: 'none' });
+      const body = JSON.stringify({
+        client_name: `c${i}`,
+        redirect_uris: [`http://127.0.0.1:9/cb${i}`],
+        token_endpoint_auth_method: 'none',
+      });
       const res = await postFrom('127.0.0.2', `${i < 10 ? stack.url : b.url}/register`, body);
       statuses.push(res.status);
       if (res.status === 429) expect(Number(res.retryAfter)).toBeGreaterThan(0);
     }
-    expect(statuses.slice(0, 20), statuses.join(",")).toEqual(Array(20).fill(201));
+    expect(statuses.slice(0, 20), statuses.join(',')).toEqual(Array(20).fill(201));
     expect(statuses[20]).toBe(429);
   });
 });

@@ -83,7 +83,14 @@ describe('RedisTokenStore specifics', () => {
     await store.put('code', hashSecret(raw[2]!), recs.code, 60);
     const keys = await keysUnder(prefix);
     expect(keys).toContain(`${prefix}access:${hashSecret(raw[0]!)}`);
-    const dump = (await Promise.all(keys.map(async (k) => `${k}=${(await client.type(k)) === 'string' ? await client.get(k) : (await client.zrange(k, '0', '-1')).join(',')}`))).join('\n');
+    const dump = (
+      await Promise.all(
+        keys.map(
+          async (k) =>
+            `${k}=${(await client.type(k)) === 'string' ? await client.get(k) : (await client.zrange(k, '0', '-1')).join(',')}`,
+        ),
+      )
+    ).join('\n');
     for (const secret of [canary, ...raw]) expect(dump).not.toContain(secret);
     expect(sealer.open((await store.get('grant', 'g-sec'))!.oscSealed, 'g-sec')).toBe(canary);
   });
@@ -123,14 +130,20 @@ describe('RedisTokenStore when Redis goes away', () => {
     await server.kill();
     for (let i = 0; i < 3; i++) {
       expect(await rejectsUnavailable(() => store.get('redeemed', 'a'))).toBeLessThan(250);
-      expect(await rejectsUnavailable(() => store.put('redeemed', 'b', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 60))).toBeLessThan(250);
+      expect(
+        await rejectsUnavailable(() =>
+          store.put('redeemed', 'b', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 60),
+        ),
+      ).toBeLessThan(250);
       expect(await rejectsUnavailable(() => store.take('code', 'c'))).toBeLessThan(250);
     }
     await server.resume();
     const probe = createRedisClient(server.url, { connectTimeoutMs: 200 });
     await until(() => probe.ping(), 5_000); // Redis accepts connections from here on
     probe.disconnect();
-    expect(await until(() => store.put('redeemed', 'b', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 60), 5_000)).toBeLessThan(1_000);
+    expect(
+      await until(() => store.put('redeemed', 'b', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 60), 5_000),
+    ).toBeLessThan(1_000);
     expect(await store.get('redeemed', 'b')).toEqual({ grantId: 'g', clientId: 'c', codeChallenge: 'x' });
     expect(crashes).toEqual([]);
   });
@@ -151,7 +164,9 @@ describe('RedisTokenStore when Redis goes away', () => {
   it('answers StoreUnavailableError on a read-only replica and recovers when writable (REDIS-07)', async () => {
     await own.call('REPLICAOF', '127.0.0.1', String(await freePort()));
     try {
-      await rejectsUnavailable(() => store.put('redeemed', 'ro', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 60));
+      await rejectsUnavailable(() =>
+        store.put('redeemed', 'ro', { grantId: 'g', clientId: 'c', codeChallenge: 'x' }, 60),
+      );
       await rejectsUnavailable(() => store.take('redeemed', 'b'));
     } finally {
       const admin = createRedisClient(server.url);

@@ -20,7 +20,12 @@ beforeEach(async () => {
 });
 
 const balance = (at: string, id = 1) =>
-  mcpPost(stack.mcpUrl, at, { jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'token_balance', arguments: {} } });
+  mcpPost(stack.mcpUrl, at, {
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name: 'token_balance', arguments: {} },
+  });
 
 /** Moves both clocks: ours and the emulator's. */
 async function advance(seconds: number): Promise<void> {

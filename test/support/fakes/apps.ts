@@ -60,9 +60,11 @@ export class FakeApps implements AppsPort {
   async createApp(app: NewApp, signal: AbortSignal): Promise<App> {
     this.enter('createApp', signal);
     if (!APP_NAME.test(app.name)) throw new UpstreamClientError('OSC refused the request', { status: 400 });
-    if (app.configService && !this.stores.has(app.configService)) throw new UpstreamNotFoundError('OSC has no such store', { status: 404 });
+    if (app.configService && !this.stores.has(app.configService))
+      throw new UpstreamNotFoundError('OSC has no such store', { status: 404 });
     const id = idOf(app.name);
-    if (this.apps.has(id) || (this.held.get(id) ?? 0) > this.now()) throw new UpstreamConflictError('OSC reported a conflict', { status: 409 });
+    if (this.apps.has(id) || (this.held.get(id) ?? 0) > this.now())
+      throw new UpstreamConflictError('OSC reported a conflict', { status: 409 });
     const a: FakeApp = { app: { ...app }, builtAt: 0, logs: [] };
     this.apps.set(id, a);
     this.build(a);
@@ -117,8 +119,10 @@ export class FakeApps implements AppsPort {
     a.logs.push(`[build] Cloning ${gitUrl}${sourceRef ? ` (ref ${sourceRef})` : ''}`);
     const needed = this.repos.get(gitUrl);
     const token = gitCredential === undefined ? undefined : this.runnerSecrets.get(gitCredential);
-    if (gitCredential !== undefined && token === undefined) a.failure = [`fatal: secret "${gitCredential}" of ${APP_RUNNER_SERVICE} not found`];
-    else if (needed !== undefined && token !== needed) a.failure = ['remote: Repository not found.', `fatal: Authentication failed for '${gitUrl}/'`];
+    if (gitCredential !== undefined && token === undefined)
+      a.failure = [`fatal: secret "${gitCredential}" of ${APP_RUNNER_SERVICE} not found`];
+    else if (needed !== undefined && token !== needed)
+      a.failure = ['remote: Repository not found.', `fatal: Authentication failed for '${gitUrl}/'`];
     else {
       const out = this.failing.shift();
       a.failure = out === undefined ? undefined : out.split('\n');

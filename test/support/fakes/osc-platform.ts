@@ -89,11 +89,18 @@ export function defaultWorld(): FakeWorld {
   });
   return {
     services: [
-      svc('minio-minio', 'MinIO', 3, [option('RootUser', { mandatory: true }), option('RootPassword', { mandatory: true, sensitive: true })]),
+      svc('minio-minio', 'MinIO', 3, [
+        option('RootUser', { mandatory: true }),
+        option('RootPassword', { mandatory: true, sensitive: true }),
+      ]),
       svc('apache-couchdb', 'CouchDB', 2, [option('AdminPassword', { mandatory: true, sensitive: true })]),
       svc('eyevinn-test-adserver', 'Test Adserver', 1, [option('MrssOrigin')]),
       {
-        ...svc('birme-osc-postgresql', 'PostgreSQL', 2, [option('PostgresPassword', { mandatory: true, sensitive: true }), option('PostgresUser'), option('PostgresDb')]),
+        ...svc('birme-osc-postgresql', 'PostgreSQL', 2, [
+          option('PostgresPassword', { mandatory: true, sensitive: true }),
+          option('PostgresUser'),
+          option('PostgresDb'),
+        ]),
         tcpPort: 5432,
       },
       { ...svc(CONFIG_SVC, 'App Config Service', 1, [option('RedisUrl', { mandatory: true })]), updates: false },
@@ -126,7 +133,11 @@ export class FakeOscPlatform implements OscPlatform {
     this.startMs = world.startMs ?? 1500;
     this.plan = world.plan ?? 'FREE';
     this.available = world.tokens ?? 100;
-    this.apps = new FakeApps(() => this.now(), (m, signal) => this.enter(m, signal), this.startMs);
+    this.apps = new FakeApps(
+      () => this.now(),
+      (m, signal) => this.enter(m, signal),
+      this.startMs,
+    );
   }
 
   /** My Apps (./apps.ts): its knobs are on this object. */
@@ -172,8 +183,10 @@ export class FakeOscPlatform implements OscPlatform {
   createApp = (app: NewApp, signal: AbortSignal): Promise<App> => this.apps.createApp(app, signal);
   restartApp: AppsPort['restartApp'] = (id, rebuild, signal) => this.apps.restartApp(id, rebuild, signal);
   setAppSourceRef: AppsPort['setAppSourceRef'] = (id, ref, signal) => this.apps.setAppSourceRef(id, ref, signal);
-  setAppConfigStore: AppsPort['setAppConfigStore'] = (id, store, signal) => this.apps.setAppConfigStore(id, store, signal);
-  setAppGitCredential: AppsPort['setAppGitCredential'] = (id, name, signal) => this.apps.setAppGitCredential(id, name, signal);
+  setAppConfigStore: AppsPort['setAppConfigStore'] = (id, store, signal) =>
+    this.apps.setAppConfigStore(id, store, signal);
+  setAppGitCredential: AppsPort['setAppGitCredential'] = (id, name, signal) =>
+    this.apps.setAppGitCredential(id, name, signal);
   deleteApp: AppsPort['deleteApp'] = (id, signal) => this.apps.deleteApp(id, signal);
   readAppLogs: AppsPort['readAppLogs'] = (id, signal) => this.apps.readAppLogs(id, signal);
 
@@ -207,11 +220,17 @@ export class FakeOscPlatform implements OscPlatform {
     return this.view(svc);
   }
 
-  async createInstance(serviceId: string, name: string, options: Record<string, unknown>, signal: AbortSignal): Promise<Instance> {
+  async createInstance(
+    serviceId: string,
+    name: string,
+    options: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<Instance> {
     this.enter('createInstance', signal);
     const svc = this.subscribedService(serviceId);
     if (!NAME_RE.test(name)) throw new UpstreamClientError('OSC refused the request', { status: 400 });
-    if (this.instances.has(key(serviceId, name))) throw new UpstreamConflictError('OSC reported a conflict', { status: 409 });
+    if (this.instances.has(key(serviceId, name)))
+      throw new UpstreamConflictError('OSC reported a conflict', { status: 409 });
     const kept: Record<string, unknown> = {};
     for (const o of svc.options) {
       if (o.name === 'name') continue;
@@ -222,9 +241,16 @@ export class FakeOscPlatform implements OscPlatform {
       }
       kept[o.name] = v;
     }
-    if (this.available - this.used < svc.tokensPerDay) throw new UpstreamClientError('OSC refused the request', { status: 403 });
+    if (this.available - this.used < svc.tokensPerDay)
+      throw new UpstreamClientError('OSC refused the request', { status: 403 });
     this.used += svc.tokensPerDay;
-    const inst: FakeInstance = { serviceId, name, options: kept, startedAt: this.now(), logs: [`[info] ${name} is starting`] };
+    const inst: FakeInstance = {
+      serviceId,
+      name,
+      options: kept,
+      startedAt: this.now(),
+      logs: [`[info] ${name} is starting`],
+    };
     this.instances.set(key(serviceId, name), inst);
     return this.doc(svc, inst);
   }
@@ -269,7 +295,8 @@ export class FakeOscPlatform implements OscPlatform {
 
   async saveSecret(serviceId: string, secretName: string, value: string, signal: AbortSignal): Promise<void> {
     this.enter('saveSecret', signal);
-    if (!SECRET_RE.test(secretName) || value.length > 65_536) throw new UpstreamClientError('OSC refused the request', { status: 400 });
+    if (!SECRET_RE.test(secretName) || value.length > 65_536)
+      throw new UpstreamClientError('OSC refused the request', { status: 400 });
     const held = this.secrets.get(serviceId) ?? new Map<string, string>();
     held.set(secretName, value);
     this.secrets.set(serviceId, held);
@@ -277,7 +304,8 @@ export class FakeOscPlatform implements OscPlatform {
 
   async deleteSecret(serviceId: string, secretName: string, signal: AbortSignal): Promise<void> {
     this.enter('deleteSecret', signal);
-    if (!this.secrets.get(serviceId)?.delete(secretName)) throw new UpstreamNotFoundError('OSC did not find what was asked for', { status: 404 });
+    if (!this.secrets.get(serviceId)?.delete(secretName))
+      throw new UpstreamNotFoundError('OSC did not find what was asked for', { status: 404 });
   }
 
   async instanceEndpoints(serviceId: string, name: string, signal: AbortSignal): Promise<InstanceEndpoints> {
@@ -289,12 +317,20 @@ export class FakeOscPlatform implements OscPlatform {
       url: this.doc(svc, inst).url,
       external: open ? [{ ip: '192.0.2.10', port: 30_000 + (svc.tcpPort ?? 0), internalPort: svc.tcpPort! }] : [],
       internalDns: `${serviceId}-${name}.fake.svc.cluster.local`,
-      internalPorts: svc.tcpPort === undefined ? [{ name: 'http', port: 8080, protocol: 'TCP' }] : [{ name: 'tcp', port: svc.tcpPort, protocol: 'TCP' }],
+      internalPorts:
+        svc.tcpPort === undefined
+          ? [{ name: 'http', port: 8080, protocol: 'TCP' }]
+          : [{ name: 'tcp', port: svc.tcpPort, protocol: 'TCP' }],
       publicAccess: open,
     };
   }
 
-  async updateInstance(serviceId: string, name: string, options: Record<string, string>, signal: AbortSignal): Promise<Instance> {
+  async updateInstance(
+    serviceId: string,
+    name: string,
+    options: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<Instance> {
     this.enter('updateInstance', signal);
     const svc = this.subscribedService(serviceId);
     if (svc.updates === false) throw new UpdateNotSupportedError(serviceId);
@@ -315,7 +351,13 @@ export class FakeOscPlatform implements OscPlatform {
     if (!NAME_RE.test(name)) throw new UpstreamClientError('OSC refused the request', { status: 400 });
     if (this.stores.has(name)) throw new UpstreamConflictError('OSC reported a conflict', { status: 409 });
     this.stores.set(name, new Map());
-    this.instances.set(key(CONFIG_SVC, name), { serviceId: CONFIG_SVC, name, options: {}, startedAt: this.now(), logs: [] });
+    this.instances.set(key(CONFIG_SVC, name), {
+      serviceId: CONFIG_SVC,
+      name,
+      options: {},
+      startedAt: this.now(),
+      logs: [],
+    });
   }
 
   async configStoreExists(name: string, signal: AbortSignal): Promise<boolean> {

@@ -4,7 +4,16 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
 import type { ClientRecord, GrantRecord } from '../../../src/storage/records.js';
-import { AdminError, listClients, resumeClient, revokeClient, revokeUser, storeStats, suspendClient, SUSPENSION_TTL_S } from '../../../src/admin/operator.js';
+import {
+  AdminError,
+  listClients,
+  resumeClient,
+  revokeClient,
+  revokeUser,
+  storeStats,
+  suspendClient,
+  SUSPENSION_TTL_S,
+} from '../../../src/admin/operator.js';
 import { runVerb } from '../../../src/admin/main.js';
 import { clientUseRecorder, CLIENT_USE_INTERVAL_MS } from '../../../src/oauth/suspension.js';
 
@@ -15,22 +24,67 @@ const SECRET_HASH = 'c2VjcmV0LWhhc2gtb2YtdGhlLWNsaWVudA';
 const CIMD = 'https://app.example.com/oauth/client.json';
 
 function client(id: string, name: string, uris: string[]): ClientRecord {
-  return { clientId: id, secretHash: SECRET_HASH, clientName: name, redirectUris: uris, grantTypes: ['authorization_code', 'refresh_token'], responseTypes: ['code'], tokenEndpointAuthMethod: 'client_secret_basic', source: 'dcr', createdAt: T };
+  return {
+    clientId: id,
+    secretHash: SECRET_HASH,
+    clientName: name,
+    redirectUris: uris,
+    grantTypes: ['authorization_code', 'refresh_token'],
+    responseTypes: ['code'],
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    source: 'dcr',
+    createdAt: T,
+  };
 }
 
 function grant(id: string, clientId: string, tenantId: string, userId: string, oscSealed = SEALED_NEW): GrantRecord {
-  return { id, version: 1, clientId, scopes: ['osc:read'], resource: 'https://mcp.example/mcp', tenantId, userId, createdAt: T, oscSealed, oscExpiresAt: T + 3_600_000, oscLifetimeMs: 3_600_000, oscClientId: 'osc-c' };
+  return {
+    id,
+    version: 1,
+    clientId,
+    scopes: ['osc:read'],
+    resource: 'https://mcp.example/mcp',
+    tenantId,
+    userId,
+    createdAt: T,
+    oscSealed,
+    oscExpiresAt: T + 3_600_000,
+    oscLifetimeMs: 3_600_000,
+    oscClientId: 'osc-c',
+  };
 }
 
 async function seeded() {
   const store = new MemoryTokenStore({ sweepIntervalMs: 0 });
-  await store.put('client', 'oscm_client_a', client('oscm_client_a', 'Claude Code', ['http://127.0.0.1:33418/callback', 'http://127.0.0.1:40000/callback']), 3600);
-  await store.put('client', 'oscm_client_b', client('oscm_client_b', 'Evil\u001b[2Japp', ['https://b.example/cb']), 3600);
+  await store.put(
+    'client',
+    'oscm_client_a',
+    client('oscm_client_a', 'Claude Code', ['http://127.0.0.1:33418/callback', 'http://127.0.0.1:40000/callback']),
+    3600,
+  );
+  await store.put(
+    'client',
+    'oscm_client_b',
+    client('oscm_client_b', 'Evil\u001b[2Japp', ['https://b.example/cb']),
+    3600,
+  );
   await store.put('grant', 'g1', grant('g1', 'oscm_client_a', 'acme', 'alice'), 3600);
   await store.put('grant', 'g2', grant('g2', 'oscm_client_a', 'acme', 'bob', SEALED_OLD), 3600);
   await store.put('grant', 'g3', grant('g3', CIMD, 'acme', 'alice'), 3600);
   await store.put('grant', 'g4', grant('g4', 'oscm_client_b', 'other', 'carol'), 3600);
-  for (const g of ['g1', 'g2', 'g3', 'g4']) await store.put('access', `hash-of-token-${g}`, { grantId: g, clientId: 'x', scopes: ['osc:read'], resource: 'https://mcp.example/mcp', expiresAt: T + 3_600_000 }, 3600);
+  for (const g of ['g1', 'g2', 'g3', 'g4'])
+    await store.put(
+      'access',
+      `hash-of-token-${g}`,
+      {
+        grantId: g,
+        clientId: 'x',
+        scopes: ['osc:read'],
+        resource: 'https://mcp.example/mcp',
+        expiresAt: T + 3_600_000,
+      },
+      3600,
+    );
   await store.put('clientUse', 'oscm_client_a', { at: T + 60_000 }, 3600);
   return store;
 }
@@ -41,9 +95,23 @@ describe('listClients', () => {
     await suspendClient(store, 'oscm_client_b', T + 5_000);
     const rows = await listClients(store);
     expect(rows).toEqual([
-      { clientId: 'oscm_client_a', name: 'Claude Code', kind: 'dcr', redirectHosts: ['127.0.0.1:33418', '127.0.0.1:40000'], liveGrants: 2, lastUseAt: T + 60_000 },
+      {
+        clientId: 'oscm_client_a',
+        name: 'Claude Code',
+        kind: 'dcr',
+        redirectHosts: ['127.0.0.1:33418', '127.0.0.1:40000'],
+        liveGrants: 2,
+        lastUseAt: T + 60_000,
+      },
       { clientId: CIMD, name: 'app.example.com', kind: 'metadata document', redirectHosts: [], liveGrants: 1 },
-      { clientId: 'oscm_client_b', name: 'Evil\u001b[2Japp', kind: 'dcr', redirectHosts: ['b.example'], liveGrants: 1, suspendedAt: T + 5_000 },
+      {
+        clientId: 'oscm_client_b',
+        name: 'Evil\u001b[2Japp',
+        kind: 'dcr',
+        redirectHosts: ['b.example'],
+        liveGrants: 1,
+        suspendedAt: T + 5_000,
+      },
     ]);
     expect(JSON.stringify(rows)).not.toContain(SECRET_HASH);
   });
@@ -65,7 +133,8 @@ describe('suspend and resume', () => {
 
   it('refuses a client id with spaces, control characters or over 512 characters', async () => {
     const store = await seeded();
-    for (const bad of ['', 'a b', 'a\nb', 'x'.repeat(513)]) await expect(suspendClient(store, bad)).rejects.toBeInstanceOf(AdminError);
+    for (const bad of ['', 'a b', 'a\nb', 'x'.repeat(513)])
+      await expect(suspendClient(store, bad)).rejects.toBeInstanceOf(AdminError);
   });
 });
 
@@ -115,8 +184,14 @@ describe('npm run admin output (runVerb)', () => {
     const text = await runVerb(store, ['stats'], ['a1b2c3d4']);
     expect(text).toContain('a1b2c3d4  3  (current sealing key)');
     expect(text).toContain('0badc0de  1  (NOT in SEAL_KEYS: cannot be opened)');
-    const all = [text, await runVerb(store, ['clients']), await runVerb(store, ['clients', '--json']), await runVerb(store, ['stats', '--json'])].join('\n');
-    for (const secret of [SEALED_NEW, SEALED_OLD, 'c2VhbGVk', SECRET_HASH, 'hash-of-token']) expect(all).not.toContain(secret);
+    const all = [
+      text,
+      await runVerb(store, ['clients']),
+      await runVerb(store, ['clients', '--json']),
+      await runVerb(store, ['stats', '--json']),
+    ].join('\n');
+    for (const secret of [SEALED_NEW, SEALED_OLD, 'c2VhbGVk', SECRET_HASH, 'hash-of-token'])
+      expect(all).not.toContain(secret);
   });
 
   it('suspend, resume and the revokes say what they did; a bad verb or argument count is an AdminError with the usage', async () => {

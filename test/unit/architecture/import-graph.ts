@@ -40,7 +40,10 @@ export function edgesOf(files: Map<SrcPath, string>): Edge[] {
   const edges: Edge[] = [];
   for (const [from, text] of files) {
     for (const m of text.matchAll(SPECIFIER)) {
-      const to = normalize(join(dirname(from), m[1]!)).split('\\').join('/').replace(/\.js$/, '.ts');
+      const to = normalize(join(dirname(from), m[1]!))
+        .split('\\')
+        .join('/')
+        .replace(/\.js$/, '.ts');
       edges.push({ from, to });
     }
   }
@@ -102,7 +105,8 @@ export function ruleViolations(edges: Edge[]): string[] {
     if (BOTTOM.has(b)) continue;
     if (COMPOSITION.has(b) && !COMPOSITION.has(a)) out.push(`${line}: nothing imports the composition root`);
     const allowed = ALLOWED[a];
-    if (allowed && !allowed.includes(b)) out.push(`${line}: ${a} may import only ${[...allowed, 'the bottom modules'].join(', ')}`);
+    if (allowed && !allowed.includes(b))
+      out.push(`${line}: ${a} may import only ${[...allowed, 'the bottom modules'].join(', ')}`);
   }
   return out;
 }

@@ -36,7 +36,10 @@ describe('the rules catch what they are for', () => {
   const graph = (entries: Record<string, string>) => edgesOf(new Map(Object.entries(entries)));
 
   it('reports a cycle between two folders', () => {
-    const edges = graph({ 'storage/a.ts': "import { b } from '../osc/b.js';", 'osc/b.ts': "import type { A } from '../storage/a.js';" });
+    const edges = graph({
+      'storage/a.ts': "import { b } from '../osc/b.js';",
+      'osc/b.ts': "import type { A } from '../storage/a.js';",
+    });
     expect(layerCycles(edges)).toEqual([['osc', 'storage', 'osc']]);
   });
 
@@ -54,7 +57,10 @@ describe('the rules catch what they are for', () => {
   });
 
   it('reports any import between the emulator and the server, both ways', () => {
-    const edges = graph({ 'emulator/e.ts': "import { log } from '../log.js';", 'mcp/m.ts': "const m = await import('../emulator/e.js');" });
+    const edges = graph({
+      'emulator/e.ts': "import { log } from '../log.js';",
+      'mcp/m.ts': "const m = await import('../emulator/e.js');",
+    });
     expect(ruleViolations(edges)).toEqual([
       'emulator/e.ts imports log.ts: the emulator and the server meet only over HTTP',
       'mcp/m.ts imports emulator/e.ts: the emulator and the server meet only over HTTP',
@@ -62,7 +68,10 @@ describe('the rules catch what they are for', () => {
   });
 
   it('reports a bottom module importing a folder, and anything importing the composition root', () => {
-    const edges = graph({ 'errors.ts': "import { x } from './osc/x.js';", 'oauth/o.ts': "import { createApp } from '../app.js';" });
+    const edges = graph({
+      'errors.ts': "import { x } from './osc/x.js';",
+      'oauth/o.ts': "import { createApp } from '../app.js';",
+    });
     expect(ruleViolations(edges)).toEqual([
       'errors.ts imports osc/x.ts: a bottom module imports no folder',
       'oauth/o.ts imports app.ts: nothing imports the composition root',
@@ -70,7 +79,13 @@ describe('the rules catch what they are for', () => {
   });
 
   it('reports the adapter named outside the composition root', () => {
-    const files = new Map(Object.entries({ 'osc/sdk-platform.ts': 'export function createSdkPlatform() {}', 'app.ts': 'createSdkPlatform()', 'mcp/route.ts': 'createSdkPlatform()' }));
+    const files = new Map(
+      Object.entries({
+        'osc/sdk-platform.ts': 'export function createSdkPlatform() {}',
+        'app.ts': 'createSdkPlatform()',
+        'mcp/route.ts': 'createSdkPlatform()',
+      }),
+    );
     expect(referencesOutsideRoot(files, 'createSdkPlatform', 'osc/sdk-platform.ts')).toEqual(['mcp/route.ts']);
   });
 });

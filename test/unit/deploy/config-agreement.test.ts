@@ -33,14 +33,17 @@ const haproxy = readFileSync(join(REPO_ROOT, 'deploy/haproxy.cfg'), 'utf8');
 
 /** Compose-file interpolation (compose spec, "Interpolation"): ${V}, ${V:-d}, ${V-d}, ${V:?e}, ${V?e}, $$. */
 function interpolate(value: string, env: Record<string, string | undefined>): string {
-  return value.replace(/\$\$|\$\{(\w+)(?:(:?)([-?])([^}]*))?\}/g, (whole, name: string | undefined, colon: string, op: string, arg: string) => {
-    if (whole === '$$') return '$';
-    const v = env[name!];
-    const missing = v === undefined || (colon === ':' && v === '');
-    if (op === '-') return missing ? (arg ?? '') : v!;
-    if (op === '?' && missing) throw new Error(`${name}: ${arg}`);
-    return v ?? '';
-  });
+  return value.replace(
+    /\$\$|\$\{(\w+)(?:(:?)([-?])([^}]*))?\}/g,
+    (whole, name: string | undefined, colon: string, op: string, arg: string) => {
+      if (whole === '$$') return '$';
+      const v = env[name!];
+      const missing = v === undefined || (colon === ':' && v === '');
+      if (op === '-') return missing ? (arg ?? '') : v!;
+      if (op === '?' && missing) throw new Error(`${name}: ${arg}`);
+      return v ?? '';
+    },
+  );
 }
 
 const serviceEnv = (svc: Service, env: Record<string, string | undefined>) =>
@@ -68,13 +71,20 @@ describe('Dockerfile against the configuration schema', () => {
   });
 
   it('bakes no secret in: no ARG or ENV names a secret variable; .dockerignore keeps .env, .git and node_modules out', () => {
-    for (const stage of dockerfile.stages) for (const k of Object.keys(stage.env)) expect(SECRET_VARIABLES).not.toContain(k);
+    for (const stage of dockerfile.stages)
+      for (const k of Object.keys(stage.env)) expect(SECRET_VARIABLES).not.toContain(k);
     for (const k of Object.keys(dockerfile.args)) expect(SECRET_VARIABLES).not.toContain(k);
-    for (const stage of dockerfile.stages) for (const s of stage.steps.filter((x) => x.op === 'ARG')) expect(SECRET_VARIABLES).not.toContain(s.args.split('=')[0]);
+    for (const stage of dockerfile.stages)
+      for (const s of stage.steps.filter((x) => x.op === 'ARG'))
+        expect(SECRET_VARIABLES).not.toContain(s.args.split('=')[0]);
     const ignore = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n');
     for (const p of ['.env', '.git', 'node_modules', 'dist']) expect(ignore).toContain(p);
     // What the Dockerfile copies from the context is not ignored (the build would miss it).
-    const copied = dockerfile.stages.flatMap((s) => s.steps.filter((x) => x.op === 'COPY' && x.flags.from === undefined).flatMap((x) => x.args.split(/\s+/).slice(0, -1)));
+    const copied = dockerfile.stages.flatMap((s) =>
+      s.steps
+        .filter((x) => x.op === 'COPY' && x.flags.from === undefined)
+        .flatMap((x) => x.args.split(/\s+/).slice(0, -1)),
+    );
     expect(copied.length).toBeGreaterThan(0);
     for (const src of copied) expect(ignore, src).not.toContain(src.split('/')[0]);
   });

@@ -9,7 +9,10 @@ import { REPO_ROOT } from '../../support/sandbox-process.js';
 /** What `npm run sandbox` prints with the default PORT (docs/architecture.md, "Interface contract": PUBLIC_URL http://127.0.0.1:<PORT>). */
 const SANDBOX_MCP_URL = 'http://127.0.0.1:8080/mcp';
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-const clients = readme.slice(readme.indexOf('\n## Clients\n'), readme.indexOf('\n## ', readme.indexOf('\n## Clients\n') + 5));
+const clients = readme.slice(
+  readme.indexOf('\n## Clients\n'),
+  readme.indexOf('\n## ', readme.indexOf('\n## Clients\n') + 5),
+);
 
 describe('mcp.json', () => {
   it('is JSON with one server, osc, over Streamable HTTP at the sandbox endpoint', () => {
@@ -21,13 +24,23 @@ describe('mcp.json', () => {
 
 describe('README client section', () => {
   it('has a configuration for every client it names', () => {
-    for (const name of ['**`mcp.json`**', '**Claude Code**', '**Claude Desktop and claude.ai**', '**Cursor**', '**VS Code**', '**ChatGPT**', '**MCP Inspector**']) {
+    for (const name of [
+      '**`mcp.json`**',
+      '**Claude Code**',
+      '**Claude Desktop and claude.ai**',
+      '**Cursor**',
+      '**VS Code**',
+      '**ChatGPT**',
+      '**MCP Inspector**',
+    ]) {
       expect(clients).toContain(name);
     }
   });
 
   it('every JSON block parses, in the shape its client reads, naming the sandbox endpoint', () => {
-    const blocks = [...clients.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as Record<string, Record<string, Record<string, unknown>>>);
+    const blocks = [...clients.matchAll(/```json\n([\s\S]*?)```/g)].map(
+      (m) => JSON.parse(m[1]!) as Record<string, Record<string, Record<string, unknown>>>,
+    );
     expect(blocks.length).toBe(3);
     const [desktop, cursor, vscode] = blocks;
     expect(desktop!.mcpServers!.osc).toEqual({ command: 'npx', args: ['-y', 'mcp-remote', SANDBOX_MCP_URL] });

@@ -34,7 +34,10 @@ function post(port: number, headers: Record<string, string>): Promise<{ status: 
 }
 
 describe('originHostGuard, public URL on a real host', () => {
-  const guard = originHostGuard({ publicUrl: 'https://mcp.example.com', allowedOrigins: ['https://inspector.example.com'] });
+  const guard = originHostGuard({
+    publicUrl: 'https://mcp.example.com',
+    allowedOrigins: ['https://inspector.example.com'],
+  });
   it.each([
     [{ host: 'mcp.example.com' }, 200],
     [{ host: 'MCP.example.com', origin: 'https://mcp.example.com' }, 200],
@@ -68,13 +71,20 @@ describe('originHostGuard, public URL on loopback (the sandbox)', () => {
 describe('cors', () => {
   it('answers a preflight with no auth and exposes the challenge header', async () => {
     const port = await serve(originHostGuard({ publicUrl: 'https://mcp.example.com' }));
-    const res = await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+    const res = await fetch(`http://127.0.0.1:${port}/mcp`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example' },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-allow-credentials')).toBeNull();
     expect(res.headers.get('access-control-allow-methods')).toBe('GET, POST, DELETE, OPTIONS');
-    expect(res.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type, MCP-Protocol-Version, Mcp-Session-Id, Mcp-Method, Mcp-Name, Last-Event-ID');
-    expect(res.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version');
+    expect(res.headers.get('access-control-allow-headers')).toBe(
+      'Authorization, Content-Type, MCP-Protocol-Version, Mcp-Session-Id, Mcp-Method, Mcp-Name, Last-Event-ID',
+    );
+    expect(res.headers.get('access-control-expose-headers')).toBe(
+      'WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version',
+    );
   });
 
   it('refuses header names that could split a header', () => {

@@ -4,8 +4,12 @@ import { redactedUrl } from '../../../src/http/request-log.js';
 
 describe('redactedUrl (SECRETS-08)', () => {
   it('redacts code, state, code_verifier and the other single-use or secret values', () => {
-    const url = redactedUrl('/oauth/callback?code=c0de&state=st4te&code_verifier=v3r&iss=https%3A%2F%2Fapp.osaas.io&x=1');
-    expect(url).toBe('/oauth/callback?code=[redacted]&state=[redacted]&code_verifier=[redacted]&iss=https%3A%2F%2Fapp.osaas.io&x=1');
+    const url = redactedUrl(
+      '/oauth/callback?code=c0de&state=st4te&code_verifier=v3r&iss=https%3A%2F%2Fapp.osaas.io&x=1',
+    );
+    expect(url).toBe(
+      '/oauth/callback?code=[redacted]&state=[redacted]&code_verifier=[redacted]&iss=https%3A%2F%2Fapp.osaas.io&x=1',
+    );
     for (const k of ['access_token', 'refresh_token', 'token', 'client_secret', 'csrf', 'pending', 'code_challenge']) {
       expect(redactedUrl(`/p?${k}=s3cret-value`)).toBe(`/p?${k}=[redacted]`);
     }

@@ -21,7 +21,32 @@ const CALL_TIMEOUT_MS = 5_000;
 
 /** Values a model or an attacker might put in any argument. */
 const hostile = fc.oneof(
-  fc.constantFrom('minio-minio', 'store1', '../x', '%2e%2e%2fx', 'a/b', 'a?x=1', 'a#b', 'ａ', 'a\u0000', '__proto__', 'constructor', '{{secrets.x}}', '', ' ', 'x'.repeat(5000), true, false, 0, -1, 1e308, Number.NaN, null, [], {}),
+  fc.constantFrom(
+    'minio-minio',
+    'store1',
+    '../x',
+    '%2e%2e%2fx',
+    'a/b',
+    'a?x=1',
+    'a#b',
+    'ａ',
+    'a\u0000',
+    '__proto__',
+    'constructor',
+    '{{secrets.x}}',
+    '',
+    ' ',
+    'x'.repeat(5000),
+    true,
+    false,
+    0,
+    -1,
+    1e308,
+    Number.NaN,
+    null,
+    [],
+    {},
+  ),
   fc.string({ maxLength: 80 }),
   fc.integer(),
   fc.jsonValue({ maxDepth: 3 }),
@@ -29,17 +54,40 @@ const hostile = fc.oneof(
 
 /** An argument object: the tool's own keys (and a few others) with hostile values. */
 function argsFor(keys: string[]): fc.Arbitrary<Record<string, unknown>> {
-  const key = fc.constantFrom(...keys, 'options', 'confirm', 'wait', 'waitSeconds', '__proto__', 'constructor', 'extra');
+  const key = fc.constantFrom(
+    ...keys,
+    'options',
+    'confirm',
+    'wait',
+    'waitSeconds',
+    '__proto__',
+    'constructor',
+    'extra',
+  );
   return fc.oneof(
     fc.dictionary(key, hostile, { maxKeys: 6 }),
-    fc.record({ serviceId: fc.constantFrom('minio-minio', 'nosuch'), name: fc.stringMatching(/^[a-z0-9]{1,8}$/), options: fc.dictionary(fc.string({ maxLength: 12 }), hostile, { maxKeys: 4 }), confirm: fc.boolean(), wait: fc.constant(false) }, { requiredKeys: [] }),
+    fc.record(
+      {
+        serviceId: fc.constantFrom('minio-minio', 'nosuch'),
+        name: fc.stringMatching(/^[a-z0-9]{1,8}$/),
+        options: fc.dictionary(fc.string({ maxLength: 12 }), hostile, { maxKeys: 4 }),
+        confirm: fc.boolean(),
+        wait: fc.constant(false),
+      },
+      { requiredKeys: [] },
+    ),
   );
 }
 
 describe('FUZZ-01: every tool argument schema under 10,000 generated calls', () => {
   it.each(TOOLS.map((t) => [t.name, Object.keys(t.inputSchema)] as const))('%s', async (name, keys) => {
     const osc = new FakeOscPlatform({ ...defaultWorld(), startMs: 0 });
-    const server = buildMcpServer({ osc, scopes: ['osc:read', 'osc:write'], log: createLogger({ level: 'silent', destination: logSink().stream }), deadlineMs: CALL_TIMEOUT_MS });
+    const server = buildMcpServer({
+      osc,
+      scopes: ['osc:read', 'osc:write'],
+      log: createLogger({ level: 'silent', destination: logSink().stream }),
+      deadlineMs: CALL_TIMEOUT_MS,
+    });
     const client = new Client({ name: 'fuzz', version: '1' });
     const [a, b] = InMemoryTransport.createLinkedPair();
     await server.connect(a);
@@ -53,7 +101,8 @@ describe('FUZZ-01: every tool argument schema under 10,000 generated calls', () 
             const r = await client.callTool({ name, arguments: args }, { timeout: CALL_TIMEOUT_MS * 2 });
             // A bug of ours surfaces as the generic wording of src/mcp/failure.ts: the 500 of a tool.
             const text = JSON.stringify(r.content);
-            if (text.includes('Something went wrong inside osc-mcp')) throw new Error(`internal failure for ${JSON.stringify(args).slice(0, 200)}`);
+            if (text.includes('Something went wrong inside osc-mcp'))
+              throw new Error(`internal failure for ${JSON.stringify(args).slice(0, 200)}`);
             if (r.isError) outcomes.isError += 1;
             else outcomes.ok += 1;
           } catch (err) {
@@ -71,7 +120,9 @@ describe('FUZZ-01: every tool argument schema under 10,000 generated calls', () 
       await server.close();
     }
     const total = outcomes.ok + outcomes.isError + outcomes.invalidParams;
-    console.log(`FUZZ-01 ${name}: ${total} generated calls in ${((Date.now() - started) / 1000).toFixed(1)} s — ${outcomes.ok} ok, ${outcomes.isError} tool errors, ${outcomes.invalidParams} invalid-params; no internal error, no hang`);
+    console.log(
+      `FUZZ-01 ${name}: ${total} generated calls in ${((Date.now() - started) / 1000).toFixed(1)} s — ${outcomes.ok} ok, ${outcomes.isError} tool errors, ${outcomes.invalidParams} invalid-params; no internal error, no hang`,
+    );
     expect(total).toBe(RUNS);
   });
 });

@@ -8,9 +8,22 @@ const svc: Service = {
   title: 'PostgreSQL',
   options: [
     { name: 'name', type: 'string', mandatory: true, regexValidator: '^\\w+$', sensitive: false },
-    { name: 'PostgresPassword', label: 'PostgresPassword', description: 'Superuser password', type: 'string', mandatory: true, sensitive: true },
+    {
+      name: 'PostgresPassword',
+      label: 'PostgresPassword',
+      description: 'Superuser password',
+      type: 'string',
+      mandatory: true,
+      sensitive: true,
+    },
     { name: 'PostgresUser', type: 'string', mandatory: false, default: 'postgres', sensitive: false },
-    { name: 'PostgresHostAuthMethod', type: 'enum', enums: ['scram-sha-256', 'md5', 'trust'], mandatory: false, sensitive: false },
+    {
+      name: 'PostgresHostAuthMethod',
+      type: 'enum',
+      enums: ['scram-sha-256', 'md5', 'trust'],
+      mandatory: false,
+      sensitive: false,
+    },
     { name: 'BaseUrl', type: 'string', mandatory: false, regexValidator: '^https?://', sensitive: false },
     { name: 'Public', type: 'boolean', mandatory: false, sensitive: false },
     { name: 'Region', type: 'string', mandatory: true, default: 'eu', sensitive: false },
@@ -20,13 +33,32 @@ const svc: Service = {
 
 describe('checkOptions', () => {
   it('accepts valid options and sends strings, without name', () => {
-    const r = checkOptions(svc, 'db1', { PostgresPassword: 'pw', PostgresHostAuthMethod: 'md5', Public: true, BaseUrl: 'https://x', Weird: 'anything' });
+    const r = checkOptions(svc, 'db1', {
+      PostgresPassword: 'pw',
+      PostgresHostAuthMethod: 'md5',
+      Public: true,
+      BaseUrl: 'https://x',
+      Weird: 'anything',
+    });
     expect(r.problems).toEqual([]);
-    expect(r.body).toEqual({ PostgresPassword: 'pw', PostgresHostAuthMethod: 'md5', Public: 'true', BaseUrl: 'https://x', Weird: 'anything' });
+    expect(r.body).toEqual({
+      PostgresPassword: 'pw',
+      PostgresHostAuthMethod: 'md5',
+      Public: 'true',
+      BaseUrl: 'https://x',
+      Weird: 'anything',
+    });
   });
 
   it('names every problem at once: missing, enum, pattern, type, unknown, name', () => {
-    const r = checkOptions(svc, 'db1', { PostgresHostAuthMethod: 'plain', BaseUrl: 'ftp://x', Public: 'yes', PostgresUser: true, postgrespassword: 'x', name: 'db1' });
+    const r = checkOptions(svc, 'db1', {
+      PostgresHostAuthMethod: 'plain',
+      BaseUrl: 'ftp://x',
+      Public: 'yes',
+      PostgresUser: true,
+      postgrespassword: 'x',
+      name: 'db1',
+    });
     expect(r.problems).toEqual([
       'missing mandatory option "PostgresPassword": Superuser password',
       'option "PostgresUser" takes text, not true/false',
@@ -43,8 +75,13 @@ describe('checkOptions', () => {
   });
 
   it('checks the instance name against the catalog pattern too', () => {
-    const strict: Service = { ...svc, options: [{ name: 'name', type: 'string', mandatory: true, regexValidator: '^[a-z]{1,5}$', sensitive: false }] };
-    expect(checkOptions(strict, 'toolongname', {}).problems).toEqual(['the instance name does not have the expected format (pattern ^[a-z]{1,5}$)']);
+    const strict: Service = {
+      ...svc,
+      options: [{ name: 'name', type: 'string', mandatory: true, regexValidator: '^[a-z]{1,5}$', sensitive: false }],
+    };
+    expect(checkOptions(strict, 'toolongname', {}).problems).toEqual([
+      'the instance name does not have the expected format (pattern ^[a-z]{1,5}$)',
+    ]);
   });
 
   it('a mandatory option with a default is not missing; prototype names are unknown, not inherited', () => {

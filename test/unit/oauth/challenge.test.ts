@@ -6,7 +6,9 @@ const RM = 'https://mcp.example/.well-known/oauth-protected-resource/mcp';
 
 describe('bearerChallenge (RFC 6750 §3, RFC 9728 §5.1)', () => {
   it('without an error: only the scope hint and resource_metadata', () => {
-    expect(bearerChallenge({ resourceMetadataUrl: RM, scope: 'osc:read osc:write' })).toBe(`Bearer scope="osc:read osc:write", resource_metadata="${RM}"`);
+    expect(bearerChallenge({ resourceMetadataUrl: RM, scope: 'osc:read osc:write' })).toBe(
+      `Bearer scope="osc:read osc:write", resource_metadata="${RM}"`,
+    );
   });
 
   it('with invalid_token: the error first, resource_metadata always present', () => {
@@ -15,7 +17,11 @@ describe('bearerChallenge (RFC 6750 §3, RFC 9728 §5.1)', () => {
   });
 
   it('cannot be broken out of: quotes and backslashes in values are dropped', () => {
-    const v = bearerChallenge({ resourceMetadataUrl: RM, error: 'invalid_token', description: 'a" , error="insufficient_scope\\' });
+    const v = bearerChallenge({
+      resourceMetadataUrl: RM,
+      error: 'invalid_token',
+      description: 'a" , error="insufficient_scope\\',
+    });
     expect(v.match(/error="/g)).toHaveLength(1);
     expect(v).not.toContain('\\');
     // Every value is one quoted string: count of quotes is even and each pair encloses no quote.

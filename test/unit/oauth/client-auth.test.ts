@@ -37,7 +37,12 @@ function client(extra: Partial<ClientRecord> = {}): ClientRecord {
 
 function setup(now = () => T0) {
   const store = new MemoryTokenStore({ now });
-  const verifier = createAssertionVerifier({ store, jwks: createJwksSource({ fetcher: createSafeFetcher(), now }), audiences: [ISSUER, TOKEN], now });
+  const verifier = createAssertionVerifier({
+    store,
+    jwks: createJwksSource({ fetcher: createSafeFetcher(), now }),
+    audiences: [ISSUER, TOKEN],
+    now,
+  });
   return { store, verifier };
 }
 
@@ -50,22 +55,54 @@ describe('private_key_jwt client assertions', () => {
     ['a list holding our token endpoint', [TOKEN, 'https://elsewhere.example']],
   ])('accepts aud = %s', async (_n, aud) => {
     const { verifier } = setup();
-    await expect(verifier.verify(client(), await signAssertion(rsa, CLIENT_ID, aud, { nowS }))).resolves.toBeUndefined();
+    await expect(
+      verifier.verify(client(), await signAssertion(rsa, CLIENT_ID, aud, { nowS })),
+    ).resolves.toBeUndefined();
   });
 
   it('accepts any of the published keys (ES256 too)', async () => {
     const { verifier } = setup();
-    await expect(verifier.verify(client(), await signAssertion(ec, CLIENT_ID, TOKEN, { nowS }))).resolves.toBeUndefined();
+    await expect(
+      verifier.verify(client(), await signAssertion(ec, CLIENT_ID, TOKEN, { nowS })),
+    ).resolves.toBeUndefined();
   });
 
   it.each([
-    ['aud of another server', async (): Promise<string> => signAssertion(rsa, CLIENT_ID, 'https://other.example/token', { nowS }), /addressed to another server/],
-    ['expired', async (): Promise<string> => signAssertion(rsa, CLIENT_ID, TOKEN, { nowS: nowS - 600, expiresInS: 60 }), /expired/],
-    ['iss of another client', async (): Promise<string> => signAssertion(rsa, CLIENT_ID, TOKEN, { nowS, iss: 'https://evil.example/c.json' }), /iss and sub/],
-    ['sub of another client', async (): Promise<string> => signAssertion(rsa, CLIENT_ID, TOKEN, { nowS, sub: 'someone' }), /iss and sub/],
-    ['signed by a key the client never published', async (): Promise<string> => signAssertion(stranger, CLIENT_ID, TOKEN, { nowS }), /no key/],
-    ['signed by an unpublished key under a published kid', async (): Promise<string> => signAssertion(stranger, CLIENT_ID, TOKEN, { nowS, kid: rsa.kid }), /signature does not verify/],
-    ['valid for an hour', async (): Promise<string> => signAssertion(rsa, CLIENT_ID, TOKEN, { nowS, expiresInS: 3600 }), /lives too long/],
+    [
+      'aud of another server',
+      async (): Promise<string> => signAssertion(rsa, CLIENT_ID, 'https://other.example/token', { nowS }),
+      /addressed to another server/,
+    ],
+    [
+      'expired',
+      async (): Promise<string> => signAssertion(rsa, CLIENT_ID, TOKEN, { nowS: nowS - 600, expiresInS: 60 }),
+      /expired/,
+    ],
+    [
+      'iss of another client',
+      async (): Promise<string> => signAssertion(rsa, CLIENT_ID, TOKEN, { nowS, iss: 'https://evil.example/c.json' }),
+      /iss and sub/,
+    ],
+    [
+      'sub of another client',
+      async (): Promise<string> => signAssertion(rsa, CLIENT_ID, TOKEN, { nowS, sub: 'someone' }),
+      /iss and sub/,
+    ],
+    [
+      'signed by a key the client never published',
+      async (): Promise<string> => signAssertion(stranger, CLIENT_ID, TOKEN, { nowS }),
+      /no key/,
+    ],
+    [
+      'signed by an unpublished key under a published kid',
+      async (): Promise<string> => signAssertion(stranger, CLIENT_ID, TOKEN, { nowS, kid: rsa.kid }),
+      /signature does not verify/,
+    ],
+    [
+      'valid for an hour',
+      async (): Promise<string> => signAssertion(rsa, CLIENT_ID, TOKEN, { nowS, expiresInS: 3600 }),
+      /lives too long/,
+    ],
     ['not a JWT', async (): Promise<string> => 'not.a.jwt', /malformed/],
   ] as const)('refuses an assertion %s, saying why', async (_n, make, why) => {
     const { verifier } = setup();
@@ -76,7 +113,9 @@ describe('private_key_jwt client assertions', () => {
 
   it('refuses an algorithm other than the one the client declared', async () => {
     const { verifier } = setup();
-    const err = await verifier.verify(client({ tokenEndpointAuthSigningAlg: 'ES256' }), await signAssertion(rsa, CLIENT_ID, TOKEN, { nowS })).catch((e: unknown) => e);
+    const err = await verifier
+      .verify(client({ tokenEndpointAuthSigningAlg: 'ES256' }), await signAssertion(rsa, CLIENT_ID, TOKEN, { nowS }))
+      .catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/algorithm/);
   });
 
@@ -88,7 +127,9 @@ describe('private_key_jwt client assertions', () => {
     await expect(verifier.verify(client(), a)).rejects.toThrow(/already used/);
     // Another client may use the same jti: markers are per client.
     const other = 'https://other-client.example/c.json';
-    await expect(verifier.verify(client({ clientId: other }), await signAssertion(rsa, other, TOKEN, { nowS, jti: 'once' }))).resolves.toBeUndefined();
+    await expect(
+      verifier.verify(client({ clientId: other }), await signAssertion(rsa, other, TOKEN, { nowS, jti: 'once' })),
+    ).resolves.toBeUndefined();
     const marker = hashSecret(`${CLIENT_ID}\nonce`);
     expect(await store.get('assertion', marker)).toEqual({ clientId: CLIENT_ID });
     // Past expiry (plus skew) the assertion itself is refused, so the marker is gone.

@@ -11,7 +11,14 @@ const doc = (client_name: string) => ({ client_id: ID, client_name, redirect_uri
 
 describe('POLICY-01: client names from metadata documents', () => {
   const fetcher = createSafeFetcher();
-  it.each([['a bell', 'Good\u0007App'], ['a right-to-left override', 'Good\u202eppA liveE'], ['a zero-width space', 'Goo\u200bgle'], ['an isolate', 'A\u2066B\u2069'], ['a line break', 'Good\nApp'], ['a C1 control', 'Good\u0085App']])('%s is refused', (_what, name) => {
+  it.each([
+    ['a bell', 'Good\u0007App'],
+    ['a right-to-left override', 'Good\u202eppA liveE'],
+    ['a zero-width space', 'Goo\u200bgle'],
+    ['an isolate', 'A\u2066B\u2069'],
+    ['a line break', 'Good\nApp'],
+    ['a C1 control', 'Good\u0085App'],
+  ])('%s is refused', (_what, name) => {
     expect(() => clientFromDocument(ID, doc(name), fetcher, 0)).toThrow(CimdError);
   });
   it('a plain name, accents and all, is kept', () => {

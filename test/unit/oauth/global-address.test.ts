@@ -46,7 +46,15 @@ const NOT_GLOBAL: [string, string][] = [
   ['not-an-address', 'unparseable'],
 ];
 
-const GLOBAL = ['8.8.8.8', '93.184.216.34', '2606:4700::1111', '2a00:1450:4001:81c::200e', '64:ff9b::808:808', '2002:808:808::1', '::ffff:8.8.8.8'];
+const GLOBAL = [
+  '8.8.8.8',
+  '93.184.216.34',
+  '2606:4700::1111',
+  '2a00:1450:4001:81c::200e',
+  '64:ff9b::808:808',
+  '2002:808:808::1',
+  '::ffff:8.8.8.8',
+];
 
 describe('SSRF-01: every non-global address is refused, embedded IPv4 decoded', () => {
   it.each(NOT_GLOBAL)('%s (%s) is refused', (address) => {
@@ -81,16 +89,27 @@ describe('SSRF-02: a metadata URL naming such a literal is refused before any fe
 describe('SSRF-03: a DNS answer naming such an address is refused before connect', () => {
   const answer = (addresses: string[]) =>
     new Promise<{ err: NodeJS.ErrnoException | null; address?: unknown }>((resolve) => {
-      const lookup = guardedLookup((_host, _opts, cb) => cb(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }))));
+      const lookup = guardedLookup((_host, _opts, cb) =>
+        cb(
+          null,
+          addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+        ),
+      );
       lookup('doc.example', { all: true }, (err, address) => resolve({ err, address }));
     });
-  it.each([['2002:7f00:1::'], ['64:ff9b:1::1'], ['fec0::1'], ['8.8.8.8', '::ffff:a00:1']])('%s', async (...addresses) => {
-    const { err } = await answer(addresses);
-    expect(err?.code).toBe('EPRIVATE');
-  });
+  it.each([['2002:7f00:1::'], ['64:ff9b:1::1'], ['fec0::1'], ['8.8.8.8', '::ffff:a00:1']])(
+    '%s',
+    async (...addresses) => {
+      const { err } = await answer(addresses);
+      expect(err?.code).toBe('EPRIVATE');
+    },
+  );
   it('a global answer passes through', async () => {
     const { err, address } = await answer(['2606:4700::1111', '8.8.8.8']);
     expect(err).toBeNull();
-    expect(address).toEqual([{ address: '2606:4700::1111', family: 6 }, { address: '8.8.8.8', family: 4 }]);
+    expect(address).toEqual([
+      { address: '2606:4700::1111', family: 6 },
+      { address: '8.8.8.8', family: 4 },
+    ]);
   });
 });

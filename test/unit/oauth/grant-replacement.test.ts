@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { supersedes } from '../../../src/oauth/grant-replacement.js';
 
-const g = (id: string, scopes: string[], over: { clientId?: string; userId?: string; tenantId?: string } = {}) => ({ id, clientId: 'c', tenantId: 't', userId: 'u', scopes, ...over });
+const g = (id: string, scopes: string[], over: { clientId?: string; userId?: string; tenantId?: string } = {}) => ({
+  id,
+  clientId: 'c',
+  tenantId: 't',
+  userId: 'u',
+  scopes,
+  ...over,
+});
 
 describe('supersedes', () => {
   it.each([

@@ -28,14 +28,33 @@ describe('createGrant', () => {
     expect(code).toMatch(/^oscm_code_[A-Za-z0-9_-]{43}$/);
     const stored = await store.get('grant', grant.id);
     expect(stored).toEqual(grant);
-    expect(stored).toMatchObject({ version: 1, clientId: 'client-1', tenantId: 'tenant-1', userId: 'user-1', oscClientId: 'osc-client-1', oscExpiresAt: now + 3_600_000, oscLifetimeMs: 3_600_000 });
+    expect(stored).toMatchObject({
+      version: 1,
+      clientId: 'client-1',
+      tenantId: 'tenant-1',
+      userId: 'user-1',
+      oscClientId: 'osc-client-1',
+      oscExpiresAt: now + 3_600_000,
+      oscLifetimeMs: 3_600_000,
+    });
     expect(JSON.stringify(stored)).not.toContain('osc-at');
     expect(openOscTokens(sealer, grant)).toEqual({ accessToken: 'osc-at', refreshToken: 'osc-rt' });
-    expect(await store.get('code', hashSecret(code))).toEqual({ grantId: grant.id, ...request, oscClientId: undefined, createdAt: now });
+    expect(await store.get('code', hashSecret(code))).toEqual({
+      grantId: grant.id,
+      ...request,
+      oscClientId: undefined,
+      createdAt: now,
+    });
   });
 
   it('the code lives its TTL, the unredeemed grant its pending TTL', async () => {
-    const { grant, code } = await createGrant({ store, sealer, codeTtlS: 60, pendingTtlS: 600 }, request, tokens, user, now);
+    const { grant, code } = await createGrant(
+      { store, sealer, codeTtlS: 60, pendingTtlS: 600 },
+      request,
+      tokens,
+      user,
+      now,
+    );
     now += 60_000;
     expect(await store.get('code', hashSecret(code))).toBeUndefined();
     expect(await store.get('grant', grant.id)).toBeDefined();

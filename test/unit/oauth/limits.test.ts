@@ -2,7 +2,15 @@
 // never our load, our outages or our own 429.
 import { describe, expect, it } from 'vitest';
 import { isChargeableFailure, addressKey, codeKey, grantKey } from '../../../src/oauth/limits.js';
-import { InvalidClientError, InvalidGrantError, InvalidRequestError, ServerError, TemporarilyUnavailableError, TooManyRequestsError, UnsupportedGrantTypeError } from '../../../src/oauth/errors.js';
+import {
+  InvalidClientError,
+  InvalidGrantError,
+  InvalidRequestError,
+  ServerError,
+  TemporarilyUnavailableError,
+  TooManyRequestsError,
+  UnsupportedGrantTypeError,
+} from '../../../src/oauth/errors.js';
 
 describe('token budgets', () => {
   it.each([

@@ -4,12 +4,7 @@ import { matchRedirectUri, redirectUriProblem } from '../../../src/oauth/redirec
 import { MISMATCHED_AT_AUTHORIZE, REFUSED_AT_REGISTRATION } from '../../support/redirect-cases.js';
 
 describe('redirect URI registration policy', () => {
-  it.each([
-    ...REFUSED_AT_REGISTRATION,
-    'https://user:pw@c.example/cb',
-    'myapp://callback',
-    '',
-  ])('refuses %j', (uri) => {
+  it.each([...REFUSED_AT_REGISTRATION, 'https://user:pw@c.example/cb', 'myapp://callback', ''])('refuses %j', (uri) => {
     expect(redirectUriProblem(uri)).toBeTypeOf('string');
   });
 
@@ -28,13 +23,12 @@ describe('redirect URI registration policy', () => {
 
 describe('redirect URI matching at /authorize', () => {
   const registered = ['https://c.example/cb', 'http://127.0.0.1/cb'];
-  it.each([
-    ...MISMATCHED_AT_AUTHORIZE,
-    'http://127.0.0.1:5000/cb#x',
-    'http://127.0.0.1:5000/cb/x',
-  ])('refuses %j (OAUTH-09)', (uri) => {
-    expect(matchRedirectUri(uri, registered)).toBe(false);
-  });
+  it.each([...MISMATCHED_AT_AUTHORIZE, 'http://127.0.0.1:5000/cb#x', 'http://127.0.0.1:5000/cb/x'])(
+    'refuses %j (OAUTH-09)',
+    (uri) => {
+      expect(matchRedirectUri(uri, registered)).toBe(false);
+    },
+  );
 
   it('accepts the exact URI and a loopback URI on another port (RFC 8252 §7.3)', () => {
     expect(matchRedirectUri('https://c.example/cb', registered)).toBe(true);

@@ -6,12 +6,18 @@ describe('rotateRefresh', () => {
   const t = 1_000_000;
 
   it('the newest token rotates: the next one becomes current, the presented one answers a retry for the grace period', () => {
-    expect(rotateRefresh({ current: 'A' }, 'A', 'B', t, 60_000)).toEqual({ kind: 'rotate', refresh: { current: 'B', previous: 'A', previousUntil: t + 60_000 } });
+    expect(rotateRefresh({ current: 'A' }, 'A', 'B', t, 60_000)).toEqual({
+      kind: 'rotate',
+      refresh: { current: 'B', previous: 'A', previousUntil: t + 60_000 },
+    });
   });
 
   it('OAUTH-28: the previous token within its grace (the newest never used) rotates again and keeps its grace', () => {
     const rot = { current: 'B', previous: 'A', previousUntil: t + 1 };
-    expect(rotateRefresh(rot, 'A', 'C', t)).toEqual({ kind: 'rotate', refresh: { current: 'C', previous: 'A', previousUntil: t + 1 } });
+    expect(rotateRefresh(rot, 'A', 'C', t)).toEqual({
+      kind: 'rotate',
+      refresh: { current: 'C', previous: 'A', previousUntil: t + 1 },
+    });
   });
 
   it('OAUTH-27: the previous token after its grace is a replay', () => {

@@ -10,7 +10,12 @@ describeOscPlatform('in-memory fake', async () => {
   const platform = new FakeOscPlatform(defaultWorld());
   return {
     platform,
-    subscribed: { serviceId: 'minio-minio', options: { RootUser: 'admin', RootPassword: 'pw-123456' }, mandatory: 'RootUser', sensitive: 'RootPassword' },
+    subscribed: {
+      serviceId: 'minio-minio',
+      options: { RootUser: 'admin', RootPassword: 'pw-123456' },
+      mandatory: 'RootUser',
+      sensitive: 'RootPassword',
+    },
     unsubscribed: { serviceId: 'apache-couchdb', options: { AdminPassword: 'pw-123456' } },
     advance: async (ms) => platform.advance(ms),
   };

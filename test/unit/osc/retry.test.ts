@@ -44,7 +44,12 @@ describe('retryRead', () => {
 
   it('backs off exponentially with jitter', async () => {
     const delays: number[] = [];
-    await retryRead(failing([500, 500]).op, { signal: signal(), baseDelayMs: 10, random: () => 0.5, onRetry: (_e, _a, d) => delays.push(d) });
+    await retryRead(failing([500, 500]).op, {
+      signal: signal(),
+      baseDelayMs: 10,
+      random: () => 0.5,
+      onRetry: (_e, _a, d) => delays.push(d),
+    });
     expect(delays).toEqual([5, 10]);
   });
 
@@ -97,7 +102,9 @@ describe('withPat', () => {
 
   it('other errors pass through without a refresh', async () => {
     const c = credentials('old', []);
-    await expect(withPat(c, async () => Promise.reject(toUpstreamError({ status: 500 })))).rejects.toMatchObject({ status: 500 });
+    await expect(withPat(c, async () => Promise.reject(toUpstreamError({ status: 500 })))).rejects.toMatchObject({
+      status: 500,
+    });
     expect(c.refreshed).toEqual([]);
   });
 });

@@ -1,7 +1,17 @@
 /** The one upstream error factory (src/osc/upstream-errors.ts): our wording outside, OSC's text only in a scrubbed detail. */
 import { describe, expect, it } from 'vitest';
 import { FetchError } from '@osaas/client-core';
-import { UpstreamAuthError, UpstreamBadResponseError, UpstreamClientError, UpstreamConflictError, UpstreamNetworkError, UpstreamNotFoundError, UpstreamRateLimitedError, UpstreamServerError, UpstreamTimeoutError } from '../../../src/errors.js';
+import {
+  UpstreamAuthError,
+  UpstreamBadResponseError,
+  UpstreamClientError,
+  UpstreamConflictError,
+  UpstreamNetworkError,
+  UpstreamNotFoundError,
+  UpstreamRateLimitedError,
+  UpstreamServerError,
+  UpstreamTimeoutError,
+} from '../../../src/errors.js';
 import { parseRetryAfter, toUpstreamError } from '../../../src/osc/upstream-errors.js';
 
 describe('toUpstreamError', () => {
@@ -38,13 +48,25 @@ describe('toUpstreamError', () => {
   it('a FetchError without a status uses the undici cause kept beside it', () => {
     const fe = new FetchError({ message: 'fetch failed' });
     expect(toUpstreamError(fe)).toBeInstanceOf(UpstreamNetworkError);
-    expect(toUpstreamError(fe, Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' }))).toBeInstanceOf(UpstreamTimeoutError);
-    expect(toUpstreamError(fe, Object.assign(new Error('x'), { code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE' }))).toBeInstanceOf(UpstreamBadResponseError);
+    expect(toUpstreamError(fe, Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' }))).toBeInstanceOf(
+      UpstreamTimeoutError,
+    );
+    expect(
+      toUpstreamError(fe, Object.assign(new Error('x'), { code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE' })),
+    ).toBeInstanceOf(UpstreamBadResponseError);
   });
 
   it('fetch failures, aborts and parse errors', () => {
-    expect(toUpstreamError(new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }))).toBeInstanceOf(UpstreamNetworkError);
-    expect(toUpstreamError(new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'UND_ERR_CONNECT_TIMEOUT' }) }))).toBeInstanceOf(UpstreamTimeoutError);
+    expect(
+      toUpstreamError(
+        new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }),
+      ),
+    ).toBeInstanceOf(UpstreamNetworkError);
+    expect(
+      toUpstreamError(
+        new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'UND_ERR_CONNECT_TIMEOUT' }) }),
+      ),
+    ).toBeInstanceOf(UpstreamTimeoutError);
     expect(toUpstreamError(new DOMException('t', 'TimeoutError'))).toBeInstanceOf(UpstreamTimeoutError);
     expect(toUpstreamError(new DOMException('a', 'AbortError'))).toBeInstanceOf(UpstreamTimeoutError);
     expect(toUpstreamError(new SyntaxError('Unexpected token <'))).toBeInstanceOf(UpstreamBadResponseError);

@@ -9,7 +9,10 @@ import { SealError, type SealErrorReason } from '../../../src/errors.js';
 
 const K1 = randomBytes(32);
 const K2 = randomBytes(32);
-const PAT = JSON.stringify({ accessToken: 'osc_pat_CANARY_0123456789abcdef', refreshToken: 'osc_rt_CANARY_fedcba9876543210' });
+const PAT = JSON.stringify({
+  accessToken: 'osc_pat_CANARY_0123456789abcdef',
+  refreshToken: 'osc_rt_CANARY_fedcba9876543210',
+});
 
 function sealErrorOf(fn: () => unknown): SealError {
   try {

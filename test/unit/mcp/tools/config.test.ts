@@ -11,14 +11,20 @@ describe('config stores', () => {
     const c = await mcp.call('create_config_store', { store: 'myapp' });
     expect(c.structuredContent).toEqual({ store: 'myapp', created: true });
     expect(textOf(c)).toMatch(/spends OSC tokens daily until deleted\.$/);
-    expect(textOf(await mcp.call('create_config_store', { store: 'myapp' }))).toMatch(/^Nothing was created: the name "myapp" is taken/);
+    expect(textOf(await mcp.call('create_config_store', { store: 'myapp' }))).toMatch(
+      /^Nothing was created: the name "myapp" is taken/,
+    );
     const s = await mcp.call('set_config', { store: 'myapp', parameter: 'LOG_LEVEL', value: 'debug' });
     expect(s.structuredContent).toEqual({ store: 'myapp', parameter: 'LOG_LEVEL', value: 'debug' });
     const g = await mcp.call('get_config', { store: 'myapp', parameter: 'LOG_LEVEL' });
     expect(g.structuredContent).toEqual({ store: 'myapp', parameter: 'LOG_LEVEL', value: 'debug', secret: false });
     expect(textOf(g)).toBe('"LOG_LEVEL" in "myapp" = "debug"');
     const l = await mcp.call('list_config', { store: 'myapp' });
-    expect(l.structuredContent).toEqual({ store: 'myapp', items: [{ parameter: 'LOG_LEVEL', value: 'debug', secret: false }], total: 1 });
+    expect(l.structuredContent).toEqual({
+      store: 'myapp',
+      items: [{ parameter: 'LOG_LEVEL', value: 'debug', secret: false }],
+      total: 1,
+    });
   });
 
   it('secret parameters are masked in get and list, and cannot be overwritten as plain', async () => {
@@ -38,17 +44,25 @@ describe('config stores', () => {
   it('no such store or parameter, and a store not running yet, are said in our words', async () => {
     const osc = new FakeOscPlatform();
     const mcp = inMemoryMcp(osc);
-    expect(textOf(await mcp.call('set_config', { store: 'nostore', parameter: 'A', value: 'b' }))).toMatch(/^There is no config store "nostore" in your workspace; create_config_store makes one\./);
+    expect(textOf(await mcp.call('set_config', { store: 'nostore', parameter: 'A', value: 'b' }))).toMatch(
+      /^There is no config store "nostore" in your workspace; create_config_store makes one\./,
+    );
     await mcp.call('create_config_store', { store: 'myapp' });
-    expect(textOf(await mcp.call('get_config', { store: 'myapp', parameter: 'NOPE' }))).toMatch(/^No parameter "NOPE" in config store "myapp", or no such store/);
+    expect(textOf(await mcp.call('get_config', { store: 'myapp', parameter: 'NOPE' }))).toMatch(
+      /^No parameter "NOPE" in config store "myapp", or no such store/,
+    );
     osc.failNext('setConfig', new UpstreamServerError('OSC failed to handle the request', { status: 503 }));
-    expect(textOf(await mcp.call('set_config', { store: 'myapp', parameter: 'A', value: 'b' }))).toMatch(/^Config store "myapp" is not running yet/);
+    expect(textOf(await mcp.call('set_config', { store: 'myapp', parameter: 'A', value: 'b' }))).toMatch(
+      /^Config store "myapp" is not running yet/,
+    );
   });
 
   it('reads need osc:read only; create and set need osc:write', async () => {
     const osc = new FakeOscPlatform();
     const mcp = inMemoryMcp(osc);
-    await expect(mcp.call('create_config_store', { store: 'myapp' }, { scopes: ['osc:read'] })).rejects.toThrow(/Tool create_config_store not found/);
+    await expect(mcp.call('create_config_store', { store: 'myapp' }, { scopes: ['osc:read'] })).rejects.toThrow(
+      /Tool create_config_store not found/,
+    );
     await mcp.call('create_config_store', { store: 'myapp' });
     expect((await mcp.call('list_config', { store: 'myapp' }, { scopes: ['osc:read'] })).isError).toBeFalsy();
     expect(osc.calls.createConfigStore).toBe(1);

@@ -8,7 +8,11 @@ describe('create_database', () => {
     const osc = new FakeOscPlatform({ ...defaultWorld(), startMs: 0 });
     const mcp = inMemoryMcp(osc);
     const progress: string[] = [];
-    const r = await mcp.call('create_database', { serviceId: 'birme-osc-postgresql', name: 'db1', waitSeconds: 5 }, { onProgress: (p) => progress.push(p.message ?? '') });
+    const r = await mcp.call(
+      'create_database',
+      { serviceId: 'birme-osc-postgresql', name: 'db1', waitSeconds: 5 },
+      { onProgress: (p) => progress.push(p.message ?? '') },
+    );
     expect(r.isError).toBeFalsy();
     expect(r.structuredContent).toEqual({
       serviceId: 'birme-osc-postgresql',
@@ -22,7 +26,9 @@ describe('create_database', () => {
     });
     const password = osc.secrets.get('birme-osc-postgresql')?.get('db1-password') ?? '';
     expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    expect(osc.instanceOptions('birme-osc-postgresql', 'db1')).toEqual({ PostgresPassword: '{{secrets.db1-password}}' });
+    expect(osc.instanceOptions('birme-osc-postgresql', 'db1')).toEqual({
+      PostgresPassword: '{{secrets.db1-password}}',
+    });
     expect(progress).toContain('storing the generated password as a service secret');
     // The value is in no result and no log line.
     expect(JSON.stringify(r)).not.toContain(password);
@@ -41,7 +47,9 @@ describe('create_database', () => {
 
   it('a service that is not a database is refused before OSC is asked', async () => {
     const osc = new FakeOscPlatform();
-    await expect(inMemoryMcp(osc).call('create_database', { serviceId: 'minio-minio', name: 'db1' })).resolves.toMatchObject({ isError: true });
+    await expect(
+      inMemoryMcp(osc).call('create_database', { serviceId: 'minio-minio', name: 'db1' }),
+    ).resolves.toMatchObject({ isError: true });
     expect(osc.calls).toEqual({});
   });
 });

@@ -4,17 +4,32 @@ import { UpstreamServerError } from '../../../../src/errors.js';
 import { defaultWorld, FakeOscPlatform } from '../../../support/fakes/osc-platform.js';
 import { inMemoryMcp, textOf } from '../../../support/mcp-in-memory.js';
 
-const minio = { serviceId: 'minio-minio', name: 'store1', options: { RootUser: 'admin', RootPassword: 'hunter2secret' } };
-type Created = { instance: { name: string; fields: Record<string, unknown> }; subscribed: boolean; ready?: boolean; health?: string };
+const minio = {
+  serviceId: 'minio-minio',
+  name: 'store1',
+  options: { RootUser: 'admin', RootPassword: 'hunter2secret' },
+};
+type Created = {
+  instance: { name: string; fields: Record<string, unknown> };
+  subscribed: boolean;
+  ready?: boolean;
+  health?: string;
+};
 
 describe('create_instance', () => {
   it('a secret option given as "{{secrets.<name>}}" is sent as the reference and draws no note', async () => {
     const osc = new FakeOscPlatform();
-    const r = await inMemoryMcp(osc).call('create_instance', { ...minio, options: { RootUser: 'admin', RootPassword: '{{secrets.rootpw}}' } });
+    const r = await inMemoryMcp(osc).call('create_instance', {
+      ...minio,
+      options: { RootUser: 'admin', RootPassword: '{{secrets.rootpw}}' },
+    });
     expect(r.isError).toBeFalsy();
     expect((r.structuredContent as { plainSecrets: string[] }).plainSecrets).toEqual([]);
     expect(textOf(r)).not.toContain('Note:');
-    expect(osc.instanceOptions('minio-minio', 'store1')).toEqual({ RootUser: 'admin', RootPassword: '{{secrets.rootpw}}' });
+    expect(osc.instanceOptions('minio-minio', 'store1')).toEqual({
+      RootUser: 'admin',
+      RootPassword: '{{secrets.rootpw}}',
+    });
   });
 
   it('creates once, redacts the credentials it echoes, and the instance costs tokens', async () => {
@@ -38,7 +53,11 @@ describe('create_instance', () => {
 
   it('subscribes the workspace first when it is not subscribed (the only tool that may)', async () => {
     const osc = new FakeOscPlatform();
-    const r = await inMemoryMcp(osc).call('create_instance', { serviceId: 'apache-couchdb', name: 'db1', options: { AdminPassword: 'pw-123456' } });
+    const r = await inMemoryMcp(osc).call('create_instance', {
+      serviceId: 'apache-couchdb',
+      name: 'db1',
+      options: { AdminPassword: 'pw-123456' },
+    });
     expect((r.structuredContent as Created).subscribed).toBe(true);
     expect(osc.calls.subscribe).toBe(1);
     expect(osc.instanceNames('apache-couchdb')).toEqual(['db1']);
@@ -46,7 +65,11 @@ describe('create_instance', () => {
 
   it('options that do not fit the schema: nothing is sent, every problem is named', async () => {
     const osc = new FakeOscPlatform();
-    const r = await inMemoryMcp(osc).call('create_instance', { serviceId: 'minio-minio', name: 'store1', options: { rootuser: 'admin' } });
+    const r = await inMemoryMcp(osc).call('create_instance', {
+      serviceId: 'minio-minio',
+      name: 'store1',
+      options: { rootuser: 'admin' },
+    });
     expect(r.isError).toBe(true);
     const text = textOf(r);
     expect(text).toMatch(/^Nothing was created: the options for "store1" of "minio-minio" need fixing\./);
@@ -64,7 +87,9 @@ describe('create_instance', () => {
     expect(spent).toBe(0);
     expect((await mcp.call('create_instance', minio, { spendCreate })).isError).toBeFalsy();
     const refused = await mcp.call('create_instance', { ...minio, name: 'store2' }, { spendCreate });
-    expect(textOf(refused)).toMatch(/^Nothing was created: this connection has reached its quota of instance creates for now\. Try again in about 2 minutes\./);
+    expect(textOf(refused)).toMatch(
+      /^Nothing was created: this connection has reached its quota of instance creates for now\. Try again in about 2 minutes\./,
+    );
     expect(osc.calls.createInstance).toBe(1);
   });
 
@@ -73,7 +98,9 @@ describe('create_instance', () => {
     osc.failNext('createInstance', new UpstreamServerError('OSC failed', { status: 504 }));
     const r = await inMemoryMcp(osc).call('create_instance', minio);
     expect(r.isError).toBe(true);
-    expect(textOf(r)).toMatch(/^OSC failed to handle the request, so the outcome is unknown: the change may or may not have happened\. Check with get_instance or list_instances/);
+    expect(textOf(r)).toMatch(
+      /^OSC failed to handle the request, so the outcome is unknown: the change may or may not have happened\. Check with get_instance or list_instances/,
+    );
     expect(osc.calls.createInstance).toBe(1);
   });
 
@@ -82,7 +109,9 @@ describe('create_instance', () => {
     const mcp = inMemoryMcp(osc);
     await mcp.call('create_instance', minio);
     const again = await mcp.call('create_instance', minio);
-    expect(textOf(again)).toMatch(/^OSC reported a conflict: an instance "store1" of service "minio-minio" probably exists already\./);
+    expect(textOf(again)).toMatch(
+      /^OSC reported a conflict: an instance "store1" of service "minio-minio" probably exists already\./,
+    );
   });
 
   it('a plan that cannot pay is refused in our words', async () => {
@@ -93,7 +122,11 @@ describe('create_instance', () => {
   it('with wait: polls health, reports progress, and says it runs', async () => {
     const osc = new FakeOscPlatform({ ...defaultWorld(), startMs: 0 });
     const progress: Array<{ progress: number; message?: string }> = [];
-    const r = await inMemoryMcp(osc).call('create_instance', { ...minio, wait: true, waitSeconds: 5 }, { onProgress: (p) => progress.push(p) });
+    const r = await inMemoryMcp(osc).call(
+      'create_instance',
+      { ...minio, wait: true, waitSeconds: 5 },
+      { onProgress: (p) => progress.push(p) },
+    );
     const out = r.structuredContent as Created;
     expect(out).toMatchObject({ ready: true, health: 'running' });
     expect(textOf(r)).toContain('It is running.');

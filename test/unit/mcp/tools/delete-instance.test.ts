@@ -16,9 +16,15 @@ describe('delete_instance', () => {
     const osc = await withInstance();
     const mcp = inMemoryMcp(osc);
     for (const confirm of [undefined, false]) {
-      const r = await mcp.call('delete_instance', { serviceId: 'minio-minio', name: 'store1', ...(confirm === undefined ? {} : { confirm }) });
+      const r = await mcp.call('delete_instance', {
+        serviceId: 'minio-minio',
+        name: 'store1',
+        ...(confirm === undefined ? {} : { confirm }),
+      });
       expect(r.isError).toBe(true);
-      expect(textOf(r)).toMatch(/^Not deleted\. Deleting "store1" of "minio-minio" is permanent and loses its data\. Ask the user/);
+      expect(textOf(r)).toMatch(
+        /^Not deleted\. Deleting "store1" of "minio-minio" is permanent and loses its data\. Ask the user/,
+      );
     }
     expect(osc.calls.deleteInstance).toBeUndefined();
     expect(osc.instanceNames('minio-minio')).toEqual(['store1']);

@@ -23,7 +23,9 @@ describe('describe_service', () => {
     expect(out.options[3]!.default).toBeUndefined();
     expect(textOf(r)).not.toContain('default-key-123');
     expect(textOf(r)).toContain('- RootPassword (string, mandatory, secret: give as "{{secrets.<name>}}")');
-    expect(textOf(r)).toMatch(/\nSecret options should be given as "\{\{secrets\.<name>\}\}", a reference to a service secret \(list_secrets\), so the value never passes through this chat/);
+    expect(textOf(r)).toMatch(
+      /\nSecret options should be given as "\{\{secrets\.<name>\}\}", a reference to a service secret \(list_secrets\), so the value never passes through this chat/,
+    );
     expect(textOf(r)).toContain('- Region (enum) one of eu | us');
   });
 

@@ -26,7 +26,9 @@ describe('get_instance_endpoints', () => {
       publicAccess: true,
     });
     expect(textOf(r)).toContain('- from outside OSC: 192.0.2.10:35432 (→ 5432)');
-    expect(textOf(r)).toContain('- inside the workspace: birme-osc-postgresql-db1.fake.svc.cluster.local ports 5432/TCP (tcp)');
+    expect(textOf(r)).toContain(
+      '- inside the workspace: birme-osc-postgresql-db1.fake.svc.cluster.local ports 5432/TCP (tcp)',
+    );
     expect(JSON.stringify(r)).not.toContain('secrets.');
   });
 
@@ -40,7 +42,10 @@ describe('get_instance_endpoints', () => {
   });
 
   it('an unknown instance points at list_instances', async () => {
-    const r = await inMemoryMcp(await withDatabase()).call('get_instance_endpoints', { serviceId: 'birme-osc-postgresql', name: 'nosuch' });
+    const r = await inMemoryMcp(await withDatabase()).call('get_instance_endpoints', {
+      serviceId: 'birme-osc-postgresql',
+      name: 'nosuch',
+    });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toMatch(/^OSC has no instance "nosuch" of service "birme-osc-postgresql"/);
   });
@@ -50,17 +55,37 @@ describe('update_instance', () => {
   it('changes the given option in place; the instance restarts and keeps the others', async () => {
     const osc = await withDatabase();
     osc.advance(60_000);
-    const r = await inMemoryMcp(osc).call('update_instance', { serviceId: 'birme-osc-postgresql', name: 'db1', options: { PostgresDb: 'shop' } });
+    const r = await inMemoryMcp(osc).call('update_instance', {
+      serviceId: 'birme-osc-postgresql',
+      name: 'db1',
+      options: { PostgresDb: 'shop' },
+    });
     expect(r.isError).toBeFalsy();
-    expect(r.structuredContent).toMatchObject({ changed: ['PostgresDb'], plainSecrets: [], instance: { name: 'db1', status: 'starting' } });
-    expect(textOf(r)).toBe('Changed "PostgresDb" on "db1" of "birme-osc-postgresql"; it is restarting with the new options.');
-    expect(osc.instanceOptions('birme-osc-postgresql', 'db1')).toEqual({ PostgresPassword: '{{secrets.dbpw}}', PostgresDb: 'shop' });
+    expect(r.structuredContent).toMatchObject({
+      changed: ['PostgresDb'],
+      plainSecrets: [],
+      instance: { name: 'db1', status: 'starting' },
+    });
+    expect(textOf(r)).toBe(
+      'Changed "PostgresDb" on "db1" of "birme-osc-postgresql"; it is restarting with the new options.',
+    );
+    expect(osc.instanceOptions('birme-osc-postgresql', 'db1')).toEqual({
+      PostgresPassword: '{{secrets.dbpw}}',
+      PostgresDb: 'shop',
+    });
   });
 
   it('a plain value for a secret option is accepted, redacted, and the result says the model saw it', async () => {
     const osc = await withDatabase();
-    const r = await inMemoryMcp(osc).call('update_instance', { serviceId: 'birme-osc-postgresql', name: 'db1', options: { PostgresPassword: 'plain-pw-1' } });
-    expect(r.structuredContent).toMatchObject({ plainSecrets: ['PostgresPassword'], instance: { fields: { PostgresPassword: '[redacted]' } } });
+    const r = await inMemoryMcp(osc).call('update_instance', {
+      serviceId: 'birme-osc-postgresql',
+      name: 'db1',
+      options: { PostgresPassword: 'plain-pw-1' },
+    });
+    expect(r.structuredContent).toMatchObject({
+      plainSecrets: ['PostgresPassword'],
+      instance: { fields: { PostgresPassword: '[redacted]' } },
+    });
     expect(textOf(r)).toContain('Note: "PostgresPassword" is a secret option and was given as a plain value');
     expect(JSON.stringify(r.structuredContent)).not.toContain('plain-pw-1');
   });
@@ -68,10 +93,18 @@ describe('update_instance', () => {
   it('unknown options, a rename and an empty change are refused before OSC is asked', async () => {
     const osc = await withDatabase();
     const mcp = inMemoryMcp(osc);
-    const r = await mcp.call('update_instance', { serviceId: 'birme-osc-postgresql', name: 'db1', options: { Nope: 'x', name: 'other' } });
+    const r = await mcp.call('update_instance', {
+      serviceId: 'birme-osc-postgresql',
+      name: 'db1',
+      options: { Nope: 'x', name: 'other' },
+    });
     expect(r.isError).toBe(true);
-    expect(textOf(r)).toMatch(/^Nothing was changed on "db1" of "birme-osc-postgresql":\n- unknown option "Nope"\n- the name of an instance cannot be changed/);
-    expect(textOf(await mcp.call('update_instance', { serviceId: 'birme-osc-postgresql', name: 'db1', options: {} }))).toContain('no options given');
+    expect(textOf(r)).toMatch(
+      /^Nothing was changed on "db1" of "birme-osc-postgresql":\n- unknown option "Nope"\n- the name of an instance cannot be changed/,
+    );
+    expect(
+      textOf(await mcp.call('update_instance', { serviceId: 'birme-osc-postgresql', name: 'db1', options: {} })),
+    ).toContain('no options given');
     expect(osc.calls.updateInstance).toBeUndefined();
   });
 
@@ -79,7 +112,11 @@ describe('update_instance', () => {
     const osc = new FakeOscPlatform();
     await osc.createConfigStore('store1', signal());
     await osc.subscribe('eyevinn-app-config-svc', signal());
-    const r = await inMemoryMcp(osc).call('update_instance', { serviceId: 'eyevinn-app-config-svc', name: 'store1', options: { RedisUrl: 'redis://x' } });
+    const r = await inMemoryMcp(osc).call('update_instance', {
+      serviceId: 'eyevinn-app-config-svc',
+      name: 'store1',
+      options: { RedisUrl: 'redis://x' },
+    });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toMatch(
       /^Not changed: service "eyevinn-app-config-svc" does not support changing the options of an existing instance\. The alternative is to delete the instance and create it again with the new options, which loses its data/,

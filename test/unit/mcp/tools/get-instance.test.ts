@@ -20,13 +20,22 @@ describe('get_instance', () => {
       fields: { RootUser: 'admin', RootPassword: '[redacted]' },
     });
     expect(textOf(r)).toBe(
-      ['Instance store1 of minio-minio [starting]: https://minio-minio-store1.fake.osaas.io', '- RootUser: admin', '- RootPassword: [redacted]'].join('\n'),
+      [
+        'Instance store1 of minio-minio [starting]: https://minio-minio-store1.fake.osaas.io',
+        '- RootUser: admin',
+        '- RootPassword: [redacted]',
+      ].join('\n'),
     );
   });
 
   it('an unknown instance is a tool result pointing at list_instances', async () => {
-    const r = await inMemoryMcp(new FakeOscPlatform()).call('get_instance', { serviceId: 'minio-minio', name: 'nosuch' });
+    const r = await inMemoryMcp(new FakeOscPlatform()).call('get_instance', {
+      serviceId: 'minio-minio',
+      name: 'nosuch',
+    });
     expect(r.isError).toBe(true);
-    expect(textOf(r)).toMatch(/^OSC has no instance "nosuch" of service "minio-minio" in your workspace\. list_instances shows/);
+    expect(textOf(r)).toMatch(
+      /^OSC has no instance "nosuch" of service "minio-minio" in your workspace\. list_instances shows/,
+    );
   });
 });

@@ -30,7 +30,8 @@ describe('tool registry', () => {
   });
 
   it.each(TOOLS.map((t) => [t.name, t] as const))('%s declares its posture, cost and scope', (_n, t) => {
-    for (const k of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) expect(typeof t.annotations[k]).toBe('boolean');
+    for (const k of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const)
+      expect(typeof t.annotations[k]).toBe('boolean');
     expect(t.annotations.openWorldHint).toBe(true);
     expect(t.title.length).toBeGreaterThan(0);
     expect(t.description.length).toBeGreaterThanOrEqual(80);
@@ -43,7 +44,11 @@ describe('tool registry', () => {
   });
 
   it('the deletes are the destructive ones (instances, secrets, apps)', () => {
-    expect(TOOLS.filter((t) => t.annotations.destructiveHint).map((t) => t.name)).toEqual(['delete_instance', 'delete_secret', 'delete_app']);
+    expect(TOOLS.filter((t) => t.annotations.destructiveHint).map((t) => t.name)).toEqual([
+      'delete_instance',
+      'delete_secret',
+      'delete_app',
+    ]);
   });
 
   it('scopes: reads (incl. secret names, endpoints, config) under osc:read; writes (incl. secret delete, update, config) under osc:write', () => {
@@ -73,7 +78,11 @@ describe('tool registry', () => {
 
   it('MCP-02: every listed tool has annotations and an output schema; schemas match the snapshots', async () => {
     for (const t of await listed(['osc:read', 'osc:write'])) {
-      expect(t.annotations).toMatchObject({ readOnlyHint: expect.any(Boolean), destructiveHint: expect.any(Boolean), openWorldHint: expect.any(Boolean) });
+      expect(t.annotations).toMatchObject({
+        readOnlyHint: expect.any(Boolean),
+        destructiveHint: expect.any(Boolean),
+        openWorldHint: expect.any(Boolean),
+      });
       expect(t.outputSchema?.type).toBe('object');
       await expect(`${JSON.stringify(t, null, 2)}\n`).toMatchFileSnapshot(`./__toolsnaps__/${t.name}.snap.json`);
     }

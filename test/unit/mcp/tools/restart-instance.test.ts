@@ -14,7 +14,9 @@ describe('restart_instance', () => {
     expect(await osc.instanceHealth('minio-minio', 'store1', signal())).toEqual({ status: 'running' });
     const r = await inMemoryMcp(osc).call('restart_instance', { serviceId: 'minio-minio', name: 'store1' });
     expect(r.structuredContent).toEqual({ serviceId: 'minio-minio', name: 'store1', restarted: true });
-    expect(textOf(r)).toBe('Restart of "store1" of "minio-minio" requested; it is starting again. get_instance shows its status.');
+    expect(textOf(r)).toBe(
+      'Restart of "store1" of "minio-minio" requested; it is starting again. get_instance shows its status.',
+    );
     expect(await osc.instanceHealth('minio-minio', 'store1', signal())).toEqual({ status: 'starting' });
   });
 

@@ -16,7 +16,9 @@ describe('list_secrets', () => {
     const osc = await withSecret();
     const r = await inMemoryMcp(osc).call('list_secrets', { serviceId: 'minio-minio' });
     expect(r.structuredContent).toEqual({ serviceId: 'minio-minio', names: ['rootpw'], count: 1, truncated: false });
-    expect(textOf(r)).toBe('1 secret(s) of minio-minio (names only; values are never shown):\n- rootpw → use as "{{secrets.rootpw}}"');
+    expect(textOf(r)).toBe(
+      '1 secret(s) of minio-minio (names only; values are never shown):\n- rootpw → use as "{{secrets.rootpw}}"',
+    );
     expect(JSON.stringify(r)).not.toContain('the-value-nobody-sees');
   });
 
@@ -29,7 +31,9 @@ describe('list_secrets', () => {
   it('osc:read is enough; a bad service id is refused before OSC', async () => {
     const osc = await withSecret();
     const mcp = inMemoryMcp(osc);
-    expect((await mcp.call('list_secrets', { serviceId: 'minio-minio' }, { scopes: ['osc:read'] })).isError).toBeFalsy();
+    expect(
+      (await mcp.call('list_secrets', { serviceId: 'minio-minio' }, { scopes: ['osc:read'] })).isError,
+    ).toBeFalsy();
     expect((await mcp.call('list_secrets', { serviceId: '../x' })).isError).toBe(true);
     expect(osc.calls.listSecrets).toBe(1);
   });
@@ -40,7 +44,9 @@ describe('delete_secret', () => {
     const osc = await withSecret();
     const r = await inMemoryMcp(osc).call('delete_secret', { serviceId: 'minio-minio', secretName: 'rootpw' });
     expect(r.isError).toBe(true);
-    expect(textOf(r)).toMatch(/^Not deleted\. Deleting secret "rootpw" of "minio-minio" is permanent, and instances that use it fail at their next start\./);
+    expect(textOf(r)).toMatch(
+      /^Not deleted\. Deleting secret "rootpw" of "minio-minio" is permanent, and instances that use it fail at their next start\./,
+    );
     expect(osc.calls.deleteSecret).toBeUndefined();
     expect(await osc.listSecrets('minio-minio', signal())).toEqual(['rootpw']);
   });
@@ -53,14 +59,20 @@ describe('delete_secret', () => {
     expect(await osc.listSecrets('minio-minio', signal())).toEqual([]);
     const again = await mcp.call('delete_secret', { serviceId: 'minio-minio', secretName: 'rootpw', confirm: true });
     expect(again.isError).toBe(true);
-    expect(textOf(again)).toMatch(/^Service "minio-minio" has no secret "rootpw" in your workspace; list_secrets shows the names that exist\./);
+    expect(textOf(again)).toMatch(
+      /^Service "minio-minio" has no secret "rootpw" in your workspace; list_secrets shows the names that exist\./,
+    );
   });
 
   it('needs osc:write: a read-only grant cannot call it', async () => {
     const osc = await withSecret();
-    await expect(inMemoryMcp(osc).call('delete_secret', { serviceId: 'minio-minio', secretName: 'rootpw', confirm: true }, { scopes: ['osc:read'] })).rejects.toThrow(
-      /Tool delete_secret not found/,
-    );
+    await expect(
+      inMemoryMcp(osc).call(
+        'delete_secret',
+        { serviceId: 'minio-minio', secretName: 'rootpw', confirm: true },
+        { scopes: ['osc:read'] },
+      ),
+    ).rejects.toThrow(/Tool delete_secret not found/);
     expect(osc.calls.deleteSecret).toBeUndefined();
   });
 });

@@ -13,11 +13,18 @@ describe('token_balance', () => {
     expect(before.structuredContent).toEqual({ plan: 'PROFESSIONAL', remaining: 300, available: 300, used: 0 });
     expect(textOf(before)).toBe('Plan: PROFESSIONAL. 300 OSC tokens left of 300.');
     await osc.createInstance('minio-minio', 'store1', { RootUser: 'admin', RootPassword: 'pw-123456' }, signal());
-    expect((await mcp.call('token_balance')).structuredContent).toEqual({ plan: 'PROFESSIONAL', remaining: 297, available: 300, used: 3 });
+    expect((await mcp.call('token_balance')).structuredContent).toEqual({
+      plan: 'PROFESSIONAL',
+      remaining: 297,
+      available: 300,
+      used: 3,
+    });
   });
 
   it('a plan name from OSC keeps only plain characters (a terminal escape goes whole, DATA-02)', async () => {
-    const r = await inMemoryMcp(new FakeOscPlatform({ ...defaultWorld(), plan: 'PRO\u001b[31m<b>' })).call('token_balance');
+    const r = await inMemoryMcp(new FakeOscPlatform({ ...defaultWorld(), plan: 'PRO\u001b[31m<b>' })).call(
+      'token_balance',
+    );
     expect((r.structuredContent as { plan: string }).plan).toBe('PROb');
   });
 });

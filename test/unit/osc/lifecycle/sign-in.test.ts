@@ -30,7 +30,12 @@ describe('startOscSignIn', () => {
     const url = new URL(started.url);
     expect(url.origin).toBe('https://app.emu.osaas.io');
     const q = Object.fromEntries(url.searchParams);
-    expect(q).toMatchObject({ response_type: 'code', client_id: 'configured-client', redirect_uri: callbackUrl, code_challenge_method: 'S256' });
+    expect(q).toMatchObject({
+      response_type: 'code',
+      client_id: 'configured-client',
+      redirect_uri: callbackUrl,
+      code_challenge_method: 'S256',
+    });
     expect(q.code_challenge).toBe(hashSecret(started.oscCodeVerifier));
     expect(hashSecret(q.state!)).toBe(started.stateHash);
     expect(started.url).not.toContain(started.oscCodeVerifier);
@@ -52,14 +57,19 @@ describe('startOscSignIn', () => {
 
 describe('finishOscSignIn', () => {
   it('a sign-in started with a client that no longer exists is client_gone, before any call to OSC', async () => {
-    expect(await finishOscSignIn(deps, { oscClientId: 'another-client', oscCodeVerifier: 'v' }, 'code')).toBe('client_gone');
+    expect(await finishOscSignIn(deps, { oscClientId: 'another-client', oscCodeVerifier: 'v' }, 'code')).toBe(
+      'client_gone',
+    );
   });
 });
 
 describe('signedInUser', () => {
   const pat = (claims: object) => `h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s`;
   it('reads tenant and user from OSC token claims; the user defaults to the tenant', () => {
-    expect(signedInUser({ accessToken: pat({ tenantId: 't', userId: 'u' }), expiresIn: 1 })).toEqual({ tenantId: 't', userId: 'u' });
+    expect(signedInUser({ accessToken: pat({ tenantId: 't', userId: 'u' }), expiresIn: 1 })).toEqual({
+      tenantId: 't',
+      userId: 'u',
+    });
     expect(signedInUser({ accessToken: pat({ tenantId: 't' }), expiresIn: 1 })).toEqual({ tenantId: 't', userId: 't' });
   });
   it('a token without a tenant signs nobody in', () => {
