@@ -146,6 +146,7 @@ export function createApp(deps: AppDeps): App {
         toolCalls: deps.limits.toolCalls,
         instanceCreates: deps.limits.instanceCreates,
         toolDeadlineMs: d.toolDeadlineMs,
+        buildWait: { pollMs: d.appBuildPollMs, maxMs: d.appBuildWaitMaxMs },
       },
     }),
   );

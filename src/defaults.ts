@@ -69,6 +69,12 @@ export interface Defaults {
   tokenWindowS: number;
   toolCallsWindowS: number;
   instanceCreatesWindowS: number;
+
+  // My Apps builds take minutes (APPS-01, APPS-08): create_app and restart_app wait only when asked.
+  /** How often a tool waiting for a build looks at the app again. */
+  appBuildPollMs: number;
+  /** The longest build wait; a tool's `wait` argument (seconds) is capped by it. */
+  appBuildWaitMaxMs: number;
 }
 
 export const DEFAULTS: Readonly<Defaults> = Object.freeze({
@@ -104,6 +110,9 @@ export const DEFAULTS: Readonly<Defaults> = Object.freeze({
   tokenWindowS: 900,
   toolCallsWindowS: 60,
   instanceCreatesWindowS: 3600,
+
+  appBuildPollMs: 2_000,
+  appBuildWaitMaxMs: 120_000,
 });
 
 /** The defaults with `overrides` applied; an override must be a positive finite number. */

@@ -38,6 +38,7 @@ import type { OscPlatform } from '../osc/platform.js';
 import { sendInsufficientScope, sendUnauthorized } from '../oauth/challenge.js';
 import { buildMcpServer, type McpServerContext } from './server.js';
 import { findTool } from './tools/index.js';
+import type { BuildWaitTiming } from './tool.js';
 import { MAX_JSON_DEPTH, messagesOf, methodLabel, nestsDeeperThan, toolCallsOf } from './wire.js';
 import { GrantRevokedError, isUnavailable } from '../errors.js';
 import { RPC, sendJsonRpcError, sendJsonRpcUnavailable } from '../http/json-rpc.js';
@@ -62,6 +63,8 @@ export interface McpRouteDeps {
     instanceCreates?: CallLimiter;
     /** Default tool deadline (15 s), UPSTREAM-10. */
     toolDeadlineMs?: number;
+    /** Pacing of the app tools' build waits (src/defaults.ts `appBuildPollMs`, `appBuildWaitMaxMs`). */
+    buildWait?: BuildWaitTiming;
   };
 }
 
@@ -201,6 +204,7 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
         requestId: res.locals.requestId as string | undefined,
         deadlineMs: deps.limits?.toolDeadlineMs,
         spendCreate,
+        buildWait: deps.limits?.buildWait,
       };
     } catch (err) {
       if (isUnavailable(err)) return sendJsonRpcUnavailable(res);

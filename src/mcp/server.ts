@@ -20,7 +20,7 @@ import type { OscPlatform } from '../osc/platform.js';
 import { bounded } from '../osc/bounded.js';
 import { UpstreamError } from '../errors.js';
 import { describeFailure } from './failure.js';
-import type { AnyTool, ProgressUpdate, ToolContext } from './tool.js';
+import type { AnyTool, BuildWaitTiming, ProgressUpdate, ToolContext } from './tool.js';
 import { TOOLS } from './tools/index.js';
 import { DEFAULTS } from '../defaults.js';
 import { dataOnlyPlatform } from './upstream-data.js';
@@ -43,6 +43,8 @@ export interface McpServerContext {
   deadlineMs?: number;
   /** The grant's instance-create quota (ToolContext.spendCreate). */
   spendCreate?: ToolContext['spendCreate'];
+  /** Pacing of the app tools' build waits (src/defaults.ts). */
+  buildWait?: BuildWaitTiming;
 }
 
 /** The tools a grant with these scopes may see and call (docs/architecture.md, "The MCP endpoint"). */
@@ -117,6 +119,7 @@ async function runTool(
     correlationId,
     ...(progress ? { progress } : {}),
     ...(ctx.spendCreate ? { spendCreate: ctx.spendCreate } : {}),
+    ...(ctx.buildWait ? { buildWait: ctx.buildWait } : {}),
   };
   const started = Date.now();
   try {

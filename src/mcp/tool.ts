@@ -27,6 +27,12 @@ export interface ProgressUpdate {
   message?: string;
 }
 
+/** How a tool waiting for an OSC build paces itself (src/defaults.ts `appBuildPollMs`, `appBuildWaitMaxMs`). */
+export interface BuildWaitTiming {
+  pollMs: number;
+  maxMs: number;
+}
+
 export interface ToolContext {
   osc: OscPlatform;
   log: Logger;
@@ -41,6 +47,8 @@ export interface ToolContext {
    * actions a model may choose). Absent when no quota is configured.
    */
   spendCreate?: () => Promise<{ allowed: boolean; retryAfterS: number }>;
+  /** Pacing of a build wait; src/defaults.ts when absent. */
+  buildWait?: BuildWaitTiming;
 }
 
 /** What a handler returns on success: structured data (matching `outputSchema`) and a short text. */

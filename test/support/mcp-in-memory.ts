@@ -8,9 +8,14 @@ import { Client, InMemoryTransport, type CallToolResult, type Tool as WireTool }
 import { createLogger, type Logger } from '../../src/log.js';
 import { buildMcpServer, type McpServerContext } from '../../src/mcp/server.js';
 import type { OscPlatform } from '../../src/osc/platform.js';
+import type { BuildWaitTiming } from '../../src/mcp/tool.js';
+import { DEFAULTS } from '../../src/defaults.js';
 import { logSink } from './log-sink.js';
 
 export const ALL_SCOPES = ['osc:read', 'osc:write'];
+
+/** Build waits look again every 20 ms in tests (src/defaults.ts `appBuildPollMs` is 2 s). */
+export const TEST_BUILD_WAIT: BuildWaitTiming = { pollMs: 20, maxMs: DEFAULTS.appBuildWaitMaxMs };
 
 export interface ToolCallOptions {
   /** The platform for this request, instead of the one given to inMemoryMcp. */
@@ -18,6 +23,8 @@ export interface ToolCallOptions {
   scopes?: string[];
   deadlineMs?: number;
   spendCreate?: McpServerContext['spendCreate'];
+  /** Build-wait pacing; TEST_BUILD_WAIT when absent. */
+  buildWait?: BuildWaitTiming;
   onProgress?: (p: { progress: number; total?: number; message?: string }) => void;
 }
 
@@ -43,6 +50,7 @@ export function inMemoryMcp(osc?: OscPlatform): InMemoryMcp {
       log,
       deadlineMs: o.deadlineMs,
       spendCreate: o.spendCreate,
+      buildWait: o.buildWait ?? TEST_BUILD_WAIT,
     });
     const client = new Client({ name: 'test', version: '1' });
     const [a, b] = InMemoryTransport.createLinkedPair();

@@ -6,13 +6,17 @@
  */
 import { z } from 'zod';
 import { kindOf, type UpstreamError } from '../../errors.js';
+import { DEFAULTS } from '../../defaults.js';
 import { APP_RUNNER_SERVICE, APP_TYPES, type App } from '../../osc/apps.js';
 import { sleep } from '../../osc/retry.js';
 import { cleanLogs, frameLogs, stripControls } from '../sanitize-logs.js';
 import { q, ToolInputError, type ToolContext } from '../tool.js';
 
-/** The longest bounded wait of create_app and restart_app; builds often take longer. */
-export const MAX_BUILD_WAIT_S = 120;
+/**
+ * The longest wait a model may ask of create_app and restart_app; builds often take longer.
+ * The server's `appBuildWaitMaxMs` (src/defaults.ts) caps it further at run time.
+ */
+export const MAX_BUILD_WAIT_S = DEFAULTS.appBuildWaitMaxMs / 1000;
 /** Lines of build output shown with a failed build (read_app_logs shows more). */
 const FAILURE_LINES = 30;
 
@@ -151,22 +155,35 @@ export interface BuildWait {
   waited: boolean;
 }
 
+/** How long a wait of `seconds` lasts on this server (src/defaults.ts `appBuildWaitMaxMs` caps it). */
+export function buildWaitMs(ctx: ToolContext, seconds: number): number {
+  return Math.max(0, Math.min(seconds * 1000, ctx.buildWait?.maxMs ?? DEFAULTS.appBuildWaitMaxMs));
+}
+
 /**
- * Polls the app every 2 s (at most `seconds`), reporting progress, until its build is no
+ * Looks at the app every `appBuildPollMs` (src/defaults.ts) for at most `seconds` (capped by
+ * `appBuildWaitMaxMs`), reporting progress in milliseconds waited, until its build is no
  * longer `building`. A failed poll ends the wait, not the tool: the app exists. During a
  * rebuild OSC may briefly not find it (src/emulator/README.md), which counts as building.
  */
 export async function waitForBuild(ctx: ToolContext, first: App, seconds: number, tool: string): Promise<BuildWait> {
   let app = first;
-  if (seconds <= 0) return { app, waited: false };
+  const limitMs = buildWaitMs(ctx, seconds);
+  if (limitMs <= 0) return { app, waited: false };
+  const pollMs = ctx.buildWait?.pollMs ?? DEFAULTS.appBuildPollMs;
   const started = Date.now();
-  for (let tick = 1; tick <= seconds && Date.now() - started < seconds * 1000; tick += 2) {
-    const elapsed = Math.min(seconds, Math.round((Date.now() - started) / 1000));
+  // Progress must increase with every notification (MCP 2025-11-25 utilities/progress); the
+  // tool's own first notification was 0.
+  let last = 0;
+  for (;;) {
+    const elapsed = Date.now() - started;
+    if (elapsed >= limitMs) break;
+    last = Math.max(last + 1, elapsed);
     await ctx
-      .progress?.({ progress: elapsed, total: seconds, message: `build status: ${app.buildStatus}` })
+      .progress?.({ progress: last, total: limitMs, message: `build status: ${app.buildStatus}` })
       .catch(() => undefined);
     try {
-      await sleep(2000, ctx.signal);
+      await sleep(Math.min(pollMs, limitMs - elapsed), ctx.signal);
       app = await ctx.osc.getApp(first.id, ctx.signal);
     } catch (err) {
       if (kindOf(err) === 'upstream_not_found') continue;

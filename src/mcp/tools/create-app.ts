@@ -13,6 +13,7 @@ import {
   appShape,
   appTypeArg,
   buildText,
+  buildWaitMs,
   cleanApp,
   failureOutput,
   failureShape,
@@ -69,7 +70,9 @@ export default defineTool({
         `Nothing was created: this connection has reached its quota of creates for now. Try again in about ${minutes} minute${minutes === 1 ? '' : 's'}.`,
       );
     }
-    await ctx.progress?.({ progress: 0, total: Math.max(wait, 1), message: 'creating the app' }).catch(() => undefined);
+    await ctx
+      .progress?.({ progress: 0, total: Math.max(buildWaitMs(ctx, wait), 1), message: 'creating the app' })
+      .catch(() => undefined);
     const created = await appCall({ name, store: configStore }, () =>
       ctx.osc.createApp(
         { name, type, gitUrl: repository, sourceRef: ref, subPath, configService: configStore, gitCredential },

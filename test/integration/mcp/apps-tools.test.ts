@@ -17,7 +17,7 @@ const PRIVATE = 'https://github.com/example/private-site';
 const TOKEN = 'ghp_apps_canary_4c1d2e';
 
 beforeAll(async () => {
-  emu = await startEmu({ instanceStartMs: 1000 });
+  emu = await startEmu({ instanceStartMs: 200 });
   alice = await userSession(emu, 'alice');
 });
 afterAll(async () => {

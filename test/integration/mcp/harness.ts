@@ -10,7 +10,7 @@ import { SatCache } from '../../../src/osc/sat-cache.js';
 import type { SubscriptionCache } from '../../../src/osc/subscription-cache.js';
 import { startTestEmulator, type StartOptions, type TestEmulator } from '../../support/emulator.js';
 import { emulatorCredentials, type EmulatorCredentials } from '../../support/emulator-credentials.js';
-import { inMemoryMcp } from '../../support/mcp-in-memory.js';
+import { inMemoryMcp, type ToolCallOptions } from '../../support/mcp-in-memory.js';
 
 export { textOf } from '../../support/mcp-in-memory.js';
 
@@ -41,6 +41,7 @@ export interface CallOptions {
   scopes?: string[];
   callTimeoutMs?: number;
   deadlineMs?: number;
+  buildWait?: ToolCallOptions['buildWait'];
   onProgress?: (p: { progress: number; total?: number; message?: string }) => void;
 }
 
