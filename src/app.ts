@@ -181,7 +181,7 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use(connectionsRouter(connections));
-  app.use(tokenRouter({ store, clients, resource, lifetimes, limits: deps.limits.token, log, now }));
+  app.use(tokenRouter({ store, clients, resource, lifetimes, limits: deps.limits.token, log, deriver: sealer, now }));
   app.use(revokeRouter({ store, clients, log }));
 
   app.use(notFound);

@@ -9,6 +9,12 @@
  * token of the family is a rotated one: its reuse revokes the grant, however old, and the
  * grant's footprint does not grow with its refreshes (issue 18; docs/storage.md). Only a
  * holder of a token of the family knows the family, so nobody else can trigger the revocation.
+ *
+ * A refresh's successor pair is not random but derived from the presented token under the
+ * server's keys (`successorPair`, REFRESH-01): every request presenting the same token within
+ * its grace gets the same pair, whichever replica answers, and nothing more is stored for it.
+ * Without the keys nobody can compute a successor from a token, so a leaked token still has to
+ * be presented, where rotation catches its reuse.
  */
 import { randomBytes } from 'node:crypto';
 import type { RecordStore } from '../storage/store.js';
@@ -49,6 +55,43 @@ export function newPair(family: string = randomBytes(16).toString('base64url')):
     refreshToken,
     refreshHash: hashSecret(refreshToken),
     refreshKey: hashSecret(family),
+  };
+}
+
+/** The keyed MACs behind derived successors: `Sealer.macs` (src/storage/seal.ts). */
+export interface TokenDeriver {
+  macs(input: string): string[];
+}
+
+/**
+ * The successor refresh token of `presented` under each key of the ring (the sealing key's
+ * first): the same family (a token from before families starts one, derived too), and a
+ * derived 43-character tail.
+ */
+export function successorRefreshTokens(deriver: TokenDeriver, presented: string): string[] {
+  const tails = deriver.macs(`refresh\0${presented}`);
+  const families = familyOf(presented) === undefined ? deriver.macs(`family\0${presented}`) : undefined;
+  return tails.map((tail, i) => RT_PREFIX + (familyOf(presented) ?? families![i]!.slice(0, 22)) + tail);
+}
+
+/**
+ * The pair a refresh with `presented` answers, derived under key `index` of the ring: the
+ * successor refresh token, and an access token that also depends on the scopes asked for,
+ * so a retry asking for other scopes gets its own access token.
+ */
+export function successorPair(
+  deriver: TokenDeriver,
+  presented: string,
+  scopes: readonly string[],
+  index = 0,
+): IssuedPair {
+  const refreshToken = successorRefreshTokens(deriver, presented)[index]!;
+  const accessToken = `oscm_at_${deriver.macs(`access\0${presented}\0${scopes.join(' ')}`)[index]!}`;
+  return {
+    accessToken,
+    refreshToken,
+    refreshHash: hashSecret(refreshToken),
+    refreshKey: hashSecret(familyOf(refreshToken)!),
   };
 }
 

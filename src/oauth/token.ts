@@ -2,8 +2,8 @@
  * POST /token (OAuth 2.1 §3.2, §4.1.3, §4.3). Invalid redemptions (wrong verifier, client,
  * redirect URI or resource) neither consume the code nor revoke anything (OAUTH-22). A second
  * valid redemption revokes what the code issued. Refresh tokens rotate; the previous one
- * stays valid for a retry until the new one is first used, at most 60 s; any other reuse
- * revokes the grant (OAUTH-27…30). Scopes may narrow, never widen.
+ * answers again, with the same successor pair, until the new one is first used, at most 60 s;
+ * any other reuse revokes the grant (OAUTH-27…30, REFRESH-01..03). Scopes may narrow, never widen.
  */
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
@@ -23,7 +23,17 @@ import {
 } from './errors.js';
 import { VERIFIER_RE, verifyS256 } from './pkce.js';
 import { canonicalResource } from './resource.js';
-import { familyOf, newPair, refreshKeyOf, storePair, tokenResponse, type Lifetimes } from './issue.js';
+import {
+  familyOf,
+  newPair,
+  refreshKeyOf,
+  storePair,
+  successorPair,
+  successorRefreshTokens,
+  tokenResponse,
+  type Lifetimes,
+  type TokenDeriver,
+} from './issue.js';
 import { replaceSupersededGrants } from './grant-replacement.js';
 import {
   addressKey,
@@ -54,6 +64,8 @@ export interface TokenDeps {
   /** Budgets keyed on what a request proves, and failures per address (./limits.ts). */
   limits: TokenLimits;
   log: Logger;
+  /** Derives a refresh's successor pair (`Sealer.macs`, ./issue.ts). */
+  deriver: TokenDeriver;
   now?: () => number;
 }
 
@@ -68,7 +80,7 @@ function str(body: Record<string, unknown>, name: string, required = true): stri
 }
 
 export function tokenRouter(deps: TokenDeps): Router {
-  const { store, clients, resource, lifetimes, limits, log } = deps;
+  const { store, clients, resource, lifetimes, limits, log, deriver } = deps;
   const now = deps.now ?? Date.now;
   const router = express.Router();
 
@@ -94,6 +106,8 @@ export function tokenRouter(deps: TokenDeps): Router {
       const grant = await store.get('grant', grantId);
       if (!grant) throw new InvalidGrantError('the grant is no longer valid');
       const next = await change(grant);
+      // Unchanged: nothing to write (a refresh retry answers with the pair already issued).
+      if (next === grant) return grant;
       if (await store.casGrant({ ...next, version: grant.version + 1 }, grant.version, lifetimes.refreshTokenTtlS))
         return { ...next, version: grant.version + 1 };
     }
@@ -172,14 +186,20 @@ export function tokenRouter(deps: TokenDeps): Router {
     if (!rec) throw new InvalidGrantError('the refresh token is invalid or expired');
     if (rec.clientId !== client.clientId) throw new InvalidGrantError('the refresh token was issued to another client');
     await charge(grantKey(rec.grantId));
-    const pair = newPair(family);
+    // The successor is derived from the presented token (./issue.ts): every request that
+    // presents it within its grace gets the same one (REFRESH-01).
+    const successors = successorRefreshTokens(deriver, token).map(hashSecret);
     let scopes: string[] = [];
+    let keyIndex = 0;
     const grant = await updateGrant(rec.grantId, async (g) => {
       const asked = scopeParam === undefined ? g.scopes : scopeParam.split(' ').filter(Boolean);
       if (asked.length === 0 || asked.some((s) => !g.scopes.includes(s)))
         throw new InvalidScopeError('the requested scope exceeds the grant');
       scopes = g.scopes.filter((s) => asked.includes(s));
-      const outcome = rotateRefresh(g.refresh, presented, pair.refreshHash, now());
+      const outcome = rotateRefresh(g.refresh, presented, successors, now());
+      keyIndex = outcome.kind === 'repeat' ? outcome.index : 0;
+      // A retry or a racing request: the successor was issued already; nothing to write.
+      if (outcome.kind === 'repeat') return g;
       if (outcome.kind === 'rotate') return { ...g, refresh: outcome.refresh };
       log.warn(
         { event: 'refresh_reuse', grantId: g.id, clientId: client.clientId },
@@ -188,6 +208,7 @@ export function tokenRouter(deps: TokenDeps): Router {
       await store.revokeGrant(g.id);
       throw new InvalidGrantError('the refresh token was already used');
     });
+    const pair = successorPair(deriver, token, scopes, keyIndex);
     await storePair(store, grant, pair, scopes, lifetimes, now());
     // An older token moves into a family now; its own record stays a day to catch its reuse.
     if (!family) await store.put('refresh', presented, rec, Math.min(LEGACY_REUSE_TTL_S, lifetimes.refreshTokenTtlS));

@@ -10,7 +10,7 @@
  * Errors are `SealError` with a fixed message per reason: never the plaintext, the key or
  * the blob (SECRETS-03: nothing secret in an error).
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { SealError } from '../errors.js';
 
 const VERSION = 'v1';
@@ -25,6 +25,12 @@ export interface Sealer {
   open(blob: string, aad: string): string;
   /** True when the blob was not sealed with the current (first) key: re-seal it on next write. */
   needsReseal(blob: string): boolean;
+  /**
+   * Keyed MACs of `input` (HMAC-SHA256 under a subkey of each key of the ring, base64url,
+   * 43 characters), the sealing key's first. Deterministic, so every replica derives the
+   * same value; secret, so nobody without the keys can (src/oauth/issue.ts, REFRESH-01).
+   */
+  macs(input: string): string[];
   /** True when no keys were configured and a random per-process key is in use. */
   readonly ephemeral: boolean;
   /** Key id of the sealing key (safe to log: a truncated hash). */
@@ -59,6 +65,8 @@ export function createSealer(keys: readonly Buffer[] | undefined, opts: SealerOp
   for (const k of ring) if (!byId.has(keyIdOf(k))) byId.set(keyIdOf(k), k);
   const sealKey = ring[0]!;
   const sealKid = keyIdOf(sealKey);
+  // A subkey per key for MACs, so no key is used both to encrypt and to authenticate.
+  const macKeys = [...byId.values()].map((k) => createHmac('sha256', k).update('osc-mcp derived tokens v1').digest());
 
   const header = (kid: string): string => `${VERSION}.${kid}.`;
   const aadBytes = (kid: string, aad: string): Buffer => Buffer.from(header(kid) + aad, 'utf8');
@@ -100,6 +108,9 @@ export function createSealer(keys: readonly Buffer[] | undefined, opts: SealerOp
         // OpenSSL's message says nothing useful and must not leak; the reason is enough.
         throw new SealError('auth-failed');
       }
+    },
+    macs(input) {
+      return macKeys.map((k) => createHmac('sha256', k).update(input, 'utf8').digest('base64url'));
     },
     needsReseal(blob) {
       try {

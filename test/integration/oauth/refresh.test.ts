@@ -63,7 +63,9 @@ describe('OAUTH-28: one retry with the previous refresh token', () => {
     const grantId = await grantOf(t1.access_token);
     const a = await rotate(client, t1.refresh_token);
     const b = await rotate(client, t1.refresh_token); // the client lost the first answer and retries
-    expect(b.refresh_token).not.toBe(a.refresh_token);
+    // REFRESH-01: the retry gets the same pair, so whichever answer the client kept is current.
+    expect(b.refresh_token).toBe(a.refresh_token);
+    expect(b.access_token).toBe(a.access_token);
     expect(await opens(b.access_token)).toBe(200);
 
     const c = await rotate(client, b.refresh_token); // the newest RT is used…

@@ -120,3 +120,15 @@ describe('hash helpers', () => {
     expect(timingSafeEqualStr('short', 'much longer')).toBe(false);
   });
 });
+
+describe('macs (REFRESH-01)', () => {
+  it('deterministic per key, one per key of the ring with the sealing key first, and keyed', () => {
+    const a = createSealer([K1, K2]).macs('x');
+    expect(a).toHaveLength(2);
+    expect(createSealer([K1, K2]).macs('x')).toEqual(a);
+    expect(createSealer([K2, K1]).macs('x')).toEqual([a[1], a[0]]);
+    expect(a[0]).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a[0]).not.toBe(a[1]);
+    expect(createSealer([K1]).macs('y')[0]).not.toBe(a[0]);
+  });
+});
