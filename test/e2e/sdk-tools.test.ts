@@ -1,12 +1,10 @@
 // Issue "The MCP endpoint and the OSC tools", done-when: the MCP SDK client, after a full
 // OAuth flow against `npm run sandbox`, calls every tool, including their error paths.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startSandbox, type SandboxProcess } from '../support/sandbox-process.js';
-import { HeadlessProvider } from '../support/sdk-oauth-provider.js';
+import { connectWithOAuth, HeadlessProvider } from '../support/sdk-oauth-provider.js';
 
 let sandbox: SandboxProcess;
 let client: Client;
@@ -14,11 +12,7 @@ const provider = new HeadlessProvider('alice', 'http://127.0.0.1:7792/callback')
 
 beforeAll(async () => {
   sandbox = await startSandbox({ env: { EMULATOR_INSTANCE_START_MS: '300' } });
-  const first = new StreamableHTTPClientTransport(new URL(sandbox.mcpUrl), { authProvider: provider });
-  await expect(new Client({ name: 'e2e', version: '1' }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
-  await first.finishAuth(provider.landing!.searchParams.get('code')!);
-  client = new Client({ name: 'e2e', version: '1' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(sandbox.mcpUrl), { authProvider: provider }));
+  client = await connectWithOAuth(sandbox.mcpUrl, provider, 'e2e');
 }, 90_000);
 
 afterAll(async () => {

@@ -25,20 +25,28 @@ export interface DumpedKey {
   ttlMs: number;
 }
 
-/** A RedisTokenStore on the test Redis under a prefix of its own, plus a way to dump every key it wrote. */
+/**
+ * A RedisTokenStore on the test Redis under a prefix of its own, plus a way to dump every key
+ * it wrote (or, with `match`, any keys of the test Redis, e.g. `*` for a leak scan).
+ */
 export async function redisStoreFor(
   url: string,
   prefix: string,
-): Promise<{ store: RedisTokenStore; client: Redis; dump(): Promise<DumpedKey[]>; cleanup(): Promise<void> }> {
+): Promise<{
+  store: RedisTokenStore;
+  client: Redis;
+  dump(match?: string): Promise<DumpedKey[]>;
+  cleanup(): Promise<void>;
+}> {
   const client = createRedisClient(url);
   await whenReady(client);
   const store = new RedisTokenStore(client, { prefix, closeClient: false });
   return {
     store,
     client,
-    async dump() {
+    async dump(match = `${prefix}*`) {
       const out: DumpedKey[] = [];
-      for (const key of await scanKeys(client, `${prefix}*`)) {
+      for (const key of await scanKeys(client, match)) {
         const type = await client.type(key);
         let value = '';
         if (type === 'string') value = (await client.get(key)) ?? '';

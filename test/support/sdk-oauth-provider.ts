@@ -3,7 +3,13 @@
  * with the browser step done by fetch: our consent page (Approve, every scope shown) → the
  * emulator's OSC pages → our callback → the client's redirect URI.
  */
-import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  UnauthorizedError,
+  type OAuthClientProvider,
+  type OAuthDiscoveryState,
+} from '@modelcontextprotocol/sdk/client/auth.js';
 import type {
   OAuthClientInformationMixed,
   OAuthClientMetadata,
@@ -86,4 +92,23 @@ export class HeadlessProvider implements OAuthClientProvider {
     if (cb.status !== 303) throw new Error(`our callback answered ${cb.status}: ${(await cb.text()).slice(0, 300)}`);
     this.landing = new URL(cb.headers.get('location')!);
   }
+}
+
+/**
+ * The whole OAuth flow the way the SDK drives it: a first connect that must end in
+ * UnauthorizedError (401 → discovery → registration → `provider`'s browser step), finishAuth
+ * with the code the redirect URI received, then a connected client.
+ */
+export async function connectWithOAuth(mcpUrl: string, provider: HeadlessProvider, name = 'e2e'): Promise<Client> {
+  const first = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider });
+  const refused = await new Client({ name, version: '1' }).connect(first).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  if (!(refused instanceof UnauthorizedError))
+    throw new Error(`the first connect should need authorization, got ${String(refused)}`);
+  await first.finishAuth(provider.landing!.searchParams.get('code')!);
+  const client = new Client({ name, version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }));
+  return client;
 }
