@@ -72,3 +72,33 @@ describe('round trips per tool call (steady state)', () => {
     expect(Object.keys(calls).sort()).toEqual(['catalog.subscriptions.list', 'instances.create', 'instances.health']);
   });
 });
+
+/** The app tools (src/osc/sdk-apps.ts): one deploy-host call each, the logs one app-runner call. */
+const appCases: Array<[string, Record<string, unknown>, Record<string, number>]> = [
+  [
+    'create_app',
+    { name: 'rt-app', type: 'nodejs', repository: 'https://github.com/example/rt' },
+    { 'deploy.apps.create': 1 },
+  ],
+  ['list_apps', {}, { 'deploy.apps.list': 1 }],
+  ['get_app', { appId: 'rtapp' }, { 'deploy.apps.get': 1 }],
+  ['read_app_logs', { appId: 'rtapp' }, { 'instances.logs': 1 }],
+  ['restart_app', { appId: 'rtapp', rebuild: true }, { 'deploy.apps.restart': 1 }],
+  ['update_app', { appId: 'rtapp', ref: 'main' }, { 'deploy.apps.sourceRef': 1 }],
+  ['delete_app', { appId: 'rtapp', confirm: true }, { 'deploy.apps.delete': 1 }],
+];
+
+describe('round trips per app tool call (steady state)', () => {
+  beforeAll(async () => {
+    await emu.control.config({ instanceStartMs: 0 });
+    // Warm up the app runner's service token (a missing app still mints it).
+    await alice.call('read_app_logs', { appId: 'nosuchapp' });
+  });
+
+  it.each(appCases)('%s', async (name, args, expected) => {
+    const { result, apiCalls, calls } = await countCalls(emu, () => alice.call(name, args));
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(calls).toEqual(expected);
+    expect(apiCalls).toBe(1);
+  });
+});
