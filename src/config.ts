@@ -45,6 +45,63 @@ const trustProxy = z
       'a hop count (e.g. 1) or a comma-separated list of loopback, linklocal, uniquelocal, addresses and CIDR ranges',
   });
 
+/**
+ * REDIS_CLUSTER_NODES: comma-separated seeds, each `host:port` or a `redis://` / `rediss://`
+ * URL (with user and password when the cluster wants them; docs/storage.md, "Redis
+ * Cluster"). Seeds only need to reach one node: the client learns the rest from the cluster.
+ * URL seeds must agree on TLS and credentials, which then apply to every node.
+ */
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+function parseSeed(seed: string): ClusterSeed | undefined {
+  const plain = HOST_PORT.exec(seed);
+  if (plain) return { host: plain[1]!.replace(/^\[|\]$/g, ''), port: Number(plain[2]), tls: false };
+  let u: URL;
+  try {
+    u = new URL(seed);
+  } catch {
+    return undefined;
+  }
+  if ((u.protocol !== 'redis:' && u.protocol !== 'rediss:') || !u.hostname || !u.port) return undefined;
+  if (u.pathname !== '' && u.pathname !== '/') return undefined; // a cluster has database 0 only
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(u.port),
+    tls: u.protocol === 'rediss:',
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+  };
+}
+interface ClusterSeed {
+  host: string;
+  port: number;
+  tls: boolean;
+  username?: string;
+  password?: string;
+}
+const clusterNodes = z.string().transform((s, ctx) => {
+  const raw = s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const seeds = raw.map(parseSeed);
+  if (raw.length === 0 || seeds.some((x) => x === undefined || x.port < 1 || x.port > 65535)) {
+    ctx.addIssue({ code: 'custom', message: 'comma-separated host:port (or redis[s]://host:port) seeds' });
+    return z.NEVER;
+  }
+  const all = seeds as ClusterSeed[];
+  const first = all[0]!;
+  if (all.some((x) => x.tls !== first.tls || x.username !== first.username || x.password !== first.password)) {
+    ctx.addIssue({ code: 'custom', message: 'seeds must agree on TLS (rediss://) and credentials' });
+    return z.NEVER;
+  }
+  return {
+    nodes: all.map(({ host, port }) => ({ host, port })),
+    tls: first.tls,
+    username: first.username,
+    password: first.password,
+  };
+});
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -56,6 +113,7 @@ const Env = z.object({
   OSC_CLIENT_ID: z.string().min(1).optional(),
   OSC_CLIENT_SECRET: z.string().min(1).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_CLUSTER_NODES: clusterNodes.optional(),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, : _ - (at most 64)')
@@ -91,9 +149,15 @@ function crossProblems(env: NodeJS.ProcessEnv): string[] {
     problems.push('OSC_CLIENT_ID: required when OSC_CLIENT_SECRET is set');
   if (env.OSC_CLIENT_ID && !env.OSC_CLIENT_SECRET)
     problems.push('OSC_CLIENT_SECRET: required when OSC_CLIENT_ID is set');
+  if (env.REDIS_URL && env.REDIS_CLUSTER_NODES)
+    problems.push(
+      'REDIS_CLUSTER_NODES: set either REDIS_URL (one primary) or REDIS_CLUSTER_NODES (a cluster), not both',
+    );
   if (env.REDIS_URL && !env.SEAL_KEYS) problems.push('SEAL_KEYS: required with REDIS_URL (replicas must share it)');
+  if (env.REDIS_CLUSTER_NODES && !env.SEAL_KEYS)
+    problems.push('SEAL_KEYS: required with REDIS_CLUSTER_NODES (replicas must share it)');
   if (!env.REDIS_URL && Number(env.REDIS_WAIT_REPLICAS ?? 0) > 0)
-    problems.push('REDIS_WAIT_REPLICAS: only applies with REDIS_URL');
+    problems.push('REDIS_WAIT_REPLICAS: only applies with REDIS_URL (not with REDIS_CLUSTER_NODES)');
   return problems;
 }
 
@@ -106,6 +170,13 @@ export interface Config {
   readonly oscClientId?: string;
   readonly oscClientSecret?: string;
   readonly redisUrl?: string;
+  /** REDIS_CLUSTER_NODES: a Redis/Valkey cluster instead of one primary (never both). */
+  readonly redisCluster?: {
+    readonly nodes: ReadonlyArray<{ host: string; port: number }>;
+    readonly tls: boolean;
+    readonly username?: string;
+    readonly password?: string;
+  };
   /** Prefix of every key, so deployments (or test runs) can share one Redis. */
   readonly redisKeyPrefix: string;
   /**
@@ -174,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     oscClientId: e.OSC_CLIENT_ID,
     oscClientSecret: e.OSC_CLIENT_SECRET,
     redisUrl: e.REDIS_URL,
+    redisCluster: e.REDIS_CLUSTER_NODES,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     redisWaitReplicas: e.REDIS_WAIT_REPLICAS,
     sealKeys: e.SEAL_KEYS?.map((k) => Buffer.from(k, 'base64')),

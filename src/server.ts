@@ -10,7 +10,7 @@ import { createApp } from './app.js';
 import type { TokenStore } from './storage/store.js';
 import { MemoryTokenStore } from './storage/memory-store.js';
 import { RedisTokenStore } from './storage/redis-store.js';
-import { createRedisClient, type Redis } from './storage/redis-client.js';
+import { createRedisClient, createRedisCluster, type RedisClient } from './storage/redis-client.js';
 import { createSealer } from './storage/seal.js';
 import { createRateLimiter } from './storage/rate-limits.js';
 import { installOscDispatcher } from './osc/dispatcher.js';
@@ -35,7 +35,7 @@ export interface RunningServer {
 /** Adapters a caller may supply instead of the ones the configuration picks (tests share a store across replicas). */
 export interface ServerOverrides {
   store?: TokenStore;
-  redis?: Redis;
+  redis?: RedisClient;
   cimd?: CimdOptions;
   /** Operating numbers to change (src/defaults.ts); tests shorten timeouts and windows. */
   defaults?: Partial<Defaults>;
@@ -60,15 +60,18 @@ export async function startServer(
     bodyTimeoutMs: d.upstreamBodyTimeoutMs,
   });
 
-  let redis: Redis | undefined = overrides.redis;
+  let redis: RedisClient | undefined = overrides.redis;
   let store: TokenStore;
   if (overrides.store) {
     store = overrides.store;
-  } else if (config.redisUrl) {
-    redis = createRedisClient(config.redisUrl, {
+  } else if (config.redisUrl || config.redisCluster) {
+    const clientOpts = {
       commandTimeoutMs: d.redisCommandTimeoutMs,
-      onError: (err) => log.warn({ event: 'redis_error', message: err.message }, 'Redis connection problem'),
-    });
+      onError: (err: Error) => log.warn({ event: 'redis_error', message: err.message }, 'Redis connection problem'),
+    };
+    redis = config.redisCluster
+      ? createRedisCluster(config.redisCluster, clientOpts)
+      : createRedisClient(config.redisUrl as string, clientOpts);
     store = new RedisTokenStore(redis, {
       prefix: config.redisKeyPrefix,
       waitReplicas:
@@ -79,7 +82,7 @@ export async function startServer(
     store = new MemoryTokenStore();
     log.warn(
       { event: 'memory_store' },
-      'no REDIS_URL: tokens live in this process only; a restart signs every user out and replicas cannot share them',
+      'no REDIS_URL or REDIS_CLUSTER_NODES: tokens live in this process only; a restart signs every user out and replicas cannot share them',
     );
   }
   const sealer = createSealer(config.sealKeys);
@@ -159,7 +162,10 @@ export async function startServer(
   });
   server.on('request', app);
   const mcpUrl = `${publicUrl}/mcp`;
-  log.info({ event: 'listening', port, publicUrl, store: redis ? 'redis' : 'memory' }, `MCP endpoint: ${mcpUrl}`);
+  log.info(
+    { event: 'listening', port, publicUrl, store: redis ? (redis.isCluster ? 'redis-cluster' : 'redis') : 'memory' },
+    `MCP endpoint: ${mcpUrl}`,
+  );
   return {
     url: publicUrl,
     localUrl: `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`,

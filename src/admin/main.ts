@@ -1,13 +1,13 @@
 /**
  * `npm run admin -- <verb>`: operator commands against the Redis the replicas share
  * (docs/operations.md, "Operator controls"). Reads the same environment as the server
- * (REDIS_URL, REDIS_KEY_PREFIX, SEAL_KEYS) through the same schema. Refuses the memory store:
+ * (REDIS_URL or REDIS_CLUSTER_NODES, REDIS_KEY_PREFIX, SEAL_KEYS) through the same schema. Refuses the memory store:
  * every process has its own, so there is nothing shared to administer. Prints summaries only,
  * never a token, a hash of one or a sealed value.
  */
 import { pathToFileURL } from 'node:url';
 import { loadConfigOrExit } from '../config.js';
-import { createRedisClient, whenReady } from '../storage/redis-client.js';
+import { createRedisClient, createRedisCluster, whenReady } from '../storage/redis-client.js';
 import { RedisTokenStore } from '../storage/redis-store.js';
 import { keyIdOf } from '../storage/seal.js';
 import {
@@ -29,7 +29,7 @@ const USAGE = `usage: npm run admin -- <verb> [argument] [--json]
   revoke-client <client_id>      revoke every grant of a client
   revoke-user <tenant>[:<user>]  revoke every grant of an OSC user (or of a whole tenant)
   stats                          records per kind, grants per seal key, suspended clients
-environment: REDIS_URL, SEAL_KEYS (and REDIS_KEY_PREFIX) as the replicas have them`;
+environment: REDIS_URL or REDIS_CLUSTER_NODES, SEAL_KEYS (and REDIS_KEY_PREFIX) as the replicas have them`;
 
 const when = (ms: number | undefined): string =>
   ms === undefined ? '-' : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -129,13 +129,16 @@ async function main(): Promise<number> {
     return args.length === 0 ? 2 : 0;
   }
   const config = loadConfigOrExit();
-  if (!config.redisUrl) {
+  if (!config.redisUrl && !config.redisCluster) {
     process.stderr.write(
-      'npm run admin needs REDIS_URL (and SEAL_KEYS): it works on the store the replicas share; with the memory store every process has its own, so there is nothing to administer\n',
+      'npm run admin needs REDIS_URL or REDIS_CLUSTER_NODES (and SEAL_KEYS): it works on the store the replicas share; with the memory store every process has its own, so there is nothing to administer\n',
     );
     return 2;
   }
-  const redis = createRedisClient(config.redisUrl, { connectionName: 'osc-mcp-admin', commandTimeoutMs: 5_000 });
+  const clientOpts = { connectionName: 'osc-mcp-admin', commandTimeoutMs: 5_000 };
+  const redis = config.redisCluster
+    ? createRedisCluster(config.redisCluster, clientOpts)
+    : createRedisClient(config.redisUrl as string, clientOpts);
   const store = new RedisTokenStore(redis, { prefix: config.redisKeyPrefix });
   try {
     await whenReady(redis);

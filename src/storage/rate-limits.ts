@@ -7,13 +7,13 @@
  * Instead a store failure is a StoreUnavailableError, which the HTTP layer maps to 503 +
  * Retry-After like every other store outage (REDIS-02), never 429 or 500.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { StoreUnavailableError } from '../errors.js';
 
 export interface RateLimiterOptions {
   /** Shared Redis client (see ./redis-client.ts); absent → in-process counters. */
-  redis?: Redis;
+  redis?: RedisClient;
   /** Namespace of this limiter's keys, e.g. `rl:token`. */
   keyPrefix: string;
   /** Points allowed per window. */

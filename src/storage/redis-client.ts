@@ -12,9 +12,12 @@
  *   500 ms, REDIS-04 asks ≤ 1 s; the default backoff grows to 5 s).
  * test/integration/storage/redis-store.test.ts asserts the bounds (250 ms down, 1 s back).
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 
-export type { Redis };
+export type { Cluster, Redis };
+
+/** A single Redis (REDIS_URL) or a Redis/Valkey cluster (REDIS_CLUSTER_NODES); the store takes either. */
+export type RedisClient = Redis | Cluster;
 
 export interface RedisClientOptions {
   /** Per-command timeout in ms (default 500). */
@@ -57,11 +60,63 @@ export function createRedisClient(url: string, opts: RedisClientOptions = {}): R
   return client;
 }
 
+/** A cluster seed and what every node's connection needs (from REDIS_CLUSTER_NODES, src/config.ts). */
+export interface ClusterSeeds {
+  nodes: ReadonlyArray<{ host: string; port: number }>;
+  /** TLS to every node (`rediss://` seeds). */
+  tls: boolean;
+  username?: string;
+  password?: string;
+}
+
+/**
+ * An ioredis Cluster as fail-fast as the single client (docs/storage.md, "Redis Cluster").
+ * The cluster refuses commands while it has no slot map (no offline queue); a command for a
+ * node that went away rejects after the command timeout, and a MOVED/CLUSTERDOWN/TRYAGAIN
+ * after a failover is retried by ioredis within its redirection budget, so a promoted
+ * replica takes over without a restart. With TLS, node addresses are used as announced
+ * (`dnsLookup` passthrough), so the certificate is checked against the announced name, as
+ * managed clusters (ElastiCache, Memorystore, Azure) require.
+ */
+export function createRedisCluster(seeds: ClusterSeeds, opts: RedisClientOptions = {}): Cluster {
+  const redisOptions: ClusterOptions['redisOptions'] = {
+    maxRetriesPerRequest: 1,
+    commandTimeout: opts.commandTimeoutMs ?? 500,
+    connectTimeout: opts.connectTimeoutMs ?? 1000,
+    connectionName: opts.connectionName ?? 'osc-mcp',
+    ...(seeds.username === undefined ? {} : { username: seeds.username }),
+    ...(seeds.password === undefined ? {} : { password: seeds.password }),
+    ...(seeds.tls ? { tls: {} } : {}),
+  };
+  const options: ClusterOptions = {
+    enableOfflineQueue: false,
+    enableReadyCheck: true,
+    // Reads and writes go to primaries: a replica may lag, and a grant read must see the last CAS.
+    scaleReads: 'master',
+    clusterRetryStrategy: reconnectDelay,
+    retryDelayOnFailover: 100,
+    retryDelayOnClusterDown: 100,
+    retryDelayOnTryAgain: 100,
+    maxRedirections: 16,
+    slotsRefreshTimeout: opts.connectTimeoutMs ?? 1000,
+    ...(seeds.tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
+    redisOptions,
+    lazyConnect: false,
+  };
+  const cluster = new Cluster(
+    seeds.nodes.map((n) => ({ host: n.host, port: n.port })),
+    options,
+  );
+  cluster.on('error', (err: Error) => opts.onError?.(err));
+  cluster.on('node error', (err: Error) => opts.onError?.(err));
+  return cluster;
+}
+
 /**
  * Resolves once the client is ready; rejects after `timeoutMs` (default 5 s) with the last
  * connection error. For boot and tests only: requests never wait for Redis (REDIS-02).
  */
-export function whenReady(client: Redis, timeoutMs = 5000): Promise<void> {
+export function whenReady(client: RedisClient, timeoutMs = 5000): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     let lastError: Error | undefined;

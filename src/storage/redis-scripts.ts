@@ -59,7 +59,41 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+// Redis Cluster (docs/storage.md, "Redis Cluster"): a script may touch only keys of one slot,
+// and a record keyed by a secret's hash does not share its grant's slot. So on a cluster the
+// grant-index steps above run as separate one-slot steps, in an order that never lets the
+// cascade miss a record: the index member is added before the record is written, and the
+// grant is deleted before its members are.
+
+// The index half of PUT, alone on the grant's slot (KEYS[1] = grantidx:{g:<id>}).
+const INDEX_ADD = `
+local ttl = tonumber(ARGV[1])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[2])
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1`;
+
+// The first step of the cascade on a cluster: the grant goes (nothing under it authenticates
+// from here on) and the members to delete are returned; the index stays until they are gone.
+const REVOKE_GRANT = `
+local members = redis.call('ZRANGE', KEYS[2], 0, -1)
+redis.call('DEL', KEYS[1])
+return members`;
+
+// One member of the cascade: deleted only while it still names the grant (ARGV[1]).
+const DELETE_IF_GRANT = `
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local ok, rec = pcall(cjson.decode, v)
+if ok and type(rec) == 'table' and rec.grantId == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
 export const SCRIPTS = {
+  oscmIndexAdd: { lua: INDEX_ADD, numberOfKeys: 1 },
+  oscmRevokeGrant: { lua: REVOKE_GRANT, numberOfKeys: 2 },
+  oscmDeleteIfGrant: { lua: DELETE_IF_GRANT, numberOfKeys: 1 },
   oscmPut: { lua: PUT },
   oscmTake: { lua: TAKE, numberOfKeys: 1 },
   oscmCas: { lua: CAS, numberOfKeys: 1 },

@@ -5,8 +5,14 @@
  * `<kind>:<id>` scored by expiry, for the revokeGrant cascade), `<prefix>lock:<name>`.
  * Every key is written with a TTL (REDIS-08); each multi-key change is one Lua script,
  * so a crash or failover never leaves half a write (REDIS-07). Scripts touch keys derived
- * from stored values (the cascade), which is fine on a single primary; Redis Cluster would
- * need hash tags. Any Redis error or timeout becomes StoreUnavailableError (REDIS-02: 503).
+ * from stored values (the cascade), which is fine on a single primary. Any Redis error or
+ * timeout becomes StoreUnavailableError (REDIS-02: 503).
+ *
+ * On Redis Cluster (an ioredis `Cluster`, REDIS_CLUSTER_NODES) every script and transaction
+ * touches one slot: a grant's keys carry the hash tag `{g:<grantId>}` (grant, grantidx) and a
+ * user's `{u:<userKey>}` (usergrants); records keyed by a secret's hash cannot share their
+ * grant's slot, so the index upkeep and the revocation cascade run as ordered one-slot steps
+ * (docs/storage.md, "Redis Cluster"). The single-primary layout and scripts are unchanged.
  *
  * Replication is asynchronous (REDIS-06): with `waitReplicas` set, every grant write
  * that succeeded (the callback's first write after the OSC code exchange, the code
@@ -17,7 +23,8 @@
  * the single shared connection a WAIT that times out holds every other command behind it.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { Logger } from 'pino';
 import { grantIdOf, ttlMs } from './memory-store.js';
 import type { GrantRecord, Kind, Records } from './records.js';
@@ -63,6 +70,8 @@ function sanitized(err: unknown): Error {
 /** TokenStore on a fail-fast ioredis client (see ./redis-client.ts). */
 export class RedisTokenStore implements TokenStore {
   readonly prefix: string;
+  /** Whether the client is a Redis Cluster: hash-tagged keys and one-slot steps. */
+  readonly cluster: boolean;
   private readonly closeClient: boolean;
   private readonly waitReplicas: WaitReplicas | undefined;
   private readonly log: Pick<Logger, 'warn'> | undefined;
@@ -70,12 +79,15 @@ export class RedisTokenStore implements TokenStore {
   private waitPausedUntil = 0;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     opts: RedisTokenStoreOptions = {},
   ) {
     this.prefix = opts.prefix ?? 'oscmcp:';
+    this.cluster = client.isCluster;
     this.closeClient = opts.closeClient ?? true;
     const w = opts.waitReplicas;
+    // WAIT acknowledges one connection's writes; a cluster spreads them over several nodes.
+    if (w && this.cluster) throw new RangeError('waitReplicas is for a single primary, not a cluster');
     if (w && (!Number.isInteger(w.count) || w.count < 1 || !Number.isInteger(w.timeoutMs) || w.timeoutMs <= 0)) {
       throw new RangeError('waitReplicas needs an integer count ≥ 1 and timeoutMs > 0');
     }
@@ -101,12 +113,27 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async take<K extends Kind>(kind: K, id: string): Promise<Records[K] | undefined> {
+    if (this.cluster) return this.takeOnCluster(kind, id) as Promise<Records[K] | undefined>;
     const v = await this.script('oscmTake', [this.key(kind, id)], [this.prefix, `${kind}:${id}`, '1']);
     return typeof v === 'string' ? (JSON.parse(v) as Records[K]) : undefined;
   }
 
   async delete(kind: Kind, id: string): Promise<void> {
+    if (this.cluster) {
+      await this.takeOnCluster(kind, id);
+      return;
+    }
     await this.script('oscmTake', [this.key(kind, id)], [this.prefix, `${kind}:${id}`, '0']);
+  }
+
+  /** Cluster: GETDEL is the atomic single use; the index member goes after, on the grant's slot. */
+  private async takeOnCluster(kind: Kind, id: string): Promise<unknown> {
+    const v = await this.call(() => this.client.getdel(this.key(kind, id)));
+    if (v == null) return undefined;
+    const value: unknown = JSON.parse(v);
+    const grantId = grantIdOf(value);
+    if (grantId !== undefined) await this.call(() => this.client.zrem(this.indexKey(grantId), `${kind}:${id}`));
+    return value;
   }
 
   async casGrant(next: GrantRecord, expectedVersion: number, ttlSeconds: number): Promise<boolean> {
@@ -120,7 +147,17 @@ export class RedisTokenStore implements TokenStore {
 
   async revokeGrant(grantId: string): Promise<void> {
     const keys = [this.key('grant', grantId), this.indexKey(grantId)];
-    await this.script('oscmRevoke', keys, [this.prefix, grantId]);
+    if (!this.cluster) {
+      await this.script('oscmRevoke', keys, [this.prefix, grantId]);
+      return;
+    }
+    // Cluster: the grant first (from here nothing under it authenticates), then each member
+    // on its own slot if it still names the grant, then those members leave the index. A step
+    // that fails leaves only records of a grant that no longer exists, until their TTL.
+    const members = (await this.script('oscmRevokeGrant', keys, [])) as string[];
+    if (members.length === 0) return;
+    await Promise.all(members.map((m) => this.script('oscmDeleteIfGrant', [this.prefix + m], [grantId])));
+    await this.call(() => this.client.zrem(this.indexKey(grantId), ...members));
   }
 
   /** A sorted set per user: members are grant ids scored by when the link expires. */
@@ -144,10 +181,11 @@ export class RedisTokenStore implements TokenStore {
     const key = this.userKey(userKey);
     const ids = await this.call(() => this.client.zrangebyscore(key, Date.now(), '+inf'));
     if (ids.length === 0) return [];
-    const exists = await this.call(() => this.client.mget(ids.map((id) => this.key('grant', id))));
-    const gone = ids.filter((_, i) => exists[i] == null);
+    // One EXISTS per grant, sent together: on a cluster the grants live on different slots.
+    const exists = await this.call(() => Promise.all(ids.map((id) => this.client.exists(this.key('grant', id)))));
+    const gone = ids.filter((_, i) => exists[i] === 0);
     if (gone.length) await this.call(() => this.client.zrem(key, ...gone));
-    return ids.filter((_, i) => exists[i] != null);
+    return ids.filter((_, i) => exists[i] === 1);
   }
 
   async acquireLock(name: string, ttlMsValue: number): Promise<string | undefined> {
@@ -161,22 +199,31 @@ export class RedisTokenStore implements TokenStore {
     await this.script('oscmRelease', [this.lockKey(name)], [owner]);
   }
 
-  /** SCAN (never KEYS: it would block Redis) over `<prefix><kind>:*`, then MGET per batch. */
+  /**
+   * SCAN (never KEYS: it would block Redis) over `<prefix><kind>:*`, then the values per
+   * batch: MGET on a single primary; on a cluster each primary is scanned in turn and the
+   * values read one GET each (a batch spans slots).
+   */
   async *scan<K extends Kind>(kind: K): AsyncIterable<Array<[string, Records[K]]>> {
-    const head = this.key(kind, '');
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.call(() => this.client.scan(cursor, 'MATCH', `${head}*`, 'COUNT', SCAN_COUNT));
-      cursor = next;
-      if (keys.length === 0) continue;
-      const values = await this.call(() => this.client.mget(keys));
-      const batch: Array<[string, Records[K]]> = [];
-      keys.forEach((k, i) => {
-        const v = values[i];
-        if (v != null) batch.push([k.slice(head.length), JSON.parse(v) as Records[K]]);
-      });
-      if (batch.length > 0) yield batch;
-    } while (cursor !== '0');
+    const head = `${this.prefix}${kind}:`;
+    const nodes = this.cluster ? (this.client as Cluster).nodes('master') : [this.client];
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.call(() => node.scan(cursor, 'MATCH', `${head}*`, 'COUNT', SCAN_COUNT));
+        cursor = next;
+        if (keys.length === 0) continue;
+        const values = await this.call(() =>
+          this.cluster ? Promise.all(keys.map((k) => this.client.get(k))) : this.client.mget(keys),
+        );
+        const batch: Array<[string, Records[K]]> = [];
+        keys.forEach((k, i) => {
+          const v = values[i];
+          if (v != null) batch.push([this.idOfKey(kind, k.slice(head.length)), JSON.parse(v) as Records[K]]);
+        });
+        if (batch.length > 0) yield batch;
+      } while (cursor !== '0');
+    }
   }
 
   async ping(): Promise<void> {
@@ -193,13 +240,31 @@ export class RedisTokenStore implements TokenStore {
     }
   }
 
-  private key = (kind: Kind, id: string): string => `${this.prefix}${kind}:${id}`;
-  private indexKey = (grantId: string): string => `${this.prefix}grantidx:${grantId}`;
+  /** The grant's part of a key: on a cluster its hash tag, so grant and index share a slot. */
+  private grantPart = (grantId: string): string => (this.cluster ? `{g:${grantId}}` : grantId);
+  private key = (kind: Kind, id: string): string =>
+    `${this.prefix}${kind}:${kind === 'grant' ? this.grantPart(id) : id}`;
+  private idOfKey = (kind: Kind, rest: string): string =>
+    this.cluster && kind === 'grant' && rest.startsWith('{g:') && rest.endsWith('}') ? rest.slice(3, -1) : rest;
+  private indexKey = (grantId: string): string => `${this.prefix}grantidx:${this.grantPart(grantId)}`;
   private lockKey = (name: string): string => `${this.prefix}lock:${name}`;
-  private userKey = (userKey: string): string => `${this.prefix}usergrants:${userKey}`;
+  private userKey = (userKey: string): string =>
+    `${this.prefix}usergrants:${this.cluster ? `{u:${userKey}}` : userKey}`;
 
   private async write(kind: Kind, id: string, value: unknown, ms: number, nx: boolean): Promise<boolean> {
     const grantId = grantIdOf(value);
+    if (this.cluster) {
+      // Cluster: the index member first (on the grant's slot), then the record on its own,
+      // so a revocation running in between still finds it (docs/storage.md, "Redis Cluster").
+      if (grantId !== undefined)
+        await this.script('oscmIndexAdd', [this.indexKey(grantId)], [String(ms), `${kind}:${id}`]);
+      const key = this.key(kind, id);
+      const json = JSON.stringify(value);
+      const ok = await this.call(() =>
+        nx ? this.client.set(key, json, 'PX', ms, 'NX') : this.client.set(key, json, 'PX', ms),
+      );
+      return ok === 'OK';
+    }
     const keys = [this.key(kind, id), ...(grantId === undefined ? [] : [this.indexKey(grantId)])];
     const args = [JSON.stringify(value), String(ms), `${kind}:${id}`, nx ? '1' : '0'];
     const written = (await this.script('oscmPut', keys, args, keys.length)) === 1;

@@ -53,4 +53,67 @@ describe('loopback http metadata (sandbox only)', () => {
     const c = loadConfig({});
     expect([c.registrationsPerHour, c.tokenRequestsPerGrant, c.tokenFailuresPerAddress]).toEqual([500, 120, 300]);
   });
+
+  describe('REDIS_CLUSTER_NODES', () => {
+    const KEY = Buffer.alloc(32, 1).toString('base64');
+    const problemsOf = (env: NodeJS.ProcessEnv): string => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    };
+
+    it('parses host:port seeds into the cluster setting', () => {
+      const c = loadConfig({
+        REDIS_CLUSTER_NODES: ' 10.0.0.1:7000, redis-a.internal:7001,[::1]:7002 ',
+        SEAL_KEYS: KEY,
+      });
+      expect(c.redisUrl).toBeUndefined();
+      expect(c.redisCluster).toEqual({
+        nodes: [
+          { host: '10.0.0.1', port: 7000 },
+          { host: 'redis-a.internal', port: 7001 },
+          { host: '::1', port: 7002 },
+        ],
+        tls: false,
+        username: undefined,
+        password: undefined,
+      });
+    });
+
+    it('takes TLS and credentials from rediss:// seeds, applied to every node', () => {
+      const c = loadConfig({
+        REDIS_CLUSTER_NODES:
+          'rediss://app:p%40ss@node-1.cache.example:6379,rediss://app:p%40ss@node-2.cache.example:6379',
+        SEAL_KEYS: KEY,
+      });
+      expect(c.redisCluster).toMatchObject({ tls: true, username: 'app', password: 'p@ss' });
+      expect(c.redisCluster?.nodes).toHaveLength(2);
+    });
+
+    it('refuses REDIS_URL and REDIS_CLUSTER_NODES together, naming both choices', () => {
+      const message = problemsOf({
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        REDIS_CLUSTER_NODES: '127.0.0.1:7000',
+        SEAL_KEYS: KEY,
+      });
+      expect(message).toMatch(/REDIS_CLUSTER_NODES: set either REDIS_URL .* or REDIS_CLUSTER_NODES .*, not both/);
+    });
+
+    it('refuses bad seeds, seeds that disagree, a cluster without SEAL_KEYS and WAIT on a cluster, never echoing a value', () => {
+      const secret = 'pw-that-must-not-leak';
+      for (const bad of ['', 'node-1', 'node-1:', 'node-1:99999', 'http://node-1:7000', 'redis://node-1:7000/2']) {
+        expect(problemsOf({ REDIS_CLUSTER_NODES: bad, SEAL_KEYS: KEY }), bad).toContain('REDIS_CLUSTER_NODES:');
+      }
+      const mixed = problemsOf({ REDIS_CLUSTER_NODES: `rediss://u:${secret}@a:1,redis://b:2`, SEAL_KEYS: KEY });
+      expect(mixed).toContain('REDIS_CLUSTER_NODES: seeds must agree');
+      expect(mixed).not.toContain(secret);
+      expect(problemsOf({ REDIS_CLUSTER_NODES: 'a:7000' })).toContain('SEAL_KEYS: required with REDIS_CLUSTER_NODES');
+      expect(problemsOf({ REDIS_CLUSTER_NODES: 'a:7000', SEAL_KEYS: KEY, REDIS_WAIT_REPLICAS: '1' })).toContain(
+        'REDIS_WAIT_REPLICAS: only applies with REDIS_URL',
+      );
+    });
+  });
 });

@@ -13,7 +13,7 @@ import { REPO_ROOT } from '../../support/sandbox-process.js';
 
 /** Node's own variables an image may set; not ours, so not in the schema. */
 const NODE_VARIABLES = new Set(['NODE_ENV']);
-const SECRET_VARIABLES = ['SEAL_KEYS', 'OSC_CLIENT_SECRET', 'OSC_CLIENT_ID', 'REDIS_URL'];
+const SECRET_VARIABLES = ['SEAL_KEYS', 'OSC_CLIENT_SECRET', 'OSC_CLIENT_ID', 'REDIS_URL', 'REDIS_CLUSTER_NODES'];
 const KEY = Buffer.alloc(32, 3).toString('base64');
 
 const dockerfile = parseDockerfile(join(REPO_ROOT, 'Dockerfile'));
