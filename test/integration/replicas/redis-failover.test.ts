@@ -4,10 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { logSink } from '../../support/log-sink.js';
+import { bootFromEnv, type EnvApp } from '../../support/env-app.js';
 import { ConfigError, loadConfig } from '../../../src/config.js';
-import { createLogger } from '../../../src/log.js';
-import { startServer, type RunningServer } from '../../../src/server.js';
 import { hashSecret } from '../../../src/storage/hash.js';
 import type { GrantRecord } from '../../../src/storage/records.js';
 import { freePort } from '../../support/net.js';
@@ -46,15 +44,7 @@ afterAll(async () => {
   await emulator.close();
 });
 
-interface App {
-  /** Where this process listens (differs from its public URL for a second app). */
-  base: string;
-  mcpUrl: string;
-  /** PUBLIC_URL: issuer and resource, shared by every app of one deployment. */
-  publicUrl: string;
-  logs: string[];
-  close(): Promise<void>;
-}
+type App = EnvApp;
 
 /** Boots osc-mcp from its environment, the way main.ts does, and waits until /readyz answers. */
 async function bootApp(o: {
@@ -64,37 +54,23 @@ async function bootApp(o: {
   publicUrl?: string;
   port?: number;
 }): Promise<App> {
-  const { lines: logs, stream: sink } = logSink();
-  const config = loadConfig({
-    PORT: String(o.port ?? 0),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: o.publicUrl ?? 'http://127.0.0.1:0',
-    OSC_ENVIRONMENT: 'emu',
-    OSC_EMULATOR_URL: emulator.url,
-    SEAL_KEYS: TEST_SEAL_KEY,
-    LOG_LEVEL: 'debug',
-    REDIS_URL: o.redisUrl,
-    REDIS_KEY_PREFIX: o.prefix,
-    ...(o.waitReplicas === undefined ? {} : { REDIS_WAIT_REPLICAS: String(o.waitReplicas) }),
-  });
-  expect(config.redisWaitReplicas).toBe(o.waitReplicas ?? 0);
   // A CPU-starved machine must not read as a Redis outage here: these cases are about
   // replication, not fail-fast (that is REDIS-02, with the production 500 ms).
-  const running: RunningServer = await startServer(config, createLogger({ level: 'debug', destination: sink }), {
-    now,
-    defaults: { redisCommandTimeoutMs: 10_000 },
-  });
-  const base = `http://127.0.0.1:${(running.server.address() as AddressInfo).port}`;
-  let closing: Promise<void> | undefined;
-  const app: App = {
-    base,
-    mcpUrl: `${base}/mcp`,
-    publicUrl: running.url,
-    logs,
-    close: () => (closing ??= running.close()),
-  };
+  const app = await bootFromEnv(
+    {
+      PORT: String(o.port ?? 0),
+      PUBLIC_URL: o.publicUrl ?? 'http://127.0.0.1:0',
+      OSC_ENVIRONMENT: 'emu',
+      OSC_EMULATOR_URL: emulator.url,
+      SEAL_KEYS: TEST_SEAL_KEY,
+      REDIS_URL: o.redisUrl,
+      REDIS_KEY_PREFIX: o.prefix,
+      ...(o.waitReplicas === undefined ? {} : { REDIS_WAIT_REPLICAS: String(o.waitReplicas) }),
+    },
+    { now, defaults: { redisCommandTimeoutMs: 10_000 } },
+  );
   apps.push(app);
-  await until(async () => (await fetch(`${base}/readyz`)).status === 200, 10_000, 'readyz');
+  expect(app.config.redisWaitReplicas).toBe(o.waitReplicas ?? 0);
   return app;
 }
 
