@@ -36,7 +36,16 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], setupFiles: ['test/support/unit-guard.ts'] },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          setupFiles: ['test/support/unit-guard.ts'],
+          // Unit files share no mutable module state (no mocks, stubbed globals or env), so a
+          // worker keeps its module cache across files instead of importing the server's
+          // modules again for each. Forks, not threads: the REDOS tests time themselves with
+          // process.cpuUsage(), which in a thread would count the other threads too.
+          isolate: false,
+        },
       },
       {
         extends: true,

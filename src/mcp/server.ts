@@ -20,7 +20,14 @@ import type { OscPlatform } from '../osc/platform.js';
 import { bounded } from '../osc/bounded.js';
 import { UpstreamError } from '../errors.js';
 import { describeFailure } from './failure.js';
-import type { AnyTool, BuildWaitTiming, ProgressUpdate, ToolContext } from './tool.js';
+import {
+  REAL_CLOCK,
+  type AnyTool,
+  type BuildWaitTiming,
+  type ProgressUpdate,
+  type ToolClock,
+  type ToolContext,
+} from './tool.js';
 import { TOOLS } from './tools/index.js';
 import { DEFAULTS } from '../defaults.js';
 import { dataOnlyPlatform } from './upstream-data.js';
@@ -45,6 +52,8 @@ export interface McpServerContext {
   spendCreate?: ToolContext['spendCreate'];
   /** Pacing of the app tools' build waits (src/defaults.ts). */
   buildWait?: BuildWaitTiming;
+  /** The clock tools wait on (default the real one; ToolContext.clock). */
+  clock?: ToolClock;
 }
 
 /** The tools a grant with these scopes may see and call (docs/architecture.md, "The MCP endpoint"). */
@@ -75,8 +84,7 @@ export function buildMcpServer(ctx: McpServerContext): McpServer {
     instructions: INSTRUCTIONS,
     jsonSchemaValidator: VALIDATOR,
   });
-  // Upstream text reaches tools, and so the model, only as data (./upstream-data.ts).
-  const dataCtx: McpServerContext = { ...ctx, osc: dataOnlyPlatform(ctx.osc) };
+  const run = toolRunner(ctx);
   for (const tool of toolsFor(ctx.scopes, ctx.tools)) {
     const { input, output } = schemasOf(tool);
     server.registerTool(
@@ -88,7 +96,7 @@ export function buildMcpServer(ctx: McpServerContext): McpServer {
         outputSchema: output,
         annotations: { title: tool.title, ...tool.annotations },
       },
-      (args: Record<string, unknown>, extra: ServerContext) => runTool(tool, args, extra, dataCtx),
+      (args: Record<string, unknown>, extra: ServerContext) => run(tool, args, extra),
     );
   }
   // The SDK's first registerTool declares `tools.listChanged: true` over ours. A stateless
@@ -96,6 +104,19 @@ export function buildMcpServer(ctx: McpServerContext): McpServer {
   // stream), so it must not claim to (MCP 2025-11-25 tools, "Capabilities").
   server.server.registerCapabilities({ tools: { listChanged: false } });
   return server;
+}
+
+/**
+ * What runs a tool once the SDK has validated its arguments (and before it validates the
+ * output): the deadline, the platform seen as data only, the failure wording. buildMcpServer
+ * registers every tool through it; the FUZZ-01 schema run calls it without a transport.
+ */
+export function toolRunner(
+  ctx: McpServerContext,
+): (tool: AnyTool, args: Record<string, unknown>, extra: ServerContext) => Promise<CallToolResult> {
+  // Upstream text reaches tools, and so the model, only as data (./upstream-data.ts).
+  const dataCtx: McpServerContext = { ...ctx, osc: dataOnlyPlatform(ctx.osc) };
+  return (tool, args, extra) => runTool(tool, args, extra, dataCtx);
 }
 
 async function runTool(
@@ -116,6 +137,7 @@ async function runTool(
   const toolCtx: Omit<ToolContext, 'signal'> = {
     osc: ctx.osc,
     log,
+    clock: ctx.clock ?? REAL_CLOCK,
     correlationId,
     ...(progress ? { progress } : {}),
     ...(ctx.spendCreate ? { spendCreate: ctx.spendCreate } : {}),

@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { OscMcpError } from '../errors.js';
 import type { OscPlatform } from '../osc/platform.js';
 import type { Scope } from '../oauth/scopes.js';
+import { sleep } from '../osc/retry.js';
 import { MAX_OPTION_VALUE } from './options.js';
 
 /** All four hints, always (sentry-mcp `tools/types.ts`: "required so every tool declares its safety posture"). */
@@ -33,9 +34,23 @@ export interface BuildWaitTiming {
   maxMs: number;
 }
 
+/**
+ * Time as a tool sees it when it waits (create_instance's health polls, an app's build):
+ * the real clock in production; tests pass one that moves when a tool sleeps, so a wait of
+ * seconds costs no wall time (test/support/fakes/osc-platform.ts `clock`).
+ */
+export interface ToolClock {
+  now(): number;
+  /** Resolves after `ms`, or rejects with a timeout error as soon as `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export const REAL_CLOCK: ToolClock = Object.freeze({ now: () => Date.now(), sleep });
+
 export interface ToolContext {
   osc: OscPlatform;
   log: Logger;
+  clock: ToolClock;
   /** The tool's deadline and the client's disconnect (UPSTREAM-10, MCP-09). */
   signal: AbortSignal;
   /** Present when the client sent a progressToken (MCP 2025-11-25 utilities/progress). */

@@ -2,7 +2,8 @@
  * Our MCP server for one request, reached by the real SDK client over an in-memory
  * transport: no HTTP, no process. Each call builds a server and closes it afterwards, as
  * the /mcp route does per request (src/mcp/route.ts). Tool unit tests pass the in-memory OSC
- * fake (test/support/fakes/osc-platform.ts); integration tests the SDK adapter.
+ * fake (test/support/fakes/osc-platform.ts), whose clock the tools then wait on; integration
+ * tests the SDK adapter, on the real clock.
  */
 import { Client, InMemoryTransport, type CallToolResult, type Tool as WireTool } from '@modelcontextprotocol/client';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -10,6 +11,8 @@ import { buildMcpServer, type McpServerContext } from '../../src/mcp/server.js';
 import type { OscPlatform } from '../../src/osc/platform.js';
 import type { BuildWaitTiming } from '../../src/mcp/tool.js';
 import { DEFAULTS } from '../../src/defaults.js';
+import type { ToolClock } from '../../src/mcp/tool.js';
+import { FakeOscPlatform } from './fakes/osc-platform.js';
 import { logSink } from './log-sink.js';
 
 export const ALL_SCOPES = ['osc:read', 'osc:write'];
@@ -25,6 +28,8 @@ export interface ToolCallOptions {
   spendCreate?: McpServerContext['spendCreate'];
   /** Build-wait pacing; TEST_BUILD_WAIT when absent. */
   buildWait?: BuildWaitTiming;
+  /** The clock tools wait on; default the platform's own (the fake's) or the real one. */
+  clock?: ToolClock;
   onProgress?: (p: { progress: number; total?: number; message?: string }) => void;
 }
 
@@ -51,6 +56,7 @@ export function inMemoryMcp(osc?: OscPlatform): InMemoryMcp {
       deadlineMs: o.deadlineMs,
       spendCreate: o.spendCreate,
       buildWait: o.buildWait ?? TEST_BUILD_WAIT,
+      clock: o.clock ?? (platform instanceof FakeOscPlatform ? platform.clock : undefined),
     });
     const client = new Client({ name: 'test', version: '1' });
     const [a, b] = InMemoryTransport.createLinkedPair();

@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { kindOf, type UpstreamError } from '../../errors.js';
 import { DEFAULTS } from '../../defaults.js';
 import { APP_RUNNER_SERVICE, APP_TYPES, type App } from '../../osc/apps.js';
-import { sleep } from '../../osc/retry.js';
 import { cleanLogs, frameLogs, stripControls } from '../sanitize-logs.js';
 import { q, ToolInputError, type ToolContext } from '../tool.js';
 
@@ -171,19 +170,19 @@ export async function waitForBuild(ctx: ToolContext, first: App, seconds: number
   const limitMs = buildWaitMs(ctx, seconds);
   if (limitMs <= 0) return { app, waited: false };
   const pollMs = ctx.buildWait?.pollMs ?? DEFAULTS.appBuildPollMs;
-  const started = Date.now();
+  const started = ctx.clock.now();
   // Progress must increase with every notification (MCP 2025-11-25 utilities/progress); the
   // tool's own first notification was 0.
   let last = 0;
   for (;;) {
-    const elapsed = Date.now() - started;
+    const elapsed = ctx.clock.now() - started;
     if (elapsed >= limitMs) break;
     last = Math.max(last + 1, elapsed);
     await ctx
       .progress?.({ progress: last, total: limitMs, message: `build status: ${app.buildStatus}` })
       .catch(() => undefined);
     try {
-      await sleep(Math.min(pollMs, limitMs - elapsed), ctx.signal);
+      await ctx.clock.sleep(Math.min(pollMs, limitMs - elapsed), ctx.signal);
       app = await ctx.osc.getApp(first.id, ctx.signal);
     } catch (err) {
       if (kindOf(err) === 'upstream_not_found') continue;

@@ -5,7 +5,6 @@
  * create's failure: the instance exists, so they end the wait, they do not fail the tool.
  */
 import type { ToolContext } from '../tool.js';
-import { sleep } from '../../osc/retry.js';
 
 export async function waitUntilReady(
   ctx: ToolContext,
@@ -13,12 +12,12 @@ export async function waitUntilReady(
   name: string,
   seconds: number,
 ): Promise<{ ready: boolean; health?: string }> {
-  const started = Date.now();
+  const started = ctx.clock.now();
   let health: string | undefined;
   // Bounded twice: by the clock, and by the number of polls (one per second at most).
-  for (let tick = 1; tick <= seconds && Date.now() - started < seconds * 1000; tick++) {
+  for (let tick = 1; tick <= seconds && ctx.clock.now() - started < seconds * 1000; tick++) {
     try {
-      await sleep(1000, ctx.signal);
+      await ctx.clock.sleep(1000, ctx.signal);
       health = (await ctx.osc.instanceHealth(serviceId, name, ctx.signal)).status;
     } catch (err) {
       ctx.log.info({ err: (err as Error).name }, 'create_instance wait stopped early');
@@ -26,7 +25,7 @@ export async function waitUntilReady(
     }
     if (health === 'running') return { ready: true, health };
     if (health === 'failed' || health === 'stopped') return { ready: false, health };
-    const elapsed = Math.min(seconds, Math.round((Date.now() - started) / 1000));
+    const elapsed = Math.min(seconds, Math.round((ctx.clock.now() - started) / 1000));
     await ctx.progress?.({ progress: elapsed, total: seconds, message: `status: ${health}` }).catch(() => undefined);
   }
   return { ready: false, health };

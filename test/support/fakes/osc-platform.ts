@@ -31,6 +31,7 @@ import {
   UpstreamTimeoutError,
 } from '../../../src/errors.js';
 import type { App, AppsPort, NewApp } from '../../../src/osc/apps.js';
+import type { ToolClock } from '../../../src/mcp/tool.js';
 import { FakeApps } from './apps.js';
 
 /** A catalog entry: what the port shows, plus the daily price the balance is charged. */
@@ -160,6 +161,19 @@ export class FakeOscPlatform implements OscPlatform {
   advance(ms: number): void {
     this.offset += ms;
   }
+  /**
+   * The fake's clock for the tools (McpServerContext.clock): a tool's sleep moves it and
+   * yields once, so a wait of seconds for a start or a build costs no wall time and its
+   * polls see the same times on every machine. An aborted signal still ends the sleep.
+   */
+  readonly clock: ToolClock = {
+    now: () => this.now(),
+    sleep: async (ms, signal) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal.aborted) throw new UpstreamTimeoutError('OSC did not answer in time', { cause: signal.reason });
+      this.advance(ms);
+    },
+  };
   /** Closes an instance's external TCP port (publicAccess off). */
   closePublicAccess(serviceId: string, name: string): void {
     this.must(serviceId, name);

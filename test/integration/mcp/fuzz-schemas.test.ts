@@ -1,0 +1,74 @@
+/**
+ * FUZZ-01 (issue 16 class 7; INPUT-04, INPUT-05, MCP-06): 10,000 generated argument objects
+ * per tool schema, each through what the SDK runs for a tools/call: the tool's input schema,
+ * then the server's tool runner (deadline, data-only platform, failure wording;
+ * src/mcp/server.ts `toolRunner`), then the output schema, against the in-memory OSC fake on
+ * its own clock. Every call ends within its deadline: refused by the schema, our tool error,
+ * or a result the output schema accepts; never the internal-failure wording, never a hang,
+ * never a polluted prototype. The transport and the SDK client add nothing per argument but
+ * CPU; their mapping is fuzzed in test/unit/mcp/fuzz-tools.test.ts. No process, no Redis:
+ * it lives in this project for its CPU time. The count and time per tool are printed.
+ */
+import fc from 'fast-check';
+import type { ServerContext } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import { describe, expect, it, vi } from 'vitest';
+import { toolRunner } from '../../../src/mcp/server.js';
+import { TOOLS } from '../../../src/mcp/tools/index.js';
+import { argsFor, CALL_TIMEOUT_MS, fuzzContext, INTERNAL_FAILURE, prototypeClean } from '../../support/fuzz-args.js';
+
+vi.setConfig({ testTimeout: 120_000 });
+
+const RUNS = 10_000;
+
+/** What the SDK hands a tool callback: no progress token, a signal that stays open, no notifications. */
+const EXTRA = {
+  mcpReq: { signal: new AbortController().signal, notify: async () => undefined },
+} as unknown as ServerContext;
+
+describe('FUZZ-01: every tool argument schema under 10,000 generated calls', () => {
+  it.each(TOOLS.map((t) => [t.name, t] as const))('%s', async (name, tool) => {
+    const run = toolRunner(fuzzContext());
+    const input = z.object(tool.inputSchema);
+    const output = z.object(tool.outputSchema);
+    const outcomes = { ok: 0, toolError: 0, refusedArgs: 0 };
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(argsFor(Object.keys(tool.inputSchema)), async (args) => {
+        const parsed = input.safeParse(args);
+        if (!parsed.success) {
+          outcomes.refusedArgs += 1;
+          return prototypeClean();
+        }
+        let timer: NodeJS.Timeout | undefined;
+        const hang = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer for ${JSON.stringify(args).slice(0, 200)}`)),
+            2 * CALL_TIMEOUT_MS,
+          );
+        });
+        const r = await Promise.race([run(tool, parsed.data, EXTRA), hang]).finally(() => clearTimeout(timer));
+        if (r.isError) {
+          const text = JSON.stringify(r.content);
+          if (text.includes(INTERNAL_FAILURE))
+            throw new Error(`internal failure for ${JSON.stringify(args).slice(0, 200)}`);
+          outcomes.toolError += 1;
+        } else {
+          const out = output.safeParse(r.structuredContent);
+          if (!out.success)
+            throw new Error(
+              `output the schema refuses for ${JSON.stringify(args).slice(0, 200)}: ${out.error.message}`,
+            );
+          outcomes.ok += 1;
+        }
+        return prototypeClean();
+      }),
+      { numRuns: RUNS },
+    );
+    const total = outcomes.ok + outcomes.toolError + outcomes.refusedArgs;
+    console.log(
+      `FUZZ-01 ${name}: ${total} generated calls in ${((Date.now() - started) / 1000).toFixed(1)} s — ${outcomes.ok} ok, ${outcomes.toolError} tool errors, ${outcomes.refusedArgs} refused by the schema; no internal error, no hang`,
+    );
+    expect(total).toBe(RUNS);
+  });
+});
