@@ -16,15 +16,17 @@ export interface RedisStack extends Stack {
 
 export async function redisStore(
   url = inject('redisUrl'),
+  commandTimeoutMs?: number,
 ): Promise<{ store: RedisTokenStore; redis: Redis; prefix: string }> {
-  const redis = createRedisClient(url);
+  const redis = createRedisClient(url, { commandTimeoutMs });
   await whenReady(redis);
   const prefix = `t${randomBytes(4).toString('hex')}:`;
   return { store: new RedisTokenStore(redis, { prefix, closeClient: false }), redis, prefix };
 }
 
 export async function startRedisStack(opts: StackOptions & { overrides?: ServerOverrides } = {}): Promise<RedisStack> {
-  const { store, redis, prefix } = await redisStore();
+  // The stack's store is shared by its replicas: it takes their Redis command timeout.
+  const { store, redis, prefix } = await redisStore(undefined, opts.overrides?.defaults?.redisCommandTimeoutMs);
   const stack = await startStack({
     ...opts,
     store,

@@ -1,15 +1,18 @@
 /**
  * osc-mcp replicas as real processes (`npm start`'s entry point), for cases that kill one
  * mid-flight (REDIS-09, UPSTREAM-04) and for the several-servers contract of docs/architecture.md, "Interface contract":
- * `OSC_EMULATOR_URL=… REDIS_URL=… SEAL_KEYS=… PORT=… PUBLIC_URL=… npm start`.
+ * `OSC_EMULATOR_URL=… REDIS_URL=… SEAL_KEYS=… PORT=… PUBLIC_URL=… npm start`. With
+ * `defaults`, the replica boots through ./replica-main.ts instead, with those operating numbers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './net.js';
 import { TEST_SEAL_KEY } from './stack.js';
+import type { Defaults } from '../../src/defaults.js';
 
-const entry = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const mainEntry = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const testEntry = fileURLToPath(new URL('./replica-main.ts', import.meta.url));
 
 export interface ReplicaProcess {
   url: string;
@@ -21,9 +24,13 @@ export interface ReplicaProcess {
   stop(): Promise<void>;
 }
 
-export async function spawnReplica(env: Record<string, string>): Promise<ReplicaProcess> {
+export async function spawnReplica(
+  env: Record<string, string>,
+  opts: { defaults?: Partial<Defaults> } = {},
+): Promise<ReplicaProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const entry = opts.defaults ? testEntry : mainEntry;
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -33,6 +40,7 @@ export async function spawnReplica(env: Record<string, string>): Promise<Replica
       OSC_ENVIRONMENT: 'emu',
       SEAL_KEYS: TEST_SEAL_KEY,
       LOG_LEVEL: 'info',
+      ...(opts.defaults ? { OSC_MCP_TEST_DEFAULTS: JSON.stringify(opts.defaults) } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,7 +49,7 @@ export async function spawnReplica(env: Record<string, string>): Promise<Replica
   createInterface({ input: child.stderr! }).on('line', (l) => output.push(l));
   const lines = createInterface({ input: child.stdout! });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`replica did not start: ${output.join('\n')}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`replica did not start: ${output.join('\n')}`)), 60_000);
     lines.on('line', (l) => {
       output.push(l);
       if (l.startsWith('MCP endpoint:')) {

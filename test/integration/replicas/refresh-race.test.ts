@@ -3,12 +3,16 @@
 // UPSTREAM-04 (a replica killed while holding the lock).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { Agent } from 'undici';
 import { startRedisStack, type RedisStack } from '../../support/redis-stack.js';
 import { spawnReplica, type ReplicaProcess } from '../../support/replica-process.js';
 import { TEST_SEAL_KEY, type Replica } from '../../support/stack.js';
 import { connect, mcpPost } from '../../support/oauth-flow.js';
 import type { GrantRecord } from '../../../src/storage/records.js';
+import { DEFAULTS } from '../../../src/defaults.js';
+import { until } from '../../support/wait.js';
+
+/** These cases are about the lock, not fail-fast: a CPU-starved machine must not read as a Redis outage. */
+const PATIENT_REDIS = { redisCommandTimeoutMs: 10_000 };
 
 let offsetMs = 0;
 const now = () => Date.now() + offsetMs;
@@ -35,7 +39,7 @@ describe.each([
   let c: Replica;
   const seen = new Set<string>();
   beforeAll(async () => {
-    stack = await startRedisStack({ overrides: { now, refreshLockTtlMs } });
+    stack = await startRedisStack({ overrides: { now, refreshLockTtlMs, defaults: PATIENT_REDIS } });
     b = await stack.addReplica();
     c = await stack.addReplica();
   });
@@ -97,61 +101,61 @@ describe.each([
 });
 
 describe('a replica process killed while holding the refresh lock (REDIS-09, UPSTREAM-04)', () => {
+  /** Both replicas' lock TTL: the dead holder's lock, which the survivor waits out, is this long. */
+  const LOCK_TTL_MS = 2_000;
   let stack: RedisStack;
   let a: ReplicaProcess | undefined;
   beforeAll(async () => {
-    // OSC tokens live 8 s here, so their refresh margin is 4 s (docs/architecture.md, "Interface contract").
-    stack = await startRedisStack({ emulator: { accessTokenTtlS: 8 } });
+    // OSC tokens live 4 s here, so their refresh margin is 2 s (docs/architecture.md, "Interface contract").
+    stack = await startRedisStack({
+      emulator: { accessTokenTtlS: 4 },
+      overrides: { defaults: { ...PATIENT_REDIS, refreshLockTtlMs: LOCK_TTL_MS } },
+    });
   });
   afterAll(async () => {
     await a?.kill();
     await stack.close();
   });
 
-  it('the other replica proceeds once the lock expires: success or a clean challenge, never a 500, within lock TTL + 10 s', async () => {
-    a = await spawnReplica({
-      OSC_EMULATOR_URL: stack.emulator.url,
-      REDIS_URL: inject('redisUrl'),
-      REDIS_KEY_PREFIX: stack.prefix,
-      SEAL_KEYS: TEST_SEAL_KEY,
-      PUBLIC_URL: stack.url,
-    });
+  it("the other replica refreshes once the dead holder's lock expires and the call succeeds, within lock TTL + wait margin", async () => {
+    a = await spawnReplica(
+      {
+        OSC_EMULATOR_URL: stack.emulator.url,
+        REDIS_URL: inject('redisUrl'),
+        REDIS_KEY_PREFIX: stack.prefix,
+        SEAL_KEYS: TEST_SEAL_KEY,
+        PUBLIC_URL: stack.url,
+      },
+      { defaults: { ...PATIENT_REDIS, refreshLockTtlMs: LOCK_TTL_MS } },
+    );
     const { tokens } = await connect(stack.url, { user: 'carol' });
-    await new Promise((r) => setTimeout(r, 4200)); // the OSC token is now within its margin
-    await stack.emulator.control.failNext('oauth.token.refresh', { delayMs: 10_000 }, 1);
+    const seen = new Set<string>();
+    const start = await onlyGrant(stack, seen);
+    await new Promise((r) => setTimeout(r, 2200)); // the OSC token is now within its margin
+    // A's refresh is held at OSC before OSC looks at it, far longer than this case lasts:
+    // the survivor's refresh, with the same refresh token, is the one OSC answers first.
+    await stack.emulator.control.failNext('oauth.token.refresh', { delayMs: 120_000 }, 1);
     void balance(a.mcpUrl, tokens.access_token, 1).catch(() => undefined);
     const lockKey = async () => stack.redis.keys(`${stack.prefix}lock:*`);
-    // Kill A only once its refresh is at OSC (held there 10 s) and it holds the lock.
-    const started = Date.now();
-    while ((await stack.emulator.control.calls('oauth.token.refresh')) === 0 || (await lockKey()).length === 0) {
-      if (Date.now() - started > 5000) throw new Error('replica A never started its refresh');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // Kill A once its refresh is at OSC and it holds the lock.
+    await until(
+      async () => (await stack.emulator.control.calls('oauth.token.refresh')) === 1 && (await lockKey()).length === 1,
+      10_000,
+      'replica A holding the lock with its refresh at OSC',
+    );
     await a.kill();
     const t0 = Date.now();
-    // This request may wait out the dead holder's 15 s lock: give it a client of its own
-    // (the process-wide dispatcher bounds OSC calls at 10 s).
-    const patient = new Agent({ headersTimeout: 60_000, bodyTimeout: 60_000 });
-    const res = await fetch(stack.mcpUrl, {
-      method: 'POST',
-      dispatcher: patient,
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        authorization: `Bearer ${tokens.access_token}`,
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 2,
-        method: 'tools/call',
-        params: { name: 'token_balance', arguments: {} },
-      }),
-    } as RequestInit);
+    const res = await balance(stack.mcpUrl, tokens.access_token, 2);
     const text = await res.text();
-    await patient.close();
     const waited = Date.now() - t0;
-    expect([200, 401], `${res.status} after ${waited} ms: ${text}; ${stack.logs.join('')}`).toContain(res.status);
-    expect(waited).toBeLessThan(25_000);
-    for (const key of await lockKey()) expect(await stack.redis.pttl(key)).toBeGreaterThan(0);
-  }, 60_000);
+    expect(res.status, `${res.status} after ${waited} ms: ${text}; ${stack.logs.join('')}`).toBe(200);
+    expect(text).not.toContain('"isError":true');
+    expect(text).toContain('available');
+    // The survivor refreshed once, after the lock, and stored the new pair.
+    expect(await stack.emulator.control.calls('oauth.token.refresh')).toBe(2);
+    expect((await stack.store.get('grant', start.id))!.version).toBe(start.version + 1);
+    // A waiter gives up after the lock TTL plus its margin (src/defaults.ts); this one did not.
+    expect(waited).toBeLessThan(LOCK_TTL_MS + DEFAULTS.refreshWaitMarginMs);
+    expect(await lockKey()).toEqual([]);
+  }, 120_000);
 });
