@@ -22,6 +22,7 @@ import { consentRouter } from './oauth/consent.js';
 import { callbackRouter } from './oauth/callback.js';
 import { tokenRouter } from './oauth/token.js';
 import type { TokenLimits } from './oauth/limits.js';
+import { apiBudget, pageBudget, type AnonymousLimits } from './oauth/anonymous.js';
 import { revokeRouter } from './oauth/revoke.js';
 import { connectionsRouter, finishSignIn } from './connections/router.js';
 import { credentialsFor, requireBearer } from './oauth/bearer.js';
@@ -33,6 +34,7 @@ import { healthRouter } from './http/health.js';
 import { createMetrics } from './http/metrics.js';
 import { cors } from './http/cors.js';
 import { originHostGuard } from './http/origin-host.js';
+import { sameOriginForm } from './http/same-origin-form.js';
 import { createMcpRoute } from './mcp/route.js';
 import { createSatCache } from './osc/sat-cache.js';
 import { SubscriptionCache } from './osc/subscription-cache.js';
@@ -50,7 +52,14 @@ export interface AppDeps {
   accessTokenTtlS: number;
   refreshTokenTtlS: number;
   /** `register`: new registrations per address; `token`: per credential and failures per address (src/oauth/limits.ts). */
-  limits: { register: Limiter; token: TokenLimits; toolCalls?: Limiter; instanceCreates?: Limiter };
+  limits: {
+    register: Limiter;
+    token: TokenLimits;
+    toolCalls?: Limiter;
+    instanceCreates?: Limiter;
+    /** Per-address and total bounds on anonymous work (src/oauth/anonymous.ts). */
+    anonymous: AnonymousLimits;
+  };
   trustProxy?: string;
   /** Bearer token /metrics requires (METRICS_TOKEN); unset → open. */
   metricsToken?: string;
@@ -84,6 +93,8 @@ export function createApp(deps: AppDeps): App {
     configured: deps.oscClient,
     log,
     now,
+    backoffMs: d.oscRegisterBackoffMs,
+    backoffMaxMs: d.oscRegisterBackoffMaxMs,
   });
   const refresher = createUpstreamRefresher({
     store,
@@ -158,25 +169,38 @@ export function createApp(deps: AppDeps): App {
   });
 
   app.use(['/.well-known', '/register', '/token', '/revoke'], apiCors);
+  // Anonymous work is bounded before any of it is done (src/oauth/anonymous.ts, FLOOD-01..06).
+  const anonymous = deps.limits.anonymous;
+  const records = { limits: anonymous, maxRecordBytes: d.maxAnonRecordBytes };
+  app.use(['/register', '/token', '/revoke'], apiBudget(anonymous));
+  app.use(['/authorize', '/consent', '/oauth/callback'], pageBudget(anonymous));
+  const ownForm = sameOriginForm(publicUrl);
+  app.post(['/consent', '/connections/revoke', '/connections/signout'], ownForm);
   app.use(metadataRouter(e));
-  app.use(registerRouter({ store, limiter: deps.limits.register, fetcher, log, now }));
-  app.use(authorizeRouter({ store, clients, issuer: e.issuer, resource, log, now }));
   app.use(
-    consentRouter({ store, oscOAuth, oscClients, issuer: e.issuer, callbackUrl, log, pendingTtlS: d.pendingTtlS, now }),
+    registerRouter({
+      store,
+      limiter: deps.limits.register,
+      registrationsTotal: anonymous.registrationsTotal,
+      fetcher,
+      log,
+      now,
+    }),
   );
-  const connections = { store, clients, oscOAuth, oscClients, callbackUrl, log, signInTtlS: d.signInTtlS, now };
+  app.use(
+    authorizeRouter({ store, clients, issuer: e.issuer, resource, log, now, records, maxParamChars: d.maxParamChars }),
+  );
+  // What every browser sign-in through OSC shares: consent, the callback, /connections.
+  const oscLeg = { store, oscOAuth, oscClients, callbackUrl, log, now };
+  app.use(consentRouter({ ...oscLeg, issuer: e.issuer, pendingTtlS: d.pendingTtlS, records }));
+  const connections = { ...oscLeg, clients, signInTtlS: d.signInTtlS, records };
   app.use(
     callbackRouter({
-      store,
+      ...oscLeg,
       sealer,
-      oscOAuth,
-      oscClients,
       issuer: e.issuer,
-      callbackUrl,
-      log,
       pendingTtlS: d.pendingTtlS,
       codeTtlS: d.codeTtlS,
-      now,
       onSignIn: (req, res, key, rec) => finishSignIn(connections, req, res, key, rec),
     }),
   );

@@ -132,6 +132,12 @@ const Env = z.object({
   REGISTRATIONS_PER_HOUR: positiveInt.default(500),
   TOKEN_REQUESTS_PER_GRANT: positiveInt.default(120),
   TOKEN_FAILURES_PER_ADDRESS: positiveInt.default(300),
+  // Flood bounds for routes anyone can reach without a token (docs/limits.md, "Anonymous work").
+  ANON_PAGES_PER_ADDRESS: positiveInt.default(1_000),
+  ANON_API_PER_ADDRESS: positiveInt.default(10_000),
+  ANON_RECORDS_PER_ADDRESS: positiveInt.default(600),
+  ANON_RECORDS_TOTAL: positiveInt.default(10_000),
+  REGISTRATIONS_TOTAL_PER_HOUR: positiveInt.default(2_000),
 });
 
 /** Every variable the server reads; deployment files are checked against it (test/unit/deploy). */
@@ -203,6 +209,16 @@ export interface Config {
   readonly tokenRequestsPerGrant: number;
   /** Failed /token requests per address per 15 min. */
   readonly tokenFailuresPerAddress: number;
+  /** Anonymous browser-page requests (/authorize, /consent, /connections sign-in, /oauth/callback) per address per 10 min. */
+  readonly anonPagesPerAddress: number;
+  /** Requests to /register, /token, /revoke per address per 15 min (a ceiling far above any vendor's traffic). */
+  readonly anonApiPerAddress: number;
+  /** Records anonymous requests create (pending, upstream, signin) per address per record lifetime. */
+  readonly anonRecordsPerAddress: number;
+  /** The same records from every address together, per record lifetime. */
+  readonly anonRecordsTotal: number;
+  /** New dynamic registrations from every address together per hour. */
+  readonly registrationsTotalPerHour: number;
   /**
    * Metadata documents and `jwks_uri`s over plain http on 127.0.0.1 / localhost. Only
    * `npm run sandbox` sets it (through `loadConfig`'s second argument, never from the
@@ -260,6 +276,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     registrationsPerHour: e.REGISTRATIONS_PER_HOUR,
     tokenRequestsPerGrant: e.TOKEN_REQUESTS_PER_GRANT,
     tokenFailuresPerAddress: e.TOKEN_FAILURES_PER_ADDRESS,
+    anonPagesPerAddress: e.ANON_PAGES_PER_ADDRESS,
+    anonApiPerAddress: e.ANON_API_PER_ADDRESS,
+    anonRecordsPerAddress: e.ANON_RECORDS_PER_ADDRESS,
+    anonRecordsTotal: e.ANON_RECORDS_TOTAL,
+    registrationsTotalPerHour: e.REGISTRATIONS_TOTAL_PER_HOUR,
     allowLoopbackHttpMetadata: opts.sandbox === true,
   });
 }

@@ -75,6 +75,26 @@ export interface Defaults {
   appBuildPollMs: number;
   /** The longest build wait; a tool's `wait` argument (seconds) is capped by it. */
   appBuildWaitMaxMs: number;
+
+  // Anonymous work (FLOOD-01..06, docs/limits.md "Anonymous work"); budgets are configuration.
+  /** Window of the per-address budget for anonymous browser pages. */
+  anonPagesWindowS: number;
+  /** Window of the per-address ceiling on /register, /token, /revoke. */
+  anonApiWindowS: number;
+  /**
+   * Window of the record counters (per address and in total). At least the lifetime of the
+   * records they count (pending, upstream, signin: 10 min), so at most twice the budget can be
+   * live at once (the records of this window and of the previous one).
+   */
+  anonRecordsWindowS: number;
+  /** Longest `state`, `scope`, `client_id`, `redirect_uri`, `resource` accepted at /authorize. */
+  maxParamChars: number;
+  /** Largest record an anonymous request may store, serialized (bytes). */
+  maxAnonRecordBytes: number;
+  /** After a failed OSC client registration, no new one for this long (doubling per failure). */
+  oscRegisterBackoffMs: number;
+  /** Cap of that doubling. */
+  oscRegisterBackoffMaxMs: number;
 }
 
 export const DEFAULTS: Readonly<Defaults> = Object.freeze({
@@ -113,6 +133,14 @@ export const DEFAULTS: Readonly<Defaults> = Object.freeze({
 
   appBuildPollMs: 2_000,
   appBuildWaitMaxMs: 120_000,
+
+  anonPagesWindowS: 600,
+  anonApiWindowS: 900,
+  anonRecordsWindowS: 600,
+  maxParamChars: 2000,
+  maxAnonRecordBytes: 8192,
+  oscRegisterBackoffMs: 5_000,
+  oscRegisterBackoffMaxMs: 300_000,
 });
 
 /** The defaults with `overrides` applied; an override must be a positive finite number. */

@@ -56,9 +56,17 @@ export class StoreUnavailableError extends OscMcpError {
 export class UpstreamUnavailableError extends OscMcpError {
   readonly kind = 'upstream_unavailable' as const;
   override readonly name = 'UpstreamUnavailableError';
-  constructor(message = 'OSC is unavailable', options?: { cause?: unknown }) {
-    super(message, options);
+  /** When we know how long to wait (a registration backoff), the Retry-After in seconds. */
+  readonly retryAfterS: number | undefined;
+  constructor(message = 'OSC is unavailable', options?: { cause?: unknown; retryAfterS?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterS = options?.retryAfterS;
   }
+}
+
+/** The Retry-After an unavailable error asks for, when it names one. */
+export function retryAfterOf(err: unknown): number | undefined {
+  return err instanceof UpstreamUnavailableError ? err.retryAfterS : undefined;
 }
 
 /** "A dependency is down": the one condition answered 503 + Retry-After on every route. */

@@ -16,6 +16,7 @@ import { createRateLimiter } from './storage/rate-limits.js';
 import { installOscDispatcher } from './osc/dispatcher.js';
 import type { CimdOptions } from './oauth/cimd.js';
 import { withDefaults, type Defaults } from './defaults.js';
+import type { AnonymousLimits } from './oauth/anonymous.js';
 
 export interface RunningServer {
   /** PUBLIC_URL: what clients are told (issuer, resource). */
@@ -42,6 +43,31 @@ export interface ServerOverrides {
   /** Shorthand for `defaults.refreshLockTtlMs`. */
   refreshLockTtlMs?: number;
   now?: () => number;
+}
+
+/** The flood bounds of src/oauth/anonymous.ts, from the configuration (docs/limits.md, "Anonymous work"). */
+export function anonymousLimits(
+  config: Pick<
+    Config,
+    | 'redisKeyPrefix'
+    | 'anonPagesPerAddress'
+    | 'anonApiPerAddress'
+    | 'anonRecordsPerAddress'
+    | 'anonRecordsTotal'
+    | 'registrationsTotalPerHour'
+  >,
+  d: Defaults,
+  redis?: RedisClient,
+): AnonymousLimits {
+  const limiter = (name: string, points: number, durationS: number) =>
+    createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:${name}`, points, durationS });
+  return {
+    pagesPerAddress: limiter('anonpages', config.anonPagesPerAddress, d.anonPagesWindowS),
+    apiPerAddress: limiter('anonapi', config.anonApiPerAddress, d.anonApiWindowS),
+    recordsPerAddress: limiter('anonrecords', config.anonRecordsPerAddress, d.anonRecordsWindowS),
+    recordsTotal: limiter('anonrecordsall', config.anonRecordsTotal, d.anonRecordsWindowS),
+    registrationsTotal: limiter('registerall', config.registrationsTotalPerHour, d.registerWindowS),
+  };
 }
 
 export async function startServer(
@@ -125,6 +151,8 @@ export async function startServer(
       points: config.instanceCreatesPerHour,
       durationS: d.instanceCreatesWindowS,
     }),
+    // Anonymous work is bounded per address and in total (src/oauth/anonymous.ts).
+    anonymous: anonymousLimits(config, d, redis),
   };
 
   // Bind first, so PORT=0 works and PUBLIC_URL can name the real port.

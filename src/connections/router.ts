@@ -18,6 +18,7 @@ import type { OscOAuthClient } from '../osc/oauth-client.js';
 import type { OscClientProvider } from '../osc/lifecycle/client-registration.js';
 import type { ClientDirectory } from '../oauth/clients.js';
 import { bindBrowser, browserHashOf } from '../oauth/browser-binding.js';
+import { chargePage, reserveRecords, sendRefusalPage, type AnonymousRecords } from '../oauth/anonymous.js';
 import { endSession, issueCsrf, readSession, startSession } from './session.js';
 import { renderConnections, type ConnectionView } from './page.js';
 
@@ -30,6 +31,8 @@ export interface ConnectionsDeps {
   log: Logger;
   /** Lifetime of a sign-in in flight (src/defaults.ts). */
   signInTtlS?: number;
+  /** Bounds the sign-ins anonymous visitors start (src/oauth/anonymous.ts). */
+  records?: AnonymousRecords;
   now?: () => number;
 }
 
@@ -83,7 +86,13 @@ export function connectionsRouter(deps: ConnectionsDeps): Router {
     try {
       const session = await readSession(store, req);
       if (!session) {
-        // Who is asking is known only after OSC's sign-in.
+        // Who is asking is known only after OSC's sign-in. Anonymous: the page budget and
+        // the record count are spent before any work (FLOOD-01).
+        if (deps.records) {
+          const refused =
+            (await chargePage(deps.records.limits, req)) ?? (await reserveRecords(deps.records.limits, req));
+          if (refused) return sendRefusalPage(res, refused);
+        }
         const started = await startOscSignIn(deps);
         const rec: SignInRecord = {
           browserHash: bindBrowser(req, res),

@@ -7,7 +7,7 @@
  */
 import type { Response } from 'express';
 import { DEFAULTS } from '../defaults.js';
-import { isUnavailable } from '../errors.js';
+import { isUnavailable, retryAfterOf } from '../errors.js';
 import { sendErrorPage } from './page-headers.js';
 
 /** Seconds a client should wait before retrying after a 503. */
@@ -25,6 +25,6 @@ export function sendUnavailablePageOrThrow(
   message = 'The service is temporarily unavailable. Please try again in a moment.',
 ): void {
   if (!isUnavailable(err)) throw err;
-  setRetryAfter(res);
+  setRetryAfter(res, retryAfterOf(err));
   sendErrorPage(res, 503, 'Temporarily unavailable', message);
 }

@@ -25,6 +25,7 @@ import { refuseUnknownClient } from './unknown-client.js';
 import type { Logger } from 'pino';
 import { isSuspended, sendBlockedPage } from './suspension.js';
 import { DEFAULTS } from '../defaults.js';
+import { admitRecord, sendRefusalPage, type AnonymousRecords } from './anonymous.js';
 
 /** Pending consent and our OSC round trip live 10 minutes (MCP SBP "OAuth State Parameter Validation"). */
 export const PENDING_TTL_S = DEFAULTS.pendingTtlS;
@@ -44,11 +45,17 @@ export interface AuthorizeDeps {
   resource: string;
   log?: Logger;
   now?: () => number;
+  /** Counts and caps the pending records anonymous requests create (./anonymous.ts). */
+  records?: AnonymousRecords;
+  /** Longest stored parameter (src/defaults.ts `maxParamChars`). */
+  maxParamChars?: number;
 }
 
 export function authorizeRouter(deps: AuthorizeDeps): Router {
   const { store, clients, issuer, resource } = deps;
   const now = deps.now ?? Date.now;
+  const maxChars = deps.maxParamChars ?? DEFAULTS.maxParamChars;
+  const tooLong = (p: Param) => p.ok && p.value !== undefined && p.value.length > maxChars;
   const router = express.Router();
 
   router.get('/authorize', async function authorize(req: Request, res: Response) {
@@ -56,6 +63,8 @@ export function authorizeRouter(deps: AuthorizeDeps): Router {
       const clientId = param(req, 'client_id');
       if (!clientId.ok || !clientId.value)
         return sendErrorPage(res, 400, 'Invalid request', 'The request does not name exactly one client.');
+      if (tooLong(clientId))
+        return sendErrorPage(res, 400, 'Invalid request', `The client id is longer than ${maxChars} characters.`);
       const found = await clients.lookup(clientId.value);
       if (!found.client)
         return refuseUnknownClient(req, res, {
@@ -69,6 +78,8 @@ export function authorizeRouter(deps: AuthorizeDeps): Router {
       if (await isSuspended(store, client.clientId)) return sendBlockedPage(res);
       const redirect = param(req, 'redirect_uri');
       if (!redirect.ok) return sendErrorPage(res, 400, 'Invalid request', 'The redirect URI was sent more than once.');
+      if (tooLong(redirect))
+        return sendErrorPage(res, 400, 'Invalid request', `The redirect URI is longer than ${maxChars} characters.`);
       const redirectUri = redirect.value ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
       if (!redirectUri || !matchRedirectUri(redirectUri, client.redirectUris)) {
         deps.log?.info(
@@ -88,9 +99,11 @@ export function authorizeRouter(deps: AuthorizeDeps): Router {
         redirectToClient(res, redirectUri, issuer, {
           error,
           error_description: description,
-          state: state.ok ? state.value : undefined,
+          // A state we refuse for its length is not sent back either.
+          state: state.ok && !tooLong(state) ? state.value : undefined,
         });
       if (!state.ok) return fail('invalid_request', 'state was sent more than once');
+      if (tooLong(state)) return fail('invalid_request', `state must be at most ${maxChars} characters`);
       const responseType = param(req, 'response_type');
       if (!responseType.ok || responseType.value !== 'code')
         return fail('unsupported_response_type', 'only response_type=code is supported');
@@ -102,12 +115,14 @@ export function authorizeRouter(deps: AuthorizeDeps): Router {
         return fail('invalid_request', 'code_challenge must be 43 base64url characters');
       const resourceParam = param(req, 'resource');
       if (!resourceParam.ok) return fail('invalid_target', 'resource was sent more than once');
+      if (tooLong(resourceParam)) return fail('invalid_target', `resource must be at most ${maxChars} characters`);
       // RFC 8707 §2: absent defaults to our one resource; anything else is refused.
       if (resourceParam.value !== undefined && canonicalResource(resourceParam.value) !== resource) {
         return fail('invalid_target', 'this server only issues tokens for its own MCP endpoint');
       }
       const scope = param(req, 'scope');
       if (!scope.ok) return fail('invalid_scope', 'scope was sent more than once');
+      if (tooLong(scope)) return fail('invalid_scope', `scope must be at most ${maxChars} characters`);
 
       const csrf = randomBytes(32).toString('base64url');
       const pending: PendingAuthorization = {
@@ -122,6 +137,10 @@ export function authorizeRouter(deps: AuthorizeDeps): Router {
         browserHash: bindBrowser(req, res),
         createdAt: now(),
       };
+      // Counted per address and in total, and capped in size, before it is stored (FLOOD-01, FLOOD-03).
+      const admitted = deps.records ? await admitRecord(deps.records, req, pending) : undefined;
+      if (admitted === 'too_large') return fail('invalid_request', 'the authorization request is too large');
+      if (admitted) return sendRefusalPage(res, admitted);
       await store.put('pending', pending.id, pending, PENDING_TTL_S);
       renderConsentPage(res, { client, pending, csrf });
     } catch (err) {

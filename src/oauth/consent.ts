@@ -19,6 +19,7 @@ import type { OscClientProvider } from '../osc/lifecycle/client-registration.js'
 import { normalizeScopes } from './scopes.js';
 import { redirectToClient } from './client-redirect.js';
 import { browserHashOf } from './browser-binding.js';
+import { reserveRecords, sendRefusalPage, type AnonymousRecords } from './anonymous.js';
 
 export interface ConsentDeps {
   store: TokenStore;
@@ -29,6 +30,8 @@ export interface ConsentDeps {
   log: Logger;
   /** Lifetime of our round trip through OSC (src/defaults.ts). */
   pendingTtlS?: number;
+  /** Counts the upstream records approvals create (./anonymous.ts). */
+  records?: AnonymousRecords;
   now?: () => number;
 }
 
@@ -101,6 +104,9 @@ export function consentRouter(deps: ConsentDeps): Router {
         ([] as unknown[]).concat(body.scope ?? []).filter((s): s is string => typeof s === 'string'),
       ).filter((s) => pending.scopes.includes(s));
       if (decision === 'approve' && chosen.length > 0) {
+        // Our round trip through OSC is one more anonymous record (FLOOD-01).
+        const refused = deps.records ? await reserveRecords(deps.records.limits, req) : undefined;
+        if (refused) return sendRefusalPage(res, refused);
         const url = await startUpstream(deps, upstreamFrom(pending, chosen), now());
         if (!(await store.take('pending', pending.id)))
           return sendErrorPage(res, 400, 'Request expired', 'This authorization request was already answered.');

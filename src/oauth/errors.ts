@@ -6,7 +6,7 @@
 import type { Response } from 'express';
 import { OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { setRetryAfter } from '../http/unavailable.js';
-import { isUnavailable } from '../errors.js';
+import { isUnavailable, retryAfterOf } from '../errors.js';
 
 export {
   OAuthError,
@@ -50,7 +50,7 @@ export function sendOAuthError(res: Response, err: unknown, extraHeaders: Record
   res.set('Pragma', 'no-cache');
   for (const [k, v] of Object.entries(extraHeaders)) res.set(k, v);
   if (isUnavailable(err)) {
-    setRetryAfter(res);
+    setRetryAfter(res, retryAfterOf(err));
     res.status(503).json({
       error: 'temporarily_unavailable',
       error_description: 'the service is temporarily unavailable, try again shortly',

@@ -21,6 +21,7 @@ import {
   InvalidClientMetadataError,
   InvalidRedirectUriError,
   OAuthError,
+  TemporarilyUnavailableError,
   TooManyRequestsError,
   sendOAuthError,
 } from './errors.js';
@@ -112,6 +113,8 @@ export interface RegisterDeps {
   store: TokenStore;
   /** Charged once per NEW registration, keyed by address. */
   limiter: Limiter;
+  /** New registrations from every address together (src/oauth/anonymous.ts); absent → no total. */
+  registrationsTotal?: Limiter;
   /** Checks a registered `jwks_uri` with the same rules as every other fetch we make. */
   fetcher?: SafeFetcher;
   log?: Logger;
@@ -124,6 +127,10 @@ export function registerRouter(deps: RegisterDeps): Router {
   const router = express.Router();
   router.post('/register', express.json({ limit: '16kb' }), async function register(req: Request, res: Response) {
     try {
+      // RFC 7591 §3.1: the metadata is a JSON document. Anything else (a cross-site "simple"
+      // form or text/plain POST included) is refused before it is read (FLOOD-05).
+      if (!req.is('application/json'))
+        throw new InvalidClientMetadataError('the registration request must be sent as application/json');
       const parsed = Metadata.safeParse(req.body);
       if (!parsed.success)
         throw new InvalidClientMetadataError(parsed.error.issues[0]?.message ?? 'invalid client metadata');
@@ -167,6 +174,14 @@ export function registerRouter(deps: RegisterDeps): Router {
         setRetryAfter(res, limit.retryAfterS);
         throw new TooManyRequestsError(
           `too many new registrations from this address; try again in ${limit.retryAfterS} s`,
+        );
+      }
+      // Every address together: the store holds at most a day of this budget (FLOOD-03).
+      const total = await deps.registrationsTotal?.consume('all');
+      if (total && !total.allowed) {
+        setRetryAfter(res, total.retryAfterS);
+        throw new TemporarilyUnavailableError(
+          `too many new registrations right now; try again in ${total.retryAfterS} s`,
         );
       }
       const secret = shared ? undefined : randomToken('oscm_cs_');

@@ -11,7 +11,8 @@ import type { RecordStore } from '../../storage/store.js';
 import type { Sealer } from '../../storage/seal.js';
 import type { OscClientRecord } from '../../storage/records.js';
 import type { OscClientCredentials, OscOAuthClient } from '../oauth-client.js';
-import { SealError } from '../../errors.js';
+import { SealError, UpstreamUnavailableError } from '../../errors.js';
+import { DEFAULTS } from '../../defaults.js';
 
 const CURRENT = 'current';
 /** Start a new authorization only with a client valid for at least this long (the upstream state TTL and then some). */
@@ -27,6 +28,9 @@ export interface OscClientProviderOptions {
   configured?: OscClientCredentials;
   log: Logger;
   now?: () => number;
+  /** After a failed registration, none for this long, doubling per failure (src/defaults.ts). */
+  backoffMs?: number;
+  backoffMaxMs?: number;
 }
 
 export interface OscClientProvider {
@@ -41,7 +45,13 @@ export interface OscClientProvider {
 export function createOscClientProvider(opts: OscClientProviderOptions): OscClientProvider {
   const { store, oauth, sealer, redirectUri, configured, log } = opts;
   const now = opts.now ?? Date.now;
+  const backoffMs = opts.backoffMs ?? DEFAULTS.oscRegisterBackoffMs;
+  const backoffMaxMs = opts.backoffMaxMs ?? DEFAULTS.oscRegisterBackoffMaxMs;
   let inflight: Promise<OscClientCredentials> | undefined;
+  // The registration circuit (FLOOD-04): while OSC refuses registrations, sign-ins are told
+  // to come back later instead of each anonymous request registering once more.
+  let failures = 0;
+  let closedUntil = 0;
 
   /** The credentials, or undefined when the secret no longer opens (seal key rotated away): register anew. */
   const open = (rec: OscClientRecord): OscClientCredentials | undefined => {
@@ -64,6 +74,13 @@ export function createOscClientProvider(opts: OscClientProviderOptions): OscClie
     (rec.expiresAt === undefined || rec.expiresAt - now() > RENEW_MARGIN_MS);
 
   const register = (): Promise<OscClientCredentials> => {
+    const waitMs = closedUntil - now();
+    if (!inflight && waitMs > 0)
+      return Promise.reject(
+        new UpstreamUnavailableError('OSC registration is backing off after a failure', {
+          retryAfterS: Math.ceil(waitMs / 1000),
+        }),
+      );
     // Single flight in process; two replicas racing just register two valid clients.
     inflight ??= (async () => {
       try {
@@ -84,7 +101,20 @@ export function createOscClientProvider(opts: OscClientProviderOptions): OscClie
           { event: 'osc_client_registered', oscClientId: reg.clientId, expiresAt: reg.expiresAt },
           'registered with OSC',
         );
+        failures = 0;
+        closedUntil = 0;
         return { clientId: reg.clientId, clientSecret: reg.clientSecret };
+      } catch (err) {
+        failures += 1;
+        const pauseMs = Math.min(backoffMaxMs, backoffMs * 2 ** Math.min(failures - 1, 20));
+        closedUntil = now() + pauseMs;
+        log.warn(
+          { event: 'osc_client_register_failed', failures, pauseMs, message: (err as Error).message },
+          'OSC registration failed; new sign-ins wait',
+        );
+        throw err instanceof UpstreamUnavailableError
+          ? new UpstreamUnavailableError(err.message, { cause: err, retryAfterS: Math.ceil(pauseMs / 1000) })
+          : err;
       } finally {
         inflight = undefined;
       }
