@@ -37,7 +37,10 @@ export const appTypeArg = z.enum(APP_TYPES).describe('Runtime: nodejs, python, w
 
 export const sourceRefArg = z
   .string()
-  .regex(/^[A-Za-z0-9._/-]{1,200}$/, 'ref is a branch or tag name: letters, digits, ".", "_", "/" or "-"')
+  .regex(
+    /^[A-Za-z0-9._/][A-Za-z0-9._/-]{0,199}$/,
+    'ref is a branch or tag name: letters, digits, ".", "_", "/" or "-", not starting with "-"',
+  )
   .refine((r) => !r.includes('..'), 'ref must not contain ".."');
 
 export const subPathArg = z
@@ -107,10 +110,12 @@ export function cleanApp(a: App): App {
   };
 }
 
-/** One line about an app, for text results. */
+/** One line about an app, for text results: every upstream string quoted (../upstream-data.ts; APPS-11). */
 export function appLine(a: App): string {
-  const src = `${a.gitUrl}${a.sourceRef ? ` @ ${a.sourceRef}` : ''}${a.subPath ? ` (${a.subPath})` : ''}`;
-  return `${q(a.name)} (id ${a.id}, ${a.type}) [${a.buildStatus}]${a.url ? ` ${a.url}` : ''} from ${src}${a.configService ? `, config store ${q(a.configService)}` : ''}`;
+  const src = `${q(a.gitUrl)}${a.sourceRef ? ` at ref ${q(a.sourceRef)}` : ''}${a.subPath ? `, folder ${q(a.subPath)}` : ''}`;
+  return `${q(a.name)} (id ${q(a.id)}, ${q(a.type)}) [${a.buildStatus}]${a.url ? ` at ${q(a.url)}` : ''} from ${src}${
+    a.configService ? `, config store ${q(a.configService)}` : ''
+  }`;
 }
 
 /**

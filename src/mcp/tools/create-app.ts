@@ -26,19 +26,51 @@ import {
   waitForBuild,
 } from './app-common.js';
 
-/** A public https Git address: no credentials in it, no `#ref` (INPUT-04). */
+/** Longest repository address taken (a Git hosting URL is far shorter). */
+const MAX_GIT_URL = 500;
+
+/**
+ * Why `v` is not a Git address we send to OSC, or undefined (INPUT-04, APPS-12): https only,
+ * printable ASCII without spaces (the URL parser would silently drop a line break that OSC
+ * then receives), a host, no `#ref` (the ref is its own argument), no query, and never a
+ * credential: a token in the URL would pass through the chat, the model and OSC's records,
+ * so it is refused with the way to do it instead.
+ */
+export function gitUrlProblem(v: string): string | undefined {
+  const example = 'e.g. "https://github.com/me/site"';
+  if (v.length > MAX_GIT_URL) return `repository is longer than ${MAX_GIT_URL} characters`;
+  if (!/^[\x21-\x7e]+$/.test(v))
+    return `repository must be a plain https address without spaces or special characters, ${example}`;
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return `repository must be an https Git address, ${example}`;
+  }
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(v)?.[1] ?? '';
+  if (u.username || u.password || authority.includes('@'))
+    return (
+      'repository must not contain a user name, token or password. Nothing was created. ' +
+      'For a private repository, save the Git access token as a secret of eyevinn-web-runner on the secret page, ' +
+      'then pass the plain address as repository and the secret NAME as gitCredential'
+    );
+  if (u.protocol !== 'https:') return `repository must use https, ${example}`;
+  if (!u.hostname) return `repository must name a host, ${example}`;
+  if (v.includes('#')) return 'repository must not contain "#": put a branch or tag in ref';
+  if (u.search || v.includes('?')) return `repository must not have a query ("?"), ${example}`;
+  return undefined;
+}
+
 const gitRepoArg = z
   .string()
-  .max(2048)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === 'https:' && !u.username && !u.password && !v.includes('#');
-    } catch {
-      return false;
-    }
-  }, 'repository must be an https Git address without credentials or "#", e.g. "https://github.com/me/site"; put a branch in ref')
-  .describe('The Git repository, https, e.g. "https://github.com/me/site"');
+  .max(MAX_GIT_URL)
+  .superRefine((v, ctx) => {
+    const problem = gitUrlProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .describe(
+    'The Git repository, https, e.g. "https://github.com/me/site"; never with a token in it (use gitCredential)',
+  );
 
 export default defineTool({
   name: 'create_app',
