@@ -7,12 +7,14 @@
  * at once and the caller answers 503 + Retry-After. Measured here (Redis 7.0, loopback):
  * - server killed: `get`/`put` reject in 0–1 ms ("Stream isn't writeable and
  *   enableOfflineQueue options is false"); with ioredis defaults the same `get` took 73.5 s;
- * - server frozen (SIGSTOP, socket still open): reject after `commandTimeout`, 500 ms;
+ * - server frozen (SIGSTOP, socket still open): reject after `commandTimeout` (1 s by default,
+ *   src/defaults.ts);
  * - server restarted: the first command succeeds ~55 ms after the spawn (backoff capped at
  *   500 ms, REDIS-04 asks ≤ 1 s; the default backoff grows to 5 s).
  * test/integration/storage/redis-store.test.ts asserts the bounds (250 ms down, 1 s back).
  */
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { DEFAULTS } from '../defaults.js';
 
 export type { Cluster, Redis };
 
@@ -20,7 +22,7 @@ export type { Cluster, Redis };
 export type RedisClient = Redis | Cluster;
 
 export interface RedisClientOptions {
-  /** Per-command timeout in ms (default 500). */
+  /** Per-command timeout in ms (default `DEFAULTS.redisCommandTimeoutMs`, 1 s). */
   commandTimeoutMs?: number;
   /** TCP connect timeout in ms (default 1000). */
   connectTimeoutMs?: number;
@@ -45,7 +47,7 @@ export function createRedisClient(url: string, opts: RedisClientOptions = {}): R
     enableOfflineQueue: false,
     // A command in flight when the connection drops is retried once at most, then rejected.
     maxRetriesPerRequest: 1,
-    commandTimeout: opts.commandTimeoutMs ?? 500,
+    commandTimeout: opts.commandTimeoutMs ?? DEFAULTS.redisCommandTimeoutMs,
     connectTimeout: opts.connectTimeoutMs ?? 1000,
     retryStrategy: reconnectDelay,
     // After a failover the old primary answers READONLY; reconnect so DNS/the proxy can
@@ -81,7 +83,7 @@ export interface ClusterSeeds {
 export function createRedisCluster(seeds: ClusterSeeds, opts: RedisClientOptions = {}): Cluster {
   const redisOptions: ClusterOptions['redisOptions'] = {
     maxRetriesPerRequest: 1,
-    commandTimeout: opts.commandTimeoutMs ?? 500,
+    commandTimeout: opts.commandTimeoutMs ?? DEFAULTS.redisCommandTimeoutMs,
     connectTimeout: opts.connectTimeoutMs ?? 1000,
     connectionName: opts.connectionName ?? 'osc-mcp',
     ...(seeds.username === undefined ? {} : { username: seeds.username }),

@@ -46,7 +46,7 @@ const SCAN_COUNT = 500;
 export interface WaitReplicas {
   /** Replicas that must acknowledge (WAIT's numreplicas), ≥ 1. */
   count: number;
-  /** How long WAIT may block, in ms (> 0, below the client's 500 ms command timeout). */
+  /** How long WAIT may block, in ms (> 0, below the client's command timeout (1 s by default)). */
   timeoutMs: number;
 }
 

@@ -152,7 +152,7 @@ describe('RedisTokenStore when Redis goes away', () => {
     await until(() => store.ping(), 5_000);
     server.freeze();
     try {
-      // A frozen server keeps the socket open: commandTimeout (500 ms) is what ends the wait.
+      // A frozen server keeps the socket open: commandTimeout (1 s by default) is what ends the wait.
       await rejectsUnavailable(() => store.get('redeemed', 'b'));
     } finally {
       server.thaw();
