@@ -75,7 +75,10 @@ export interface Defaults {
   // My Apps builds take minutes (APPS-01, APPS-08): create_app and restart_app wait only when asked.
   /** How often a tool waiting for a build looks at the app again. */
   appBuildPollMs: number;
-  /** The longest build wait; a tool's `wait` argument (seconds) is capped by it. */
+  /**
+   * The longest build wait; a tool's `wait` argument (seconds) is capped by it. It can only
+   * shorten the wait: the tools' `wait` schema and deadlines are built for this default.
+   */
   appBuildWaitMaxMs: number;
 
   // Anonymous work (FLOOD-01..06, docs/limits.md "Anonymous work"); budgets are configuration.
