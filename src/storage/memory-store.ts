@@ -2,8 +2,8 @@
  * The default TokenStore: one process, no dependency (docs/architecture.md, "Storage"). A restart signs every
  * user out, which main.ts says at boot.
  *
- * It mirrors the Redis adapter's semantics so the shared contract suite
- * (test/support/token-store-contract.ts, REDIS-01) holds for both:
+ * It mirrors the Redis adapter's semantics so the shared contracts, one per narrow port
+ * (test/support/token-store-contract.ts runs them all, REDIS-01), hold for both:
  * - values are stored as JSON text, so callers get copies and exactly what Redis would return;
  * - every record has a TTL; expired entries are dropped lazily on read and by a periodic
  *   `unref`ed sweep, so memory stays bounded (REDIS-08);

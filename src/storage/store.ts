@@ -1,6 +1,8 @@
 /**
- * The storage port. Two adapters implement it (memory, Redis) and both pass one contract
- * suite (test/support/token-store-contract.ts), so the memory store is a faithful stand-in.
+ * The storage port. Two adapters implement it (memory, Redis) and both pass one contract per
+ * narrow port (test/support/record-store-contract.ts, grant-store-contract.ts,
+ * user-index-contract.ts, lock-store-contract.ts; token-store-contract.ts runs them with the
+ * whole port's scan and ping), so the memory store is a faithful stand-in.
  *
  * Rules (docs/architecture.md, "Storage"): every record has a TTL; single-use items are consumed atomically;
  * a grant's writes are compare-and-set on its `version`; revoking a grant removes every

@@ -12,7 +12,8 @@ import { createSealer } from '../../../src/storage/seal.js';
 import { freePort } from '../../support/net.js';
 import { scanKeys } from '../../support/redis-keys.js';
 import { TestRedis } from '../../support/redis-server.js';
-import { describeTokenStore, sampleRecords } from '../../support/token-store-contract.js';
+import { sampleRecords } from '../../support/store-contract-harness.js';
+import { describeTokenStore } from '../../support/token-store-contract.js';
 import { until } from '../../support/wait.js';
 import { StoreUnavailableError } from '../../../src/errors.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
-import { describeTokenStore, sampleRecords } from '../../support/token-store-contract.js';
+import { sampleRecords } from '../../support/store-contract-harness.js';
+import { describeTokenStore } from '../../support/token-store-contract.js';
 
 function fakeClock(): { now: () => number; advance(ms: number): void } {
   let t = 1_700_000_000_000;
