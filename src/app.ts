@@ -39,6 +39,10 @@ import { createMcpRoute } from './mcp/route.js';
 import { createSatCache } from './osc/sat-cache.js';
 import { SubscriptionCache } from './osc/subscription-cache.js';
 import { createSdkPlatform } from './osc/sdk-platform.js';
+import { grantCredentials } from './osc/lifecycle/grant-credentials.js';
+import { secretEntryPort } from './secrets/entry.js';
+import { secretPagesRouter } from './secrets/router.js';
+import type { GrantRecord } from './storage/records.js';
 import { withDefaults, type Defaults } from './defaults.js';
 
 export interface AppDeps {
@@ -140,17 +144,20 @@ export function createApp(deps: AppDeps): App {
   const publicHost = new URL(publicUrl).host;
   app.use('/mcp', apiCors, originHostGuard({ publicUrl, allowedHosts: [publicHost] }));
   app.post('/mcp', requireBearer({ store, refresher, resource, resourceMetadataUrl: e.resourceMetadataUrl, log, now }));
+  const platformWith = (credentials: ReturnType<typeof credentialsFor>) =>
+    createSdkPlatform({
+      credentials,
+      environment: deps.oscEnvironment,
+      satCache,
+      subscriptionCache,
+      log,
+      callTimeoutMs: d.upstreamCallTimeoutMs,
+    });
   app.use(
     createMcpRoute({
-      platformFor: (auth) =>
-        createSdkPlatform({
-          credentials: credentialsFor(auth),
-          environment: deps.oscEnvironment,
-          satCache,
-          subscriptionCache,
-          log,
-          callTimeoutMs: d.upstreamCallTimeoutMs,
-        }),
+      platformFor: (auth) => platformWith(credentialsFor(auth)),
+      secretEntryFor: (auth) =>
+        secretEntryPort({ store, publicUrl, ttlS: d.secretEntryTtlS, now }, String(auth.extra?.grantId)),
       resourceMetadataUrl: e.resourceMetadataUrl,
       log,
       limits: {
@@ -175,7 +182,7 @@ export function createApp(deps: AppDeps): App {
   app.use(['/register', '/token', '/revoke'], apiBudget(anonymous));
   app.use(['/authorize', '/consent', '/oauth/callback'], pageBudget(anonymous));
   const ownForm = sameOriginForm(publicUrl);
-  app.post(['/consent', '/connections/revoke', '/connections/signout'], ownForm);
+  app.post(['/consent', '/connections/revoke', '/connections/signout', '/secrets/enter/:id'], ownForm);
   app.use(metadataRouter(e));
   app.use(
     registerRouter({
@@ -205,6 +212,17 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use(connectionsRouter(connections));
+  app.use(
+    secretPagesRouter({
+      store,
+      clients,
+      connections,
+      platformForGrant: (grant: GrantRecord) => platformWith(grantCredentials(refresher, grant)),
+      log,
+      callTimeoutMs: d.upstreamCallTimeoutMs,
+      now,
+    }),
+  );
   app.use(tokenRouter({ store, clients, resource, lifetimes, limits: deps.limits.token, log, deriver: sealer, now }));
   app.use(revokeRouter({ store, clients, log }));
 

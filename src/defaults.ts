@@ -63,6 +63,8 @@ export interface Defaults {
   codeTtlS: number;
   /** How long a rotated refresh token answers one retry (OAUTH-28). */
   refreshGraceMs: number;
+  /** A set_secret link: how long the person has to open it and type the value (SECRET-07). */
+  secretEntryTtlS: number;
 
   // Rate limiter windows (OAUTH-05, OAUTH-24, INPUT-08); the budgets are configuration
   // (src/config.ts, docs/limits.md).
@@ -130,6 +132,7 @@ export const DEFAULTS: Readonly<Defaults> = Object.freeze({
   sessionTtlS: 1800,
   codeTtlS: 60,
   refreshGraceMs: 60_000,
+  secretEntryTtlS: 600,
 
   registerWindowS: 3600,
   tokenWindowS: 900,

@@ -27,6 +27,8 @@ const SECRET_KEYS = [
   'clientSecret',
   'secret',
   'password',
+  'secretValue',
+  'secretData',
   'pat',
   'set-cookie',
   'x-pat-jwt',

@@ -73,36 +73,50 @@ export async function finishSignIn(
     return sendErrorPage(res, 502, 'Sign-in failed', 'OSC returned an unexpected answer. Please try again later.');
   await startSession(deps.store, res, user, now());
   deps.log.info({ event: 'connections_signed_in', tenantId: user.tenantId }, 'signed in to /connections');
-  res.set('Cache-Control', 'no-store').redirect(303, '/connections');
+  const back = rec.returnTo && RETURN_TO.test(rec.returnTo) ? rec.returnTo : '/connections';
+  res.set('Cache-Control', 'no-store').redirect(303, back);
+}
+
+/**
+ * Our own pages a sign-in may return to besides /connections: the secret pages
+ * (src/secrets/router.ts), each by its link id. Checked when the sign-in starts and again
+ * when it finishes, so a stored value can never become an open redirect (INPUT-09).
+ */
+const RETURN_TO = /^\/secrets\/(?:enter|connection)\/[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Sends the browser to OSC's sign-in, the one /connections uses, and back to `returnTo` (one
+ * of our secret pages) or to /connections. Stores a `signin` record bound to this browser.
+ */
+export async function sendToSignIn(deps: ConnectionsDeps, req: Request, res: Response, returnTo?: string) {
+  if (returnTo !== undefined && !RETURN_TO.test(returnTo)) throw new TypeError('not a page a sign-in returns to');
+  // Anonymous: the page budget and the record count are spent before any work (FLOOD-01).
+  if (deps.records) {
+    const refused = (await chargePage(deps.records.limits, req)) ?? (await reserveRecords(deps.records.limits, req));
+    if (refused) return sendRefusalPage(res, refused);
+  }
+  const started = await startOscSignIn(deps);
+  const rec: SignInRecord = {
+    browserHash: bindBrowser(req, res),
+    oscCodeVerifier: started.oscCodeVerifier,
+    oscClientId: started.oscClientId,
+    ...(returnTo ? { returnTo } : {}),
+    createdAt: (deps.now ?? Date.now)(),
+  };
+  await deps.store.put('signin', started.stateHash, rec, deps.signInTtlS ?? DEFAULTS.signInTtlS);
+  res.set('Cache-Control', 'no-store').redirect(303, started.url);
 }
 
 export function connectionsRouter(deps: ConnectionsDeps): Router {
   const { store, clients, log } = deps;
-  const now = deps.now ?? Date.now;
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 });
 
   router.get('/connections', async function connections(req: Request, res: Response) {
     try {
       const session = await readSession(store, req);
-      if (!session) {
-        // Who is asking is known only after OSC's sign-in. Anonymous: the page budget and
-        // the record count are spent before any work (FLOOD-01).
-        if (deps.records) {
-          const refused =
-            (await chargePage(deps.records.limits, req)) ?? (await reserveRecords(deps.records.limits, req));
-          if (refused) return sendRefusalPage(res, refused);
-        }
-        const started = await startOscSignIn(deps);
-        const rec: SignInRecord = {
-          browserHash: bindBrowser(req, res),
-          oscCodeVerifier: started.oscCodeVerifier,
-          oscClientId: started.oscClientId,
-          createdAt: now(),
-        };
-        await store.put('signin', started.stateHash, rec, deps.signInTtlS ?? DEFAULTS.signInTtlS);
-        return res.set('Cache-Control', 'no-store').redirect(303, started.url);
-      }
+      // Who is asking is known only after OSC's sign-in.
+      if (!session) return await sendToSignIn(deps, req, res);
       const { tenantId, userId } = session.record;
       const views: ConnectionView[] = [];
       for (const id of await store.userGrants(userKeyOf({ tenantId, userId }))) {

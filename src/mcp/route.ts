@@ -37,6 +37,7 @@ import type { Logger } from '../log.js';
 import type { OscPlatform } from '../osc/platform.js';
 import { sendInsufficientScope, sendUnauthorized } from '../oauth/challenge.js';
 import { buildMcpServer, type McpServerContext } from './server.js';
+import type { SecretEntryPort } from './tool.js';
 import { findTool } from './tools/index.js';
 import type { BuildWaitTiming } from './tool.js';
 import { MAX_JSON_DEPTH, messagesOf, methodLabel, nestsDeeperThan, toolCallsOf } from './wire.js';
@@ -52,6 +53,8 @@ export interface CallLimiter {
 export interface McpRouteDeps {
   /** The OSC port for one authenticated request (the composition root picks the adapter). */
   platformFor(auth: AuthInfo): OscPlatform;
+  /** The secret page for the authenticated grant (set_secret); absent = set_secret says it is unavailable. */
+  secretEntryFor?(auth: AuthInfo): SecretEntryPort;
   resourceMetadataUrl: string;
   log: Logger;
   limits?: {
@@ -205,6 +208,7 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
         deadlineMs: deps.limits?.toolDeadlineMs,
         spendCreate,
         buildWait: deps.limits?.buildWait,
+        secretEntry: deps.secretEntryFor?.(auth),
       };
     } catch (err) {
       if (isUnavailable(err)) return sendJsonRpcUnavailable(res);

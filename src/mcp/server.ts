@@ -54,6 +54,23 @@ export interface McpServerContext {
   buildWait?: BuildWaitTiming;
   /** The clock tools wait on (default the real one; ToolContext.clock). */
   clock?: ToolClock;
+  /** The secret page for this grant (ToolContext.secretEntry). */
+  secretEntry?: ToolContext['secretEntry'];
+}
+
+/** The key under which a 2026-07-28 request's envelope carries the client's capabilities. */
+const CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
+
+/**
+ * Whether the client declared URL-mode elicitation (`elicitation.url`, MCP 2025-11-25
+ * client/elicitation, "Capabilities"). A stateless server learns it only from this request:
+ * the 2026-07-28 envelope carries the client's capabilities on every request; a 2025-era
+ * `tools/call` arrives without its `initialize`, so the capability is unknown there (false).
+ */
+export function declaresUrlElicitation(extra: ServerContext): boolean {
+  const envelope = extra.mcpReq.envelope as Record<string, unknown> | undefined;
+  const caps = (envelope?.[CLIENT_CAPABILITIES] ?? {}) as { elicitation?: { url?: unknown } };
+  return typeof caps.elicitation?.url === 'object' && caps.elicitation.url !== null;
 }
 
 /** The tools a grant with these scopes may see and call (docs/architecture.md, "The MCP endpoint"). */
@@ -73,7 +90,8 @@ const SCHEMAS = new WeakMap<AnyTool, { input: z.ZodObject; output: z.ZodObject }
 function schemasOf(tool: AnyTool): { input: z.ZodObject; output: z.ZodObject } {
   const cached = SCHEMAS.get(tool);
   if (cached) return cached;
-  const built = { input: z.object(tool.inputSchema), output: z.object(tool.outputSchema) };
+  const input = tool.strict ? z.strictObject(tool.inputSchema) : z.object(tool.inputSchema);
+  const built = { input, output: z.object(tool.outputSchema) };
   SCHEMAS.set(tool, built);
   return built;
 }
@@ -142,6 +160,8 @@ async function runTool(
     ...(progress ? { progress } : {}),
     ...(ctx.spendCreate ? { spendCreate: ctx.spendCreate } : {}),
     ...(ctx.buildWait ? { buildWait: ctx.buildWait } : {}),
+    ...(ctx.secretEntry ? { secretEntry: ctx.secretEntry } : {}),
+    ...(declaresUrlElicitation(extra) ? { urlElicitation: true } : {}),
   };
   const started = Date.now();
   try {

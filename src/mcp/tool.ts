@@ -47,6 +47,15 @@ export interface ToolClock {
 
 export const REAL_CLOCK: ToolClock = Object.freeze({ now: () => Date.now(), sleep });
 
+/**
+ * Our secret page, for the grant this request acts for (src/secrets/entry.ts behind it):
+ * the only way a secret value enters, typed by the person, never passing through the model.
+ */
+export interface SecretEntryPort {
+  /** A single-use link to `/secrets/enter/<id>` for the grant's OSC user, and when it expires (epoch ms). */
+  open(target: { serviceId: string; secretName: string }): Promise<{ url: string; expiresAt: number; ttlS: number }>;
+}
+
 export interface ToolContext {
   osc: OscPlatform;
   log: Logger;
@@ -64,6 +73,10 @@ export interface ToolContext {
   spendCreate?: () => Promise<{ allowed: boolean; retryAfterS: number }>;
   /** Pacing of a build wait; src/defaults.ts when absent. */
   buildWait?: BuildWaitTiming;
+  /** Absent when the server was built without the secret page (then set_secret says so). */
+  secretEntry?: SecretEntryPort;
+  /** The client declared URL-mode elicitation on this request (MCP 2025-11-25 client/elicitation, "URL mode"). */
+  urlElicitation?: boolean;
 }
 
 /** What a handler returns on success: structured data (matching `outputSchema`) and a short text. */
@@ -85,6 +98,8 @@ export interface Tool<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   annotations: ToolAnnotations;
   /** Overall deadline (default 15 s, UPSTREAM-10). */
   deadlineMs?: number;
+  /** Refuse unknown arguments instead of dropping them (JSON Schema `additionalProperties: false`). */
+  strict?: boolean;
   handler(input: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<ToolOutput<z.infer<z.ZodObject<O>>>>;
 }
 

@@ -149,7 +149,32 @@ export interface SignInRecord {
   browserHash: string;
   oscCodeVerifier: string;
   oscClientId: string;
+  /**
+   * Where the browser goes once signed in: absent = /connections; else one of our own
+   * secret-page paths (src/secrets/router.ts checks it before it is stored and again after).
+   */
+  returnTo?: string;
   createdAt: number;
+}
+
+/**
+ * A set_secret link waiting for the person to type the value (src/secrets/entry.ts).
+ * id = SHA-256 of the link's random part; TTL `secretEntryTtlS` (10 min); taken once when the
+ * value is stored. Bound to the grant that asked (revoking it removes the record), its OSC
+ * user and its client. Every field is bounded: ids, names matching their patterns, epoch ms.
+ * It never holds a secret value.
+ */
+export interface SecretEntryRecord {
+  grantId: string;
+  clientId: string;
+  tenantId: string;
+  userId: string;
+  serviceId: string;
+  secretName: string;
+  createdAt: number;
+  expiresAt: number;
+  /** Set by the page's GET for the signed-in owner: the session the form was shown to and its CSRF token's hash. */
+  csrf?: { sessionId: string; hash: string };
 }
 
 /** A signed-in /connections session. id = SHA-256 of the session cookie; TTL 30 min. */
@@ -203,6 +228,7 @@ export interface Records {
   oscClient: OscClientRecord;
   signin: SignInRecord;
   session: SessionRecord;
+  secretEntry: SecretEntryRecord;
   suspended: SuspensionRecord;
   clientUse: ClientUseRecord;
 }
@@ -222,6 +248,7 @@ export const KINDS: readonly Kind[] = [
   'oscClient',
   'signin',
   'session',
+  'secretEntry',
   'suspended',
   'clientUse',
 ] as const;

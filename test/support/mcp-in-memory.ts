@@ -30,6 +30,8 @@ export interface ToolCallOptions {
   buildWait?: BuildWaitTiming;
   /** The clock tools wait on; default the platform's own (the fake's) or the real one. */
   clock?: ToolClock;
+  /** The secret page port (set_secret), e.g. src/secrets/entry.ts `secretEntryPort` over a memory store. */
+  secretEntry?: McpServerContext['secretEntry'];
   onProgress?: (p: { progress: number; total?: number; message?: string }) => void;
 }
 
@@ -57,6 +59,7 @@ export function inMemoryMcp(osc?: OscPlatform): InMemoryMcp {
       spendCreate: o.spendCreate,
       buildWait: o.buildWait ?? TEST_BUILD_WAIT,
       clock: o.clock ?? (platform instanceof FakeOscPlatform ? platform.clock : undefined),
+      secretEntry: o.secretEntry,
     });
     const client = new Client({ name: 'test', version: '1' });
     const [a, b] = InMemoryTransport.createLinkedPair();

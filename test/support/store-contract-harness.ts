@@ -111,6 +111,17 @@ export function sampleRecords(grantId = uid()): Records {
     },
     signin: { browserHash: 'h2', oscCodeVerifier: 'v'.repeat(43), oscClientId: 'osc-c', createdAt: T },
     session: { tenantId: 'tenant-ø', userId: 'u-1', csrfHash: 'h3', createdAt: T },
+    secretEntry: {
+      grantId,
+      clientId: 'c-1',
+      tenantId: 'tenant-ø',
+      userId: 'u-1',
+      serviceId: 'birme-osc-postgresql',
+      secretName: 'dbpassword',
+      createdAt: T,
+      expiresAt: T + 600_000,
+      csrf: { sessionId: 's-1', hash: 'h4' },
+    },
     suspended: { clientId: 'https://app.example/client.json', suspendedAt: T },
     clientUse: { at: T },
   };

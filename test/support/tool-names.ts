@@ -17,4 +17,4 @@ export const READ_TOOLS = [
   'get_app',
   'read_app_logs',
 ];
-export const ALL_TOOLS_COUNT = 25;
+export const ALL_TOOLS_COUNT = 26;

@@ -1,6 +1,6 @@
 // The log value scrubber (SECRETS-08).
 import { describe, expect, it } from 'vitest';
-import { scrub } from '../../src/log.js';
+import { scrub, scrubLine } from '../../src/log.js';
 import { randomToken } from '../../src/storage/hash.js';
 
 describe('scrub (log values)', () => {
@@ -14,5 +14,18 @@ describe('scrub (log values)', () => {
     const out = scrub(`at=${at} rt=${rt} code=${code} secret=${cs} pat=${jwt} upstream=${canary}`);
     for (const s of [at, rt, code, cs, jwt, canary]) expect(out).not.toContain(s);
     expect(out.match(/\[redacted\]/g)).toHaveLength(6);
+  });
+});
+
+describe('scrubLine (secret fields)', () => {
+  it('SECRET-09: the secret page’s form field and the OSC body field are secret keys at any depth', () => {
+    const line = JSON.stringify({
+      req: { body: { csrf: 'c', secretValue: 'typed-by-the-person' } },
+      upstream: { secretName: 'dbpassword', secretData: 'sent-to-osc-only' },
+    });
+    const out = scrubLine(line);
+    expect(out).not.toContain('typed-by-the-person');
+    expect(out).not.toContain('sent-to-osc-only');
+    expect(out).toContain('"secretName":"dbpassword"');
   });
 });

@@ -13,6 +13,7 @@ import restartInstance from './restart-instance.js';
 import readLogs from './read-logs.js';
 import tokenBalance from './token-balance.js';
 import listSecrets from './list-secrets.js';
+import setSecret from './set-secret.js';
 import deleteSecret from './delete-secret.js';
 import getInstanceEndpoints from './get-instance-endpoints.js';
 import updateInstance from './update-instance.js';
@@ -40,6 +41,7 @@ export const TOOLS: readonly AnyTool[] = [
   readLogs,
   tokenBalance,
   listSecrets,
+  setSecret,
   deleteSecret,
   getInstanceEndpoints,
   updateInstance,

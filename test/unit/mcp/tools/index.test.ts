@@ -25,7 +25,7 @@ describe('tool registry', () => {
     const names = TOOLS.map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
     for (const n of names) expect(n).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)+$/);
-    expect(names.length).toBeLessThanOrEqual(25);
+    expect(names.length).toBeLessThanOrEqual(26);
     expect(names.length).toBe(ALL_TOOLS_COUNT);
   });
 
@@ -57,6 +57,7 @@ describe('tool registry', () => {
       'create_instance',
       'delete_instance',
       'restart_instance',
+      'set_secret',
       'delete_secret',
       'update_instance',
       'create_config_store',
@@ -67,6 +68,12 @@ describe('tool registry', () => {
       'update_app',
       'delete_app',
     ]);
+  });
+
+  it('SECRET-07: set_secret takes a service and a secret name only; any other argument is refused by its schema', async () => {
+    const t = (await listed(['osc:write'])).find((x) => x.name === 'set_secret')!;
+    expect(Object.keys(t.inputSchema.properties ?? {})).toEqual(['serviceId', 'secretName']);
+    expect(t.inputSchema.additionalProperties).toBe(false);
   });
 
   it('MCP-02: tools/list shows exactly what the grant allows', async () => {
