@@ -1,6 +1,6 @@
 /**
  * Our scopes (docs/architecture.md, "The MCP endpoint"): `osc:read` (list, describe, get, logs, balance,
- * secret names, endpoints, config reads) and `osc:write` (create, update, restart, delete, databases, secret delete, config writes, apps). Unknown requested scopes are dropped; none left means both.
+ * secret names, endpoints, config reads) and `osc:write` (create, update, restart, delete, databases, secret links and delete, config writes, apps). Unknown requested scopes are dropped; none left means both.
  * No omnibus scope and no `offline_access` in what we advertise (docs/architecture.md, "The two OAuth legs").
  */
 export const SCOPES = ['osc:read', 'osc:write'] as const;
@@ -10,7 +10,7 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'osc:read':
     'See your services, instances, logs, plan and token balance, how to connect to your instances, your config stores (secret values hidden), the names (never the values) of your service secrets, and your apps built from Git with their build and runtime output',
   'osc:write':
-    'Create, change, restart and delete instances and databases, store generated database passwords as service secrets, delete service secrets, create and set config stores, and create, rebuild, reconfigure and delete apps built from your Git repositories in your workspace (creating spends OSC tokens)',
+    "Create, change, restart and delete instances and databases (a database gets a generated password that no one sees, kept as a service secret), ask you to type a secret on this server's own page (the application never sees the value), delete service secrets, create and set config stores, and create, rebuild, reconfigure and delete apps built from your Git repositories in your workspace (creating spends OSC tokens)",
 };
 
 export function isScope(s: string): s is Scope {

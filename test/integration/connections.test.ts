@@ -41,6 +41,9 @@ describe('/connections', () => {
     expect(html).toContain('Alice Laptop');
     expect(html).not.toContain('Bob Editor');
     expect(html).toContain('alice-team');
+    // The abilities in the consent page's plain words, secrets included.
+    expect(html).toContain('the application never sees the value');
+    expect(html).toContain('never their values');
     const grants = field(html, 'grant');
     expect(grants).toHaveLength(2);
     const csrf = field(html, 'csrf')[0]!;
