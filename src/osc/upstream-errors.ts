@@ -59,14 +59,18 @@ function codeOf(err: unknown): string | undefined {
   return typeof c === 'string' ? c : undefined;
 }
 
+/** Error codes of an abort raised by undici (`RequestAbortedError`) or by Node itself. */
+const ABORT_CODES = new Set(['UND_ERR_ABORTED', 'ABORT_ERR']);
+
 /**
- * An abort or a timeout raised by the platform, not by us: a DOMException from an
- * AbortSignal, or undici's `RequestAbortedError`. Neither has a class of its own to test
- * (undici's is private), so the standard DOM names are what identifies them.
+ * An abort or a timeout raised by the platform, not by us: the DOMException an AbortSignal
+ * carries (its type is its `name` in WebIDL, DOMException has no subclasses), or undici's
+ * and Node's abort errors, known by their error code.
  */
 function isAbort(err: unknown): boolean {
-  const name = (err as { name?: unknown } | null)?.name;
-  return name === 'TimeoutError' || name === 'AbortError';
+  if (err instanceof DOMException) return err.name === 'TimeoutError' || err.name === 'AbortError';
+  const code = codeOf(err);
+  return code !== undefined && ABORT_CODES.has(code);
 }
 
 /**

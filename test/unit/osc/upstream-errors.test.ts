@@ -69,6 +69,13 @@ describe('toUpstreamError', () => {
     ).toBeInstanceOf(UpstreamTimeoutError);
     expect(toUpstreamError(new DOMException('t', 'TimeoutError'))).toBeInstanceOf(UpstreamTimeoutError);
     expect(toUpstreamError(new DOMException('a', 'AbortError'))).toBeInstanceOf(UpstreamTimeoutError);
+    // undici's RequestAbortedError and Node's AbortError are known by their code, not their name.
+    const undiciAbort = Object.assign(new Error('Request aborted'), { name: 'AbortError', code: 'UND_ERR_ABORTED' });
+    expect(toUpstreamError(new TypeError('fetch failed', { cause: undiciAbort }))).toBeInstanceOf(UpstreamTimeoutError);
+    expect(toUpstreamError(Object.assign(new Error('x'), { code: 'ABORT_ERR' }))).toBeInstanceOf(UpstreamTimeoutError);
+    expect(toUpstreamError(Object.assign(new Error('x'), { name: 'TimeoutError' }))).toBeInstanceOf(
+      UpstreamNetworkError,
+    );
     expect(toUpstreamError(new SyntaxError('Unexpected token <'))).toBeInstanceOf(UpstreamBadResponseError);
   });
 
