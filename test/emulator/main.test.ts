@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { oauthFlow } from '../support/emulator.js';
+import { until } from '../support/wait.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -40,14 +41,11 @@ function launch(
   return { child, out: () => out, err: () => err };
 }
 
-async function waitFor<T>(f: () => T | undefined, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = f();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('timed out');
+/** The URL the emulator prints, once it has printed it (./support/wait.ts polls for it). */
+async function printedUrl(p: { out(): string }): Promise<string> {
+  const url = () => URL_LINE.exec(p.out())?.[1];
+  await until(async () => url() !== undefined, 20_000, 'the emulator URL line');
+  return url()!;
 }
 
 const exited = (c: ChildProcess) =>
@@ -73,7 +71,7 @@ const URL_LINE = /^OSC emulator: (http:\/\/127\.0\.0\.1:(\d+))$/m;
 describe('npm run emulator', () => {
   it('prints its URL and serves OAuth and the catalog by Host', async () => {
     const p = launch('npm', ['run', '--silent', 'emulator'], { EMULATOR_PORT: '0' });
-    const url = await waitFor(() => URL_LINE.exec(p.out())?.[1], 20_000);
+    const url = await printedUrl(p);
     const tokens = await oauthFlow(url, 'alice');
     const res = await get(`${url}/mysubscriptions`, {
       host: 'catalog.svc.prod.osaas.io',
@@ -98,7 +96,7 @@ describe('npm run emulator', () => {
       EMULATOR_ACCESS_TOKEN_TTL_S: '8',
       EMULATOR_AUTO_CONSENT: 'carol',
     });
-    const url = await waitFor(() => URL_LINE.exec(p.out())?.[1], 20_000);
+    const url = await printedUrl(p);
     const tokens = await oauthFlow(url, 'ignored-because-auto-consent');
     expect(tokens.expires_in).toBe(8);
     expect(JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString())).toMatchObject({
