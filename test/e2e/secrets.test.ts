@@ -13,10 +13,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startStack, type Stack } from '../support/stack.js';
+import { startRedisStack, type Stack } from '../support/stack.js';
 import { connectWithOAuth, HeadlessProvider } from '../support/sdk-oauth-provider.js';
 import { findSecrets, logHaystacks, recordResponses, type Haystack } from '../support/leak-scan.js';
-import { redisStoreFor } from '../support/redis-keys.js';
 import { chromiumAvailable, launchChromium, type HeadlessChromium } from '../support/chromium.js';
 import { until } from '../support/wait.js';
 
@@ -25,7 +24,7 @@ const TYPED = `typed-on-the-page-${randomUUID().replace(/-/g, '')}`;
 const BOB_TRIED = `bob-tried-${randomUUID().replace(/-/g, '')}`;
 
 let stack: Stack;
-let redis: Awaited<ReturnType<typeof redisStoreFor>>;
+let redis: Awaited<ReturnType<typeof startRedisStack>>['redis'];
 let recorder: ReturnType<typeof recordResponses>;
 let client: Client;
 let chrome: HeadlessChromium;
@@ -35,15 +34,8 @@ const results: CallToolResult[] = [];
 const browserSeen: Haystack[] = [];
 
 beforeAll(async () => {
-  const prefix = `test:secrets-e2e:${randomUUID()}:`;
-  redis = await redisStoreFor(inject('redisUrl'), prefix);
-  stack = await startStack({
-    // Instances (the database, the config store) start after 200 ms (src/emulator/README.md).
-    emulator: { instanceStartMs: 200 },
-    store: redis.store,
-    env: { REDIS_KEY_PREFIX: prefix },
-    overrides: { redis: redis.client },
-  });
+  // Instances (the database, the config store) start after 200 ms (src/emulator/README.md).
+  ({ stack, redis } = await startRedisStack(inject('redisUrl'), 'secrets-e2e', { emulator: { instanceStartMs: 200 } }));
   recorder = recordResponses(new URL(stack.url).origin);
   client = await connectWithOAuth(stack.mcpUrl, provider, 'secrets-e2e');
   if (chromiumAvailable()) chrome = await launchChromium();
@@ -83,6 +75,16 @@ async function recordedPage(ctx: BrowserContext): Promise<Page> {
   return page;
 }
 
+/** A fresh browser (cookie jar) whose page records our responses; closed afterwards. */
+async function inBrowser(use: (page: Page, ctx: BrowserContext) => Promise<void>): Promise<void> {
+  const ctx = await chrome.newContext();
+  try {
+    await use(await recordedPage(ctx), ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
 /** Opens a secret link signed out: OSC's sign-in (the emulator's pages) as `user`, back on our page; our page's status. */
 async function signInThroughLink(page: Page, url: string, user: string): Promise<number | undefined> {
   await page.goto(url);
@@ -106,9 +108,7 @@ describe.skipIf(!chromiumAvailable())(
       expect(url).toMatch(new RegExp(`^${stack.url}/secrets/enter/[A-Za-z0-9_-]{43}$`));
       expect(text(asked)).toContain(url);
 
-      const ctx = await chrome.newContext();
-      try {
-        const page = await recordedPage(ctx);
+      await inBrowser(async (page) => {
         expect(await signInThroughLink(page, url, 'alice')).toBe(200);
         const body = await page.locator('body').innerText();
         expect(body).toContain('SDK e2e client');
@@ -120,9 +120,7 @@ describe.skipIf(!chromiumAvailable())(
         expect(await page.content()).not.toContain(TYPED);
         // Used once: the same link now says so.
         expect((await page.goto(url))?.status()).toBe(410);
-      } finally {
-        await ctx.close();
-      }
+      });
       expect(await stack.emulator.control.canaries()).toContain(TYPED);
       const listed = await call('list_secrets', { serviceId: 'birme-osc-postgresql' });
       expect(sc<{ names: string[] }>(listed).names).toContain('apptoken');
@@ -133,9 +131,7 @@ describe.skipIf(!chromiumAvailable())(
     it('bob, signed in on the page, cannot set alice’s secret; the link stays hers', async () => {
       const asked = await call('set_secret', { serviceId: 'birme-osc-postgresql', secretName: 'alicesonly' });
       const { url } = sc<{ url: string }>(asked);
-      const ctx = await chrome.newContext();
-      try {
-        const page = await recordedPage(ctx);
+      await inBrowser(async (page, ctx) => {
         expect(await signInThroughLink(page, url, 'bob')).toBe(403);
         const body = await page.locator('body').innerText();
         expect(body).toContain('This link is for another OSC user');
@@ -146,18 +142,12 @@ describe.skipIf(!chromiumAvailable())(
           headers: { origin: stack.url },
         });
         expect(forged.status()).toBe(403);
-      } finally {
-        await ctx.close();
-      }
+      });
       // The link is still alice's: signed in as her, the form is there.
-      const hers = await chrome.newContext();
-      try {
-        const page = await recordedPage(hers);
+      await inBrowser(async (page) => {
         expect(await signInThroughLink(page, url, 'alice')).toBe(200);
         expect(await page.locator('#secretValue').count()).toBe(1);
-      } finally {
-        await hers.close();
-      }
+      });
       expect(await stack.emulator.control.canaries()).not.toContain(BOB_TRIED);
       const listed = await call('list_secrets', { serviceId: 'birme-osc-postgresql' });
       expect(sc<{ names: string[] }>(listed).names).not.toContain('alicesonly');

@@ -4,7 +4,9 @@
  * Logs are captured so tests can scan them for secrets.
  */
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { logSink } from './log-sink.js';
+import { redisStoreFor } from './redis-keys.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startServer, type RunningServer, type ServerOverrides } from '../../src/server.js';
@@ -114,4 +116,24 @@ export async function restartReplica(
   const port = new URL(listenUrl(old)).port;
   await old.close();
   return startReplica(emulatorUrl, store, { PORT: port, PUBLIC_URL: old.url, ...env });
+}
+
+/**
+ * A stack on the test Redis under a key prefix of its own (the boot path's Redis store), for
+ * tests that dump every record afterwards (leak scans): `redis.dump()` lists what it wrote.
+ */
+export async function startRedisStack(
+  redisUrl: string,
+  name: string,
+  opts: Omit<StackOptions, 'store'> = {},
+): Promise<{ stack: Stack; redis: Awaited<ReturnType<typeof redisStoreFor>> }> {
+  const prefix = `test:${name}:${randomUUID()}:`;
+  const redis = await redisStoreFor(redisUrl, prefix);
+  const stack = await startStack({
+    ...opts,
+    store: redis.store,
+    env: { REDIS_KEY_PREFIX: prefix, ...opts.env },
+    overrides: { redis: redis.client, ...opts.overrides },
+  });
+  return { stack, redis };
 }
