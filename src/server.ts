@@ -117,40 +117,18 @@ export async function startServer(
       { event: 'ephemeral_seal_key' },
       'no SEAL_KEYS: using a random key for this process; a restart signs every user out',
     );
+  /** One of our limiters: `name` under this deployment's key prefix, shared through Redis when there is one. */
+  const limiter = (name: string, points: number, durationS: number) =>
+    createRateLimiter({ redis, keyPrefix: `${config.redisKeyPrefix}rl:${name}`, points, durationS });
   const limits = {
     // Limits follow people, not products (src/oauth/limits.ts, docs/limits.md).
-    register: createRateLimiter({
-      redis,
-      keyPrefix: `${config.redisKeyPrefix}rl:register`,
-      points: config.registrationsPerHour,
-      durationS: d.registerWindowS,
-    }),
+    register: limiter('register', config.registrationsPerHour, d.registerWindowS),
     token: {
-      perCredential: createRateLimiter({
-        redis,
-        keyPrefix: `${config.redisKeyPrefix}rl:token`,
-        points: config.tokenRequestsPerGrant,
-        durationS: d.tokenWindowS,
-      }),
-      failuresPerAddress: createRateLimiter({
-        redis,
-        keyPrefix: `${config.redisKeyPrefix}rl:tokenfail`,
-        points: config.tokenFailuresPerAddress,
-        durationS: d.tokenWindowS,
-      }),
+      perCredential: limiter('token', config.tokenRequestsPerGrant, d.tokenWindowS),
+      failuresPerAddress: limiter('tokenfail', config.tokenFailuresPerAddress, d.tokenWindowS),
     },
-    toolCalls: createRateLimiter({
-      redis,
-      keyPrefix: `${config.redisKeyPrefix}rl:tools`,
-      points: config.toolCallsPerMinute,
-      durationS: d.toolCallsWindowS,
-    }),
-    instanceCreates: createRateLimiter({
-      redis,
-      keyPrefix: `${config.redisKeyPrefix}rl:creates`,
-      points: config.instanceCreatesPerHour,
-      durationS: d.instanceCreatesWindowS,
-    }),
+    toolCalls: limiter('tools', config.toolCallsPerMinute, d.toolCallsWindowS),
+    instanceCreates: limiter('creates', config.instanceCreatesPerHour, d.instanceCreatesWindowS),
     // Anonymous work is bounded per address and in total (src/oauth/anonymous.ts).
     anonymous: anonymousLimits(config, d, redis),
   };

@@ -12,6 +12,7 @@ import type { OscPlatform } from '../osc/platform.js';
 import type { Scope } from '../oauth/scopes.js';
 import { sleep } from '../osc/retry.js';
 import { MAX_OPTION_VALUE } from './options.js';
+import { DEFAULT_LOG_BUDGET } from './sanitize-logs.js';
 
 /** All four hints, always (sentry-mcp `tools/types.ts`: "required so every tool declares its safety posture"). */
 export interface ToolAnnotations {
@@ -174,3 +175,17 @@ export const optionsArg = z
     z.union([z.string().max(MAX_OPTION_VALUE), z.number(), z.boolean()]),
   )
   .refine((o) => Object.keys(o).length <= 50, 'at most 50 options');
+
+/** How many of the newest log lines a log tool returns (read_logs, read_app_logs; MCP-07). */
+export const logLinesArg = z
+  .number()
+  .int()
+  .min(1)
+  .max(DEFAULT_LOG_BUDGET.maxLines)
+  .optional()
+  .describe('How many of the newest lines (default 200, at most 500)');
+
+/** A bounded wait in whole seconds, 5 to `maxS` (create_instance, create_database). */
+export function waitSecondsArg(maxS: number, description: string) {
+  return z.number().int().min(5).max(maxS).optional().describe(description);
+}

@@ -20,6 +20,7 @@ import { normalizeScopes } from './scopes.js';
 import { redirectToClient } from './client-redirect.js';
 import { browserHashOf } from './browser-binding.js';
 import { reserveRecords, sendRefusalPage, type AnonymousRecords } from './anonymous.js';
+import { oauthForm } from './form.js';
 
 export interface ConsentDeps {
   store: TokenStore;
@@ -60,7 +61,7 @@ export function consentRouter(deps: ConsentDeps): Router {
   const { store, issuer, log } = deps;
   const now = deps.now ?? Date.now;
   const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
+  const form = oauthForm;
 
   router.get('/consent', function consentByGet(_req: Request, res: Response) {
     // An approval can never be a GET (OAUTH-14): nothing here changes state.

@@ -10,42 +10,39 @@ import { refreshKeyOf } from './issue.js';
 import { hashSecret } from '../storage/hash.js';
 import type { ClientDirectory } from './clients.js';
 import { InvalidRequestError, OAuthError, sendOAuthError } from './errors.js';
+import { noStore, oauthForm } from './form.js';
 
 export function revokeRouter(deps: { store: TokenStore; clients: ClientDirectory; log: Logger }): Router {
   const { store, clients, log } = deps;
   const router = express.Router();
-  router.post(
-    '/revoke',
-    express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }),
-    async function revoke(req: Request, res: Response) {
-      res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
-      try {
-        const client = await clients.authenticate(req);
-        const body = (req.body ?? {}) as Record<string, unknown>;
-        if (typeof body.token !== 'string' || !body.token) throw new InvalidRequestError('token is required');
-        const key = hashSecret(body.token);
-        const access = await store.get('access', key);
-        if (access?.clientId === client.clientId) {
-          await store.delete('access', key);
-          log.info({ event: 'token_revoked', kind: 'access', grantId: access.grantId }, 'access token revoked');
-        } else {
-          // Any token of a refresh family names its grant (./issue.ts); revoking it ends the grant.
-          const refresh = await store.get('refresh', refreshKeyOf(body.token));
-          if (refresh?.clientId === client.clientId) {
-            await store.revokeGrant(refresh.grantId);
-            log.info(
-              { event: 'token_revoked', kind: 'refresh', grantId: refresh.grantId },
-              'refresh token revoked; grant ended',
-            );
-          }
+  router.post('/revoke', oauthForm, async function revoke(req: Request, res: Response) {
+    noStore(res);
+    try {
+      const client = await clients.authenticate(req);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof body.token !== 'string' || !body.token) throw new InvalidRequestError('token is required');
+      const key = hashSecret(body.token);
+      const access = await store.get('access', key);
+      if (access?.clientId === client.clientId) {
+        await store.delete('access', key);
+        log.info({ event: 'token_revoked', kind: 'access', grantId: access.grantId }, 'access token revoked');
+      } else {
+        // Any token of a refresh family names its grant (./issue.ts); revoking it ends the grant.
+        const refresh = await store.get('refresh', refreshKeyOf(body.token));
+        if (refresh?.clientId === client.clientId) {
+          await store.revokeGrant(refresh.grantId);
+          log.info(
+            { event: 'token_revoked', kind: 'refresh', grantId: refresh.grantId },
+            'refresh token revoked; grant ended',
+          );
         }
-        res.status(200).end();
-      } catch (err) {
-        if (err instanceof OAuthError)
-          log.info({ event: 'revoke_refused', error: err.errorCode, reason: err.message }, 'revocation refused');
-        sendOAuthError(res, err);
       }
-    },
-  );
+      res.status(200).end();
+    } catch (err) {
+      if (err instanceof OAuthError)
+        log.info({ event: 'revoke_refused', error: err.errorCode, reason: err.message }, 'revocation refused');
+      sendOAuthError(res, err);
+    }
+  });
   return router;
 }

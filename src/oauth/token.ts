@@ -46,6 +46,7 @@ import {
 } from './limits.js';
 import { refuseSuspended } from './suspension.js';
 import { rotateRefresh } from './rotation.js';
+import { noStore, oauthForm } from './form.js';
 
 /** A redeemed code is remembered this long so a replay can revoke what it issued. */
 const REDEEMED_TTL_S = 600;
@@ -78,6 +79,14 @@ function str(body: Record<string, unknown>, name: string, required = true): stri
   if (typeof v !== 'string') throw new InvalidRequestError(`${name} must be given once`);
   return v;
 }
+
+/** One grant type at /token: the parsed form, and `charge` spending the credential's /token budget. */
+type GrantTypeHandler = (
+  req: Request,
+  res: Response,
+  body: Record<string, unknown>,
+  charge: (key: string) => Promise<void>,
+) => Promise<void>;
 
 export function tokenRouter(deps: TokenDeps): Router {
   const { store, clients, resource, lifetimes, limits, log, deriver } = deps;
@@ -113,12 +122,7 @@ export function tokenRouter(deps: TokenDeps): Router {
     }
   };
 
-  const authorizationCode = async (
-    req: Request,
-    res: Response,
-    body: Record<string, unknown>,
-    charge: (key: string) => Promise<void>,
-  ) => {
+  const authorizationCode: GrantTypeHandler = async (req, res, body, charge) => {
     const client = await authenticate(req);
     const code = str(body, 'code')!;
     await charge(codeKey(code));
@@ -169,12 +173,7 @@ export function tokenRouter(deps: TokenDeps): Router {
     res.json(tokenResponse(pair, grant.scopes, lifetimes));
   };
 
-  const refreshToken = async (
-    req: Request,
-    res: Response,
-    body: Record<string, unknown>,
-    charge: (key: string) => Promise<void>,
-  ) => {
+  const refreshToken: GrantTypeHandler = async (req, res, body, charge) => {
     const client = await authenticate(req);
     const token = str(body, 'refresh_token')!;
     const scopeParam = str(body, 'scope', false);
@@ -218,35 +217,30 @@ export function tokenRouter(deps: TokenDeps): Router {
     res.json(tokenResponse(pair, scopes, lifetimes));
   };
 
-  router.post(
-    '/token',
-    express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }),
-    async function token(req: Request, res: Response) {
-      res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
-      try {
-        const body = (req.body ?? {}) as Record<string, unknown>;
-        // An address that keeps failing is stopped before any work (./limits.ts).
-        enforce(
-          res,
-          await limits.failuresPerAddress.peek(addressKey(req.ip)),
-          'too many failed token requests from this address',
-        );
-        const charge = credentialCharger(res, limits);
-        const grantType = str(body, 'grant_type');
-        if (grantType === 'authorization_code') return await authorizationCode(req, res, body, charge);
-        if (grantType === 'refresh_token') return await refreshToken(req, res, body, charge);
-        if (grantType === 'client_credentials' || grantType === 'password')
-          throw new UnauthorizedClientError('grant type not allowed');
-        throw new UnsupportedGrantTypeError('unsupported grant_type');
-      } catch (err) {
-        if (err instanceof OAuthError)
-          log.info({ event: 'token_refused', error: err.errorCode, reason: err.message }, 'token request refused');
-        else log.error({ err }, 'token endpoint failure');
-        if (isChargeableFailure(err))
-          await limits.failuresPerAddress.consume(addressKey(req.ip)).catch(() => undefined);
-        sendOAuthError(res, err);
-      }
-    },
-  );
+  router.post('/token', oauthForm, async function token(req: Request, res: Response) {
+    noStore(res);
+    try {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      // An address that keeps failing is stopped before any work (./limits.ts).
+      enforce(
+        res,
+        await limits.failuresPerAddress.peek(addressKey(req.ip)),
+        'too many failed token requests from this address',
+      );
+      const charge = credentialCharger(res, limits);
+      const grantType = str(body, 'grant_type');
+      if (grantType === 'authorization_code') return await authorizationCode(req, res, body, charge);
+      if (grantType === 'refresh_token') return await refreshToken(req, res, body, charge);
+      if (grantType === 'client_credentials' || grantType === 'password')
+        throw new UnauthorizedClientError('grant type not allowed');
+      throw new UnsupportedGrantTypeError('unsupported grant_type');
+    } catch (err) {
+      if (err instanceof OAuthError)
+        log.info({ event: 'token_refused', error: err.errorCode, reason: err.message }, 'token request refused');
+      else log.error({ err }, 'token endpoint failure');
+      if (isChargeableFailure(err)) await limits.failuresPerAddress.consume(addressKey(req.ip)).catch(() => undefined);
+      sendOAuthError(res, err);
+    }
+  });
   return router;
 }

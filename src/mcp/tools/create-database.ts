@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { defineTool, instanceNameArg, q, ToolInputError } from '../tool.js';
+import { defineTool, instanceNameArg, q, ToolInputError, waitSecondsArg } from '../tool.js';
 import { ServiceNotSubscribedError } from '../../errors.js';
 import { waitUntilReady } from './wait-ready.js';
 
@@ -40,13 +40,10 @@ export default defineTool({
   inputSchema: {
     serviceId: z.enum(Object.keys(DATABASES) as [DatabaseId, ...DatabaseId[]]).describe('Which database service'),
     name: instanceNameArg,
-    waitSeconds: z
-      .number()
-      .int()
-      .min(5)
-      .max(MAX_WAIT_S)
-      .optional()
-      .describe(`How long to wait until it runs, 5-${MAX_WAIT_S} s (default ${MAX_WAIT_S})`),
+    waitSeconds: waitSecondsArg(
+      MAX_WAIT_S,
+      `How long to wait until it runs, 5-${MAX_WAIT_S} s (default ${MAX_WAIT_S})`,
+    ),
   },
   outputSchema: {
     serviceId: z.string(),

@@ -6,7 +6,16 @@
  * Steady state: 2 OSC calls (the catalog read serves the check and the address) + polls.
  */
 import { z } from 'zod';
-import { defineTool, instanceNameArg, instanceShape, optionsArg, q, serviceIdArg, ToolInputError } from '../tool.js';
+import {
+  defineTool,
+  instanceNameArg,
+  instanceShape,
+  optionsArg,
+  q,
+  serviceIdArg,
+  ToolInputError,
+  waitSecondsArg,
+} from '../tool.js';
 import { checkOptions, plainSensitive, plainSensitiveNote } from '../options.js';
 import { redactInstance } from '../redact.js';
 import type { Service } from '../../osc/platform.js';
@@ -36,13 +45,7 @@ export default defineTool({
         'Service options by name, as describe_service lists them, e.g. {"RootUser": "admin"}. Secrets may be "{{secrets.<name>}}" references',
       ),
     wait: z.boolean().optional().describe('Wait until the instance is running (default false)'),
-    waitSeconds: z
-      .number()
-      .int()
-      .min(5)
-      .max(MAX_WAIT_S)
-      .optional()
-      .describe(`How long to wait at most, 5-${MAX_WAIT_S} s (default ${MAX_WAIT_S})`),
+    waitSeconds: waitSecondsArg(MAX_WAIT_S, `How long to wait at most, 5-${MAX_WAIT_S} s (default ${MAX_WAIT_S})`),
   },
   outputSchema: {
     instance: z.object(instanceShape),

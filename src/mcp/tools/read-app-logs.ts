@@ -3,7 +3,7 @@
  * capped like read_logs (../sanitize-logs.ts). 1 OSC call (the app runner's logs, with its SAT).
  */
 import { z } from 'zod';
-import { defineTool } from '../tool.js';
+import { defineTool, logLinesArg } from '../tool.js';
 import { cleanLogs, DEFAULT_LOG_BUDGET, frameLogs } from '../sanitize-logs.js';
 import { appCall, appIdArg } from './app-common.js';
 
@@ -16,13 +16,7 @@ export default defineTool({
   scope: 'osc:read',
   inputSchema: {
     appId: appIdArg,
-    maxLines: z
-      .number()
-      .int()
-      .min(1)
-      .max(DEFAULT_LOG_BUDGET.maxLines)
-      .optional()
-      .describe('How many of the newest lines (default 200, at most 500)'),
+    maxLines: logLinesArg,
   },
   outputSchema: {
     appId: z.string(),

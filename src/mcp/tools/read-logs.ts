@@ -4,7 +4,7 @@
  * note when cut, every line quoted. Steady state: 2 OSC calls.
  */
 import { z } from 'zod';
-import { defineTool, instanceNameArg, serviceIdArg } from '../tool.js';
+import { defineTool, instanceNameArg, logLinesArg, serviceIdArg } from '../tool.js';
 import { cleanLogs, DEFAULT_LOG_BUDGET, frameLogs } from '../sanitize-logs.js';
 
 export default defineTool({
@@ -17,13 +17,7 @@ export default defineTool({
   inputSchema: {
     serviceId: serviceIdArg,
     name: instanceNameArg,
-    maxLines: z
-      .number()
-      .int()
-      .min(1)
-      .max(DEFAULT_LOG_BUDGET.maxLines)
-      .optional()
-      .describe('How many of the newest lines (default 200, at most 500)'),
+    maxLines: logLinesArg,
   },
   outputSchema: {
     serviceId: z.string(),
