@@ -113,7 +113,7 @@ export function createApp(deps: AppDeps): App {
     now,
   });
   // One SSRF-safe fetcher for everything an outsider names: metadata documents and key sets.
-  const fetcher = createSafeFetcher(deps.cimd);
+  const fetcher = deps.cimd?.fetcher ?? createSafeFetcher(deps.cimd);
   const assertions = createAssertionVerifier({
     store,
     jwks: createJwksSource({ fetcher, now }),

@@ -1,0 +1,112 @@
+/**
+ * One HTTP request handed to a Node request handler (the Express app) in this process, with
+ * no socket and no port: a real `IncomingMessage` fed from memory and a real `ServerResponse`
+ * whose bytes are collected instead of sent. Fast enough for tens of thousands of requests a
+ * test (FUZZ-02), and allowed in the unit project (nothing listens, nothing is spawned).
+ */
+import { IncomingMessage, ServerResponse, type IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
+import { Writable } from 'node:stream';
+
+export interface InjectRequest {
+  method: string;
+  /** Path and query, e.g. `/authorize?client_id=x`. */
+  url: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  remoteAddress?: string;
+  /** The Host header when `headers` has none. */
+  host?: string;
+}
+
+export interface InjectResponse {
+  status: number;
+  headers: Record<string, number | string | string[] | undefined>;
+  body: string;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** A socket that is never connected: it delivers nothing, and the response's writes are dropped. */
+function nullSocket(remoteAddress: string): Socket {
+  const sink = new Writable({
+    write(_chunk, _enc, cb) {
+      cb();
+    },
+  }) as unknown as Socket;
+  Object.assign(sink, {
+    remoteAddress,
+    remotePort: 40000,
+    encrypted: false,
+    // "Readable" for on-finished (body parsers skip a request whose socket is not); the
+    // body itself comes from the message's own buffer, so resuming it reads nothing.
+    readable: true,
+    resume: () => sink,
+    pause: () => sink,
+    setTimeout: () => sink,
+    setNoDelay: () => sink,
+    setKeepAlive: () => sink,
+    cork() {},
+    uncork() {},
+  });
+  return sink;
+}
+
+export function inject(handler: Handler, r: InjectRequest): Promise<InjectResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = nullSocket(r.remoteAddress ?? '127.0.0.1');
+    const req = new IncomingMessage(socket);
+    const body = r.body === undefined ? undefined : Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body);
+    const headers: IncomingHttpHeaders = {};
+    const raw: string[] = [];
+    for (const [k, v] of Object.entries(r.headers ?? {})) {
+      headers[k.toLowerCase()] = v;
+      raw.push(k, v);
+    }
+    if (body && headers['content-length'] === undefined) {
+      headers['content-length'] = String(body.length);
+      raw.push('content-length', String(body.length));
+    }
+    headers.host ??= r.host ?? 'localhost';
+    req.method = r.method;
+    req.url = r.url;
+    req.headers = headers;
+    req.rawHeaders = raw;
+    req.httpVersionMajor = 1;
+    req.httpVersionMinor = 1;
+    req.httpVersion = '1.1';
+    if (body) req.push(body);
+    req.push(null);
+
+    const res = new ServerResponse(req);
+    res.assignSocket(socket);
+    const chunks: Buffer[] = [];
+    const write = res.write.bind(res);
+    const end = res.end.bind(res);
+    const keep = (data: unknown, enc?: unknown) => {
+      if (data === undefined || data === null || typeof data === 'function') return;
+      chunks.push(
+        Buffer.isBuffer(data)
+          ? data
+          : data instanceof Uint8Array
+            ? Buffer.from(data)
+            : Buffer.from(String(data), typeof enc === 'string' ? (enc as BufferEncoding) : 'utf8'),
+      );
+    };
+    res.write = ((data: unknown, enc?: unknown, cb?: unknown) => {
+      keep(data, enc);
+      return write(data as string, enc as BufferEncoding, cb as () => void);
+    }) as typeof res.write;
+    res.end = ((data?: unknown, enc?: unknown, cb?: unknown) => {
+      keep(data, enc);
+      const out = end(data as string, enc as BufferEncoding, cb as () => void);
+      resolve({ status: res.statusCode, headers: res.getHeaders(), body: Buffer.concat(chunks).toString('utf8') });
+      return out;
+    }) as typeof res.end;
+    try {
+      handler(req, res);
+    } catch (err) {
+      reject(err);
+    }
+  });
+}
