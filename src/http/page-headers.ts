@@ -48,4 +48,5 @@ h1{font-size:1.3rem;margin-top:0}.client{font-weight:600;word-break:break-all}.b
 .host{font-family:ui-monospace,monospace;background:#eef0f4;padding:.1rem .3rem;border-radius:4px;word-break:break-all}
 fieldset{border:1px solid #dfe3ea;border-radius:8px;margin:1rem 0}label{display:block;margin:.4rem 0}
 .actions{display:flex;gap:.8rem;margin-top:1.2rem}button{font-size:1rem;padding:.55rem 1.2rem;border-radius:6px;border:1px solid #b8c0cc;background:#fff;cursor:pointer}
-button.approve{background:#1f6feb;color:#fff;border-color:#1f6feb}.note{font-size:.85rem;color:#5b6475}`;
+button.approve{background:#1f6feb;color:#fff;border-color:#1f6feb}.note{font-size:.85rem;color:#5b6475}
+.note.warning{color:#8a1f11;font-weight:600}`;

@@ -3,8 +3,10 @@
  * know the user before OSC sign-in, so there is no remembered consent).
  *
  * Until the client and its redirect URI are validated, errors render locally and never
- * redirect (RFC 6749 §4.1.2.1, OAUTH-08, OAUTH-09); afterwards they go back to the client with `state`
- * and `iss`. Parameters sent twice are errors (OAuth 2.1 §3.1).
+ * redirect (RFC 6749 §4.1.2.1, OAUTH-08, OAUTH-09); afterwards they go back to the client with
+ * `state` and `iss` when its redirect URI is verified (./client-trust.ts), and are otherwise
+ * shown on our page with the answer as a link (RFC 9700 §4.11.2, POLICY-02). Parameters sent
+ * twice are errors (OAuth 2.1 §3.1).
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { randomBytes } from 'node:crypto';
@@ -16,8 +18,9 @@ import { sendUnavailablePageOrThrow } from '../http/unavailable.js';
 import type { ClientDirectory } from './clients.js';
 import { matchRedirectUri } from './redirect-uri.js';
 import { CHALLENGE_RE } from './pkce.js';
-import { parseRequestedScopes } from './scopes.js';
-import { redirectToClient } from './client-redirect.js';
+import { offeredScopes } from './scopes.js';
+import { redirectToClient, sendClientErrorPage } from './client-redirect.js';
+import { redirectIsVerified } from './client-trust.js';
 import { bindBrowser } from './browser-binding.js';
 import { renderConsentPage } from './consent-page.js';
 import { canonicalResource } from './resource.js';
@@ -93,10 +96,13 @@ export function authorizeRouter(deps: AuthorizeDeps): Router {
           'The application asked to be answered at an address it did not register. Remove this server from your application and add it again so it registers its current address.',
         );
       }
-      // From here on the redirect URI is trusted: errors go back to the client (RFC 6749 §4.1.2.1).
+      // From here on the redirect URI is registered. Errors go back to the client (RFC 6749
+      // §4.1.2.1) only when it is verified; otherwise our page offers them as a link the
+      // person may follow, so open registration makes no open redirector (RFC 9700 §4.11.2).
       const state = param(req, 'state');
+      const answer = redirectIsVerified(client, redirectUri) ? redirectToClient : sendClientErrorPage;
       const fail = (error: string, description: string) =>
-        redirectToClient(res, redirectUri, issuer, {
+        answer(res, redirectUri, issuer, {
           error,
           error_description: description,
           // A state we refuse for its length is not sent back either.
@@ -123,6 +129,9 @@ export function authorizeRouter(deps: AuthorizeDeps): Router {
       const scope = param(req, 'scope');
       if (!scope.ok) return fail('invalid_scope', 'scope was sent more than once');
       if (tooLong(scope)) return fail('invalid_scope', `scope must be at most ${maxChars} characters`);
+      // Bounded by the client's registration; read-only when none is named (./scopes.ts).
+      const offered = offeredScopes(scope.value, client.scope);
+      if ('problem' in offered) return fail('invalid_scope', offered.problem);
 
       const csrf = randomBytes(32).toString('base64url');
       const pending: PendingAuthorization = {
@@ -131,7 +140,7 @@ export function authorizeRouter(deps: AuthorizeDeps): Router {
         redirectUri,
         state: state.value,
         codeChallenge: challenge.value,
-        scopes: parseRequestedScopes(scope.value),
+        scopes: offered.scopes,
         resource,
         csrfHash: hashSecret(csrf),
         browserHash: bindBrowser(req, res),
@@ -142,7 +151,7 @@ export function authorizeRouter(deps: AuthorizeDeps): Router {
       if (admitted === 'too_large') return fail('invalid_request', 'the authorization request is too large');
       if (admitted) return sendRefusalPage(res, admitted);
       await store.put('pending', pending.id, pending, PENDING_TTL_S);
-      renderConsentPage(res, { client, pending, csrf });
+      renderConsentPage(res, { client, pending, csrf, defaulted: offered.defaulted, withheld: offered.withheld });
     } catch (err) {
       sendUnavailablePageOrThrow(res, err);
     }

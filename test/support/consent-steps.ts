@@ -3,7 +3,7 @@
  * OSC's pages, our callback), so tests can tamper between them.
  */
 import { approveAtEmulator, pkcePair } from './emulator.js';
-import { Browser, authorizeUrl, consentFields, type RegisteredClient } from './oauth-flow.js';
+import { ALL_SCOPES, Browser, authorizeUrl, consentFields, type RegisteredClient } from './oauth-flow.js';
 
 export interface OpenedConsent {
   browser: Browser;
@@ -20,6 +20,7 @@ export interface OpenedConsent {
 export interface ConsentOptions {
   browser?: Browser;
   state?: string;
+  /** Default `osc:read osc:write` (as in ./oauth-flow.ts); `''` sends none. */
   scope?: string;
   resource?: string;
   redirectUri?: string;
@@ -43,7 +44,7 @@ export async function openConsent(
       redirectUri,
       challenge,
       state,
-      scope: o.scope,
+      scope: o.scope ?? ALL_SCOPES,
       resource: o.resource,
     }),
   );

@@ -46,17 +46,35 @@ export async function expectLocalError(res: Response, status = 400): Promise<str
   return body;
 }
 
+type ExpectedError = { redirectUri: string; issuer: string; error: string; state?: string };
+
+/** The answer's URL: the client's redirect URI with the error, exactly one iss, the state, and no code. */
+function expectErrorAnswer(answer: URL, o: ExpectedError): URL {
+  expect(`${answer.origin}${answer.pathname}`).toBe(
+    `${new URL(o.redirectUri).origin}${new URL(o.redirectUri).pathname}`,
+  );
+  expect(answer.searchParams.get('error')).toBe(o.error);
+  expect(answer.searchParams.getAll('iss')).toEqual([o.issuer]);
+  expect(answer.searchParams.get('code')).toBeNull();
+  if (o.state !== undefined) expect(answer.searchParams.getAll('state')).toEqual([o.state]);
+  return answer;
+}
+
 /** An authorization error sent back to the client: a 303 to `redirectUri` with error, state and exactly one iss. */
-export function expectClientError(
-  res: Response,
-  o: { redirectUri: string; issuer: string; error: string; state?: string },
-): URL {
+export function expectClientError(res: Response, o: ExpectedError): URL {
   expect(res.status).toBe(303);
-  const loc = new URL(res.headers.get('location') ?? 'about:blank');
-  expect(`${loc.origin}${loc.pathname}`).toBe(`${new URL(o.redirectUri).origin}${new URL(o.redirectUri).pathname}`);
-  expect(loc.searchParams.get('error')).toBe(o.error);
-  expect(loc.searchParams.getAll('iss')).toEqual([o.issuer]);
-  expect(loc.searchParams.get('code')).toBeNull();
-  if (o.state !== undefined) expect(loc.searchParams.getAll('state')).toEqual([o.state]);
-  return loc;
+  return expectErrorAnswer(new URL(res.headers.get('location') ?? 'about:blank'), o);
+}
+
+/**
+ * An authorization error for a client whose redirect URI is unverified (POLICY-02): our 400
+ * page, no Location, the redirect host named, and the answer (error, state, exactly one iss)
+ * only as a link the person may follow. Returns the link.
+ */
+export async function expectClientErrorPage(res: Response, o: ExpectedError): Promise<URL> {
+  const html = await expectLocalError(res);
+  expect(html).toContain(`id="redirect-host">${new URL(o.redirectUri).host}<`);
+  const href = /id="client-link" rel="noreferrer" href="([^"]+)"/.exec(html)?.[1];
+  expect(href, html.slice(0, 400)).toBeDefined();
+  return expectErrorAnswer(new URL(href!.replace(/&#(\d+);/g, (_m, c: string) => String.fromCharCode(Number(c)))), o);
 }

@@ -68,6 +68,14 @@ export async function registerClient(base: string, meta: Record<string, unknown>
   return (await res.json()) as RegisteredClient;
 }
 
+/** What a client asks for unless a test says otherwise: both scopes, as our 401 challenge names them. */
+export const ALL_SCOPES = 'osc:read osc:write';
+
+/** The scope checkboxes our consent page shows. */
+export function shownScopes(html: string): string[] {
+  return [...html.matchAll(/name="scope" value="([^"]+)"/g)].map((m) => m[1]!);
+}
+
 /** Hidden inputs of our consent page. */
 export function consentFields(html: string): { pending: string; csrf: string } {
   const pending = /name="pending" value="([^"]+)"/.exec(html)?.[1];
@@ -79,6 +87,10 @@ export function consentFields(html: string): { pending: string; csrf: string } {
 export interface AuthorizeOptions {
   client: RegisteredClient;
   user?: string;
+  /**
+   * The request's `scope`. Default `osc:read osc:write`, what SDK clients take from our 401
+   * challenge; `''` sends none (the read-only default, POLICY-05).
+   */
   scope?: string;
   /** Scopes the user leaves checked on our consent page (default: all shown). */
   approveScopes?: string[];
@@ -124,14 +136,15 @@ export async function authorize(base: string, o: AuthorizeOptions): Promise<Auth
       redirectUri,
       challenge,
       state: o.state,
-      scope: o.scope,
+      scope: o.scope ?? ALL_SCOPES,
       resource: o.resource,
     }),
   );
   if (page.status !== 200) throw new Error(`authorize → ${page.status}: ${await page.text()}`);
-  const { pending, csrf } = consentFields(await page.text());
+  const html = await page.text();
+  const { pending, csrf } = consentFields(html);
   const form = new URLSearchParams({ pending, csrf, decision: o.decision ?? 'approve' });
-  for (const s of o.approveScopes ?? (o.scope ?? 'osc:read osc:write').split(' ')) form.append('scope', s);
+  for (const s of o.approveScopes ?? shownScopes(html)) form.append('scope', s);
   const consent = await browser.post(`${base}/consent`, form);
   if (consent.status !== 303) throw new Error(`consent → ${consent.status}: ${await consent.text()}`);
   let location = new URL(consent.headers.get('location')!);

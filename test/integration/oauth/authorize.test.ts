@@ -14,7 +14,7 @@ import {
 } from '../../support/oauth-flow.js';
 import { startStack, type Stack } from '../../support/stack.js';
 import { authorizeSteps, decide, openConsent } from '../../support/consent-steps.js';
-import { expectClientError, expectLocalError } from '../../support/oauth-expect.js';
+import { expectClientErrorPage, expectLocalError } from '../../support/oauth-expect.js';
 import { MISMATCHED_AT_AUTHORIZE } from '../../support/redirect-cases.js';
 
 let stack: Stack;
@@ -107,21 +107,24 @@ describe('OAUTH-10: PKCE is mandatory and S256 only', () => {
     ['with a 42-char challenge', { code_challenge: challenge.slice(0, 42) }],
     ['with a 44-char challenge', { code_challenge: `${challenge}A` }],
     ['with a challenge containing +', { code_challenge: `${challenge.slice(0, 42)}+` }],
-  ])('%s → redirect with invalid_request, state and iss; no consent page', async (_name, over) => {
-    const before = store.size;
-    const oscBefore = await stack.emulator.control.calls('oauth.authorize');
-    const res = await get(rawAuthorize(validParams(over)));
-    const body = await res.text();
-    expectClientError(res, {
-      redirectUri: 'https://c.example/cb',
-      issuer: stack.url,
-      error: 'invalid_request',
-      state: 'orig-state',
-    });
-    expect(body).not.toMatch(/name="pending"/);
-    expect(store.size).toBe(before);
-    expect(await stack.emulator.control.calls('oauth.authorize')).toBe(oscBefore);
-  });
+  ])(
+    '%s → invalid_request with state and iss (on our page: the client is unverified, POLICY-02); no consent page',
+    async (_name, over) => {
+      const before = store.size;
+      const oscBefore = await stack.emulator.control.calls('oauth.authorize');
+      const res = await get(rawAuthorize(validParams(over)));
+      const body = await res.clone().text();
+      await expectClientErrorPage(res, {
+        redirectUri: 'https://c.example/cb',
+        issuer: stack.url,
+        error: 'invalid_request',
+        state: 'orig-state',
+      });
+      expect(body).not.toMatch(/name="pending"/);
+      expect(store.size).toBe(before);
+      expect(await stack.emulator.control.calls('oauth.authorize')).toBe(oscBefore);
+    },
+  );
 });
 
 describe('OAUTH-11: resource indicators (RFC 8707)', () => {
@@ -137,10 +140,10 @@ describe('OAUTH-11: resource indicators (RFC 8707)', () => {
   it.each([
     ['with a fragment', (u: string) => `${u}/mcp#x`],
     ['another server', () => 'https://other.example/mcp'],
-  ])('resource %s → invalid_target back to the client', async (_name, resource) => {
+  ])('resource %s → invalid_target for the client (on our page: unverified, POLICY-02)', async (_name, resource) => {
     const before = store.size;
     const res = await get(rawAuthorize(validParams({ resource: resource(stack.url) })));
-    expectClientError(res, {
+    await expectClientErrorPage(res, {
       redirectUri: 'https://c.example/cb',
       issuer: stack.url,
       error: 'invalid_target',

@@ -19,6 +19,7 @@ import {
   registerClient,
   type RegisteredClient,
 } from '../../support/oauth-flow.js';
+import { expectClientErrorPage } from '../../support/oauth-expect.js';
 import { DEFAULTS } from '../../../src/defaults.js';
 import { loadConfig } from '../../../src/config.js';
 
@@ -228,9 +229,12 @@ describe('records anonymous requests create are capped per address, in total and
     const long = 'a'.repeat(DEFAULTS.maxParamChars + 1);
     const before = [...(stack.memory as unknown as { entries: Map<string, unknown> }).entries.keys()].length;
     const res = await authorizeFrom(stack.url, client, '192.0.2.50', long);
-    expect(res.status).toBe(303);
-    const back = new URL(res.headers.get('location')!);
-    expect(back.searchParams.get('error')).toBe('invalid_request');
+    // A registered client's redirect URI is unverified: the error is a link on our page (POLICY-02).
+    const back = await expectClientErrorPage(res, {
+      redirectUri: REDIRECT_URI,
+      issuer: stack.url,
+      error: 'invalid_request',
+    });
     expect(back.searchParams.get('error_description')).toMatch(/state must be at most 2000 characters/);
     expect(back.searchParams.get('state')).toBeNull();
     const u = new URL(
@@ -242,7 +246,7 @@ describe('records anonymous requests create are capped per address, in total and
     );
     u.searchParams.set('scope', `osc:read ${'x'.repeat(DEFAULTS.maxParamChars)}`);
     const scope = await fetch(u, { redirect: 'manual', headers: from('192.0.2.50') });
-    expect(new URL(scope.headers.get('location')!).searchParams.get('error')).toBe('invalid_scope');
+    await expectClientErrorPage(scope, { redirectUri: REDIRECT_URI, issuer: stack.url, error: 'invalid_scope' });
     const id = await fetch(
       authorizeUrl(stack.url, {
         clientId: `https://x.example/${long}`,

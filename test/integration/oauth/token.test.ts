@@ -13,7 +13,7 @@ import {
   type Tokens,
 } from '../../support/oauth-flow.js';
 import { authorizeSteps, decide, openConsent } from '../../support/consent-steps.js';
-import { expectChallenge, expectClientError } from '../../support/oauth-expect.js';
+import { expectChallenge, expectClientError, expectClientErrorPage } from '../../support/oauth-expect.js';
 import { startClockedStack, type ClockedStack } from '../../support/clocked-stack.js';
 
 const OPAQUE = /^[A-Za-z0-9_-]{43,}$/;
@@ -250,7 +250,8 @@ describe('OAUTH-34: exactly one iss on every authorization response', () => {
       state: 's-bad',
     }))
       bad.searchParams.set(k, v);
-    expectClientError(await fetch(bad, { redirect: 'manual' }), {
+    // A registered client's redirect URI is unverified: the error is a link on our page (POLICY-02).
+    await expectClientErrorPage(await fetch(bad, { redirect: 'manual' }), {
       redirectUri: client.redirect_uris[0]!,
       issuer: stack.url,
       error: 'invalid_request',
