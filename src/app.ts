@@ -157,7 +157,10 @@ export function createApp(deps: AppDeps): App {
     createMcpRoute({
       platformFor: (auth) => platformWith(credentialsFor(auth)),
       secretEntryFor: (auth) =>
-        secretEntryPort({ store, publicUrl, ttlS: d.secretEntryTtlS, now }, String(auth.extra?.grantId)),
+        secretEntryPort(
+          { store, publicUrl, ttlS: d.secretEntryTtlS, viewTtlS: d.connectionViewTtlS, now },
+          String(auth.extra?.grantId),
+        ),
       resourceMetadataUrl: e.resourceMetadataUrl,
       log,
       limits: {

@@ -65,6 +65,8 @@ export interface Defaults {
   refreshGraceMs: number;
   /** A set_secret link: how long the person has to open it and type the value (SECRET-07). */
   secretEntryTtlS: number;
+  /** A create_database link to the connection details page: how long it keeps working. */
+  connectionViewTtlS: number;
 
   // Rate limiter windows (OAUTH-05, OAUTH-24, INPUT-08); the budgets are configuration
   // (src/config.ts, docs/limits.md).
@@ -133,6 +135,7 @@ export const DEFAULTS: Readonly<Defaults> = Object.freeze({
   codeTtlS: 60,
   refreshGraceMs: 60_000,
   secretEntryTtlS: 600,
+  connectionViewTtlS: 86_400,
 
   registerWindowS: 3600,
   tokenWindowS: 900,

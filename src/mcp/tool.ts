@@ -55,6 +55,16 @@ export const REAL_CLOCK: ToolClock = Object.freeze({ now: () => Date.now(), slee
 export interface SecretEntryPort {
   /** A single-use link to `/secrets/enter/<id>` for the grant's OSC user, and when it expires (epoch ms). */
   open(target: { serviceId: string; secretName: string }): Promise<{ url: string; expiresAt: number; ttlS: number }>;
+  /**
+   * A link to the page showing a database's connection details to the signed-in owner
+   * (`/secrets/connection/<id>`): how to write the string and the NAME of the password's secret.
+   */
+  openConnectionView(view: {
+    serviceId: string;
+    name: string;
+    secretName: string;
+    template: { scheme: string; user: string; path: string; port?: number };
+  }): Promise<{ url: string; expiresAt: number }>;
 }
 
 export interface ToolContext {

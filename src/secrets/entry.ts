@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RecordStore } from '../storage/store.js';
-import type { SecretEntryRecord } from '../storage/records.js';
+import type { ConnectionViewRecord, LinkOwner, Records, SecretEntryRecord } from '../storage/records.js';
 import { hashSecret, timingSafeEqualStr } from '../storage/hash.js';
 import { GrantRevokedError } from '../errors.js';
 
@@ -18,12 +18,7 @@ import { GrantRevokedError } from '../errors.js';
 export const ENTRY_ID_RE = /^[A-Za-z0-9_-]{43}$/;
 
 /** Who a grant acts for and through which client: what a link is bound to. */
-export interface EntryOwner {
-  grantId: string;
-  clientId: string;
-  tenantId: string;
-  userId: string;
-}
+export type EntryOwner = LinkOwner;
 
 export interface OpenedEntry {
   /** The link's random part: only in the URL we hand back, never stored. */
@@ -31,27 +26,58 @@ export interface OpenedEntry {
   expiresAt: number;
 }
 
+/** The two kinds of link: a secret to type (single use) and a database's connection details. */
+type LinkKind = 'secretEntry' | 'connectionView';
+
+/** Stores a link of `kind` for `ttlS` seconds and returns its random part; only its hash is kept. */
+async function openLink<K extends LinkKind>(
+  store: RecordStore,
+  kind: K,
+  fields: Omit<Records[K], 'createdAt' | 'expiresAt'>,
+  opts: { ttlS: number; now: number },
+): Promise<OpenedEntry> {
+  const id = randomBytes(32).toString('base64url');
+  const expiresAt = opts.now + opts.ttlS * 1000;
+  const rec = { ...fields, createdAt: opts.now, expiresAt } as Records[K];
+  await store.put(kind, hashSecret(id), rec, opts.ttlS);
+  return { id, expiresAt };
+}
+
+/** A link's record when it is well-formed, unused and unexpired; undefined otherwise. */
+async function findLink<K extends LinkKind>(store: RecordStore, kind: K, id: string, now: number) {
+  if (!ENTRY_ID_RE.test(id)) return undefined;
+  const key = hashSecret(id);
+  const record = await store.get(kind, key);
+  if (!record || record.expiresAt <= now) return undefined;
+  return { key, record };
+}
+
 /** Opens a single-use link for the owner to type `secretName` of `serviceId`. */
-export async function openSecretEntry(
+export function openSecretEntry(
   store: RecordStore,
   owner: EntryOwner,
   target: { serviceId: string; secretName: string },
   opts: { ttlS: number; now: number },
 ): Promise<OpenedEntry> {
-  const id = randomBytes(32).toString('base64url');
-  const expiresAt = opts.now + opts.ttlS * 1000;
-  const rec: SecretEntryRecord = {
-    grantId: owner.grantId,
-    clientId: owner.clientId,
-    tenantId: owner.tenantId,
-    userId: owner.userId,
-    serviceId: target.serviceId,
-    secretName: target.secretName,
-    createdAt: opts.now,
-    expiresAt,
-  };
-  await store.put('secretEntry', hashSecret(id), rec, opts.ttlS);
-  return { id, expiresAt };
+  return openLink(store, 'secretEntry', { ...pick(owner), ...target }, opts);
+}
+
+/** How to write a database's connection string, and the name of its password's secret (never the password). */
+export type DatabaseView = Omit<ConnectionViewRecord, keyof LinkOwner | 'createdAt' | 'expiresAt'>;
+
+/** Opens a link to the connection details page of a database, for the owner, for `ttlS` seconds. */
+export function openConnectionView(
+  store: RecordStore,
+  owner: EntryOwner,
+  view: DatabaseView,
+  opts: { ttlS: number; now: number },
+): Promise<OpenedEntry> {
+  return openLink(store, 'connectionView', { ...pick(owner), ...view }, opts);
+}
+
+/** Exactly the owner's four fields (an object with more must not leak them into a record). */
+function pick(o: EntryOwner): EntryOwner {
+  return { grantId: o.grantId, clientId: o.clientId, tenantId: o.tenantId, userId: o.userId };
 }
 
 /** Where the person types the value: our page, on our public origin. */
@@ -59,17 +85,19 @@ export function secretEntryUrl(publicUrl: string, id: string): string {
   return `${publicUrl}/secrets/enter/${id}`;
 }
 
-/** The link's record when it is well-formed, unused and unexpired; undefined otherwise. */
-export async function findSecretEntry(
-  store: RecordStore,
-  id: string,
-  now: number,
-): Promise<{ key: string; record: SecretEntryRecord } | undefined> {
-  if (!ENTRY_ID_RE.test(id)) return undefined;
-  const key = hashSecret(id);
-  const record = await store.get('secretEntry', key);
-  if (!record || record.expiresAt <= now) return undefined;
-  return { key, record };
+/** The secret link's record when it is well-formed, unused and unexpired; undefined otherwise. */
+export function findSecretEntry(store: RecordStore, id: string, now: number) {
+  return findLink(store, 'secretEntry', id, now);
+}
+
+/** The connection details link's record when it is well-formed and unexpired. */
+export function findConnectionView(store: RecordStore, id: string, now: number) {
+  return findLink(store, 'connectionView', id, now);
+}
+
+/** Where the person sees a database's connection details. */
+export function connectionViewUrl(publicUrl: string, id: string): string {
+  return `${publicUrl}/secrets/connection/${id}`;
 }
 
 /** The same OSC user (tenant and user) as the grant that asked. */
@@ -120,20 +148,27 @@ export async function restoreSecretEntry(store: RecordStore, key: string, rec: S
 }
 
 /**
- * The port set_secret gets (ToolContext.secretEntry in src/mcp/tool.ts) for one grant: the
- * grant is read once per link, so a link always names the grant's current OSC user.
+ * The port set_secret and create_database get (ToolContext.secretEntry in src/mcp/tool.ts) for
+ * one grant: the grant is read once per link, so a link always names the grant's current OSC user.
  */
 export function secretEntryPort(
-  deps: { store: RecordStore; publicUrl: string; ttlS: number; now: () => number },
+  deps: { store: RecordStore; publicUrl: string; ttlS: number; viewTtlS?: number; now: () => number },
   grantId: string,
 ) {
+  const owner = async (): Promise<EntryOwner> => {
+    const grant = await deps.store.get('grant', grantId);
+    if (!grant) throw new GrantRevokedError('the grant ended before the link was made');
+    return { grantId, clientId: grant.clientId, tenantId: grant.tenantId, userId: grant.userId };
+  };
   return {
     async open(target: { serviceId: string; secretName: string }) {
-      const grant = await deps.store.get('grant', grantId);
-      if (!grant) throw new GrantRevokedError('the grant ended before the secret link was made');
-      const owner = { grantId, clientId: grant.clientId, tenantId: grant.tenantId, userId: grant.userId };
-      const opened = await openSecretEntry(deps.store, owner, target, { ttlS: deps.ttlS, now: deps.now() });
+      const opened = await openSecretEntry(deps.store, await owner(), target, { ttlS: deps.ttlS, now: deps.now() });
       return { url: secretEntryUrl(deps.publicUrl, opened.id), expiresAt: opened.expiresAt, ttlS: deps.ttlS };
+    },
+    async openConnectionView(view: DatabaseView) {
+      const ttlS = deps.viewTtlS ?? deps.ttlS;
+      const opened = await openConnectionView(deps.store, await owner(), view, { ttlS, now: deps.now() });
+      return { url: connectionViewUrl(deps.publicUrl, opened.id), expiresAt: opened.expiresAt };
     },
   };
 }

@@ -15,24 +15,25 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Logger } from 'pino';
 import type { RecordStore, TokenStore } from '../storage/store.js';
 import type { GrantRecord, SecretEntryRecord } from '../storage/records.js';
-import type { OscPlatform } from '../osc/platform.js';
+import type { InstanceEndpoints, OscPlatform } from '../osc/platform.js';
 import type { ClientDirectory } from '../oauth/clients.js';
 import { sendErrorPage } from '../http/page-headers.js';
 import { sendUnavailablePageOrThrow } from '../http/unavailable.js';
-import { GrantRevokedError, isUnavailable } from '../errors.js';
+import { GrantRevokedError, isUnavailable, UpstreamNotFoundError } from '../errors.js';
 import { DEFAULTS } from '../defaults.js';
 import { readSession, issueCsrf } from '../connections/session.js';
 import { sendToSignIn, type ConnectionsDeps } from '../connections/router.js';
 import {
   ENTRY_ID_RE,
   entryCsrfValid,
+  findConnectionView,
   findSecretEntry,
   isOwner,
   issueEntryCsrf,
   restoreSecretEntry,
   takeSecretEntry,
 } from './entry.js';
-import { MAX_SECRET_BYTES, renderEntryDone, renderEntryForm, renderWrongUser } from './page.js';
+import { MAX_SECRET_BYTES, renderConnectionView, renderEntryDone, renderEntryForm, renderWrongUser } from './page.js';
 
 export interface SecretPagesDeps {
   store: TokenStore;
@@ -53,7 +54,7 @@ const GONE = [
 ] as const;
 
 /** The application that asked, as the consent page names it. */
-async function clientOf(clients: ClientDirectory, rec: SecretEntryRecord) {
+async function clientOf(clients: ClientDirectory, rec: Pick<SecretEntryRecord, 'clientId'>) {
   const client = await clients.find(rec.clientId);
   return {
     clientName: client?.clientName ?? 'An unnamed application',
@@ -62,7 +63,10 @@ async function clientOf(clients: ClientDirectory, rec: SecretEntryRecord) {
 }
 
 /** The grant that asked, or undefined when the person has disconnected it since. */
-async function liveGrant(store: RecordStore, rec: SecretEntryRecord): Promise<GrantRecord | undefined> {
+async function liveGrant(
+  store: RecordStore,
+  rec: Pick<SecretEntryRecord, 'grantId' | 'tenantId' | 'userId'>,
+): Promise<GrantRecord | undefined> {
   const grant = await store.get('grant', rec.grantId);
   return grant && grant.tenantId === rec.tenantId && grant.userId === rec.userId ? grant : undefined;
 }
@@ -79,10 +83,15 @@ export function secretPagesRouter(deps: SecretPagesDeps): Router {
    * The checks both methods share: a well-formed, live link (404, 410), a session (else
    * `signedOut`), the owner (else the refusal page). Undefined when it has answered.
    */
-  async function ownLink(req: Request, res: Response, signedOut: (id: string) => Promise<void> | void) {
+  async function ownLink<R extends { tenantId: string; userId: string }>(
+    req: Request,
+    res: Response,
+    find: (store: RecordStore, id: string, now: number) => Promise<{ key: string; record: R } | undefined>,
+    signedOut: (id: string) => Promise<void> | void,
+  ) {
     const id = String(req.params.id);
     if (!ENTRY_ID_RE.test(id)) return void sendErrorPage(res, 404, 'Not found', 'There is no such page.');
-    const entry = await findSecretEntry(store, id, now());
+    const entry = await find(store, id, now());
     if (!entry) return void sendErrorPage(res, 410, ...GONE);
     const session = await readSession(store, req);
     if (!session) return void (await signedOut(id));
@@ -93,7 +102,9 @@ export function secretPagesRouter(deps: SecretPagesDeps): Router {
 
   router.get('/secrets/enter/:id', async function secretEntryPage(req: Request, res: Response) {
     try {
-      const own = await ownLink(req, res, (id) => sendToSignIn(deps.connections, req, res, `/secrets/enter/${id}`));
+      const own = await ownLink(req, res, findSecretEntry, (id) =>
+        sendToSignIn(deps.connections, req, res, `/secrets/enter/${id}`),
+      );
       if (!own) return;
       const { id, entry, session } = own;
       if (!(await liveGrant(store, entry.record))) return sendDisconnected(res);
@@ -115,7 +126,7 @@ export function secretPagesRouter(deps: SecretPagesDeps): Router {
 
   router.post('/secrets/enter/:id', form, async function storeSecret(req: Request, res: Response) {
     try {
-      const own = await ownLink(req, res, () =>
+      const own = await ownLink(req, res, findSecretEntry, () =>
         sendErrorPage(
           res,
           403,
@@ -181,6 +192,49 @@ export function secretPagesRouter(deps: SecretPagesDeps): Router {
         'a secret typed on the secret page was stored at OSC',
       );
       renderEntryDone(res, { ...(await clientOf(clients, rec)), serviceId: rec.serviceId, secretName: rec.secretName });
+    } catch (err) {
+      sendUnavailablePageOrThrow(res, err);
+    }
+  });
+
+  // A database's connection details, live from OSC, for the signed-in owner (SECRET-11). OSC
+  // never gives a secret's value back (its secrets API lists names only) and we keep no copy, so
+  // the password stays a reference here too; the page says so and what to do instead.
+  router.get('/secrets/connection/:id', async function connectionPage(req: Request, res: Response) {
+    try {
+      const own = await ownLink(req, res, findConnectionView, (id) =>
+        sendToSignIn(deps.connections, req, res, `/secrets/connection/${id}`),
+      );
+      if (!own) return;
+      const view = own.entry.record;
+      const grant = await liveGrant(store, view);
+      if (!grant) return sendDisconnected(res);
+      let endpoints: InstanceEndpoints;
+      try {
+        endpoints = await deps
+          .platformForGrant(grant)
+          .instanceEndpoints(
+            view.serviceId,
+            view.name,
+            AbortSignal.timeout(deps.callTimeoutMs ?? DEFAULTS.upstreamCallTimeoutMs),
+          );
+      } catch (err) {
+        if (err instanceof GrantRevokedError) return sendDisconnected(res);
+        if (isUnavailable(err)) throw err;
+        if (err instanceof UpstreamNotFoundError)
+          return sendErrorPage(res, 404, 'Database not found', 'OSC no longer has this database in your workspace.');
+        log.warn(
+          { event: 'connection_view_failed', grantId: view.grantId, err: { name: (err as Error)?.name } },
+          'OSC did not answer the connection details',
+        );
+        return sendErrorPage(res, 502, 'Not available', 'OSC did not answer just now. Reload the page to try again.');
+      }
+      renderConnectionView(res, {
+        ...(await clientOf(clients, view)),
+        view,
+        endpoints,
+        userId: own.session.record.userId,
+      });
     } catch (err) {
       sendUnavailablePageOrThrow(res, err);
     }

@@ -157,6 +157,14 @@ export interface SignInRecord {
   createdAt: number;
 }
 
+/** Who a link of ours is for: the grant that asked, its client and its OSC user. */
+export interface LinkOwner {
+  grantId: string;
+  clientId: string;
+  tenantId: string;
+  userId: string;
+}
+
 /**
  * A set_secret link waiting for the person to type the value (src/secrets/entry.ts).
  * id = SHA-256 of the link's random part; TTL `secretEntryTtlS` (10 min); taken once when the
@@ -164,17 +172,29 @@ export interface SignInRecord {
  * user and its client. Every field is bounded: ids, names matching their patterns, epoch ms.
  * It never holds a secret value.
  */
-export interface SecretEntryRecord {
-  grantId: string;
-  clientId: string;
-  tenantId: string;
-  userId: string;
+export interface SecretEntryRecord extends LinkOwner {
   serviceId: string;
   secretName: string;
   createdAt: number;
   expiresAt: number;
   /** Set by the page's GET for the signed-in owner: the session the form was shown to and its CSRF token's hash. */
   csrf?: { sessionId: string; hash: string };
+}
+
+/**
+ * A create_database link to the connection details page (src/secrets/router.ts). id = SHA-256
+ * of the link's random part; TTL `connectionViewTtlS` (1 day); read any number of times by the
+ * signed-in owner. Bound to the grant (revoking it removes the record) and its OSC user. It holds
+ * how to write the connection string and the NAME of the password's secret, never the password:
+ * OSC does not give secret values back and we keep none.
+ */
+export interface ConnectionViewRecord extends LinkOwner {
+  serviceId: string;
+  name: string;
+  secretName: string;
+  template: { scheme: string; user: string; path: string; port?: number };
+  createdAt: number;
+  expiresAt: number;
 }
 
 /** A signed-in /connections session. id = SHA-256 of the session cookie; TTL 30 min. */
@@ -229,6 +249,7 @@ export interface Records {
   signin: SignInRecord;
   session: SessionRecord;
   secretEntry: SecretEntryRecord;
+  connectionView: ConnectionViewRecord;
   suspended: SuspensionRecord;
   clientUse: ClientUseRecord;
 }
@@ -249,6 +270,7 @@ export const KINDS: readonly Kind[] = [
   'signin',
   'session',
   'secretEntry',
+  'connectionView',
   'suspended',
   'clientUse',
 ] as const;

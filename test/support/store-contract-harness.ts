@@ -122,6 +122,18 @@ export function sampleRecords(grantId = uid()): Records {
       expiresAt: T + 600_000,
       csrf: { sessionId: 's-1', hash: 'h4' },
     },
+    connectionView: {
+      grantId,
+      clientId: 'c-1',
+      tenantId: 'tenant-ø',
+      userId: 'u-1',
+      serviceId: 'birme-osc-postgresql',
+      name: 'shopdb',
+      secretName: 'shopdb-password',
+      template: { scheme: 'postgresql', user: 'postgres', path: '/postgres', port: 5432 },
+      createdAt: T,
+      expiresAt: T + 86_400_000,
+    },
     suspended: { clientId: 'https://app.example/client.json', suspendedAt: T },
     clientUse: { at: T },
   };

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { defineTool, instanceNameArg, q, ToolInputError, waitSecondsArg } from '../tool.js';
+import { defineTool, instanceNameArg, q, secretNameArg, ToolInputError, waitSecondsArg } from '../tool.js';
 import { ServiceNotSubscribedError } from '../../errors.js';
 import { waitUntilReady } from './wait-ready.js';
 
@@ -35,7 +35,8 @@ export default defineTool({
   description:
     'Creates a database instance (PostgreSQL, MariaDB, Valkey/Redis or CouchDB) with a strong generated password that no one in this chat sees: ' +
     'it is stored as a service secret and the result gives a connection string with "{{secrets.<name>}}" in place of the password. ' +
-    'Waits (bounded) until the database runs. It COSTS OSC tokens every day it runs (describe_service shows the price). Not retried automatically.',
+    'To use a password the user typed instead, call set_secret first and pass its name as passwordSecret. ' +
+    'The result links a page where the user sees the connection details. Waits (bounded) until the database runs. It COSTS OSC tokens every day it runs (describe_service shows the price). Not retried automatically.',
   scope: 'osc:write',
   inputSchema: {
     serviceId: z.enum(Object.keys(DATABASES) as [DatabaseId, ...DatabaseId[]]).describe('Which database service'),
@@ -44,6 +45,11 @@ export default defineTool({
       MAX_WAIT_S,
       `How long to wait until it runs, 5-${MAX_WAIT_S} s (default ${MAX_WAIT_S})`,
     ),
+    passwordSecret: secretNameArg
+      .optional()
+      .describe(
+        'Name of an existing secret of this service (typed by the user through set_secret) to use as the password instead of a generated one',
+      ),
   },
   outputSchema: {
     serviceId: z.string(),
@@ -54,10 +60,14 @@ export default defineTool({
     port: z.number().int().optional(),
     ready: z.boolean(),
     health: z.string().optional(),
+    detailsUrl: z
+      .string()
+      .optional()
+      .describe('A page where the user, signed in to OSC, sees the connection details read live from OSC'),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   deadlineMs: 30_000 + MAX_WAIT_S * 1000,
-  async handler({ serviceId, name, waitSeconds = MAX_WAIT_S }, ctx) {
+  async handler({ serviceId, name, waitSeconds = MAX_WAIT_S, passwordSecret }, ctx) {
     const db = DATABASES[serviceId];
     await ctx.osc.describeService(serviceId, ctx.signal).catch(async (err: unknown) => {
       if (!(err instanceof ServiceNotSubscribedError)) throw err;
@@ -69,13 +79,21 @@ export default defineTool({
         `Nothing was created: this connection has reached its quota of instance creates for now. Try again in about ${Math.max(1, Math.ceil(quota.retryAfterS / 60))} minute(s).`,
       );
     }
-    const secretName = `${name}-password`;
+    const secretName = passwordSecret ?? `${name}-password`;
     const ref = `{{secrets.${secretName}}}`;
-    await ctx
-      .progress?.({ progress: 0, total: waitSeconds, message: 'storing the generated password as a service secret' })
-      .catch(() => undefined);
-    // 24 random bytes, base64url: 192 bits, and no character that needs quoting in a URL or a shell.
-    await ctx.osc.saveSecret(serviceId, secretName, randomBytes(24).toString('base64url'), ctx.signal);
+    if (passwordSecret) {
+      // The user's own secret: it must exist before the database starts with it (a missing one fails the start).
+      if (!(await ctx.osc.listSecrets(serviceId, ctx.signal)).includes(passwordSecret))
+        throw new ToolInputError(
+          `Nothing was created: ${q(serviceId)} has no secret ${q(passwordSecret)}. Call set_secret for it, let the user type the password on the page, then call create_database again.`,
+        );
+    } else {
+      await ctx
+        .progress?.({ progress: 0, total: waitSeconds, message: 'storing the generated password as a service secret' })
+        .catch(() => undefined);
+      // 24 random bytes, base64url: 192 bits, and no character that needs quoting in a URL or a shell.
+      await ctx.osc.saveSecret(serviceId, secretName, randomBytes(24).toString('base64url'), ctx.signal);
+    }
     await ctx.progress?.({ progress: 0, total: waitSeconds, message: 'creating the database' }).catch(() => undefined);
     await ctx.osc.createInstance(serviceId, name, { [db.password]: ref }, ctx.signal);
     const { ready, health } = await waitUntilReady(ctx, serviceId, name, waitSeconds);
@@ -88,11 +106,39 @@ export default defineTool({
     const state = ready
       ? 'It is running.'
       : `It is not running yet (${health ?? 'unknown'}); get_instance shows its status later.`;
+    // A page where the person sees the details live (src/secrets/router.ts); its absence loses nothing else.
+    const details = await ctx.secretEntry
+      ?.openConnectionView({
+        serviceId,
+        name,
+        secretName,
+        template: {
+          scheme: db.scheme,
+          user: db.user,
+          path: db.path,
+          ...(db.scheme === 'https' ? {} : { port: db.port }),
+        },
+      })
+      .catch(() => undefined);
+    const password = passwordSecret
+      ? `Its password is the user's own secret ${q(secretName)}, which no one in this chat has seen.`
+      : `Its password was generated and stored as service secret ${q(secretName)}; no one in this chat has seen it.`;
     return {
-      structured: { serviceId, name, secretName, connectionString, host, port, ready, health },
+      structured: {
+        serviceId,
+        name,
+        secretName,
+        connectionString,
+        host,
+        port,
+        ready,
+        health,
+        ...(details ? { detailsUrl: details.url } : {}),
+      },
       text:
-        `Created database ${q(name)} of ${q(serviceId)}. ${state} Its password was generated and stored as service secret ${q(secretName)}; no one in this chat has seen it. ` +
-        `Connection string: ${connectionString} — give it to apps as is where they take OSC options, or have the app read the secret. It spends OSC tokens daily until deleted.`,
+        `Created database ${q(name)} of ${q(serviceId)}. ${state} ${password} ` +
+        `Connection string: ${connectionString} — give it to apps as is where they take OSC options, or have the app read the secret. It spends OSC tokens daily until deleted.` +
+        (details ? `\nThe user can see the connection details, signed in to OSC, at ${details.url}` : ''),
     };
   },
 });

@@ -177,6 +177,41 @@ describe('the secret page', () => {
     expect((await new Browser().get(url)).status).toBe(410);
   });
 
+  it('SECRET-11: the connection details page: the owner sees the strings read live from OSC with the password as a reference, and why; bob is refused', async () => {
+    const db = await tool(alice, 'create_database', {
+      serviceId: 'birme-osc-postgresql',
+      name: 'viewdb',
+      waitSeconds: 20,
+    });
+    expect(db.isError).toBeFalsy();
+    const url = local(String(db.structuredContent!.detailsUrl));
+    expect(url).toMatch(/\/secrets\/connection\/[A-Za-z0-9_-]{43}$/);
+    const bob = await signInAt(url, 'bob');
+    expect((await bob.get(url)).status).toBe(403);
+    const browser = await signInAt(url, 'alice');
+    const page = await browser.get(url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toContain('no-store');
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const html = await page.text();
+    const ends = await tool(alice, 'get_instance_endpoints', { serviceId: 'birme-osc-postgresql', name: 'viewdb' });
+    const e = ends.structuredContent as { external: Array<{ ip: string; port: number }>; internalDns: string };
+    const ref = '{{secrets.viewdb-password}}'.replace(/[/]/g, (c) => `&#${c.charCodeAt(0)};`);
+    expect(html).toContain(
+      `postgresql:&#47;&#47;postgres:${ref}@${e.external[0]!.ip}:${e.external[0]!.port}&#47;postgres`,
+    );
+    expect(html).toContain(e.internalDns);
+    expect(html).toContain('cannot show the password');
+    // Many views, same link; the generated password is on none of them.
+    expect((await browser.get(url)).status).toBe(200);
+    const generated = (await storedAtOsc()).filter((v) => !typed.includes(v));
+    expect(generated.length).toBeGreaterThan(0);
+    for (const v of generated) expect(html).not.toContain(v);
+    // Gone from OSC: a 404 page, not a 500.
+    await tool(alice, 'delete_instance', { serviceId: 'birme-osc-postgresql', name: 'viewdb', confirm: true });
+    expect((await browser.get(url)).status).toBe(404);
+  });
+
   it('no value typed on the page is in any log line', () => {
     expect(findSecrets(logHaystacks(stack.logs), typed)).toEqual([]);
   });

@@ -18,7 +18,7 @@ const listed = (scopes: string[]): Promise<WireTool[]> => inMemoryMcp(osc).listT
 
 const FORBIDDEN_ARG = /token|url|uri|authorization|bearer|secret|password|cookie|key|tenant|workspace|host|env/i;
 /** Arguments that name a secret and never carry one: OSC's secret name (src/mcp/tool.ts `secretNameArg`). */
-const NAMES_A_SECRET = new Set(['secretName']);
+const NAMES_A_SECRET = new Set(['secretName', 'passwordSecret']);
 
 describe('tool registry', () => {
   it('names are unique snake_case and the surface stays small', () => {
