@@ -2,8 +2,8 @@
 // no open redirector through open registration (RFC 9700 §4.11.2), black-box over HTTP.
 // src/oauth/scopes.ts, src/oauth/client-trust.ts, src/oauth/client-redirect.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
 import { startStack, type Stack } from '../../support/stack.js';
+import { startDocumentServer, type DocumentServer } from '../../support/document-server.js';
 import { pkcePair } from '../../support/emulator.js';
 import {
   authorizeUrl,
@@ -18,18 +18,10 @@ import { decide, openConsent } from '../../support/consent-steps.js';
 import { expectClientError, expectClientErrorPage } from '../../support/oauth-expect.js';
 
 let stack: Stack;
-let docs: Server;
-let docBase: string;
-const served = new Map<string, string>();
+let docs: DocumentServer;
 
 beforeAll(async () => {
-  docs = createServer((req, res) => {
-    const body = served.get(req.url ?? '');
-    if (body === undefined) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
-  });
-  await new Promise<void>((resolve) => docs.listen(0, '127.0.0.1', resolve));
-  docBase = `http://127.0.0.1:${(docs.address() as { port: number }).port}`;
+  docs = await startDocumentServer();
   stack = await startStack({ overrides: { cimd: { allowLoopbackHttp: true } } });
 });
 afterAll(async () => {
@@ -39,17 +31,14 @@ afterAll(async () => {
 
 /** A metadata-document client served from loopback; its id is the document's URL. */
 function documentClient(path: string, redirectUri: string, extra: Record<string, unknown> = {}): RegisteredClient {
-  const clientId = `${docBase}${path}`;
-  served.set(
-    path,
-    JSON.stringify({
-      client_id: clientId,
-      client_name: 'Doc Client',
-      redirect_uris: [redirectUri],
-      token_endpoint_auth_method: 'none',
-      ...extra,
-    }),
-  );
+  const clientId = `${docs.base}${path}`;
+  docs.serve(path, {
+    client_id: clientId,
+    client_name: 'Doc Client',
+    redirect_uris: [redirectUri],
+    token_endpoint_auth_method: 'none',
+    ...extra,
+  });
   return { client_id: clientId, redirect_uris: [redirectUri] };
 }
 
