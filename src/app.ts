@@ -25,7 +25,7 @@ import type { TokenLimits } from './oauth/limits.js';
 import { apiBudget, pageBudget, type AnonymousLimits } from './oauth/anonymous.js';
 import { revokeRouter } from './oauth/revoke.js';
 import { connectionsRouter, finishSignIn } from './connections/router.js';
-import { credentialsFor, requireBearer } from './oauth/bearer.js';
+import { createBearer, credentialsFor } from './oauth/bearer.js';
 import { canonicalResource } from './oauth/resource.js';
 import { PAGE_CSS } from './http/page-headers.js';
 import { requestLog } from './http/request-log.js';
@@ -143,7 +143,17 @@ export function createApp(deps: AppDeps): App {
   // call, valid or not (issue 18). No other route shares its path.
   const publicHost = new URL(publicUrl).host;
   app.use('/mcp', apiCors, originHostGuard({ publicUrl, allowedHosts: [publicHost] }));
-  app.post('/mcp', requireBearer({ store, refresher, resource, resourceMetadataUrl: e.resourceMetadataUrl, log, now }));
+  const bearer = createBearer({
+    store,
+    refresher,
+    resource,
+    resourceMetadataUrl: e.resourceMetadataUrl,
+    log,
+    now,
+    toolCalls: deps.limits.toolCalls,
+    hintEntries: d.accessHintEntries,
+  });
+  app.post('/mcp', bearer.check);
   const platformWith = (credentials: ReturnType<typeof credentialsFor>) =>
     createSdkPlatform({
       credentials,
@@ -163,8 +173,8 @@ export function createApp(deps: AppDeps): App {
         ),
       resourceMetadataUrl: e.resourceMetadataUrl,
       log,
+      admit: bearer.admit,
       limits: {
-        toolCalls: deps.limits.toolCalls,
         instanceCreates: deps.limits.instanceCreates,
         toolDeadlineMs: d.toolDeadlineMs,
         buildWait: { pollMs: d.appBuildPollMs, maxMs: d.appBuildWaitMaxMs },

@@ -51,6 +51,11 @@ export interface Defaults {
    * 251 ms; bench/redis-latency.ts, docs/storage.md "Command timeout").
    */
   redisCommandTimeoutMs: number;
+  /**
+   * Access records each process remembers (src/oauth/bearer.ts): they never change, so the
+   * grant id they name lets a request read the token, its grant and its limits at once.
+   */
+  accessHintEntries: number;
 
   // Browser flows.
   /** A pending consent and our round trip through OSC (OAUTH-17..20). */
@@ -128,6 +133,7 @@ export const DEFAULTS: Readonly<Defaults> = Object.freeze({
 
   redisWaitTimeoutMs: 100,
   redisCommandTimeoutMs: 1_000,
+  accessHintEntries: 10_000,
 
   pendingTtlS: 600,
   signInTtlS: 600,

@@ -3,15 +3,16 @@
  * endpoint with the MCP SDK v2 (docs/mcp-revisions.md): MCP 2025-11-25 clients (the
  * `initialize` handshake, no per-request metadata) and MCP 2026-07-28 clients
  * (`server/discover`, the per-request `_meta` envelope, `Mcp-Method`/`Mcp-Name` headers).
- * It runs after the bearer check, which sets `req.auth`. The SDK transport lives in this
- * module only.
+ * It runs after the bearer check's first phase, which sets `req.auth` from the access token;
+ * the second phase (`admit`: grant, suspension, call budget, in one store round trip) runs
+ * here once the body is parsed. The SDK transport lives in this module only.
  *
  * Before the SDK sees anything, for both eras alike: Content-Type (415), a 64 KB body
  * limit read here and answered 413 with the connection closed (INPUT-01), JSON parse and a
  * nesting bound (400 -32700, INPUT-02), batch size (400 -32600), per-tool scope (403
  * insufficient_scope, OAUTH-35: a `tools/call` of any message of a batch beyond the
- * grant's scopes refuses the whole request, before any OSC call), and the per-grant call
- * budget (429, INPUT-08). Scope is judged on the body, which is what runs, so a request
+ * grant's scopes refuses the whole request, before any OSC call), then `admit`: the grant
+ * (401 once revoked) and the per-grant call budget (429, INPUT-08). Scope is judged on the body, which is what runs, so a request
  * whose `Mcp-Name` header disagrees with its body gets 403 when the body names a tool the
  * grant may not call, and the SDK's 400 -32020 HeaderMismatch otherwise.
  *
@@ -43,9 +44,8 @@ import type { BuildWaitTiming } from './tool.js';
 import { MAX_JSON_DEPTH, messagesOf, methodLabel, nestsDeeperThan, toolCallsOf } from './wire.js';
 import { GrantRevokedError, isUnavailable } from '../errors.js';
 import { RPC, sendJsonRpcError, sendJsonRpcUnavailable } from '../http/json-rpc.js';
-import { setRetryAfter } from '../http/unavailable.js';
 
-/** Same shape as the lead's rate limiter (src/storage/rate-limits.ts). */
+/** Same shape as the rate limiter (src/storage/rate-limits.ts). */
 export interface CallLimiter {
   consume(key: string, points?: number): Promise<{ allowed: boolean; retryAfterS: number }>;
 }
@@ -57,11 +57,15 @@ export interface McpRouteDeps {
   secretEntryFor?(auth: AuthInfo): SecretEntryPort;
   resourceMetadataUrl: string;
   log: Logger;
+  /**
+   * The bearer check's second phase (src/oauth/bearer.ts `admit`), once the body says how many
+   * tool calls it holds: token, grant, suspension and the per-grant tool-call budget (INPUT-08;
+   * a batch of n calls spends n) in one store round trip. It answers a refused request itself.
+   */
+  admit?(req: Request, res: Response, toolCalls: number): Promise<boolean>;
   limits?: {
     /** Request body limit (default 64 KB, INPUT-06). */
     maxBodyBytes?: number;
-    /** Tool calls per grant; a batch of n calls spends n (INPUT-08). */
-    toolCalls?: CallLimiter;
     /** create_instance attempts per grant, spent by the tool when it sends a create (INPUT-08). */
     instanceCreates?: CallLimiter;
     /** Default tool deadline (15 s), UPSTREAM-10. */
@@ -189,14 +193,8 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
 
     let ctx: McpServerContext;
     try {
+      if (deps.admit && !(await deps.admit(req, res, calls.length))) return;
       const grantId = String(auth.extra?.grantId ?? auth.clientId);
-      if (calls.length > 0 && deps.limits?.toolCalls) {
-        const d = await deps.limits.toolCalls.consume(`tools:${grantId}`, calls.length);
-        if (!d.allowed) {
-          setRetryAfter(res, d.retryAfterS);
-          return sendJsonRpcError(res, 429, RPC.serverError, 'Too many tool calls for this connection; retry later');
-        }
-      }
       const osc = deps.platformFor(auth);
       const creates = deps.limits?.instanceCreates;
       const spendCreate = creates ? () => creates.consume(`creates:${grantId}`) : undefined;
