@@ -13,7 +13,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { McpServer, type CallToolResult, type ServerContext } from '@modelcontextprotocol/server';
+import {
+  inputRequired,
+  McpServer,
+  type CallToolResult,
+  type InputRequiredResult,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import type { Logger } from '../log.js';
 import type { OscPlatform } from '../osc/platform.js';
@@ -131,7 +137,11 @@ export function buildMcpServer(ctx: McpServerContext): McpServer {
  */
 export function toolRunner(
   ctx: McpServerContext,
-): (tool: AnyTool, args: Record<string, unknown>, extra: ServerContext) => Promise<CallToolResult> {
+): (
+  tool: AnyTool,
+  args: Record<string, unknown>,
+  extra: ServerContext,
+) => Promise<CallToolResult | InputRequiredResult> {
   // Upstream text reaches tools, and so the model, only as data (./upstream-data.ts).
   const dataCtx: McpServerContext = { ...ctx, osc: dataOnlyPlatform(ctx.osc) };
   return (tool, args, extra) => runTool(tool, args, extra, dataCtx);
@@ -142,7 +152,7 @@ async function runTool(
   input: Record<string, unknown>,
   extra: ServerContext,
   ctx: McpServerContext,
-): Promise<CallToolResult> {
+): Promise<CallToolResult | InputRequiredResult> {
   const correlationId = randomBytes(6).toString('hex');
   const log = ctx.log.child({ tool: tool.name, correlationId, requestId: ctx.requestId });
   const token = extra.mcpReq._meta?.progressToken;
@@ -162,6 +172,7 @@ async function runTool(
     ...(ctx.buildWait ? { buildWait: ctx.buildWait } : {}),
     ...(ctx.secretEntry ? { secretEntry: ctx.secretEntry } : {}),
     ...(declaresUrlElicitation(extra) ? { urlElicitation: true } : {}),
+    ...(extra.mcpReq.inputResponses ? { inputResponses: extra.mcpReq.inputResponses } : {}),
   };
   const started = Date.now();
   try {
@@ -171,7 +182,14 @@ async function runTool(
       tool.deadlineMs ?? ctx.deadlineMs ?? DEFAULTS.toolDeadlineMs,
       (signal) => tool.handler(input, { ...toolCtx, signal }),
     );
-    log.info({ event: 'tool', outcome: 'ok', ms: Date.now() - started }, 'tool call');
+    log.info({ event: 'tool', outcome: out.openUrl ? 'input_required' : 'ok', ms: Date.now() - started }, 'tool call');
+    // Only a tool that saw `urlElicitation` (a 2026-07-28 request declaring it) asks this.
+    if (out.openUrl && toolCtx.urlElicitation)
+      return inputRequired({
+        inputRequests: {
+          [out.openUrl.key]: inputRequired.elicitUrl({ url: out.openUrl.url, message: out.openUrl.message }),
+        },
+      });
     return {
       content: [{ type: 'text', text: out.text }],
       structuredContent: out.structured as Record<string, unknown>,

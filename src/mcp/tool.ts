@@ -88,12 +88,20 @@ export interface ToolContext {
   secretEntry?: SecretEntryPort;
   /** The client declared URL-mode elicitation on this request (MCP 2025-11-25 client/elicitation, "URL mode"). */
   urlElicitation?: boolean;
+  /** A retried 2026-07-28 request's answers to what the tool asked (`openUrl`), by key; untrusted. */
+  inputResponses?: Record<string, unknown>;
 }
 
 /** What a handler returns on success: structured data (matching `outputSchema`) and a short text. */
 export interface ToolOutput<O> {
   structured: O;
   text: string;
+  /**
+   * Ask the client to open `url` for the user as a URL-mode elicitation before it retries the
+   * call (MCP 2026-07-28 multi-round-trip requests). Only when the request declared the
+   * capability (`ToolContext.urlElicitation`); `structured` and `text` then go unused.
+   */
+  openUrl?: { key: string; url: string; message: string };
 }
 
 export interface Tool<I extends z.ZodRawShape, O extends z.ZodRawShape> {

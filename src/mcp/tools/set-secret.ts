@@ -15,15 +15,22 @@
  * does not even carry the client's capabilities. The spec's other form, the
  * `URLElicitationRequiredError` (-32042), is a JSON-RPC error, which our rule keeps for
  * protocol failures only (a tool's own outcome is a result). So the link is always in the
- * result, with plain words telling the person to open it; when the request itself declares
- * `elicitation.url` (the 2026-07-28 envelope), the result also says the client may open it as a
- * URL elicitation (structured `openAsUrlElicitation: true`), the most a stateless answer can do.
+ * result, with plain words telling the person to open it. A 2026-07-28 request carries the
+ * client's capabilities in its envelope, and that revision makes the exchange stateless (the
+ * multi-round-trip `input_required` result, basic/patterns/mrtr): when the request declares
+ * `elicitation.url`, the first answer is an input-required result holding a URL-mode
+ * elicitation of the same link, and the client's retry, carrying the user's answer, gets the
+ * result that says only whether the secret exists (no second link). That is as far as a
+ * stateless server can take URL mode.
  * The page is the same either way, and the spec's rule that the URL is shown before it opens
  * and that the server checks who opens it (same section, "Safe URL Handling", "Phishing")
  * holds: the page signs the person in and refuses any other user.
  */
 import { z } from 'zod';
 import { defineTool, q, secretNameArg, serviceIdArg, ToolInputError } from '../tool.js';
+
+/** The key of our one URL elicitation in a 2026-07-28 input-required result and its retry. */
+const ELICITATION_KEY = 'secret_page';
 
 export default defineTool({
   name: 'set_secret',
@@ -40,14 +47,28 @@ export default defineTool({
     serviceId: z.string(),
     secretName: z.string(),
     exists: z.boolean().describe('Whether the secret exists now (its value is never shown)'),
-    url: z.string().describe('The page where the user types the value; open it only in the user’s own browser'),
-    expiresAt: z.string().describe('When the link stops working (ISO 8601)'),
-    openAsUrlElicitation: z.boolean().describe('The client declared URL-mode elicitation and may open the link as one'),
+    url: z
+      .string()
+      .optional()
+      .describe('The page where the user types the value; open it only in the user’s own browser'),
+    expiresAt: z.string().optional().describe('When the link stops working (ISO 8601)'),
+    openAsUrlElicitation: z.boolean().describe('The link was, or may be, opened as a URL-mode elicitation'),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler({ serviceId, secretName }, ctx) {
     if (!ctx.secretEntry) throw new ToolInputError('This server has no secret page configured; no link was made.');
     const exists = (await ctx.osc.listSecrets(serviceId, ctx.signal)).includes(secretName);
+    // The retry after a URL elicitation (2026-07-28): whether it exists now; no new link.
+    const answer = ctx.inputResponses?.[ELICITATION_KEY] as { action?: unknown } | undefined;
+    if (ctx.urlElicitation && answer !== undefined) {
+      const opened = answer.action === 'accept';
+      return {
+        structured: { serviceId, secretName, exists, openAsUrlElicitation: true },
+        text: exists
+          ? `Secret ${q(secretName)} of ${q(serviceId)} exists (its value is never shown). Use it in options as "{{secrets.${secretName}}}".`
+          : `Secret ${q(secretName)} of ${q(serviceId)} does not exist yet${opened ? ': the user opened the page and may still be typing it. list_secrets shows when it exists' : ': the user did not open the page. Call set_secret again for a new link'}.`,
+      };
+    }
     const { url, expiresAt, ttlS } = await ctx.secretEntry.open({ serviceId, secretName });
     const until = new Date(expiresAt).toISOString();
     const minutes = Math.max(1, Math.round(ttlS / 60));
@@ -57,7 +78,9 @@ export default defineTool({
     const elicitation = ctx.urlElicitation
       ? ' Your client supports URL-mode elicitation: it may offer to open this link for the user.'
       : '';
+    const message = `Set the secret ${q(secretName)} of ${q(serviceId)} in your OSC workspace: open this page, sign in to OSC and type the value there. It never passes through the chat.`;
     return {
+      ...(ctx.urlElicitation ? { openUrl: { key: ELICITATION_KEY, url, message } } : {}),
       structured: {
         serviceId,
         secretName,

@@ -212,6 +212,66 @@ describe('the secret page', () => {
     expect((await browser.get(url)).status).toBe(404);
   });
 
+  it('SECRET-12: a 2026-07-28 request declaring URL-mode elicitation gets an input-required result with the link as a URL elicitation; its retry says only whether the secret exists and makes no second link', async () => {
+    const post = (
+      id: number,
+      extra: Record<string, unknown> = {},
+      capabilities: Record<string, unknown> = { elicitation: { url: {} } },
+    ) =>
+      mcpPost(
+        stack.mcpUrl,
+        alice,
+        {
+          jsonrpc: '2.0',
+          id,
+          method: 'tools/call',
+          params: {
+            name: 'set_secret',
+            arguments: { serviceId: 'birme-osc-postgresql', secretName: 'elicited' },
+            ...extra,
+            _meta: {
+              'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+              'io.modelcontextprotocol/clientInfo': { name: 'elicitation-test', version: '1' },
+              'io.modelcontextprotocol/clientCapabilities': capabilities,
+            },
+          },
+        },
+        { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'set_secret' },
+      );
+    const first = await post(1);
+    expect(first.status).toBe(200);
+    const asked = (await first.json()) as {
+      result: {
+        resultType: string;
+        inputRequests: Record<string, { method: string; params: { mode: string; url: string; message: string } }>;
+      };
+    };
+    expect(asked.result.resultType).toBe('input_required');
+    const request = asked.result.inputRequests.secret_page!;
+    expect(request).toMatchObject({ method: 'elicitation/create', params: { mode: 'url' } });
+    const url = local(String(request.params.url));
+    expect(url).toMatch(/\/secrets\/enter\/[A-Za-z0-9_-]{43}$/);
+    expect(request.params.message).toMatch(/sign in to OSC and type the value there/);
+    // The link is the real one: alice can use it.
+    const browser = await signInAt(url, 'alice');
+    const form = await browser.get(url);
+    expect(form.status).toBe(200);
+    expect((await submit(browser, url, csrfOf(await form.text()), 'elicited-value-7777')).status).toBe(200);
+    // The retry with the user's answer: exists, and no url (no second link).
+    const retry = await post(2, { inputResponses: { secret_page: { action: 'accept' } } });
+    const done = (await retry.json()) as { result: { structuredContent: Record<string, unknown> } };
+    expect(done.result.structuredContent).toEqual({
+      serviceId: 'birme-osc-postgresql',
+      secretName: 'elicited',
+      exists: true,
+      openAsUrlElicitation: true,
+    });
+    // Without the capability, a 2026-07-28 request gets the plain result with the link.
+    const plain = (await (await post(3, {}, {})).json()) as { result: { structuredContent: Record<string, unknown> } };
+    expect(plain.result.structuredContent).toMatchObject({ exists: true, openAsUrlElicitation: false });
+    expect(String(plain.result.structuredContent.url)).toMatch(/\/secrets\/enter\//);
+  });
+
   it('no value typed on the page is in any log line', () => {
     expect(findSecrets(logHaystacks(stack.logs), typed)).toEqual([]);
   });
