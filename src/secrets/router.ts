@@ -83,7 +83,7 @@ export function secretPagesRouter(deps: SecretPagesDeps): Router {
    * The checks both methods share: a well-formed, live link (404, 410), a session (else
    * `signedOut`), the owner (else the refusal page). Undefined when it has answered.
    */
-  async function ownLink<R extends { tenantId: string; userId: string }>(
+  async function ownLink<R extends { grantId: string; tenantId: string; userId: string }>(
     req: Request,
     res: Response,
     find: (store: RecordStore, id: string, now: number) => Promise<{ key: string; record: R } | undefined>,
@@ -95,8 +95,13 @@ export function secretPagesRouter(deps: SecretPagesDeps): Router {
     if (!entry) return void sendErrorPage(res, 410, ...GONE);
     const session = await readSession(store, req);
     if (!session) return void (await signedOut(id));
-    if (!isOwner(entry.record, session.record))
+    if (!isOwner(entry.record, session.record)) {
+      log.warn(
+        { event: 'secret_link_refused', reason: 'other_user', grantId: entry.record.grantId, method: req.method },
+        'a secret link was opened by another OSC user',
+      );
       return void renderWrongUser(res, { userId: session.record.userId, csrf: await issueCsrf(store, session) });
+    }
     return { id, entry, session };
   }
 
@@ -138,13 +143,18 @@ export function secretPagesRouter(deps: SecretPagesDeps): Router {
       const { entry, session } = own;
       const body = (req.body ?? {}) as Record<string, unknown>;
       const csrf = typeof body.csrf === 'string' ? body.csrf : '';
-      if (!entryCsrfValid(entry.record, session.id, csrf))
+      if (!entryCsrfValid(entry.record, session.id, csrf)) {
+        log.warn(
+          { event: 'secret_link_refused', reason: 'csrf', grantId: entry.record.grantId },
+          'a secret form came without its CSRF token',
+        );
         return sendErrorPage(
           res,
           403,
           'Request refused',
           'This form was not submitted from the page we showed you. Open the link again; nothing was stored.',
         );
+      }
       const value = typeof body.secretValue === 'string' ? body.secretValue : '';
       if (!value || Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES)
         return sendErrorPage(

@@ -114,6 +114,8 @@ describe('the secret page', () => {
     const csrf = csrfOf(refusedHtml); // the sign-out form's token, not the link's
     expect((await submit(bob, url, csrf, 'bob-tried-this-1234')).status).toBe(403);
     expect(await storedAtOsc()).not.toContain('bob-tried-this-1234');
+    // Operators see the refusals (who tried is in the session, not logged; the grant is).
+    expect(stack.logs.filter((l) => l.includes('"secret_link_refused"') && l.includes('other_user')).length).toBe(2);
     const browser = await signInAt(url, 'alice');
     const page = await browser.get(url);
     expect(page.status).toBe(200);
