@@ -4,7 +4,8 @@
 // and types the value; list_secrets shows the name; create_database creates a PostgreSQL with its
 // password as a secret, waits until ready and returns a connection string whose password is a
 // reference; get_instance_endpoints gives host and port; update_instance changes an option; a
-// config store is created, set and read back. A second user (bob) signed in on the page cannot
+// config store is created, set and read back; the connection details page shows the database's
+// strings with the password as a reference. A second user (bob) signed in on the page cannot
 // set the first user's secret. Then a leak scan of every tool result, every HTTP response to the
 // client (the SDK's and the browser's), every server log line and every Redis record: neither the
 // typed value nor the generated password is anywhere.
@@ -164,6 +165,15 @@ describe.skipIf(!chromiumAvailable())(
         /^postgresql:\/\/postgres:\{\{secrets\.e2edb-password\}\}@[^:/]+:\d+\/postgres$/,
       );
 
+      // The connection details page, in alice's browser: the live strings, the password as a reference.
+      const detailsUrl = String((db.structuredContent as { detailsUrl?: string }).detailsUrl);
+      await inBrowser(async (page) => {
+        expect(await signInThroughLink(page, detailsUrl, 'alice')).toBe(200);
+        const shown = await page.locator('body').innerText();
+        expect(shown).toContain('postgresql://postgres:{{secrets.e2edb-password}}@');
+        expect(shown).toContain('cannot show the password');
+      });
+
       const ends = await call('get_instance_endpoints', { serviceId: 'birme-osc-postgresql', name: 'e2edb' });
       expect(ends.isError, text(ends)).toBeFalsy();
       const e = sc<{
@@ -216,6 +226,7 @@ describe.skipIf(!chromiumAvailable())(
       // The scan saw what it claims to: the tool calls, the pages, the server's lines, the grant and the links.
       expect(recorder.responses.filter((r) => r.url === stack.mcpUrl).length).toBeGreaterThanOrEqual(results.length);
       expect(browserSeen.some((h) => h.text.includes('Secret stored'))).toBe(true);
+      expect(browserSeen.some((h) => h.text.includes('Connection details'))).toBe(true);
       expect(stack.logs.some((l) => l.includes('secret_entry_stored'))).toBe(true);
       expect(records.some((k) => k.key.includes('grant'))).toBe(true);
       expect(records.some((k) => k.key.includes('secretEntry'))).toBe(true);
