@@ -33,6 +33,8 @@ describe('set_secret', () => {
     expect(textOf(r)).toMatch(/Do not ask the user to paste the value/);
     const entry = await findSecretEntry(store, s.url.split('/').at(-1)!, Date.now());
     expect(entry?.record).toMatchObject({ grantId: 'g-1', userId: 'alice', secretName: 'apikey' });
+    // One OSC call (the secret names) and one store write for the link.
+    expect(osc.calls).toEqual({ listSecrets: 1 });
     expect(await osc.listSecrets('birme-osc-postgresql', signal())).toEqual([]);
   });
 
