@@ -84,6 +84,22 @@ describe('Redis stopped and restarted (REDIS-02, REDIS-05)', () => {
           ),
       ],
       ['/readyz', () => fetch(`${stack.url}/readyz`)],
+      // The secret pages (SECRET-08): a link's record is read before anything else.
+      ['GET /secrets/enter', () => fetch(`${stack.url}/secrets/enter/${'A'.repeat(43)}`, { redirect: 'manual' })],
+      [
+        'POST /secrets/enter',
+        () =>
+          fetch(`${stack.url}/secrets/enter/${'A'.repeat(43)}`, {
+            method: 'POST',
+            redirect: 'manual',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ csrf: 'x', secretValue: 'never-stored' }),
+          }),
+      ],
+      [
+        'GET /secrets/connection',
+        () => fetch(`${stack.url}/secrets/connection/${'A'.repeat(43)}`, { redirect: 'manual' }),
+      ],
     ];
     for (const [name, probe] of probes) {
       const started = Date.now();
