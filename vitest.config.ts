@@ -60,7 +60,16 @@ export default defineConfig({
           isolate: false,
         },
       },
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: redis } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: redis,
+          setupFiles: ['test/support/fresh-dispatcher.ts'],
+          isolate: false,
+        },
+      },
     ],
   },
 });

@@ -23,6 +23,7 @@ const TOOLS = [
   'read_logs',
   'token_balance',
   'list_secrets',
+  'set_secret',
   'delete_secret',
   'get_instance_endpoints',
   'update_instance',
