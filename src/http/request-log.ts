@@ -1,6 +1,7 @@
 /**
  * One log line per request: method, path, status, duration, request id. Query values that
- * carry secrets or single-use values are replaced by `[redacted]` (BCP §4.3; SECRETS-08).
+ * carry secrets or single-use values, and the secret pages' links, are replaced by `[redacted]`
+ * (BCP §4.3; SECRETS-08, SECRET-09).
  */
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -19,8 +20,15 @@ const SENSITIVE = new Set([
   'pending',
 ]);
 
-/** The request target with sensitive query values redacted. */
-export function redactedUrl(originalUrl: string): string {
+/**
+ * Our secret pages carry their link in the path (`/secrets/enter/<id>`, `/secrets/connection/<id>`,
+ * src/secrets/router.ts): a link is a capability for its owner, so the log names the page, not the link.
+ */
+const LINK_PATH = /^\/secrets\/(enter|connection)\/[^/?#]+/;
+
+/** The request target with sensitive query values and secret-page links redacted. */
+export function redactedUrl(target: string): string {
+  const originalUrl = target.replace(LINK_PATH, '/secrets/$1/[redacted]');
   const q = originalUrl.indexOf('?');
   if (q < 0) return originalUrl;
   // One pass over the pairs, the rest kept as sent. `params.set` per sensitive key rescanned

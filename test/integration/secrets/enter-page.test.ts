@@ -277,7 +277,9 @@ describe('the secret page', () => {
     expect(String(plain.result.structuredContent.url)).toMatch(/\/secrets\/enter\//);
   });
 
-  it('no value typed on the page is in any log line', () => {
+  it('no value typed on the page, and no link, is in any log line', () => {
     expect(findSecrets(logHaystacks(stack.logs), typed)).toEqual([]);
+    expect(stack.logs.some((l) => l.includes('/secrets/enter/[redacted]'))).toBe(true);
+    expect(stack.logs.filter((l) => /\/secrets\/(enter|connection)\/[A-Za-z0-9_-]{43}/.test(l))).toEqual([]);
   });
 });

@@ -24,3 +24,15 @@ describe('redactedUrl (SECRETS-08)', () => {
     expect(redactedUrl('/authorize')).toBe('/authorize');
   });
 });
+
+describe('redactedUrl (SECRET-09): the secret pages’ links', () => {
+  it('names the page, never the link, with or without a query', () => {
+    const id = 'Ab3_-'.repeat(8).slice(0, 43);
+    expect(redactedUrl(`/secrets/enter/${id}`)).toBe('/secrets/enter/[redacted]');
+    expect(redactedUrl(`/secrets/connection/${id}?x=1&csrf=c`)).toBe(
+      '/secrets/connection/[redacted]?x=1&csrf=[redacted]',
+    );
+    expect(redactedUrl('/secrets/other/abc')).toBe('/secrets/other/abc');
+    expect(redactedUrl(`/x/secrets/enter/${id}`)).toBe(`/x/secrets/enter/${id}`);
+  });
+});
