@@ -16,7 +16,6 @@ export interface EntryView {
   verifiedBy?: string;
   serviceId: string;
   secretName: string;
-  exists?: boolean;
   /** The signed-in OSC user. */
   userId: string;
   tenantId: string;

@@ -50,7 +50,7 @@ export interface SecretPagesDeps {
 
 const GONE = [
   'Link no longer valid',
-  'This link has expired or was already used. Ask the application for a new one.',
+  'This link has expired, was already used, or its application was disconnected. Ask the application for a new one.',
 ] as const;
 
 /** The application that asked, as the consent page names it. */
