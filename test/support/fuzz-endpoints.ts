@@ -1,22 +1,22 @@
 /**
  * FUZZ-02 (issue 16, class 7): 10,000 generated requests per public HTTP endpoint, handed to
- * the real app (src/app.ts) in this process (test/support/inject.ts: no socket, no port), on
- * the memory store with in-memory limiters sized so requests reach the handlers. Generated:
- * methods, query strings and bodies built from each endpoint's own parameter names and from
- * hostile values (prototype keys, controls, bidi, broken percent-encoding, huge strings,
- * private and odd URLs, valid values of seeded clients), content types, cookies, Origin,
- * Fetch Metadata and Authorization headers. Every request must be answered, below 500, within
- * a second; the counts and the status histogram are printed.
+ * the real app (src/app.ts) in this process (./inject.ts: no socket, no port), on the memory
+ * store with in-memory limiters sized so requests reach the handlers. Generated: methods,
+ * query strings and bodies built from each endpoint's own parameter names and from hostile
+ * values (prototype keys, controls, bidi, broken percent-encoding, huge strings, private and
+ * odd URLs, valid values of seeded clients), content types, cookies, Origin, Fetch Metadata
+ * and Authorization headers. Every request must be answered, below 500, within a second, and
+ * nothing may be logged at error level; the counts and the status histogram are printed.
  *
- * In the integration project although it needs no Redis and no process: 80,000 requests
- * through the whole app cost about 40 s of CPU (printed), too long for the unit project.
+ * The endpoints are split over test/integration/fuzz/*.test.ts so vitest runs them in
+ * parallel workers; each file calls `fuzzEndpoints` with its share. In the integration
+ * project although they need no Redis and no process: their CPU is too much for the unit one.
  *
  * Nothing leaves the process: our OSC client is configured (no registration), and metadata
  * documents come from a fetcher that answers generated JSON or fails (the real SSRF check runs).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
 import { loadavg } from 'node:os';
 import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
@@ -26,7 +26,8 @@ import { createRateLimiter } from '../../src/storage/rate-limits.js';
 import { anonymousLimits } from '../../src/server.js';
 import { withDefaults } from '../../src/defaults.js';
 import { createSafeFetcher, SafeFetchError, type SafeFetcher } from '../../src/oauth/safe-fetch.js';
-import { inject, type InjectResponse } from '../support/inject.js';
+import { inject, type InjectResponse } from './inject.js';
+import { logSink } from './log-sink.js';
 
 const RUNS = 10_000;
 const PUBLIC = 'http://127.0.0.1:8080';
@@ -35,13 +36,19 @@ const CIMD = 'https://client.example/oauth/metadata.json';
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 const ASCII = fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c));
 
-let handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
-const errorLines: string[] = [];
+type Handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+/** Valid values the arbitraries offer, filled by `buildFuzzApp`'s registrations. */
 const seeded: { publicClient: string; confidential: string; secret: string } = {
   publicClient: '',
   confidential: '',
   secret: '',
 };
+
+export interface FuzzApp {
+  handler: Handler;
+  /** Every log line at error level or above. */
+  errorLines: string[];
+}
 
 /** Metadata documents: generated JSON, an empty object, or a failed fetch; the SSRF check is the real one. */
 function fuzzFetcher(): SafeFetcher {
@@ -65,23 +72,19 @@ function fuzzFetcher(): SafeFetcher {
   };
 }
 
-beforeAll(async () => {
+/** The app as FUZZ-02 drives it, with a public and a confidential client registered (`seeded`). */
+export async function buildFuzzApp(): Promise<FuzzApp> {
   const big = 1_000_000_000;
   const d = withDefaults();
   const limiter = (name: string) => createRateLimiter({ keyPrefix: `fuzz:${name}`, points: big, durationS: 60 });
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      errorLines.push(String(chunk));
-      cb();
-    },
-  });
+  const sink = logSink();
   const { app } = createApp({
     publicUrl: PUBLIC,
     oscEnvironment: 'prod',
     oscClient: { clientId: 'fuzz-osc-client', clientSecret: 'fuzz-osc-secret' },
     store: new MemoryTokenStore({ sweepIntervalMs: 0 }),
     sealer: createSealer([Buffer.alloc(32, 3)]),
-    log: createLogger({ level: 'error', destination: sink }),
+    log: createLogger({ level: 'error', destination: sink.stream }),
     accessTokenTtlS: 3600,
     refreshTokenTtlS: 86_400,
     limits: {
@@ -103,7 +106,7 @@ beforeAll(async () => {
     },
     cimd: { fetcher: fuzzFetcher() },
   });
-  handler = app as unknown as typeof handler;
+  const handler = app as unknown as Handler;
   const register = async (body: Record<string, unknown>) => {
     const r = await inject(handler, {
       method: 'POST',
@@ -117,30 +120,8 @@ beforeAll(async () => {
   const conf = await register({ token_endpoint_auth_method: 'client_secret_post' });
   seeded.confidential = conf.client_id;
   seeded.secret = conf.client_secret ?? '';
-});
-
-const figures: Array<{
-  endpoint: string;
-  requests: number;
-  ms: number;
-  cpuMs: number;
-  statuses: Record<number, number>;
-}> = [];
-afterAll(() => {
-  console.table(
-    figures.map((f) => ({
-      endpoint: f.endpoint,
-      requests: f.requests,
-      's (wall)': (f.ms / 1000).toFixed(1),
-      's (CPU)': (f.cpuMs / 1000).toFixed(1),
-      statuses: JSON.stringify(f.statuses),
-    })),
-  );
-  console.log(
-    `FUZZ-02: ${figures.reduce((n, f) => n + f.requests, 0)} requests in ${(figures.reduce((n, f) => n + f.ms, 0) / 1000).toFixed(1)} s ` +
-      `(${(figures.reduce((n, f) => n + f.cpuMs, 0) / 1000).toFixed(1)} s of CPU, load ${loadavg()[0]?.toFixed(1)}), no 5xx, no hang`,
-  );
-});
+  return { handler, errorLines: sink.lines };
+}
 
 /** Strings an outsider might send, and some valid ones so requests get past the first check. */
 const valid = () =>
@@ -338,160 +319,175 @@ const method = (preferred: string) =>
     { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD') },
   );
 
-interface Shot {
+export interface Shot {
   method: string;
   url: string;
   headers: Record<string, string>;
   body?: string;
 }
 
-const endpoints: Array<[string, () => fc.Arbitrary<Shot>]> = [
-  [
-    'POST /register',
-    () =>
-      fc
-        .record({ m: method('POST'), ct: contentType('application/json'), h: commonHeaders(), body: jsonBody() })
-        .map(({ m, ct, h, body }) => ({ method: m, url: '/register', headers: { ...h, 'content-type': ct }, body })),
-  ],
-  [
-    'POST /token',
-    () =>
-      fc
-        .record({
-          m: method('POST'),
-          ct: contentType('application/x-www-form-urlencoded'),
-          h: commonHeaders(),
-          body: form([
-            'grant_type',
-            'code',
-            'code_verifier',
-            'redirect_uri',
-            'client_id',
-            'client_secret',
-            'refresh_token',
-            'scope',
-            'resource',
-            'client_assertion',
-            'client_assertion_type',
-          ]),
-        })
-        .map(({ m, ct, h, body }) => ({ method: m, url: '/token', headers: { ...h, 'content-type': ct }, body })),
-  ],
-  [
-    'POST /revoke',
-    () =>
-      fc
-        .record({
-          m: method('POST'),
-          ct: contentType('application/x-www-form-urlencoded'),
-          h: commonHeaders(),
-          body: form(['token', 'token_type_hint', 'client_id', 'client_secret']),
-        })
-        .map(({ m, ct, h, body }) => ({ method: m, url: '/revoke', headers: { ...h, 'content-type': ct }, body })),
-  ],
-  [
-    'GET /authorize',
-    () =>
-      fc
-        .record({ m: method('GET'), h: commonHeaders(), q: fc.oneof(authorizeQuery(), query(['client_id', 'state'])) })
-        .map(({ m, h, q }) => ({ method: m, url: `/authorize${q}`, headers: h })),
-  ],
-  [
-    'GET /.well-known/*',
-    () =>
-      fc
-        .record({
-          m: method('GET'),
-          h: commonHeaders(),
-          path: fc.oneof(
-            fc.constantFrom(
-              'oauth-authorization-server',
-              'openid-configuration',
-              'oauth-protected-resource',
-              'oauth-protected-resource/mcp',
-              'oauth-authorization-server/mcp',
-            ),
-            fc.string({ unit: ASCII, maxLength: 40 }).map(encodeURI),
+/** Each public endpoint's generated requests, by the name the tests print. */
+export const endpoints = {
+  'POST /register': () =>
+    fc
+      .record({ m: method('POST'), ct: contentType('application/json'), h: commonHeaders(), body: jsonBody() })
+      .map(({ m, ct, h, body }) => ({ method: m, url: '/register', headers: { ...h, 'content-type': ct }, body })),
+  'POST /token': () =>
+    fc
+      .record({
+        m: method('POST'),
+        ct: contentType('application/x-www-form-urlencoded'),
+        h: commonHeaders(),
+        body: form([
+          'grant_type',
+          'code',
+          'code_verifier',
+          'redirect_uri',
+          'client_id',
+          'client_secret',
+          'refresh_token',
+          'scope',
+          'resource',
+          'client_assertion',
+          'client_assertion_type',
+        ]),
+      })
+      .map(({ m, ct, h, body }) => ({ method: m, url: '/token', headers: { ...h, 'content-type': ct }, body })),
+  'POST /revoke': () =>
+    fc
+      .record({
+        m: method('POST'),
+        ct: contentType('application/x-www-form-urlencoded'),
+        h: commonHeaders(),
+        body: form(['token', 'token_type_hint', 'client_id', 'client_secret']),
+      })
+      .map(({ m, ct, h, body }) => ({ method: m, url: '/revoke', headers: { ...h, 'content-type': ct }, body })),
+  'GET /authorize': () =>
+    fc
+      .record({ m: method('GET'), h: commonHeaders(), q: fc.oneof(authorizeQuery(), query(['client_id', 'state'])) })
+      .map(({ m, h, q }) => ({ method: m, url: `/authorize${q}`, headers: h })),
+  'GET /.well-known/*': () =>
+    fc
+      .record({
+        m: method('GET'),
+        h: commonHeaders(),
+        path: fc.oneof(
+          fc.constantFrom(
+            'oauth-authorization-server',
+            'openid-configuration',
+            'oauth-protected-resource',
+            'oauth-protected-resource/mcp',
+            'oauth-authorization-server/mcp',
           ),
-          q: query(['resource']),
-        })
-        .map(({ m, h, path, q }) => ({ method: m, url: `/.well-known/${path}${q}`, headers: h })),
-  ],
-  [
-    'GET /connections',
-    () =>
-      fc
-        .record({ m: method('GET'), h: commonHeaders(), q: query(['grant', 'csrf']) })
-        .map(({ m, h, q }) => ({ method: m, url: `/connections${q}`, headers: h })),
-  ],
-  [
-    'POST /mcp without a bearer token',
-    () =>
-      fc
-        .record({ m: method('POST'), h: commonHeaders(), body: fc.oneof(fc.json(), hostile()) })
-        .map(({ m, h, body }) => {
-          const { authorization: _a, ...rest } = h;
-          return { method: m, url: '/mcp', headers: { ...rest, 'content-type': 'application/json' }, body };
-        }),
-  ],
-  [
-    'POST /mcp with a bad bearer token',
-    () =>
-      fc
-        .record({
-          m: method('POST'),
-          h: commonHeaders(),
-          token: fc.oneof(headerValue(), fc.constant(`oscm_at_${'c'.repeat(43)}`)),
-          body: fc.oneof(fc.constant('{"jsonrpc":"2.0","id":1,"method":"tools/list"}'), fc.json(), hostile()),
-        })
-        .map(({ m, h, token, body }) => ({
-          method: m,
-          url: '/mcp',
-          headers: { ...h, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body,
-        })),
-  ],
-];
+          fc.string({ unit: ASCII, maxLength: 40 }).map(encodeURI),
+        ),
+        q: query(['resource']),
+      })
+      .map(({ m, h, path, q }) => ({ method: m, url: `/.well-known/${path}${q}`, headers: h })),
+  'GET /connections': () =>
+    fc
+      .record({ m: method('GET'), h: commonHeaders(), q: query(['grant', 'csrf']) })
+      .map(({ m, h, q }) => ({ method: m, url: `/connections${q}`, headers: h })),
+  'POST /mcp without a bearer token': () =>
+    fc.record({ m: method('POST'), h: commonHeaders(), body: fc.oneof(fc.json(), hostile()) }).map(({ m, h, body }) => {
+      const { authorization: _a, ...rest } = h;
+      return { method: m, url: '/mcp', headers: { ...rest, 'content-type': 'application/json' }, body };
+    }),
+  'POST /mcp with a bad bearer token': () =>
+    fc
+      .record({
+        m: method('POST'),
+        h: commonHeaders(),
+        token: fc.oneof(headerValue(), fc.constant(`oscm_at_${'c'.repeat(43)}`)),
+        body: fc.oneof(fc.constant('{"jsonrpc":"2.0","id":1,"method":"tools/list"}'), fc.json(), hostile()),
+      })
+      .map(({ m, h, token, body }) => ({
+        method: m,
+        url: '/mcp',
+        headers: { ...h, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      })),
+} satisfies Record<string, () => fc.Arbitrary<Shot>>;
 
-describe('FUZZ-02: generated requests to every public endpoint', () => {
-  it.each(endpoints)(
-    '%s: 10,000 requests, none answered 5xx, none hangs',
-    async (endpoint, shot) => {
-      const statuses: Record<number, number> = {};
-      const started = performance.now();
-      const cpu = process.cpuUsage();
-      await fc.assert(
-        fc.asyncProperty(shot(), async (s) => {
-          let timer: NodeJS.Timeout | undefined;
-          const res = await Promise.race([
-            inject(handler, { ...s, remoteAddress: '203.0.113.9', host: '127.0.0.1:8080' }),
-            new Promise<InjectResponse>((_, reject) => {
-              timer = setTimeout(
-                () => reject(new Error(`no answer within 1 s: ${JSON.stringify(s).slice(0, 300)}`)),
-                1_000,
-              );
-            }),
-          ]).finally(() => clearTimeout(timer));
-          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-          if (res.status >= 500)
-            throw new Error(`${res.status} for ${JSON.stringify(s).slice(0, 300)}: ${res.body.slice(0, 200)}`);
-        }),
-        { numRuns: RUNS },
-      );
-      const used = process.cpuUsage(cpu);
-      figures.push({
-        endpoint,
-        requests: RUNS,
-        ms: performance.now() - started,
-        cpuMs: (used.user + used.system) / 1000,
-        statuses,
-      });
-      expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(RUNS);
-    },
-    600_000,
+export type Endpoint = keyof typeof endpoints;
+
+/** One request to the app, refused as a hang when unanswered within a second. */
+export async function shoot(app: FuzzApp, s: Shot): Promise<InjectResponse> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    inject(app.handler, { ...s, remoteAddress: '203.0.113.9', host: '127.0.0.1:8080' }),
+    new Promise<InjectResponse>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within 1 s: ${JSON.stringify(s).slice(0, 300)}`)), 1_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+interface Figure {
+  endpoint: string;
+  requests: number;
+  ms: number;
+  cpuMs: number;
+  statuses: Record<number, number>;
+}
+
+function printFigures(figures: Figure[]): void {
+  console.table(
+    figures.map((f) => ({
+      endpoint: f.endpoint,
+      requests: f.requests,
+      's (wall)': (f.ms / 1000).toFixed(1),
+      's (CPU)': (f.cpuMs / 1000).toFixed(1),
+      statuses: JSON.stringify(f.statuses),
+    })),
   );
+  const sum = (k: 'requests' | 'ms' | 'cpuMs') => figures.reduce((n, f) => n + f[k], 0);
+  console.log(
+    `FUZZ-02 (${figures.map((f) => f.endpoint).join(', ')}): ${sum('requests')} requests in ${(sum('ms') / 1000).toFixed(1)} s ` +
+      `(${(sum('cpuMs') / 1000).toFixed(1)} s of CPU, load ${loadavg()[0]?.toFixed(1)}), no 5xx, no hang`,
+  );
+}
 
-  it('logged no internal failure', () => {
-    expect(errorLines.filter((l) => /"level":50|"level":60/.test(l))).toEqual([]);
+/** The FUZZ-02 tests for the named endpoints (of `endpoints`), on an app of their own. */
+export function fuzzEndpoints(names: readonly Endpoint[]): void {
+  const mine = names.map((name) => [name, endpoints[name]] as const);
+  let app: FuzzApp;
+  const figures: Figure[] = [];
+  beforeAll(async () => {
+    app = await buildFuzzApp();
   });
-});
+  afterAll(() => printFigures(figures));
+
+  describe('FUZZ-02: generated requests to public endpoints', () => {
+    it.each(mine)(
+      '%s: 10,000 requests, none answered 5xx, none hangs',
+      async (endpoint, shot) => {
+        const statuses: Record<number, number> = {};
+        const started = performance.now();
+        const cpu = process.cpuUsage();
+        await fc.assert(
+          fc.asyncProperty(shot(), async (s) => {
+            const res = await shoot(app, s);
+            statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+            if (res.status >= 500)
+              throw new Error(`${res.status} for ${JSON.stringify(s).slice(0, 300)}: ${res.body.slice(0, 200)}`);
+          }),
+          { numRuns: RUNS },
+        );
+        const used = process.cpuUsage(cpu);
+        figures.push({
+          endpoint,
+          requests: RUNS,
+          ms: performance.now() - started,
+          cpuMs: (used.user + used.system) / 1000,
+          statuses,
+        });
+        expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(RUNS);
+      },
+      600_000,
+    );
+
+    it('logged no internal failure', () => {
+      expect(app.errorLines.filter((l) => /"level":50|"level":60/.test(l))).toEqual([]);
+    });
+  });
+}
