@@ -155,7 +155,11 @@ export function tokenRouter(deps: TokenDeps): Router {
     if (!(await store.take('code', key)))
       throw new InvalidGrantError('the authorization code is invalid, expired or already used');
     const pair = newPair();
-    const grant = await updateGrant(rec.grantId, (g) => ({ ...g, refresh: { current: pair.refreshHash } }));
+    const grant = await updateGrant(rec.grantId, (g) => ({
+      ...g,
+      refresh: { current: pair.refreshHash },
+      access: hashSecret(pair.accessToken),
+    }));
     await storePair(store, grant, pair, grant.scopes, lifetimes, now());
     await store.linkUserGrant(userKeyOf(grant), grant.id, lifetimes.refreshTokenTtlS);
     // A step-up re-authorization replaces the narrower grant it grew out of (./grant-replacement.ts).
@@ -199,7 +203,14 @@ export function tokenRouter(deps: TokenDeps): Router {
       keyIndex = outcome.kind === 'repeat' ? outcome.index : 0;
       // A retry or a racing request: the successor was issued already; nothing to write.
       if (outcome.kind === 'repeat') return g;
-      if (outcome.kind === 'rotate') return { ...g, refresh: outcome.refresh };
+      // The rotation names its access token, so the store deletes the grant's older ones in the
+      // same write: the new one and the one it replaces stay live (docs/storage.md).
+      if (outcome.kind === 'rotate')
+        return {
+          ...g,
+          refresh: outcome.refresh,
+          access: hashSecret(successorPair(deriver, token, scopes).accessToken),
+        };
       log.warn(
         { event: 'refresh_reuse', grantId: g.id, clientId: client.clientId },
         'rotated refresh token reused; grant revoked',

@@ -41,6 +41,15 @@ export function grantIdOf(value: unknown): string | undefined {
   return typeof g === 'string' ? g : undefined;
 }
 
+/**
+ * The access records a grant write keeps (`casGrant`, src/storage/store.ts): when the newest
+ * access token changes, that one and the one it replaces; undefined when nothing is pruned.
+ */
+export function accessToKeep(stored: GrantRecord, next: GrantRecord): Set<string> | undefined {
+  if (next.access === undefined || stored.access === undefined || next.access === stored.access) return undefined;
+  return new Set([`access:${next.access}`, `access:${stored.access}`]);
+}
+
 /** In-process TokenStore with TTLs, an injectable clock and a bounded footprint. */
 export class MemoryTokenStore implements TokenStore {
   private readonly now: () => number;
@@ -110,8 +119,15 @@ export class MemoryTokenStore implements TokenStore {
     if (next.version !== expectedVersion + 1) throw new RangeError('next.version must be expectedVersion + 1');
     const key = `grant:${next.id}`;
     const e = this.live(key);
-    if (!e || (JSON.parse(e.json) as GrantRecord).version !== expectedVersion) return false;
+    const stored = e && (JSON.parse(e.json) as GrantRecord);
+    if (!stored || stored.version !== expectedVersion) return false;
     this.write(key, next, ms);
+    const keep = accessToKeep(stored, next);
+    if (keep) {
+      for (const k of [...(this.grantIndex.get(next.id) ?? [])]) {
+        if (k.startsWith('access:') && !keep.has(k) && this.entries.get(k)?.grantId === next.id) this.remove(k);
+      }
+    }
     return true;
   }
 

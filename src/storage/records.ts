@@ -93,6 +93,12 @@ export interface GrantRecord {
   oscClientId: string;
   /** Absent until the authorization code is redeemed. */
   refresh?: RefreshRotation;
+  /**
+   * Hash of the newest access token issued under the grant (absent on grants written before
+   * it existed). When a write changes it, the store deletes every access record of the grant
+   * but this one and the one it replaces (`casGrant`): at most two stay live per grant.
+   */
+  access?: string;
 }
 
 /** The key under which a user's grants are linked (one OSC user in one tenant). */

@@ -34,13 +34,35 @@ if ARGV[3] == '1' then return v end
 return false`;
 
 // Compare-and-set on the grant's version: the fencing token of docs/architecture.md, "Token lifecycle" / UPSTREAM-03.
+// KEYS[2] = the grant's index; ARGV[4] = the new grant's `access` ('' = none), ARGV[5] = the
+// key prefix, ARGV[6] = the grant id, ARGV[7] = '1' on a cluster. When `access` changes, every
+// other access member of the index but the stored grant's `access` is pruned (docs/storage.md,
+// "Access tokens per grant"): deleted here on a single primary (a record that still names the
+// grant, then its member); on a cluster the records live on other slots, so the members are
+// returned for the caller's ordered steps. Returns {1, members…} when written, {0} otherwise.
 const CAS = `
 local v = redis.call('GET', KEYS[1])
-if not v then return 0 end
+if not v then return {0} end
 local ok, rec = pcall(cjson.decode, v)
-if not ok or type(rec) ~= 'table' or rec.version ~= tonumber(ARGV[1]) then return 0 end
+if not ok or type(rec) ~= 'table' or rec.version ~= tonumber(ARGV[1]) then return {0} end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', tonumber(ARGV[3]))
-return 1`;
+local out = {1}
+if ARGV[4] == '' or type(rec.access) ~= 'string' or rec.access == ARGV[4] then return out end
+local keep1, keep2 = 'access:' .. ARGV[4], 'access:' .. rec.access
+for _, m in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  if string.sub(m, 1, 7) == 'access:' and m ~= keep1 and m ~= keep2 then
+    if ARGV[7] == '1' then
+      out[#out + 1] = m
+    else
+      local r = redis.call('GET', ARGV[5] .. m)
+      local dok, d = false, nil
+      if r then dok, d = pcall(cjson.decode, r) end
+      if dok and type(d) == 'table' and d.grantId == ARGV[6] then redis.call('DEL', ARGV[5] .. m) end
+      redis.call('ZREM', KEYS[2], m)
+    end
+  end
+end
+return out`;
 
 // The cascade: members still naming this grant, the grant, the index; all or nothing.
 const REVOKE = `
@@ -96,7 +118,7 @@ export const SCRIPTS = {
   oscmDeleteIfGrant: { lua: DELETE_IF_GRANT, numberOfKeys: 1 },
   oscmPut: { lua: PUT },
   oscmTake: { lua: TAKE, numberOfKeys: 1 },
-  oscmCas: { lua: CAS, numberOfKeys: 1 },
+  oscmCas: { lua: CAS, numberOfKeys: 2 },
   oscmRevoke: { lua: REVOKE, numberOfKeys: 2 },
   oscmRelease: { lua: RELEASE, numberOfKeys: 1 },
 } as const;

@@ -139,10 +139,22 @@ export class RedisTokenStore implements TokenStore {
   async casGrant(next: GrantRecord, expectedVersion: number, ttlSeconds: number): Promise<boolean> {
     const ms = ttlMs(ttlSeconds);
     if (next.version !== expectedVersion + 1) throw new RangeError('next.version must be expectedVersion + 1');
-    const args = [String(expectedVersion), JSON.stringify(next), String(ms)];
-    const written = (await this.script('oscmCas', [this.key('grant', next.id)], args)) === 1;
-    if (written) await this.replicate();
-    return written;
+    const keys = [this.key('grant', next.id), this.indexKey(next.id)];
+    const args = [
+      String(expectedVersion),
+      JSON.stringify(next),
+      String(ms),
+      next.access ?? '',
+      this.prefix,
+      next.id,
+      this.cluster ? '1' : '0',
+    ];
+    const [written, ...pruned] = (await this.script('oscmCas', keys, args)) as [number, ...string[]];
+    if (written !== 1) return false;
+    // Cluster: the older access records on their own slots, then their members (as revokeGrant does).
+    if (pruned.length > 0) await this.deleteMembers(next.id, pruned);
+    await this.replicate();
+    return true;
   }
 
   async revokeGrant(grantId: string): Promise<void> {
@@ -154,7 +166,11 @@ export class RedisTokenStore implements TokenStore {
     // Cluster: the grant first (from here nothing under it authenticates), then each member
     // on its own slot if it still names the grant, then those members leave the index. A step
     // that fails leaves only records of a grant that no longer exists, until their TTL.
-    const members = (await this.script('oscmRevokeGrant', keys, [])) as string[];
+    await this.deleteMembers(grantId, (await this.script('oscmRevokeGrant', keys, [])) as string[]);
+  }
+
+  /** Cluster: each member on its own slot while it still names the grant, then the members leave the index. */
+  private async deleteMembers(grantId: string, members: string[]): Promise<void> {
     if (members.length === 0) return;
     await Promise.all(members.map((m) => this.script('oscmDeleteIfGrant', [this.prefix + m], [grantId])));
     await this.call(() => this.client.zrem(this.indexKey(grantId), ...members));

@@ -28,6 +28,11 @@ export interface GrantStore {
    * Replaces a grant only if its stored `version` equals `expectedVersion`; the written
    * record must carry `expectedVersion + 1`. Returns false (and writes nothing) otherwise,
    * including when the grant no longer exists.
+   *
+   * When `next.access` is set and differs from the stored grant's `access` (a refresh-token
+   * rotation), every access record naming the grant other than those two (the new current and
+   * the previous, for calls in flight) is deleted by the same operation (docs/storage.md, "Access
+   * tokens per grant"). A stored grant without `access` (written before it existed) prunes nothing.
    */
   casGrant(next: GrantRecord, expectedVersion: number, ttlSeconds: number): Promise<boolean>;
   /** Deletes the grant and every record whose value has `grantId` equal to it. */

@@ -32,6 +32,49 @@ export function describeGrantStore(name: string, make: MakeStore<GrantStore & Re
       expect(won).toHaveLength(1);
       expect(await c.store.get('grant', g.id)).toStrictEqual({ ...g, version: 2, userId: `w${won[0]}` });
     });
+    it("casGrant changing `access` deletes the grant's access records but the new and the replaced one, in the same write", async () => {
+      const [g, other] = [uid(), uid()];
+      const v1 = { ...sampleGrant(g, 1), access: 'a1' };
+      await c.store.put('grant', g, v1, 60);
+      const access = (grantId: string) => sampleRecords(grantId).access;
+      for (const id of ['a0', 'a1', 'a-retry']) await c.store.put('access', id, access(g), 60);
+      // Records of another grant, and a record rewritten under another grant, are never touched.
+      await c.store.put('access', 'b0', access(other), 60);
+      await c.store.put('access', 'moved', access(g), 60);
+      await c.store.put('access', 'moved', access(other), 60);
+      // Not an access record: the code of the grant stays.
+      await c.store.put('code', 'k0', sampleRecords(g).code, 60);
+
+      // A write that keeps `access` (an OSC token refresh) prunes nothing.
+      expect(await c.store.casGrant({ ...v1, version: 2, oscSealed: 'v1.new' }, 1, 60)).toBe(true);
+      for (const id of ['a0', 'a1', 'a-retry']) expect(await c.store.get('access', id), id).toBeDefined();
+
+      // The rotation: a2 is the new current (written after), a1 the previous.
+      expect(await c.store.casGrant({ ...v1, version: 3, oscSealed: 'v1.new', access: 'a2' }, 2, 60)).toBe(true);
+      await c.store.put('access', 'a2', access(g), 60);
+      expect(await c.store.get('access', 'a0')).toBeUndefined();
+      expect(await c.store.get('access', 'a-retry')).toBeUndefined();
+      for (const id of ['a1', 'a2', 'b0', 'moved']) expect(await c.store.get('access', id), id).toBeDefined();
+      expect(await c.store.get('code', 'k0')).toBeDefined();
+
+      // The next rotation ends a1; a refused compare-and-set deletes nothing.
+      expect(await c.store.casGrant({ ...v1, version: 9, access: 'a3' }, 8, 60)).toBe(false);
+      expect(await c.store.get('access', 'a1')).toBeDefined();
+      expect(await c.store.casGrant({ ...v1, version: 4, access: 'a3' }, 3, 60)).toBe(true);
+      expect(await c.store.get('access', 'a1')).toBeUndefined();
+      expect(await c.store.get('access', 'a2')).toBeDefined();
+      // Revocation still removes what is left.
+      await c.store.revokeGrant(g);
+      expect(await c.store.get('access', 'a2')).toBeUndefined();
+      expect(await c.store.get('access', 'b0')).toBeDefined();
+    });
+    it('casGrant over a grant written without `access` prunes nothing', async () => {
+      const g = sampleGrant(uid(), 1);
+      await c.store.put('grant', g.id, g, 60);
+      await c.store.put('access', 'old', sampleRecords(g.id).access, 60);
+      expect(await c.store.casGrant({ ...g, version: 2, access: 'new' }, 1, 60)).toBe(true);
+      expect(await c.store.get('access', 'old')).toBeDefined();
+    });
     it('revokeGrant removes the grant and every record naming it, and nothing else', async () => {
       const [g1, g2] = [uid(), uid()];
       const kinds = ['access', 'refresh', 'code', 'redeemed', 'upstream'] as const;

@@ -46,7 +46,9 @@ describe('OAUTH-27: reuse of a rotated refresh token revokes the grant', () => {
     const grantId = await grantOf(t1.access_token);
     const t2 = await rotate(client, t1.refresh_token);
     const t3 = await rotate(client, t2.refresh_token);
-    for (const t of [t1, t2, t3]) expect(await opens(t.access_token)).toBe(200);
+    // REFRESH-04: the current and the previous access token stay live, the older one is gone.
+    await expectChallenge(await mcpPost(stack.mcpUrl, t1.access_token, toolsList), stack.url);
+    for (const t of [t2, t3]) expect(await opens(t.access_token)).toBe(200);
 
     await expectInvalidGrant(client, t1.refresh_token);
 

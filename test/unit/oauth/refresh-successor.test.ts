@@ -1,6 +1,6 @@
 // REFRESH-01, REFRESH-02: concurrent refreshes with one refresh token inside the grace window
 // get the same successor pair and never revoke the grant; after the window the same token is
-// a replay that revokes the grant. The token endpoint over the memory store, with an injected
+// a replay that revokes the grant. REFRESH-04: at most two access tokens live per grant. The token endpoint over the memory store, with an injected
 // clock (src/oauth/rotation.ts, src/oauth/issue.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
@@ -11,6 +11,7 @@ import { createClientDirectory } from '../../../src/oauth/clients.js';
 import { createCimdResolver } from '../../../src/oauth/cimd.js';
 import { newPair, storePair } from '../../../src/oauth/issue.js';
 import { MemoryTokenStore } from '../../../src/storage/memory-store.js';
+import { hashSecret } from '../../../src/storage/hash.js';
 import { createSealer } from '../../../src/storage/seal.js';
 import type { GrantRecord } from '../../../src/storage/records.js';
 import { DEFAULTS } from '../../../src/defaults.js';
@@ -62,8 +63,11 @@ afterAll(() => {
   store.close();
 });
 
-/** A grant whose code was redeemed: its first refresh token is current. */
-async function grantWithToken(id: string): Promise<string> {
+/**
+ * A grant whose code was redeemed: its first refresh token is current. `legacy`: written before
+ * grants named their newest access token (no `access`), as the earlier cases keep it.
+ */
+async function grantWithToken(id: string, legacy = true): Promise<string> {
   const pair = newPair();
   const grant: GrantRecord = {
     id,
@@ -79,6 +83,7 @@ async function grantWithToken(id: string): Promise<string> {
     oscLifetimeMs: 3_600_000,
     oscClientId: 'osc-client',
     refresh: { current: pair.refreshHash },
+    ...(legacy ? {} : { access: hashSecret(pair.accessToken) }),
   };
   await store.put('grant', id, grant, lifetimes.refreshTokenTtlS);
   await storePair(store, grant, pair, grant.scopes, lifetimes, now);
@@ -137,5 +142,43 @@ describe('REFRESH-02: after the grace window the same token is a replay', () => 
     expect(await store.get('grant', 'g-late')).toBeUndefined();
     const successor = await refresh(answers[0]!.body.refresh_token!);
     expect(successor.body.error).toBe('invalid_grant');
+  });
+});
+
+describe('REFRESH-04: a grant keeps at most its current and its previous access token', () => {
+  const live = async (tokens: string[]) =>
+    (await Promise.all(tokens.map((t) => store.get('access', hashSecret(t))))).map((r) => r !== undefined);
+
+  it('24 refreshes leave two live access tokens, the newest two; parallel refreshes all get the same live pair', async () => {
+    let rt = await grantWithToken('g-bounded', false);
+    const issued: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      // Ten racing requests with one token (REFRESH-01): one pair, and it stays live.
+      const answers = await Promise.all(Array.from({ length: i === 12 ? 10 : 1 }, () => refresh(rt)));
+      for (const a of answers) expect(a.body.access_token).toBe(answers[0]!.body.access_token);
+      issued.push(answers[0]!.body.access_token!);
+      rt = answers[0]!.body.refresh_token!;
+      now += 60_000;
+    }
+    const states = await live(issued);
+    expect(states.slice(-2)).toEqual([true, true]);
+    expect(states.slice(0, -2)).toEqual(Array(22).fill(false));
+    let accessRecords = 0;
+    for await (const batch of store.scan('access'))
+      accessRecords += batch.filter(([, r]) => r.grantId === 'g-bounded').length;
+    expect(accessRecords).toBe(2);
+    // A retry of the last refresh token inside its grace changes nothing.
+    expect((await store.get('grant', 'g-bounded'))!.access).toBe(hashSecret(issued[23]!));
+    // Revocation still ends both.
+    await store.revokeGrant('g-bounded');
+    expect(await live(issued.slice(-2))).toEqual([false, false]);
+  });
+
+  it('a grant written before `access` existed keeps its tokens until the first rotation names one', async () => {
+    const rt = await grantWithToken('g-legacy-access');
+    const first = await refresh(rt);
+    const second = await refresh(first.body.refresh_token!);
+    const third = await refresh(second.body.refresh_token!);
+    expect(await live([first, second, third].map((a) => a.body.access_token!))).toEqual([false, true, true]);
   });
 });
