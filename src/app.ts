@@ -35,7 +35,7 @@ import { createMetrics } from './http/metrics.js';
 import { cors } from './http/cors.js';
 import { originHostGuard } from './http/origin-host.js';
 import { sameOriginForm } from './http/same-origin-form.js';
-import { createMcpRoute } from './mcp/route.js';
+import { lazyHandler } from './http/lazy.js';
 import { createSatCache } from './osc/sat-cache.js';
 import { SubscriptionCache } from './osc/subscription-cache.js';
 import { createSdkPlatform } from './osc/sdk-platform.js';
@@ -163,8 +163,11 @@ export function createApp(deps: AppDeps): App {
       log,
       callTimeoutMs: d.upstreamCallTimeoutMs,
     });
-  app.use(
-    createMcpRoute({
+  // The MCP SDK and the tools' schemas load with the first request to /mcp, not at boot
+  // (issue 18: cold start); `all` keeps the path, so the route's own router sees /mcp.
+  const mcpRoute = lazyHandler(async () => {
+    const { createMcpRoute } = await import('./mcp/route.js');
+    return createMcpRoute({
       platformFor: (auth) => platformWith(credentialsFor(auth)),
       secretEntryFor: (auth) =>
         secretEntryPort(
@@ -179,8 +182,9 @@ export function createApp(deps: AppDeps): App {
         toolDeadlineMs: d.toolDeadlineMs,
         buildWait: { pollMs: d.appBuildPollMs, maxMs: d.appBuildWaitMaxMs },
       },
-    }),
-  );
+    });
+  });
+  app.all('/mcp', mcpRoute);
 
   app.use(healthRouter(() => store.ping()));
   app.use(metrics.router({ token: deps.metricsToken }));
