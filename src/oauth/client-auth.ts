@@ -8,8 +8,11 @@
  * endpoint URL (RFC 7523 §3 item 3 allows the token endpoint URL); `exp` required and at
  * most 10 minutes ahead; asymmetric algorithms only; `jti` required and single use, kept in
  * the store until the assertion expires.
+ *
+ * jose loads with the first assertion to verify, not at boot (issue 18: cold start): most
+ * clients authenticate with `none` or a secret.
  */
-import { createLocalJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet } from 'jose';
 import type { ClientRecord } from '../storage/records.js';
 import type { TokenStore } from '../storage/store.js';
 import { hashSecret } from '../storage/hash.js';
@@ -26,13 +29,25 @@ const CLOCK_SKEW_S = 60;
 /** The client an assertion claims to come from (unverified: only to find its keys). */
 export function assertionClientId(assertion: string): string | undefined {
   if (assertion.length > MAX_ASSERTION_CHARS) return undefined;
+  // A JWS compact serialization (RFC 7515 §7.1) whose payload is a JSON object; nothing is
+  // trusted here, jwtVerify checks the signature and these claims again.
+  const parts = assertion.split('.');
+  if (parts.length !== 3) return undefined;
+  let claims: unknown;
   try {
-    const claims = decodeJwt(assertion);
-    return typeof claims.iss === 'string' && claims.iss === claims.sub ? claims.iss : undefined;
+    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
+  if (typeof claims !== 'object' || claims === null) return undefined;
+  const { iss, sub } = claims as { iss?: unknown; sub?: unknown };
+  return typeof iss === 'string' && iss === sub ? iss : undefined;
 }
+
+type Jose = typeof import('jose');
+let jose: Promise<Jose> | undefined;
+/** The jose module, loaded once on first use. */
+const loadJose = (): Promise<Jose> => (jose ??= import('jose'));
 
 export interface AssertionVerifier {
   /** Resolves when `assertion` authenticates `client`; throws InvalidClientError saying why not. */
@@ -47,7 +62,7 @@ export interface AssertionVerifierDeps {
   now?: () => number;
 }
 
-function reason(err: unknown): string {
+function reason({ errors }: Jose, err: unknown): string {
   if (err instanceof errors.JWTExpired) return 'the client assertion has expired';
   if (err instanceof errors.JWTClaimValidationFailed) {
     if (err.claim === 'aud')
@@ -69,7 +84,12 @@ export function createAssertionVerifier(deps: AssertionVerifierDeps): AssertionV
   const algorithms = (client: ClientRecord): string[] =>
     client.tokenEndpointAuthSigningAlg ? [client.tokenEndpointAuthSigningAlg] : [...ASSERTION_ALGS];
 
-  const check = async (client: ClientRecord, assertion: string, keys: JSONWebKeySet) =>
+  const check = async (
+    { jwtVerify, createLocalJWKSet }: Jose,
+    client: ClientRecord,
+    assertion: string,
+    keys: JSONWebKeySet,
+  ) =>
     jwtVerify(assertion, createLocalJWKSet(keys), {
       algorithms: algorithms(client),
       issuer: client.clientId,
@@ -92,18 +112,20 @@ export function createAssertionVerifier(deps: AssertionVerifierDeps): AssertionV
   return {
     async verify(client, assertion) {
       if (assertion.length > MAX_ASSERTION_CHARS) throw new InvalidClientError('the client assertion is too large');
+      const j = await loadJose();
       let payload: Awaited<ReturnType<typeof check>>['payload'];
       try {
-        payload = (await check(client, assertion, await keysFor(client, false))).payload;
+        payload = (await check(j, client, assertion, await keysFor(client, false))).payload;
       } catch (err) {
         if (err instanceof InvalidClientError) throw err;
         // A key we have not seen yet: the client may have rotated; look once more.
-        if (!(err instanceof errors.JWKSNoMatchingKey) || !client.jwksUri) throw new InvalidClientError(reason(err));
+        if (!(err instanceof j.errors.JWKSNoMatchingKey) || !client.jwksUri)
+          throw new InvalidClientError(reason(j, err));
         try {
-          payload = (await check(client, assertion, await keysFor(client, true))).payload;
+          payload = (await check(j, client, assertion, await keysFor(client, true))).payload;
         } catch (again) {
           if (again instanceof InvalidClientError) throw again;
-          throw new InvalidClientError(reason(again));
+          throw new InvalidClientError(reason(j, again));
         }
       }
       const nowS = Math.floor(now() / 1000);
