@@ -9,8 +9,7 @@ import type { Config } from './config.js';
 import { createApp } from './app.js';
 import type { TokenStore } from './storage/store.js';
 import { MemoryTokenStore } from './storage/memory-store.js';
-import { RedisTokenStore } from './storage/redis-store.js';
-import { createRedisClient, createRedisCluster, type RedisClient } from './storage/redis-client.js';
+import type { RedisClient } from './storage/redis-client.js';
 import { createSealer } from './storage/seal.js';
 import { createRateLimiter } from './storage/rate-limits.js';
 import { installOscDispatcher } from './osc/dispatcher.js';
@@ -91,6 +90,11 @@ export async function startServer(
   if (overrides.store) {
     store = overrides.store;
   } else if (config.redisUrl || config.redisCluster) {
+    // ioredis loads only when the configuration names Redis (issue 18: cold start).
+    const [{ createRedisClient, createRedisCluster }, { RedisTokenStore }] = await Promise.all([
+      import('./storage/redis-client.js'),
+      import('./storage/redis-store.js'),
+    ]);
     const clientOpts = {
       commandTimeoutMs: d.redisCommandTimeoutMs,
       onError: (err: Error) => log.warn({ event: 'redis_error', message: err.message }, 'Redis connection problem'),
