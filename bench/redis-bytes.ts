@@ -11,12 +11,7 @@ export interface GrantBytes {
   persistent: number;
   /** Every key, single-use and per-minute records included. */
   all: number;
-  /**
-   * `persistent` with one live access token: refreshes in quick succession leave every
-   * earlier access token alive for its hour, which an hourly refresh would not.
-   */
-  steadyState: number;
-  keys: Array<{ kind: string; bytes: number; ttlS: number }>;
+  keys: Array<{ kind: string; bytes: number; key: string; ttlS: number }>;
 }
 
 /** `grant:<id>` or `grant:{<id>}` (hash-tagged) → the id. */
@@ -57,15 +52,34 @@ export async function bytesOfGrant(redis: Redis, prefix: string, grantId: string
     if (!key.includes(grantId) && !(await content(redis, key)).includes(grantId)) continue;
     const bytes = Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
     const ttlS = Math.round(Number(await redis.pttl(key)) / 1000);
-    out.push({ kind: kindOf(key, prefix), bytes, ttlS });
+    out.push({ kind: kindOf(key, prefix), bytes, key, ttlS });
   }
   out.sort((a, b) => b.bytes - a.bytes);
-  const persistent = out.filter((k) => k.ttlS > 600).reduce((n, k) => n + k.bytes, 0);
-  const access = out.filter((k) => k.kind === 'access' && k.ttlS > 600);
   return {
-    persistent,
-    steadyState: persistent - access.slice(1).reduce((n, k) => n + k.bytes, 0),
+    persistent: out.filter((k) => k.ttlS > 600).reduce((n, k) => n + k.bytes, 0),
     all: out.reduce((n, k) => n + k.bytes, 0),
     keys: out,
   };
+}
+
+/**
+ * The grant as an hourly refresh leaves it, made so and then measured: refreshes in quick
+ * succession leave the previous access token live for its hour (the store keeps the current
+ * and the previous one), an hourly one leaves it expiring. So every access record of the grant
+ * but the newest (longest TTL) and every record living 10 minutes or less are deleted, as their
+ * expiry would, and index members without a record are removed, as the next index write's
+ * prune of expired members does. Destructive: for the end of a run.
+ */
+export async function steadyStateOfGrant(redis: Redis, prefix: string, grantId: string): Promise<GrantBytes> {
+  const { keys } = await bytesOfGrant(redis, prefix, grantId);
+  const newest = keys.filter((k) => k.kind === 'access').sort((a, b) => b.ttlS - a.ttlS)[0];
+  const gone = keys.filter((k) => k.ttlS <= 600 || (k.kind === 'access' && k !== newest));
+  if (gone.length > 0) await redis.del(...gone.map((k) => k.key));
+  for (const index of keys.filter((k) => k.kind === 'grantidx')) {
+    const members = await redis.zrange(index.key, '0', '-1');
+    const exists = await Promise.all(members.map((m) => redis.exists(prefix + m)));
+    const stale = members.filter((_, i) => exists[i] === 0);
+    if (stale.length > 0) await redis.zrem(index.key, ...stale);
+  }
+  return bytesOfGrant(redis, prefix, grantId);
 }

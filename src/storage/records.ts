@@ -83,7 +83,7 @@ export interface GrantRecord {
   tenantId: string;
   userId: string;
   createdAt: number;
-  /** AES-256-GCM blob of `{accessToken, refreshToken}`; key id inside, grant id as AAD. */
+  /** AES-256-GCM blob of the packed OSC pair (src/osc/lifecycle/tokens.ts); key id inside, grant id as AAD. */
   oscSealed: string;
   /** When the OSC access token expires (epoch ms). */
   oscExpiresAt: number;

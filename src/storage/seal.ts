@@ -23,6 +23,10 @@ export interface Sealer {
   seal(plaintext: string, aad: string): string;
   /** Decrypts a blob sealed with any key of the ring and the same `aad`; otherwise SealError. */
   open(blob: string, aad: string): string;
+  /** `seal` for bytes: the same blob format, the plaintext as given. */
+  sealBytes(plaintext: Buffer, aad: string): string;
+  /** `open` for bytes. */
+  openBytes(blob: string, aad: string): Buffer;
   /** True when the blob was not sealed with the current (first) key: re-seal it on next write. */
   needsReseal(blob: string): boolean;
   /**
@@ -82,33 +86,39 @@ export function createSealer(keys: readonly Buffer[] | undefined, opts: SealerOp
     return { kid, raw };
   }
 
+  function sealBytes(plaintext: Buffer, aad: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', sealKey, iv);
+    cipher.setAAD(aadBytes(sealKid, aad));
+    const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return header(sealKid) + Buffer.concat([iv, ct, cipher.getAuthTag()]).toString('base64url');
+  }
+
+  function openBytes(blob: string, aad: string): Buffer {
+    const { kid, raw } = parse(blob);
+    const key = byId.get(kid);
+    if (!key) throw new SealError('unknown-key');
+    const iv = raw.subarray(0, IV_BYTES);
+    const tag = raw.subarray(raw.length - TAG_BYTES);
+    const ct = raw.subarray(IV_BYTES, raw.length - TAG_BYTES);
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+      decipher.setAAD(aadBytes(kid, aad));
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(ct), decipher.final()]);
+    } catch {
+      // OpenSSL's message says nothing useful and must not leak; the reason is enough.
+      throw new SealError('auth-failed');
+    }
+  }
+
   return {
     ephemeral,
     keyId: sealKid,
-    seal(plaintext, aad) {
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', sealKey, iv);
-      cipher.setAAD(aadBytes(sealKid, aad));
-      const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return header(sealKid) + Buffer.concat([iv, ct, cipher.getAuthTag()]).toString('base64url');
-    },
-    open(blob, aad) {
-      const { kid, raw } = parse(blob);
-      const key = byId.get(kid);
-      if (!key) throw new SealError('unknown-key');
-      const iv = raw.subarray(0, IV_BYTES);
-      const tag = raw.subarray(raw.length - TAG_BYTES);
-      const ct = raw.subarray(IV_BYTES, raw.length - TAG_BYTES);
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-        decipher.setAAD(aadBytes(kid, aad));
-        decipher.setAuthTag(tag);
-        return Buffer.concat([decipher.update(ct), decipher.final()]).toString('utf8');
-      } catch {
-        // OpenSSL's message says nothing useful and must not leak; the reason is enough.
-        throw new SealError('auth-failed');
-      }
-    },
+    seal: (plaintext, aad) => sealBytes(Buffer.from(plaintext, 'utf8'), aad),
+    sealBytes,
+    open: (blob, aad) => openBytes(blob, aad).toString('utf8'),
+    openBytes,
     macs(input) {
       return macKeys.map((k) => createHmac('sha256', k).update(input, 'utf8').digest('base64url'));
     },
