@@ -8,7 +8,6 @@
  * are ignored, unusable redirect URIs dropped, and `private_key_jwt` with `jwks_uri` or
  * `jwks` honoured. Every refusal carries a reason that is logged and shown to the person.
  */
-import { z } from 'zod';
 import type { ClientRecord } from '../storage/records.js';
 import { redirectUriProblem } from './redirect-uri.js';
 import {
@@ -18,38 +17,11 @@ import {
   type SafeFetcher,
   type SafeFetchOptions,
 } from './safe-fetch.js';
-import {
-  CLIENT_NAME_RE,
-  CLIENT_NAME_RULE,
-  MAX_DECLARED_VALUE_LENGTH,
-  MAX_DECLARED_VALUES,
-  MAX_REDIRECT_URIS,
-  authMethodFor,
-  effectiveGrantTypes,
-  responseTypesProblem,
-} from './client-metadata.js';
+import { clientTerms, MetadataDocument } from './client-metadata.js';
 
 /** Room for an inline `jwks` of a few RSA keys next to the usual fields. */
 const MAX_BYTES = 16 * 1024;
 const CACHE_ENTRIES = 1000;
-
-const declared = z.array(z.string().max(MAX_DECLARED_VALUE_LENGTH)).max(MAX_DECLARED_VALUES);
-
-const Document = z.object({
-  client_id: z.string(),
-  client_name: z.string().regex(CLIENT_NAME_RE, CLIENT_NAME_RULE),
-  // Bounded before anything is done with them; only the usable ones are kept.
-  redirect_uris: z.array(z.string().max(2000)).min(1).max(MAX_REDIRECT_URIS),
-  client_uri: z.string().max(2000).optional(),
-  token_endpoint_auth_method: z.string().max(100).optional(),
-  token_endpoint_auth_signing_alg: z.string().max(20).optional(),
-  jwks_uri: z.string().max(2000).optional(),
-  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
-  grant_types: declared.optional(),
-  response_types: declared.optional(),
-  scope: z.string().max(1000).optional(),
-  application_type: z.string().max(20).optional(),
-});
 
 /** Why a metadata document cannot be used; the message is safe to log and to show. */
 export class CimdError extends Error {
@@ -74,7 +46,7 @@ function fail(reason: string): never {
 
 /** Turns a fetched document into our client record, or says why it cannot be one. */
 export function clientFromDocument(clientId: string, json: unknown, fetcher: SafeFetcher, now: number): ClientRecord {
-  const doc = Document.safeParse(json);
+  const doc = MetadataDocument.safeParse(json);
   if (!doc.success) {
     const issue = doc.error.issues[0];
     fail(
@@ -88,39 +60,18 @@ export function clientFromDocument(clientId: string, json: unknown, fetcher: Saf
   const redirectUris = d.redirect_uris.filter((u) => !redirectUriProblem(u));
   if (redirectUris.length === 0)
     fail('the metadata document has no redirect URI this server accepts (https, or http on loopback)');
-  const grants = effectiveGrantTypes(d.grant_types);
-  if ('problem' in grants) fail(`the metadata document is unusable: ${grants.problem}`);
-  const responseProblem = responseTypesProblem(d.response_types);
-  if (responseProblem) fail(`the metadata document is unusable: ${responseProblem}`);
   // A document cannot hold a secret we issued, so only public clients and key-based ones.
-  const auth = authMethodFor(
-    d.token_endpoint_auth_method,
-    { jwksUri: d.jwks_uri, jwks: d.jwks },
-    d.token_endpoint_auth_signing_alg,
-    ['none', 'private_key_jwt'],
-    'none',
-  );
-  if ('problem' in auth) fail(`the metadata document is unusable: ${auth.problem}`);
-  if (auth.method === 'private_key_jwt' && d.jwks_uri) {
-    try {
-      fetcher.check(d.jwks_uri, 'jwks_uri');
-    } catch (err) {
-      fail(
-        err instanceof SafeFetchError
-          ? `the metadata document is unusable: ${err.message}`
-          : 'the metadata document is unusable: bad jwks_uri',
-      );
-    }
-  }
+  const terms = clientTerms(d, ['none', 'private_key_jwt'], 'none', fetcher);
+  if ('problem' in terms) fail(`the metadata document is unusable: ${terms.problem}`);
   return {
     clientId,
     clientName: d.client_name,
     clientUri: d.client_uri?.startsWith('https://') ? d.client_uri : undefined,
     redirectUris,
-    grantTypes: grants.grantTypes,
+    grantTypes: terms.grantTypes,
     responseTypes: ['code'],
-    tokenEndpointAuthMethod: auth.method,
-    ...(auth.method === 'private_key_jwt'
+    tokenEndpointAuthMethod: terms.authMethod,
+    ...(terms.authMethod === 'private_key_jwt'
       ? { jwksUri: d.jwks_uri, jwks: d.jwks, tokenEndpointAuthSigningAlg: d.token_endpoint_auth_signing_alg }
       : {}),
     scope: d.scope,

@@ -1,6 +1,7 @@
 /**
  * What we make of the metadata a client declares, whether in a registration body (RFC 7591)
- * or a Client ID Metadata Document: the same tolerant rules for both, as pure functions.
+ * or a Client ID Metadata Document: the schema each is parsed with, on the same bounds, and
+ * the same tolerant rules for both (`clientTerms`).
  *
  * Real clients declare more than we support, and a declaration is a wish, not a demand:
  * RFC 7591 §2 lets the server replace requested values with suitable ones, and the CIMD
@@ -8,6 +9,8 @@
  * declares `urn:ietf:params:oauth:grant-type:jwt-bearer`, VS Code's the device-code grant)
  * are dropped, not fatal; only a client that leaves nothing we can serve is refused.
  */
+import { z } from 'zod';
+import { SafeFetchError, type SafeFetcher } from './safe-fetch.js';
 
 /** Grant types this server implements (OAuth 2.1 §4.1, §4.3). */
 export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
@@ -17,11 +20,11 @@ export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token'] as 
  * and four loopback forms; Cursor three) but bounded, since each one is matched on every
  * authorization and shown in logs.
  */
-export const MAX_REDIRECT_URIS = 16;
+const MAX_REDIRECT_URIS = 16;
 
 /** Entries of `grant_types` / `response_types` we read at all, and how long each may be. */
-export const MAX_DECLARED_VALUES = 16;
-export const MAX_DECLARED_VALUE_LENGTH = 200;
+const MAX_DECLARED_VALUES = 16;
+const MAX_DECLARED_VALUE_LENGTH = 200;
 
 /** Client authentication methods at /token and /revoke (RFC 6749 §2.3.1, RFC 7523 §2.2). */
 export type AuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt';
@@ -112,6 +115,58 @@ export function authMethodFor(
   return { method };
 }
 
+/** The declared metadata a registration and a metadata document are both judged on. */
+export interface DeclaredMetadata {
+  grant_types?: readonly string[];
+  response_types?: readonly string[];
+  token_endpoint_auth_method?: string;
+  token_endpoint_auth_signing_alg?: string;
+  jwks_uri?: string;
+  jwks?: { keys: Record<string, unknown>[] };
+}
+
+/** What we will serve a client, from its declared metadata. */
+export interface ClientTerms {
+  grantTypes: string[];
+  /** Declared grant types we do not implement, dropped. */
+  ignoredGrantTypes: string[];
+  authMethod: AuthMethod;
+}
+
+/**
+ * The grant types, response types and authentication method we will serve for declared
+ * metadata, or the first reason we cannot, in that order. A `private_key_jwt` client's
+ * `jwks_uri` must also pass `fetcher`'s URL rules, the same as every other fetch we make.
+ */
+export function clientTerms(
+  m: DeclaredMetadata,
+  allowed: readonly AuthMethod[],
+  fallback: AuthMethod,
+  fetcher?: Pick<SafeFetcher, 'check'>,
+): ClientTerms | { problem: string } {
+  const grants = effectiveGrantTypes(m.grant_types);
+  if ('problem' in grants) return grants;
+  const responseProblem = responseTypesProblem(m.response_types);
+  if (responseProblem) return { problem: responseProblem };
+  const auth = authMethodFor(
+    m.token_endpoint_auth_method,
+    { jwksUri: m.jwks_uri, jwks: m.jwks },
+    m.token_endpoint_auth_signing_alg,
+    allowed,
+    fallback,
+  );
+  if ('problem' in auth) return auth;
+  if (auth.method === 'private_key_jwt' && m.jwks_uri && fetcher) {
+    try {
+      fetcher.check(m.jwks_uri, 'jwks_uri');
+    } catch (err) {
+      if (err instanceof SafeFetchError) return { problem: err.message };
+      throw err;
+    }
+  }
+  return { grantTypes: grants.grantTypes, ignoredGrantTypes: grants.ignored, authMethod: auth.method };
+}
+
 /**
  * A client name a person will read on the consent page (T8, T11; POLICY-01): 1-100
  * characters, none of them a control, bidirectional or zero-width character, which could
@@ -121,3 +176,56 @@ export function authMethodFor(
 export const CLIENT_NAME_RE =
   /^[^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]{1,100}$/;
 export const CLIENT_NAME_RULE = '1-100 printable characters, no control, bidirectional or zero-width characters';
+
+/** How a client proves itself with keys (RFC 7591 §2), declared the same way in both forms. */
+const keyFields = {
+  token_endpoint_auth_method: z.string().max(100).optional(),
+  token_endpoint_auth_signing_alg: z.string().max(20).optional(),
+  jwks_uri: z.string().max(2000).optional(),
+  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
+};
+
+const declaredValues = (name: string) =>
+  z
+    .array(z.string().max(MAX_DECLARED_VALUE_LENGTH), { error: `${name}: an array of strings` })
+    .max(MAX_DECLARED_VALUES, `${name}: at most ${MAX_DECLARED_VALUES} values`);
+
+/**
+ * A registration body (RFC 7591 §2). Its refusals are `invalid_client_metadata` descriptions,
+ * which carry no path, so each message names its field.
+ */
+export const RegistrationMetadata = z.object({
+  redirect_uris: z
+    .array(z.string(), { error: 'redirect_uris: an array of strings' })
+    .min(1, 'at least one redirect URI')
+    .max(MAX_REDIRECT_URIS, `at most ${MAX_REDIRECT_URIS} redirect URIs`),
+  client_name: z.string().regex(CLIENT_NAME_RE, `client_name: ${CLIENT_NAME_RULE}`).optional(),
+  client_uri: z.string().max(2000).optional(),
+  logo_uri: z.string().max(2000).optional(),
+  grant_types: declaredValues('grant_types').optional(),
+  response_types: declaredValues('response_types').optional(),
+  ...keyFields,
+  scope: z.string().max(1000).optional(),
+  application_type: z.enum(['web', 'native']).optional(),
+});
+export type RegistrationMetadata = z.infer<typeof RegistrationMetadata>;
+
+const documentValues = z.array(z.string().max(MAX_DECLARED_VALUE_LENGTH)).max(MAX_DECLARED_VALUES);
+
+/**
+ * A Client ID Metadata Document. Stricter where a document must be complete (`client_id`,
+ * `client_name`), more tolerant where real documents over-declare (an unknown
+ * `application_type` is ignored, unusable redirect URIs are dropped by the caller).
+ */
+export const MetadataDocument = z.object({
+  client_id: z.string(),
+  client_name: z.string().regex(CLIENT_NAME_RE, CLIENT_NAME_RULE),
+  // Bounded before anything is done with them; only the usable ones are kept.
+  redirect_uris: z.array(z.string().max(2000)).min(1).max(MAX_REDIRECT_URIS),
+  client_uri: z.string().max(2000).optional(),
+  ...keyFields,
+  grant_types: documentValues.optional(),
+  response_types: documentValues.optional(),
+  scope: z.string().max(1000).optional(),
+  application_type: z.string().max(20).optional(),
+});

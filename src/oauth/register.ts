@@ -12,7 +12,6 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { TokenStore } from '../storage/store.js';
 import type { ClientRecord } from '../storage/records.js';
 import { hashSecret, randomToken } from '../storage/hash.js';
@@ -27,18 +26,8 @@ import {
 } from './errors.js';
 import { normalizeScopes } from './scopes.js';
 import { UNUSED_CLIENT_TTL_S } from './clients.js';
-import {
-  CLIENT_NAME_RE,
-  CLIENT_NAME_RULE,
-  MAX_DECLARED_VALUE_LENGTH,
-  MAX_DECLARED_VALUES,
-  MAX_REDIRECT_URIS,
-  authMethodFor,
-  effectiveGrantTypes,
-  responseTypesProblem,
-} from './client-metadata.js';
+import { clientTerms, RegistrationMetadata } from './client-metadata.js';
 import type { SafeFetcher } from './safe-fetch.js';
-import { SafeFetchError } from './safe-fetch.js';
 import type { Logger } from 'pino';
 import { setRetryAfter } from '../http/unavailable.js';
 
@@ -46,30 +35,7 @@ export interface Limiter {
   consume(key: string, points?: number): Promise<{ allowed: boolean; retryAfterS: number }>;
 }
 
-const declared = (name: string) =>
-  z
-    .array(z.string().max(MAX_DECLARED_VALUE_LENGTH), { error: `${name}: an array of strings` })
-    .max(MAX_DECLARED_VALUES, `${name}: at most ${MAX_DECLARED_VALUES} values`);
-
-const Metadata = z.object({
-  redirect_uris: z
-    .array(z.string(), { error: 'redirect_uris: an array of strings' })
-    .min(1, 'at least one redirect URI')
-    .max(MAX_REDIRECT_URIS, `at most ${MAX_REDIRECT_URIS} redirect URIs`),
-  client_name: z.string().regex(CLIENT_NAME_RE, `client_name: ${CLIENT_NAME_RULE}`).optional(),
-  client_uri: z.string().max(2000).optional(),
-  logo_uri: z.string().max(2000).optional(),
-  grant_types: declared('grant_types').optional(),
-  response_types: declared('response_types').optional(),
-  token_endpoint_auth_method: z.string().max(100).optional(),
-  token_endpoint_auth_signing_alg: z.string().max(20).optional(),
-  jwks_uri: z.string().max(2000).optional(),
-  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
-  scope: z.string().max(1000).optional(),
-  application_type: z.enum(['web', 'native']).optional(),
-});
-
-function fingerprint(m: z.infer<typeof Metadata>, authMethod: string, grantTypes: string[]): string {
+function fingerprint(m: RegistrationMetadata, authMethod: string, grantTypes: string[]): string {
   const canonical = JSON.stringify([
     m.client_name ?? '',
     m.client_uri ?? '',
@@ -131,7 +97,7 @@ export function registerRouter(deps: RegisterDeps): Router {
       // form or text/plain POST included) is refused before it is read (FLOOD-05).
       if (!req.is('application/json'))
         throw new InvalidClientMetadataError('the registration request must be sent as application/json');
-      const parsed = Metadata.safeParse(req.body);
+      const parsed = RegistrationMetadata.safeParse(req.body);
       if (!parsed.success)
         throw new InvalidClientMetadataError(parsed.error.issues[0]?.message ?? 'invalid client metadata');
       const m = parsed.data;
@@ -139,29 +105,16 @@ export function registerRouter(deps: RegisterDeps): Router {
         const problem = redirectUriProblem(uri);
         if (problem) throw new InvalidRedirectUriError(`redirect URI ${problem}`);
       }
-      const grants = effectiveGrantTypes(m.grant_types);
-      if ('problem' in grants) throw new InvalidClientMetadataError(grants.problem);
-      const responseProblem = responseTypesProblem(m.response_types);
-      if (responseProblem) throw new InvalidClientMetadataError(responseProblem);
       // RFC 7591 §2: the default method is client_secret_basic.
-      const auth = authMethodFor(
-        m.token_endpoint_auth_method,
-        { jwksUri: m.jwks_uri, jwks: m.jwks },
-        m.token_endpoint_auth_signing_alg,
+      const terms = clientTerms(
+        m,
         ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'],
         'client_secret_basic',
+        deps.fetcher,
       );
-      if ('problem' in auth) throw new InvalidClientMetadataError(auth.problem);
-      const authMethod = auth.method;
-      if (authMethod === 'private_key_jwt' && m.jwks_uri && deps.fetcher) {
-        try {
-          deps.fetcher.check(m.jwks_uri, 'jwks_uri');
-        } catch (err) {
-          if (err instanceof SafeFetchError) throw new InvalidClientMetadataError(err.message);
-          throw err;
-        }
-      }
-      const fp = fingerprint(m, authMethod, grants.grantTypes);
+      if ('problem' in terms) throw new InvalidClientMetadataError(terms.problem);
+      const { authMethod, grantTypes } = terms;
+      const fp = fingerprint(m, authMethod, grantTypes);
       // Without a secret of ours in it, an identical registration is the same client.
       const shared = authMethod === 'none' || authMethod === 'private_key_jwt';
       if (shared) {
@@ -192,7 +145,7 @@ export function registerRouter(deps: RegisterDeps): Router {
         // Display only, and only https: anything else is dropped rather than refused.
         clientUri: m.client_uri?.startsWith('https://') ? m.client_uri : undefined,
         redirectUris: m.redirect_uris,
-        grantTypes: grants.grantTypes,
+        grantTypes,
         responseTypes: ['code'],
         tokenEndpointAuthMethod: authMethod,
         ...(authMethod === 'private_key_jwt'
@@ -207,9 +160,9 @@ export function registerRouter(deps: RegisterDeps): Router {
       // logo_uri is dropped on purpose: we never render client-supplied images (OAUTH-13).
       await store.put('client', client.clientId, client, UNUSED_CLIENT_TTL_S);
       if (shared) await store.put('clientAlias', fp, { clientId: client.clientId }, UNUSED_CLIENT_TTL_S);
-      if (grants.ignored.length > 0)
+      if (terms.ignoredGrantTypes.length > 0)
         log?.info(
-          { event: 'registration_narrowed', clientId: client.clientId, ignoredGrantTypes: grants.ignored },
+          { event: 'registration_narrowed', clientId: client.clientId, ignoredGrantTypes: terms.ignoredGrantTypes },
           'unsupported grant types ignored',
         );
       reply(res, client, secret);
