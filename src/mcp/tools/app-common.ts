@@ -200,7 +200,7 @@ export async function waitForBuild(ctx: ToolContext, first: App, seconds: number
 }
 
 /** The end of the build output, cleaned, when the build failed; never fails the tool. */
-export async function failureOutput(ctx: ToolContext, app: App): Promise<string[] | undefined> {
+async function failureOutput(ctx: ToolContext, app: App): Promise<string[] | undefined> {
   if (app.buildStatus !== 'failed') return undefined;
   try {
     const raw = await ctx.osc.readAppLogs(app.id, ctx.signal);
@@ -212,7 +212,7 @@ export async function failureOutput(ctx: ToolContext, app: App): Promise<string[
 }
 
 /** The sentence about the build state, with a failed build's output quoted after it. */
-export function buildText(app: App, waited: boolean, output: string[] | undefined): string {
+function buildText(app: App, waited: boolean, output: string[] | undefined): string {
   if (app.buildStatus === 'running') return 'The build finished: the app is running.';
   if (app.buildStatus === 'failed') {
     if (!output) return 'The build FAILED; read_app_logs shows its output.';
@@ -221,4 +221,20 @@ export function buildText(app: App, waited: boolean, output: string[] | undefine
   return waited
     ? `The build is still ${app.buildStatus} after the wait; builds often take minutes. get_app shows the status later.`
     : `The build is ${app.buildStatus}; builds often take minutes. get_app shows the status later.`;
+}
+
+/** An app as a tool reports it after a call: cleaned, its one line and the sentence about its build. */
+export interface AppReport {
+  app: App;
+  /** A failed build's last lines (`failureShape`). */
+  buildOutput: string[] | undefined;
+  line: string;
+  build: string;
+}
+
+/** What get_app, create_app and restart_app answer about `raw`; `waited` says whether a build wait ran. */
+export async function appReport(ctx: ToolContext, raw: App, waited: boolean): Promise<AppReport> {
+  const app = cleanApp(raw);
+  const buildOutput = await failureOutput(ctx, app);
+  return { app, buildOutput, line: appLine(app), build: buildText(app, waited, buildOutput) };
 }

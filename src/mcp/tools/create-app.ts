@@ -8,14 +8,11 @@ import { z } from 'zod';
 import { defineTool, q, ToolInputError } from '../tool.js';
 import {
   appCall,
-  appLine,
   appNameArg,
+  appReport,
   appShape,
   appTypeArg,
-  buildText,
   buildWaitMs,
-  cleanApp,
-  failureOutput,
   failureShape,
   gitCredentialArg,
   MAX_BUILD_WAIT_S,
@@ -112,11 +109,10 @@ export default defineTool({
       ),
     );
     const { app: raw, waited } = await waitForBuild(ctx, created, wait, 'create_app');
-    const app = cleanApp(raw);
-    const buildOutput = await failureOutput(ctx, app);
+    const { app, buildOutput, line, build } = await appReport(ctx, raw, waited);
     return {
       structured: { app, waited, buildOutput },
-      text: `Created app ${appLine(app)}. ${buildText(app, waited, buildOutput)}\nIt spends OSC tokens while it runs; delete_app removes it.${
+      text: `Created app ${line}. ${build}\nIt spends OSC tokens while it runs; delete_app removes it.${
         gitCredential ? ` The Git token is read by OSC from the secret ${q(gitCredential)}; it is not shown here.` : ''
       }`,
     };

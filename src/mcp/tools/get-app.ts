@@ -4,16 +4,7 @@
  */
 import { z } from 'zod';
 import { defineTool } from '../tool.js';
-import {
-  appCall,
-  appIdArg,
-  appLine,
-  appShape,
-  buildText,
-  cleanApp,
-  failureOutput,
-  failureShape,
-} from './app-common.js';
+import { appCall, appIdArg, appReport, appShape, failureShape } from './app-common.js';
 
 export default defineTool({
   name: 'get_app',
@@ -26,8 +17,8 @@ export default defineTool({
   outputSchema: { app: z.object(appShape), ...failureShape },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler({ appId }, ctx) {
-    const app = cleanApp(await appCall({ id: appId }, () => ctx.osc.getApp(appId, ctx.signal)));
-    const buildOutput = await failureOutput(ctx, app);
-    return { structured: { app, buildOutput }, text: `App ${appLine(app)}.\n${buildText(app, false, buildOutput)}` };
+    const found = await appCall({ id: appId }, () => ctx.osc.getApp(appId, ctx.signal));
+    const { app, buildOutput, line, build } = await appReport(ctx, found, false);
+    return { structured: { app, buildOutput }, text: `App ${line}.\n${build}` };
   },
 });

@@ -8,11 +8,8 @@ import { defineTool } from '../tool.js';
 import {
   appCall,
   appIdArg,
-  appLine,
+  appReport,
   appShape,
-  buildText,
-  cleanApp,
-  failureOutput,
   failureShape,
   MAX_BUILD_WAIT_S,
   waitArg,
@@ -37,11 +34,10 @@ export default defineTool({
   async handler({ appId, rebuild = false, wait = 0 }, ctx) {
     const started = await appCall({ id: appId }, () => ctx.osc.restartApp(appId, rebuild, ctx.signal));
     const { app: raw, waited } = await waitForBuild(ctx, started, wait, 'restart_app');
-    const app = cleanApp(raw);
-    const buildOutput = await failureOutput(ctx, app);
+    const { app, buildOutput, line, build } = await appReport(ctx, raw, waited);
     return {
       structured: { app, rebuilt: rebuild, waited, buildOutput },
-      text: `${rebuild ? 'Rebuild' : 'Restart'} of app ${appLine(app)} started. ${buildText(app, waited, buildOutput)}`,
+      text: `${rebuild ? 'Rebuild' : 'Restart'} of app ${line} started. ${build}`,
     };
   },
 });
