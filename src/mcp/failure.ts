@@ -24,89 +24,85 @@ export interface Failure {
 
 const RETRY_LATER = 'Try again in a little while.';
 
+/** One answer: every case below is a level, a tag and our sentence. */
+function failure(level: Failure['level'], kind: string, text: string): Failure {
+  return { text, level, kind };
+}
+
 export function describeFailure(err: unknown, c: FailureContext): Failure {
   const svc = c.serviceId ? ` ${q(c.serviceId)}` : '';
   const inst = c.name ? ` ${q(c.name)}` : '';
   const kind = kindOf(err);
   switch (kind) {
     case 'tool_input':
-      return { text: (err as Error).message, level: 'info', kind: 'input' };
+      return failure('info', 'input', (err as Error).message);
     case 'grant_revoked':
-      return {
-        text: 'Re-authorization required: the OSC sign-in behind this connection has ended. Reconnect this MCP server (sign in to OSC again), then retry.',
-        level: 'warn',
-        kind: 'grant_revoked',
-      };
+      return failure(
+        'warn',
+        'grant_revoked',
+        'Re-authorization required: the OSC sign-in behind this connection has ended. Reconnect this MCP server (sign in to OSC again), then retry.',
+      );
     case 'upstream_unavailable':
     case 'store_unavailable':
-      return {
-        text: `This server cannot reach what it needs right now. ${RETRY_LATER}`,
-        level: 'warn',
-        kind: 'unavailable',
-      };
+      return failure('warn', 'unavailable', `This server cannot reach what it needs right now. ${RETRY_LATER}`);
     case 'not_subscribed':
-      return {
-        text: `Your workspace is not subscribed to service${svc}, so it has no instances there and its options cannot be read. list_services shows the subscribed services; create_instance subscribes the workspace to a service.`,
-        level: 'info',
-        kind: 'not_subscribed',
-      };
+      return failure(
+        'info',
+        'not_subscribed',
+        `Your workspace is not subscribed to service${svc}, so it has no instances there and its options cannot be read. list_services shows the subscribed services; create_instance subscribes the workspace to a service.`,
+      );
     case 'update_not_supported':
-      return {
-        text:
-          `Not changed: service${svc} does not support changing the options of an existing instance. The alternative is to delete the instance and create it again with the new options, ` +
+      return failure(
+        'info',
+        'update_not_supported',
+        `Not changed: service${svc} does not support changing the options of an existing instance. The alternative is to delete the instance and create it again with the new options, ` +
           'which loses its data and its address and costs a new create. Ask the user before doing that.',
-        level: 'info',
-        kind: 'update_not_supported',
-      };
+      );
     case 'upstream_not_found': {
       const text = c.name
         ? `OSC has no instance${inst} of service${svc} in your workspace. list_instances shows the instances that exist.`
         : `OSC did not find service${svc}. list_services shows the services of your workspace.`;
-      return { text, level: 'info', kind: 'not_found' };
+      return failure('info', 'not_found', text);
     }
     case 'upstream_conflict':
-      return {
-        text: `OSC reported a conflict: an instance${inst} of service${svc} probably exists already. Choose another name, or use get_instance.`,
-        level: 'info',
-        kind: 'conflict',
-      };
+      return failure(
+        'info',
+        'conflict',
+        `OSC reported a conflict: an instance${inst} of service${svc} probably exists already. Choose another name, or use get_instance.`,
+      );
     case 'upstream_rate_limited': {
       const ms = (err as UpstreamRateLimitedError).retryAfterMs;
       const wait = ms ? ` Wait ${Math.ceil(ms / 1000)} seconds, then try again.` : ` ${RETRY_LATER}`;
-      return {
-        text: `OSC is limiting requests from your workspace right now.${wait}`,
-        level: 'warn',
-        kind: 'rate_limited',
-      };
+      return failure('warn', 'rate_limited', `OSC is limiting requests from your workspace right now.${wait}`);
     }
     case 'upstream_auth':
-      return {
-        text: `OSC refused access to service${svc}. If an instance was just created or resumed, wait a minute and try again.`,
-        level: 'warn',
-        kind: 'upstream_auth',
-      };
+      return failure(
+        'warn',
+        'upstream_auth',
+        `OSC refused access to service${svc}. If an instance was just created or resumed, wait a minute and try again.`,
+      );
     case 'upstream_client': {
       const status = (err as UpstreamError).status;
       if (status === 403 || status === 402) {
-        return {
-          text: 'OSC refused this: your plan or token balance does not allow it (token_balance shows both). Do not retry unchanged.',
-          level: 'info',
-          kind: 'forbidden',
-        };
+        return failure(
+          'info',
+          'forbidden',
+          'OSC refused this: your plan or token balance does not allow it (token_balance shows both). Do not retry unchanged.',
+        );
       }
-      return {
-        text: `OSC rejected the request as invalid (HTTP ${status}). describe_service shows the options a service takes.`,
-        level: 'info',
-        kind: 'rejected',
-      };
+      return failure(
+        'info',
+        'rejected',
+        `OSC rejected the request as invalid (HTTP ${status}). describe_service shows the options a service takes.`,
+      );
     }
     case 'upstream_bad_response':
       if (!c.writes) {
-        return {
-          text: `OSC sent a response this server could not read, so nothing from it is shown. ${RETRY_LATER}`,
-          level: 'warn',
-          kind: 'bad_response',
-        };
+        return failure(
+          'warn',
+          'bad_response',
+          `OSC sent a response this server could not read, so nothing from it is shown. ${RETRY_LATER}`,
+        );
       }
       return ambiguous('sent a response this server could not read', c);
     case 'upstream_timeout':
@@ -117,7 +113,7 @@ export function describeFailure(err: unknown, c: FailureContext): Failure {
       return ambiguous('failed to handle the request', c);
     default:
       // Ours but not a tool failure (a seal or OSC OAuth error here is a bug), or not ours at all.
-      return { text: 'Something went wrong inside osc-mcp while running this tool.', level: 'error', kind: 'internal' };
+      return failure('error', 'internal', 'Something went wrong inside osc-mcp while running this tool.');
   }
 }
 
@@ -127,11 +123,11 @@ export function describeFailure(err: unknown, c: FailureContext): Failure {
  */
 function ambiguous(what: string, c: FailureContext): Failure {
   if (c.writes) {
-    return {
-      text: `OSC ${what}, so the outcome is unknown: the change may or may not have happened. Check with get_instance or list_instances before trying again.`,
-      level: 'warn',
-      kind: 'unknown_outcome',
-    };
+    return failure(
+      'warn',
+      'unknown_outcome',
+      `OSC ${what}, so the outcome is unknown: the change may or may not have happened. Check with get_instance or list_instances before trying again.`,
+    );
   }
-  return { text: `OSC ${what}. ${RETRY_LATER}`, level: 'warn', kind: 'upstream_unavailable' };
+  return failure('warn', 'upstream_unavailable', `OSC ${what}. ${RETRY_LATER}`);
 }
