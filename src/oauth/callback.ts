@@ -63,6 +63,23 @@ export function sendSignInExpired(res: Response): void {
   );
 }
 
+/** Where an MCP authorization ends on our page rather than at the client: status, title, what to do. */
+const ENDINGS = {
+  otherBrowser: [
+    400,
+    'Sign-in refused',
+    'This sign-in was started in another browser. Start again from your application.',
+  ],
+  codeRefused: [400, 'Sign-in failed', 'OSC did not accept this sign-in. Start again from your application.'],
+  clientRefused: [502, 'Sign-in failed', 'OSC did not accept our sign-in request. Please try again later.'],
+  tokenUnusable: [502, 'Sign-in failed', 'OSC returned an unexpected answer. Please try again later.'],
+} as const;
+
+function sendEnding(res: Response, ending: keyof typeof ENDINGS): void {
+  const [status, title, text] = ENDINGS[ending];
+  sendErrorPage(res, status, title, text);
+}
+
 export function callbackRouter(deps: CallbackDeps): Router {
   const { store, sealer, oscOAuth, oscClients, issuer, callbackUrl, log } = deps;
   const now = deps.now ?? Date.now;
@@ -87,12 +104,7 @@ export function callbackRouter(deps: CallbackDeps): Router {
     const browser = browserHashOf(req);
     if (!browser || browser !== rec.browserHash) {
       log.warn({ event: 'callback_browser_mismatch', clientId: rec.clientId }, 'OSC callback from another browser');
-      return sendErrorPage(
-        res,
-        400,
-        'Sign-in refused',
-        'This sign-in was started in another browser. Start again from your application.',
-      );
+      return sendEnding(res, 'otherBrowser');
     }
     if (!(await store.take('upstream', key))) return sendSignInExpired(res);
     const back = (params: { code?: string; error?: string; error_description?: string }) =>
@@ -114,25 +126,14 @@ export function callbackRouter(deps: CallbackDeps): Router {
     } catch (err) {
       if (err instanceof OscInvalidGrantError) {
         log.warn({ event: 'osc_code_refused', clientId: rec.clientId }, 'OSC refused the code exchange');
-        return sendErrorPage(
-          res,
-          400,
-          'Sign-in failed',
-          'OSC did not accept this sign-in. Start again from your application.',
-        );
+        return sendEnding(res, 'codeRefused');
       }
       throw err;
     }
     if (tokens === 'client_gone') {
       // The (short-lived, dynamically registered) OSC client expired meanwhile: register
       // again and send the browser through OSC once more with the user's approval kept.
-      if ((rec.restarts ?? 0) >= 1)
-        return sendErrorPage(
-          res,
-          502,
-          'Sign-in failed',
-          'OSC did not accept our sign-in request. Please try again later.',
-        );
+      if ((rec.restarts ?? 0) >= 1) return sendEnding(res, 'clientRefused');
       const client = await oscClients.renew(rec.oscClientId);
       const { oscCodeVerifier: _v, oscClientId: _c, createdAt: _t, ...from } = rec;
       const url = await startUpstream(
@@ -150,7 +151,7 @@ export function callbackRouter(deps: CallbackDeps): Router {
     const user = signedInUser(tokens);
     if (!user) {
       log.warn({ event: 'osc_token_unusable', clientId: rec.clientId }, 'OSC token has no tenant');
-      return sendErrorPage(res, 502, 'Sign-in failed', 'OSC returned an unexpected answer. Please try again later.');
+      return sendEnding(res, 'tokenUnusable');
     }
     const { grant, code } = await createGrant(
       { store, sealer, pendingTtlS: deps.pendingTtlS, codeTtlS: deps.codeTtlS },
