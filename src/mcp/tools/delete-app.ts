@@ -3,8 +3,9 @@
  * One OSC call.
  */
 import { z } from 'zod';
-import { defineTool, q, ToolInputError } from '../tool.js';
+import { defineTool, q } from '../tool.js';
 import { appCall, appIdArg } from './app-common.js';
+import { confirmArg, requireConfirm } from './confirm.js';
 
 export default defineTool({
   name: 'delete_app',
@@ -15,16 +16,12 @@ export default defineTool({
   scope: 'osc:write',
   inputSchema: {
     appId: appIdArg,
-    confirm: z.boolean().optional().describe('Must be true: the user agreed to delete this app'),
+    confirm: confirmArg('app'),
   },
   outputSchema: { appId: z.string(), deleted: z.boolean() },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler({ appId, confirm }, ctx) {
-    if (confirm !== true) {
-      throw new ToolInputError(
-        `Not deleted. Deleting app ${q(appId)} is permanent. Ask the user, then call delete_app again with confirm: true.`,
-      );
-    }
+    requireConfirm(confirm, 'delete_app', `Deleting app ${q(appId)} is permanent.`);
     await appCall({ id: appId }, () => ctx.osc.deleteApp(appId, ctx.signal));
     return { structured: { appId, deleted: true }, text: `Deleted app ${q(appId)}.` };
   },

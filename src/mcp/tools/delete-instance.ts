@@ -4,7 +4,8 @@
  * Steady state: 2 OSC calls (the SDK's removeInstance reads the catalog first).
  */
 import { z } from 'zod';
-import { defineTool, instanceNameArg, q, serviceIdArg, ToolInputError } from '../tool.js';
+import { defineTool, instanceNameArg, q, serviceIdArg } from '../tool.js';
+import { confirmArg, requireConfirm } from './confirm.js';
 
 export default defineTool({
   name: 'delete_instance',
@@ -16,16 +17,16 @@ export default defineTool({
   inputSchema: {
     serviceId: serviceIdArg,
     name: instanceNameArg,
-    confirm: z.boolean().optional().describe('Must be true: the user agreed to delete this instance'),
+    confirm: confirmArg('instance'),
   },
   outputSchema: { serviceId: z.string(), name: z.string(), deleted: z.boolean() },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler({ serviceId, name, confirm }, ctx) {
-    if (confirm !== true) {
-      throw new ToolInputError(
-        `Not deleted. Deleting ${q(name)} of ${q(serviceId)} is permanent and loses its data. Ask the user, then call delete_instance again with confirm: true.`,
-      );
-    }
+    requireConfirm(
+      confirm,
+      'delete_instance',
+      `Deleting ${q(name)} of ${q(serviceId)} is permanent and loses its data.`,
+    );
     await ctx.osc.deleteInstance(serviceId, name, ctx.signal);
     return { structured: { serviceId, name, deleted: true }, text: `Deleted ${q(name)} of ${q(serviceId)}.` };
   },

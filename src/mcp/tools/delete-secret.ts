@@ -4,7 +4,8 @@
  * One OSC call.
  */
 import { z } from 'zod';
-import { defineTool, q, secretNameArg, serviceIdArg, ToolInputError } from '../tool.js';
+import { defineTool, q, secretNameArg, serviceIdArg } from '../tool.js';
+import { confirmArg, requireConfirm } from './confirm.js';
 import { rethrowMissing } from './not-found.js';
 
 export default defineTool({
@@ -17,16 +18,16 @@ export default defineTool({
   inputSchema: {
     serviceId: serviceIdArg,
     secretName: secretNameArg,
-    confirm: z.boolean().optional().describe('Must be true: the user agreed to delete this secret'),
+    confirm: confirmArg('secret'),
   },
   outputSchema: { serviceId: z.string(), secretName: z.string(), deleted: z.boolean() },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler({ serviceId, secretName, confirm }, ctx) {
-    if (confirm !== true) {
-      throw new ToolInputError(
-        `Not deleted. Deleting secret ${q(secretName)} of ${q(serviceId)} is permanent, and instances that use it fail at their next start. Ask the user, then call delete_secret again with confirm: true.`,
-      );
-    }
+    requireConfirm(
+      confirm,
+      'delete_secret',
+      `Deleting secret ${q(secretName)} of ${q(serviceId)} is permanent, and instances that use it fail at their next start.`,
+    );
     await ctx.osc
       .deleteSecret(serviceId, secretName, ctx.signal)
       .catch((err: unknown) =>
