@@ -49,9 +49,11 @@ export function webRunnerOf(tenant: Tenant, app: MyApp): Instance | undefined {
 
 /** The Web Runner options the app's settings make (catalog-services.ts). */
 function runnerOptions(app: MyApp): Record<string, unknown> {
-  const o: Record<string, unknown> = { SourceUrl: app.sourceRef ? `${app.gitUrl}#${app.sourceRef}` : app.gitUrl };
+  const o: Record<string, unknown> = {
+    SourceUrl: app.source.ref ? `${app.source.repo}#${app.source.ref}` : app.source.repo,
+  };
   if (app.gitToken) o.GitHubToken = app.gitToken;
-  if (app.subPath) o.SubPath = app.subPath;
+  if (app.source.folder) o.SubPath = app.source.folder;
   if (app.configService) o.ConfigService = app.configService;
   if (app.configApiKey) o.ConfigApiKey = app.configApiKey;
   return o;
@@ -67,7 +69,7 @@ export function buildStatusOf(state: EmulatorState, tenant: Tenant, app: MyApp):
 }
 
 export function appDoc(state: EmulatorState, tenant: Tenant, app: MyApp, env: string) {
-  const source = app.sourceRef ? `${app.gitUrl}#${app.sourceRef}` : app.gitUrl;
+  const source = app.source.ref ? `${app.source.repo}#${app.source.ref}` : app.source.repo;
   return {
     id: app.id,
     name: app.name,
@@ -79,8 +81,8 @@ export function appDoc(state: EmulatorState, tenant: Tenant, app: MyApp, env: st
     tenantId: tenant.id,
     buildStatus: buildStatusOf(state, tenant, app),
     configService: app.configService ?? '',
-    sourceRef: app.sourceRef ?? '',
-    subPath: app.subPath ?? '',
+    sourceRef: app.source.ref ?? '',
+    subPath: app.source.folder ?? '',
     haEnabled: app.haEnabled,
     stageProdEnabled: false,
     analyticsService: '',
@@ -94,16 +96,16 @@ interface Problem {
 
 /** Why this build fails, as build output lines, or undefined when it succeeds. */
 function buildProblem(state: EmulatorState, tenant: Tenant, app: MyApp, inst: Instance): Problem | undefined {
-  const repo = state.repos.get(app.gitUrl);
+  const repo = state.repos.get(app.source.repo);
   const credential = app.gitCredentialRef?.replace(/^user\.gitcred\./, '');
   const token = credential !== undefined ? tenant.gitCredentials.get(credential) : inst.resolved.GitHubToken;
   const clone = (...lines: string[]): Problem => ({ stage: 'clone', lines });
   if (credential !== undefined && token === undefined)
     return clone(`fatal: git credential "${credential}" not found in this workspace`);
   if (repo?.token !== undefined && token !== repo.token) {
-    return clone('remote: Repository not found.', `fatal: Authentication failed for '${app.gitUrl}/'`);
+    return clone('remote: Repository not found.', `fatal: Authentication failed for '${app.source.repo}/'`);
   }
-  const ref = app.sourceRef;
+  const ref = app.source.ref;
   if (ref && (/^[0-9a-f]{7,40}$/.test(ref) || (repo?.refs && !repo.refs.includes(ref)))) {
     return clone(`fatal: Remote branch ${ref} not found in upstream origin`);
   }
@@ -152,7 +154,7 @@ export function startBuild(state: EmulatorState, tenant: Tenant, app: MyApp, reb
   const pending = [
     line(
       0,
-      `[build] Cloning ${app.gitUrl}${app.sourceRef ? ` (ref ${app.sourceRef})` : ''}${app.subPath ? ` into ${app.subPath}` : ''}`,
+      `[build] Cloning ${app.source.repo}${app.source.ref ? ` (ref ${app.source.ref})` : ''}${app.source.folder ? ` into ${app.source.folder}` : ''}`,
     ),
   ];
   const problem = buildProblem(state, tenant, app, inst);

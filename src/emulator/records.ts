@@ -96,14 +96,21 @@ export interface ConfigEntry {
   secret: boolean;
 }
 
+/** What an app's build clones (`gitUrl`, `sourceRef`, `subPath` on the wire). */
+export interface AppSource {
+  repo: string;
+  /** A branch, tag or commit; the default branch when absent. */
+  ref?: string;
+  /** The folder of the repository the build runs in. */
+  folder?: string;
+}
+
 export interface MyApp {
   /** The Web Runner instance name too (Terraform: "the app id, which the platform derives from the name"). */
   id: string;
   name: string;
   type: string;
-  gitUrl: string;
-  sourceRef?: string;
-  subPath?: string;
+  source: AppSource;
   /** A literal token or a `{{secrets.<name>}}` reference to an eyevinn-web-runner secret. */
   gitToken?: string;
   /** `user.gitcred.<name>` (Terraform `gitCredentialRef`), resolved from `Tenant.gitCredentials`. */

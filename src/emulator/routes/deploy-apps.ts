@@ -110,14 +110,16 @@ export function deployAppsRouter(state: EmulatorState): Router {
           id,
           name,
           type: body.type as string,
-          gitUrl: gitUrl as string,
+          source: {
+            repo: gitUrl as string,
+            ...(typeof body.sourceRef === 'string' ? { ref: body.sourceRef } : {}),
+            ...(typeof body.subPath === 'string' ? { folder: body.subPath } : {}),
+          },
           haEnabled: false,
           createdAtMs: now,
           queuedUntilMs: 0,
           previousStatus: 'unknown',
           goneUntilMs: 0,
-          ...(typeof body.sourceRef === 'string' ? { sourceRef: body.sourceRef } : {}),
-          ...(typeof body.subPath === 'string' ? { subPath: body.subPath } : {}),
           ...(typeof body.gitCredentialRef === 'string' ? { gitCredentialRef: body.gitCredentialRef } : {}),
           ...(configService ? { configService } : {}),
           ...(typeof body.configApiKey === 'string' ? { configApiKey: body.configApiKey.slice(0, 4096) } : {}),
@@ -215,8 +217,8 @@ export function deployAppsRouter(state: EmulatorState): Router {
       const ref = optional(body, 'sourceRef');
       const problem = refProblem(ref);
       if (problem) return reason(400, problem);
-      if (ref) a.sourceRef = ref;
-      else delete a.sourceRef;
+      if (ref) a.source.ref = ref;
+      else delete a.source.ref;
       return undefined;
     }),
   );
