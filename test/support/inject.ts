@@ -77,6 +77,10 @@ export function inject(handler: Handler, r: InjectRequest): Promise<InjectRespon
     req.httpVersion = '1.1';
     if (body) req.push(body);
     req.push(null);
+    // The whole message is here, as the parser says on a real socket; an incomplete message
+    // would count as aborted once read, and its destruction would close the socket under the
+    // response.
+    req.complete = true;
 
     const res = new ServerResponse(req);
     res.assignSocket(socket);
@@ -99,10 +103,17 @@ export function inject(handler: Handler, r: InjectRequest): Promise<InjectRespon
     }) as typeof res.write;
     res.end = ((data?: unknown, enc?: unknown, cb?: unknown) => {
       keep(data, enc);
-      const out = end(data as string, enc as BufferEncoding, cb as () => void);
-      resolve({ status: res.statusCode, headers: res.getHeaders(), body: Buffer.concat(chunks).toString('utf8') });
-      return out;
+      return end(data as string, enc as BufferEncoding, cb as () => void);
     }) as typeof res.end;
+    // Answered once the response has finished (its socket write callbacks have run), not when
+    // `end` is called: an `end` that resolved at once let a caller's await loop run request
+    // after request in microtasks while every request's pending nextTicks (the socket's write
+    // callbacks, the body's readable events) and so every request stayed queued: about 10 KB
+    // a request kept until the loop ended, most of FUZZ-02's CPU spent in the garbage collector.
+    const done = () =>
+      resolve({ status: res.statusCode, headers: res.getHeaders(), body: Buffer.concat(chunks).toString('utf8') });
+    res.once('finish', done);
+    res.once('close', done);
     try {
       handler(req, res);
     } catch (err) {
