@@ -28,6 +28,7 @@ import { connectionsRouter, finishSignIn } from './connections/router.js';
 import { createBearer, credentialsFor } from './oauth/bearer.js';
 import { canonicalResource } from './oauth/resource.js';
 import { PAGE_CSS } from './http/page-headers.js';
+import { staticTag } from './http/static-tag.js';
 import { requestLog } from './http/request-log.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { healthRouter } from './http/health.js';
@@ -128,6 +129,9 @@ export function createApp(deps: AppDeps): App {
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag hashed from every body: the API answers are no-store and mostly errors, the pages
+  // no-store; the two static documents (metadata, page.css) carry a tag computed once (issue 18).
+  app.set('etag', false);
   app.set(
     'trust proxy',
     deps.trustProxy ? (/^\d+$/.test(deps.trustProxy) ? Number(deps.trustProxy) : deps.trustProxy) : false,
@@ -188,8 +192,9 @@ export function createApp(deps: AppDeps): App {
 
   app.use(healthRouter(() => store.ping()));
   app.use(metrics.router({ token: deps.metricsToken }));
+  const cssTag = staticTag(PAGE_CSS);
   app.get('/assets/page.css', (_req, res) => {
-    res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(PAGE_CSS);
+    res.type('text/css').set('Cache-Control', 'public, max-age=3600').set('ETag', cssTag).send(PAGE_CSS);
   });
 
   app.use(['/.well-known', '/register', '/token', '/revoke'], apiCors);

@@ -5,6 +5,7 @@
  * request's Host or X-Forwarded-* headers (OAUTH-02). One canonical issuer.
  */
 import express, { type Router } from 'express';
+import { staticTag } from '../http/static-tag.js';
 import { SCOPES } from './scopes.js';
 import { ASSERTION_ALGS } from './client-metadata.js';
 
@@ -71,10 +72,14 @@ export function metadataRouter(e: Endpoints): Router {
   const router = express.Router();
   const as = authorizationServerMetadata(e);
   const prm = protectedResourceMetadata(e);
-  const send = (doc: Record<string, unknown>) =>
-    function sendMetadata(_req: express.Request, res: express.Response) {
-      res.set('Cache-Control', 'public, max-age=300').json(doc);
+  // Serialized and tagged once: the documents never change while the process runs.
+  const send = (doc: Record<string, unknown>) => {
+    const body = JSON.stringify(doc);
+    const tag = staticTag(body);
+    return function sendMetadata(_req: express.Request, res: express.Response) {
+      res.set('Cache-Control', 'public, max-age=300').set('ETag', tag).type('application/json').send(body);
     };
+  };
   const issuerPath = new URL(e.issuer).pathname.replace(/\/$/, '');
   for (const p of new Set([
     '/.well-known/oauth-authorization-server',
