@@ -8,8 +8,17 @@
  * Retry-After like every other store outage (REDIS-02), never 429 or 500.
  */
 import type { RedisClient } from './redis-client.js';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { createRequire } from 'node:module';
+import type * as Flexible from 'rate-limiter-flexible';
 import { StoreUnavailableError } from '../errors.js';
+
+// The package's index loads every backend it supports (Mongo, Postgres, DynamoDB, Etcd, …):
+// 42 files at boot for the three classes used here, each one file of the same package, so
+// `instanceof` sees the classes the limiters use (issue 18: cold start).
+const require = createRequire(import.meta.url);
+const RateLimiterMemory: typeof Flexible.RateLimiterMemory = require('rate-limiter-flexible/lib/RateLimiterMemory.js');
+const RateLimiterRedis: typeof Flexible.RateLimiterRedis = require('rate-limiter-flexible/lib/RateLimiterRedis.js');
+const RateLimiterRes: typeof Flexible.RateLimiterRes = require('rate-limiter-flexible/lib/RateLimiterRes.js');
 
 export interface RateLimiterOptions {
   /** Shared Redis client (see ./redis-client.ts); absent → in-process counters. */
@@ -41,7 +50,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   if (!Number.isInteger(opts.durationS) || opts.durationS <= 0)
     throw new RangeError('durationS must be a positive integer');
   const common = { keyPrefix: opts.keyPrefix, points: opts.points, duration: opts.durationS };
-  const limiter: RateLimiterAbstract = opts.redis
+  const limiter: Flexible.RateLimiterAbstract = opts.redis
     ? new RateLimiterRedis({
         ...common,
         // ioredis is the library's native client: `useRedisPackage` stays false (that flag
@@ -58,7 +67,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   };
   return {
     async peek(key) {
-      let res: RateLimiterRes | null;
+      let res: Flexible.RateLimiterRes | null;
       try {
         res = await limiter.get(key);
       } catch (err) {
