@@ -49,29 +49,14 @@ export function createMetrics(): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
     registers: [registry],
   });
-  // prom-client hashes a label object on every inc/observe; the label sets are few (known
-  // routes, the methods Node's parser accepts, status codes), so each set's children are
-  // looked up once and kept (issue 18: per-request cost).
-  const children = new Map<string, { count: Counter.Internal; time: Histogram.Internal<string> }>();
-  const childrenFor = (route: string, method: string, status: number) => {
-    const key = `${route} ${method} ${status}`;
-    let c = children.get(key);
-    if (!c) {
-      c = { count: requests.labels(route, method, String(status)), time: duration.labels(route, method) };
-      children.set(key, c);
-    }
-    return c;
-  };
   return {
     registry,
     middleware(req, res, next) {
-      const started = performance.now();
+      const end = duration.startTimer();
       res.on('finish', () => {
-        const path = req.path;
-        const route = KNOWN.has(path) ? path : path.startsWith('/.well-known/') ? '/.well-known' : 'other';
-        const c = childrenFor(route, req.method, res.statusCode);
-        c.count.inc();
-        c.time.observe((performance.now() - started) / 1000);
+        const route = KNOWN.has(req.path) ? req.path : req.path.startsWith('/.well-known/') ? '/.well-known' : 'other';
+        requests.inc({ route, method: req.method, status: String(res.statusCode) });
+        end({ route, method: req.method });
       });
       next();
     },

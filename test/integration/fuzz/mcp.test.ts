@@ -1,4 +1,0 @@
-/** FUZZ-02 (test/support/fuzz-endpoints.ts): POST /mcp without a bearer token, POST /mcp with a bad bearer token. */
-import { fuzzEndpoints } from '../../support/fuzz-endpoints.js';
-
-fuzzEndpoints(['POST /mcp without a bearer token', 'POST /mcp with a bad bearer token']);
