@@ -33,7 +33,7 @@ import {
   type AuthInfo,
   type McpHandlerRequestOptions,
 } from '@modelcontextprotocol/server';
-import { toNodeHandler } from '@modelcontextprotocol/node';
+import { serveWebHandler } from './node-handler.js';
 import type { Logger } from '../log.js';
 import type { OscPlatform } from '../osc/platform.js';
 import { sendInsufficientScope, sendUnauthorized } from '../oauth/challenge.js';
@@ -222,9 +222,9 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
     }
 
     const streaming = calls.some((c) => c.params?._meta?.progressToken !== undefined);
-    const serve = toNodeHandler(
+    await serveWebHandler(
       {
-        fetch: async (request, opts = {}) => {
+        fetch: async (request, opts) => {
           if (await isLegacyRequest(request, parsed)) {
             res.locals.mcpEra = 'legacy';
             return serveLegacy(request, opts, ctx, streaming, res);
@@ -234,9 +234,11 @@ export function createMcpRoute(deps: McpRouteDeps): Router {
           return modern.fetch(request, opts);
         },
       },
-      { onerror: (err) => log.error({ event: 'mcp_route', err }, 'MCP request failed') },
+      req,
+      res,
+      parsed,
+      (err) => log.error({ event: 'mcp_route', err }, 'MCP request failed'),
     );
-    await serve(req as Parameters<typeof serve>[0], res, parsed);
   });
 
   router.all('/mcp', function methodNotAllowed(_req: Request, res: Response) {
