@@ -5,6 +5,7 @@
  * 10,000-per-schema run (test/integration/mcp/fuzz-schemas.test.ts).
  */
 import fc from 'fast-check';
+import { type ZodRawShape, z } from 'zod';
 import { createLogger } from '../../src/log.js';
 import type { McpServerContext } from '../../src/mcp/server.js';
 import { defaultWorld, FakeOscPlatform } from './fakes/osc-platform.js';
@@ -86,6 +87,114 @@ export function argsFor(keys: string[]): fc.Arbitrary<Record<string, unknown>> {
       { requiredKeys: [] },
     ),
   );
+}
+
+/** Names the OSC fake knows (test/support/fakes/osc-platform.ts), offered wherever a pattern accepts them, so calls meet existing things too. */
+const KNOWN_NAMES = [
+  'minio-minio',
+  'apache-couchdb',
+  'birme-osc-postgresql',
+  'eyevinn-test-adserver',
+  'mystore',
+  'store1',
+  'dbpassword',
+  'RootUser',
+  'LOG_LEVEL',
+  'main',
+  'apps/web',
+  'https://github.com/me/site',
+];
+
+/** Strings a valid-shaped value may still carry where the schema has no pattern: controls, bidi, braces, long. */
+const awkwardText = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom('\u202eevil', 'a\u0000b', '\u001b[31m', '{{secrets.x}}', 'https://github.com/me/site', '__proto__'),
+  fc.constant('y'.repeat(4096)),
+);
+
+type JsonSchema = {
+  type?: string;
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: JsonSchema[];
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  propertyNames?: JsonSchema;
+  additionalProperties?: JsonSchema | boolean;
+};
+
+/** A value of the shape a JSON Schema node describes (zod refinements it cannot express aside). */
+function validFor(node: JsonSchema): fc.Arbitrary<unknown> {
+  if (node.enum) return fc.constantFrom(...node.enum);
+  if (node.const !== undefined) return fc.constant(node.const);
+  if (node.anyOf) return fc.oneof(...node.anyOf.map(validFor));
+  switch (node.type) {
+    case 'string': {
+      if (node.pattern) {
+        const re = new RegExp(node.pattern);
+        const known = KNOWN_NAMES.filter((n) => re.test(n));
+        const generated = fc.stringMatching(re);
+        return known.length > 0 ? fc.oneof(generated, fc.constantFrom(...known)) : generated;
+      }
+      const min = node.minLength ?? 0;
+      const max = node.maxLength ?? 10_000;
+      return fc.oneof(awkwardText, fc.constantFrom(...KNOWN_NAMES)).filter((v) => v.length >= min && v.length <= max);
+    }
+    case 'integer':
+      return fc.integer({ min: node.minimum ?? -1e9, max: node.maximum ?? 1e9 });
+    case 'number':
+      return fc.double({ min: node.minimum, max: node.maximum, noNaN: true });
+    case 'boolean':
+      return fc.boolean();
+    case 'object': {
+      const value =
+        typeof node.additionalProperties === 'object' ? validFor(node.additionalProperties) : fc.jsonValue();
+      const key = node.propertyNames ? (validFor(node.propertyNames) as fc.Arbitrary<string>) : fc.string();
+      return fc.dictionary(key, value, { maxKeys: 4 });
+    }
+    default:
+      return hostile;
+  }
+}
+
+/**
+ * Arguments built from a tool's own input schema: most calls have every property of the
+ * right shape (enums, lengths, ranges, patterns, names the fake knows) with an occasional
+ * hostile value, a dropped required key or a stray key (__proto__, constructor, …); the
+ * rest are argsFor's hostile dictionaries.
+ */
+export function schemaArgs(shape: ZodRawShape): fc.Arbitrary<Record<string, unknown>> {
+  const json = z.toJSONSchema(z.object(shape), { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const required = json.required ?? [];
+  // Each property mostly valid-shaped (checked against its own zod schema, so refinements the
+  // JSON Schema cannot say hold too), sometimes hostile; optional ones sometimes left out.
+  const props = Object.entries(json.properties ?? {}).map(([k, v]) => {
+    const prop = shape[k] as z.ZodType;
+    const valid = validFor(v).filter((x) => prop.safeParse(x).success);
+    return [k, fc.oneof({ weight: 19, arbitrary: valid }, { weight: 1, arbitrary: hostile })] as const;
+  });
+  const shaped = fc.record(Object.fromEntries(props), { requiredKeys: required });
+  const mutated = fc
+    .tuple(
+      shaped,
+      fc.nat(9),
+      fc.constantFrom(...required, ''),
+      fc.constantFrom('__proto__', 'constructor', 'extra', 'confirm'),
+      hostile,
+    )
+    .map(([args, how, drop, key, value]) => {
+      const out: Record<string, unknown> = { ...args };
+      if (how === 0 && drop !== '') delete out[drop];
+      if (how === 1) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      return out;
+    });
+  return fc.oneof({ weight: 4, arbitrary: mutated }, { weight: 1, arbitrary: argsFor(Object.keys(shape)) });
 }
 
 /** No generated key reached Object.prototype. */

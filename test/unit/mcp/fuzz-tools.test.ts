@@ -13,12 +13,12 @@ import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import { buildMcpServer } from '../../../src/mcp/server.js';
 import { TOOLS } from '../../../src/mcp/tools/index.js';
-import { argsFor, CALL_TIMEOUT_MS, fuzzContext, INTERNAL_FAILURE, prototypeClean } from '../../support/fuzz-args.js';
+import { CALL_TIMEOUT_MS, fuzzContext, INTERNAL_FAILURE, prototypeClean, schemaArgs } from '../../support/fuzz-args.js';
 
 const RUNS = 200;
 
 describe('FUZZ-01: every tool argument schema under generated calls through the SDK client', () => {
-  it.each(TOOLS.map((t) => [t.name, Object.keys(t.inputSchema)] as const))('%s', async (name, keys) => {
+  it.each(TOOLS.map((t) => [t.name, t.inputSchema] as const))('%s', async (name, shape) => {
     const server = buildMcpServer(fuzzContext());
     const client = new Client({ name: 'fuzz', version: '1' });
     const [a, b] = InMemoryTransport.createLinkedPair();
@@ -27,7 +27,7 @@ describe('FUZZ-01: every tool argument schema under generated calls through the 
     const outcomes = { ok: 0, toolError: 0, refusedArgs: 0 };
     try {
       await fc.assert(
-        fc.asyncProperty(argsFor(keys), async (args) => {
+        fc.asyncProperty(schemaArgs(shape), async (args) => {
           const r = await client.callTool({ name, arguments: args }, { timeout: CALL_TIMEOUT_MS * 2 });
           const text = JSON.stringify(r.content);
           if (text.includes(INTERNAL_FAILURE) || text.includes('Output validation error'))
