@@ -26,6 +26,22 @@ export function fuzzContext(): McpServerContext {
   };
 }
 
+/**
+ * fuzzContext with a few things in the fake under names schemaArgs offers (KNOWN_NAMES), so
+ * some calls find what they ask for and their results meet the output schema: a MinIO
+ * instance and secret, a config store with a parameter, an app.
+ */
+export async function seededFuzzContext(): Promise<McpServerContext> {
+  const ctx = fuzzContext();
+  const signal = new AbortController().signal;
+  await ctx.osc.createInstance('minio-minio', 'mystore', { RootUser: 'admin', RootPassword: 'pw' }, signal);
+  await ctx.osc.saveSecret('minio-minio', 'dbpassword', 'pw', signal);
+  await ctx.osc.createConfigStore('store1', signal);
+  await ctx.osc.setConfig('store1', 'LOG_LEVEL', 'debug', signal);
+  await ctx.osc.createApp({ name: 'mystore', type: 'nodejs', gitUrl: 'https://github.com/me/site' }, signal);
+  return ctx;
+}
+
 /** The internal-failure wording of src/mcp/failure.ts: a bug of ours, the 500 of a tool. */
 export const INTERNAL_FAILURE = 'Something went wrong inside osc-mcp';
 

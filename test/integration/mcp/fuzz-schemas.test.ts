@@ -18,7 +18,13 @@ import { z } from 'zod';
 import { describe, expect, it, vi } from 'vitest';
 import { toolRunner } from '../../../src/mcp/server.js';
 import { TOOLS } from '../../../src/mcp/tools/index.js';
-import { CALL_TIMEOUT_MS, fuzzContext, INTERNAL_FAILURE, prototypeClean, schemaArgs } from '../../support/fuzz-args.js';
+import {
+  CALL_TIMEOUT_MS,
+  seededFuzzContext,
+  INTERNAL_FAILURE,
+  prototypeClean,
+  schemaArgs,
+} from '../../support/fuzz-args.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -34,7 +40,7 @@ const EXTRA = {
 
 describe('FUZZ-01: every tool argument schema under 10,000 generated calls', () => {
   it.each(TOOLS.map((t) => [t.name, t] as const))('%s', async (name, tool) => {
-    const run = toolRunner(fuzzContext());
+    const run = toolRunner(await seededFuzzContext());
     const input = z.object(tool.inputSchema);
     const output = z.object(tool.outputSchema);
     const outcomes = { ok: 0, toolError: 0, refusedArgs: 0 };
