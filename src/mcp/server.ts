@@ -91,9 +91,21 @@ export function toolsFor(scopes: readonly string[], tools: readonly AnyTool[] = 
  */
 const VALIDATOR = new AjvJsonSchemaValidator();
 
-/** Each tool's zod object schemas, built once per process rather than per request. */
-const SCHEMAS = new WeakMap<AnyTool, { input: z.ZodObject; output: z.ZodObject }>();
-function schemasOf(tool: AnyTool): { input: z.ZodObject; output: z.ZodObject } {
+/**
+ * Each tool's zod object schemas, built once per process rather than per request, and the
+ * JSON Schema the SDK derives from the output schema for `tools/call` (`outputSchemaJson`).
+ * The SDK memoises that conversion on the registered tool only, so a per-request server
+ * converted the called tool's output schema on every call (zod's toJSONSchema, about a
+ * tenth of a millisecond, bench/README.md "Where the CPU goes"); the first conversion is
+ * kept here and handed to every later registration. The SDK only reads it.
+ */
+interface ToolSchemas {
+  input: z.ZodObject;
+  output: z.ZodObject;
+  outputJson?: { value: Record<string, unknown> | undefined };
+}
+const SCHEMAS = new WeakMap<AnyTool, ToolSchemas>();
+function schemasOf(tool: AnyTool): ToolSchemas {
   const cached = SCHEMAS.get(tool);
   if (cached) return cached;
   const input = tool.strict ? z.strictObject(tool.inputSchema) : z.object(tool.inputSchema);
@@ -110,8 +122,9 @@ export function buildMcpServer(ctx: McpServerContext): McpServer {
   });
   const run = toolRunner(ctx);
   for (const tool of toolsFor(ctx.scopes, ctx.tools)) {
-    const { input, output } = schemasOf(tool);
-    server.registerTool(
+    const schemas = schemasOf(tool);
+    const { input, output } = schemas;
+    const registered = server.registerTool(
       tool.name,
       {
         title: tool.title,
@@ -122,6 +135,8 @@ export function buildMcpServer(ctx: McpServerContext): McpServer {
       },
       (args: Record<string, unknown>, extra: ServerContext) => run(tool, args, extra),
     );
+    if (schemas.outputJson) registered.outputSchemaJson = schemas.outputJson.value;
+    else schemas.outputJson = { value: registered.outputSchemaJson };
   }
   // The SDK's first registerTool declares `tools.listChanged: true` over ours. A stateless
   // server never sends notifications/tools/list_changed (no session, no standalone
