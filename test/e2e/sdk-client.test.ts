@@ -9,6 +9,7 @@ import { UnauthorizedError, auth } from '@modelcontextprotocol/sdk/client/auth.j
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { HeadlessProvider } from '../support/sdk-oauth-provider.js';
+import { ALL_TOOLS } from '../support/tool-names.js';
 
 const ACCESS_TTL_S = 2;
 const REDIRECT_URI = 'http://127.0.0.1:7791/callback';
@@ -110,20 +111,7 @@ describe('MCP SDK client (StreamableHTTPClientTransport + OAuthClientProvider)',
     await client.connect(newTransport());
     expect(client.getServerVersion()?.name).toBeTruthy();
     const { tools } = await client.listTools();
-    const names = tools.map((t) => t.name);
-    for (const n of [
-      'list_services',
-      'describe_service',
-      'list_instances',
-      'get_instance',
-      'create_instance',
-      'delete_instance',
-      'restart_instance',
-      'read_logs',
-      'token_balance',
-    ]) {
-      expect(names).toContain(n);
-    }
+    expect(tools.map((t) => t.name)).toEqual(ALL_TOOLS);
     const result = await client.callTool({ name: 'token_balance', arguments: {} });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ plan: 'PROFESSIONAL' });

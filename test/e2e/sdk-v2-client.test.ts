@@ -10,36 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport, UnauthorizedError, type FetchLike } from '@modelcontextprotocol/client';
 import { startSandbox, type SandboxProcess } from '../support/sandbox-process.js';
 import { HeadlessProvider } from '../support/sdk-oauth-provider.js';
+import { ALL_TOOLS } from '../support/tool-names.js';
 
 const ACCESS_TTL_S = 3;
-const TOOLS = [
-  'list_services',
-  'describe_service',
-  'list_instances',
-  'get_instance',
-  'create_instance',
-  'delete_instance',
-  'restart_instance',
-  'read_logs',
-  'token_balance',
-  'list_secrets',
-  'set_secret',
-  'delete_secret',
-  'get_instance_endpoints',
-  'update_instance',
-  'create_config_store',
-  'set_config',
-  'get_config',
-  'list_config',
-  'create_database',
-  'list_apps',
-  'get_app',
-  'create_app',
-  'restart_app',
-  'update_app',
-  'read_app_logs',
-  'delete_app',
-];
 
 type Mode = 'legacy' | 'auto' | { pin: '2026-07-28' };
 
@@ -178,7 +151,7 @@ describe.each<[string, Mode, number, 'legacy' | 'modern']>([
   it('tools/list and a tool call (output validated by the client against our output schema)', async () => {
     const mark = sandbox.output().length;
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(TOOLS);
+    expect(tools.map((t) => t.name)).toEqual(ALL_TOOLS);
     for (const t of tools) expect(t.outputSchema?.type).toBe('object');
     const result = await client.callTool({ name: 'token_balance', arguments: {} });
     expect(result.isError).toBeFalsy();
