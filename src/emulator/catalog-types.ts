@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** The shape of a seed catalog entry (catalog.ts explains where each field comes from). */
 export interface ServiceOption {
   name: string;
@@ -51,3 +53,20 @@ export const nameOption = (noun: string): ServiceOption => ({
   mandatory: true,
   regexValidator: '^\\w+$',
 });
+
+/**
+ * Reads a seed catalog file beside this module (catalog-databases.json, catalog-services.json):
+ * entries as `SeedService` without their leading `name` option, which every service has in the
+ * same form (`nameOption(noun)`), and with an optional `note` saying where an entry's less
+ * obvious fields come from (dropped here). The emulator runs from source only
+ * (tsconfig.build.json excludes it), so the file is always beside the module.
+ */
+export function loadSeedServices(file: string): readonly SeedService[] {
+  const entries = JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8')) as Array<
+    SeedService & { note?: string }
+  >;
+  return entries.map(({ note: _note, options, ...service }) => ({
+    ...service,
+    options: [nameOption(service.noun), ...options],
+  }));
+}

@@ -22,6 +22,7 @@ import {
   waitArg,
   waitForBuild,
 } from './app-common.js';
+import { WRITES } from './annotations.js';
 
 /** Longest repository address taken (a Git hosting URL is far shorter). */
 const MAX_GIT_URL = 500;
@@ -89,7 +90,7 @@ export default defineTool({
     wait: waitArg,
   },
   outputSchema: { app: z.object(appShape), waited: z.boolean(), ...failureShape },
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: WRITES,
   deadlineMs: 15_000 + MAX_BUILD_WAIT_S * 1000 + 10_000,
   async handler({ name, type, repository, ref, subPath, configStore, gitCredential, wait = 0 }, ctx) {
     const quota = await ctx.spendCreate?.();

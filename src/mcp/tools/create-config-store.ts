@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { configStoreArg, defineTool, q, ToolInputError } from '../tool.js';
 import { UpstreamConflictError } from '../../errors.js';
+import { WRITES } from './annotations.js';
 
 export default defineTool({
   name: 'create_config_store',
@@ -17,7 +18,7 @@ export default defineTool({
   scope: 'osc:write',
   inputSchema: { store: configStoreArg },
   outputSchema: { store: z.string(), created: z.boolean() },
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: WRITES,
   async handler({ store }, ctx) {
     await ctx.osc.createConfigStore(store, ctx.signal).catch((err: unknown) => {
       if (err instanceof UpstreamConflictError) {

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { defineTool, instanceNameArg, q, secretNameArg, ToolInputError, waitSecondsArg } from '../tool.js';
 import { ServiceNotSubscribedError } from '../../errors.js';
 import { waitUntilReady } from './wait-ready.js';
+import { WRITES } from './annotations.js';
 
 /** The catalog's databases: the option that takes the password, the login, and how a client connects. */
 const DATABASES = {
@@ -65,7 +66,7 @@ export default defineTool({
       .optional()
       .describe('A page where the user, signed in to OSC, sees the connection details read live from OSC'),
   },
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: WRITES,
   deadlineMs: 30_000 + MAX_WAIT_S * 1000,
   async handler({ serviceId, name, waitSeconds = MAX_WAIT_S, passwordSecret }, ctx) {
     const db = DATABASES[serviceId];

@@ -21,6 +21,7 @@ import { redactInstance } from '../redact.js';
 import type { Service } from '../../osc/platform.js';
 import { waitUntilReady } from './wait-ready.js';
 import { ServiceNotSubscribedError } from '../../errors.js';
+import { WRITES } from './annotations.js';
 
 /** The create request itself; the wait has its own bound. */
 const CREATE_MS = 15_000;
@@ -56,7 +57,7 @@ export default defineTool({
       .array(z.string())
       .describe('Secret options given as plain values (the model saw them) instead of "{{secrets.<name>}}"'),
   },
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: WRITES,
   deadlineMs: CREATE_MS + MAX_WAIT_S * 1000 + 5_000,
   async handler({ serviceId, name, options = {}, wait = false, waitSeconds = MAX_WAIT_S }, ctx) {
     const createSignal = AbortSignal.any([ctx.signal, AbortSignal.timeout(CREATE_MS)]);

@@ -4,30 +4,23 @@
  * One OSC call.
  */
 import { z } from 'zod';
-import { defineTool, q, secretNameArg, serviceIdArg } from '../tool.js';
-import { confirmArg, requireConfirm } from './confirm.js';
+import { q, secretNameArg, serviceIdArg } from '../tool.js';
+import { defineDeleteTool } from './confirm.js';
 import { rethrowMissing } from './not-found.js';
 
-export default defineTool({
+export default defineDeleteTool({
   name: 'delete_secret',
   title: 'Delete a service secret',
   description:
     'Permanently deletes a service secret from your workspace. Instances that use it as "{{secrets.<name>}}" fail at their next start or restart. ' +
     'Ask the user first, then call with confirm: true; without it nothing is deleted. Spends no OSC tokens.',
   scope: 'osc:write',
-  inputSchema: {
-    serviceId: serviceIdArg,
-    secretName: secretNameArg,
-    confirm: confirmArg('secret'),
-  },
+  inputSchema: { serviceId: serviceIdArg, secretName: secretNameArg },
   outputSchema: { serviceId: z.string(), secretName: z.string(), deleted: z.boolean() },
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  async handler({ serviceId, secretName, confirm }, ctx) {
-    requireConfirm(
-      confirm,
-      'delete_secret',
-      `Deleting secret ${q(secretName)} of ${q(serviceId)} is permanent, and instances that use it fail at their next start.`,
-    );
+  what: 'secret',
+  loss: ({ serviceId, secretName }) =>
+    `Deleting secret ${q(secretName)} of ${q(serviceId)} is permanent, and instances that use it fail at their next start.`,
+  async handler({ serviceId, secretName }, ctx) {
     await ctx.osc
       .deleteSecret(serviceId, secretName, ctx.signal)
       .catch((err: unknown) =>

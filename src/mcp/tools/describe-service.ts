@@ -4,9 +4,8 @@
  */
 import { z } from 'zod';
 import { defineTool, serviceIdArg } from '../tool.js';
-import { stripControls } from '../sanitize-logs.js';
-
-const clean = (s: string | undefined, max: number) => (s === undefined ? undefined : stripControls(s).slice(0, max));
+import { cleanText as clean, serviceSummaryShape } from './service-summary.js';
+import { READ_ONLY } from './annotations.js';
 
 export default defineTool({
   name: 'describe_service',
@@ -17,11 +16,7 @@ export default defineTool({
   scope: 'osc:read',
   inputSchema: { serviceId: serviceIdArg },
   outputSchema: {
-    serviceId: z.string(),
-    title: z.string(),
-    description: z.string().optional(),
-    category: z.string().optional(),
-    pricing: z.string().optional(),
+    ...serviceSummaryShape,
     documentationUrl: z.string().optional(),
     options: z.array(
       z.object({
@@ -37,7 +32,7 @@ export default defineTool({
       }),
     ),
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ_ONLY,
   async handler({ serviceId }, ctx) {
     const s = await ctx.osc.describeService(serviceId, ctx.signal);
     const options = s.options

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { defineTool } from '../tool.js';
 import { appCall, appIdArg, appReport, appShape, failureShape } from './app-common.js';
+import { READ_ONLY } from './annotations.js';
 
 export default defineTool({
   name: 'get_app',
@@ -15,7 +16,7 @@ export default defineTool({
   scope: 'osc:read',
   inputSchema: { appId: appIdArg },
   outputSchema: { app: z.object(appShape), ...failureShape },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ_ONLY,
   async handler({ appId }, ctx) {
     const found = await appCall({ id: appId }, () => ctx.osc.getApp(appId, ctx.signal));
     const { app, buildOutput, line, build } = await appReport(ctx, found, false);

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { configStoreArg, defineTool, parameterArg, q } from '../tool.js';
 import { rethrowMissing, storeStarting } from './not-found.js';
+import { READ_ONLY } from './annotations.js';
 
 export default defineTool({
   name: 'get_config',
@@ -15,7 +16,7 @@ export default defineTool({
   scope: 'osc:read',
   inputSchema: { store: configStoreArg, parameter: parameterArg },
   outputSchema: { store: z.string(), parameter: z.string(), value: z.string(), secret: z.boolean() },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ_ONLY,
   async handler({ store, parameter }, ctx) {
     const e = await ctx.osc
       .getConfig(store, parameter, ctx.signal)

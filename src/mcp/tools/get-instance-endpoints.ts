@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { defineTool, instanceNameArg, serviceIdArg } from '../tool.js';
 import { stripControls } from '../sanitize-logs.js';
+import { READ_ONLY } from './annotations.js';
 
 const clean = (s: string, max = 253) => stripControls(s).slice(0, max);
 
@@ -28,7 +29,7 @@ export default defineTool({
     internalPorts: z.array(z.object({ name: z.string(), port: z.number().int(), protocol: z.string() })),
     publicAccess: z.boolean(),
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ_ONLY,
   async handler({ serviceId, name }, ctx) {
     const e = await ctx.osc.instanceEndpoints(serviceId, name, ctx.signal);
     const external = e.external

@@ -5,6 +5,7 @@
 import { defineTool, instanceNameArg, instanceShape, serviceIdArg } from '../tool.js';
 import { redactInstance } from '../redact.js';
 import { stripControls } from '../sanitize-logs.js';
+import { READ_ONLY } from './annotations.js';
 
 export default defineTool({
   name: 'get_instance',
@@ -15,7 +16,7 @@ export default defineTool({
   scope: 'osc:read',
   inputSchema: { serviceId: serviceIdArg, name: instanceNameArg },
   outputSchema: instanceShape,
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ_ONLY,
   async handler({ serviceId, name }, ctx) {
     const instance = redactInstance(await ctx.osc.getInstance(serviceId, name, ctx.signal));
     const fields = Object.entries(instance.fields)

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineTool } from '../tool.js';
 import { appLine, appShape, cleanApp } from './app-common.js';
+import { READ_ONLY } from './annotations.js';
 
 export default defineTool({
   name: 'list_apps',
@@ -12,7 +13,7 @@ export default defineTool({
   scope: 'osc:read',
   inputSchema: {},
   outputSchema: { apps: z.array(z.object(appShape)) },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ_ONLY,
   async handler(_input, ctx) {
     const apps = (await ctx.osc.listApps(ctx.signal)).map(cleanApp);
     const text =

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { configStoreArg, defineTool, q } from '../tool.js';
 import { rethrowMissing, storeStarting } from './not-found.js';
+import { READ_ONLY } from './annotations.js';
 
 export default defineTool({
   name: 'list_config',
@@ -29,7 +30,7 @@ export default defineTool({
     total: z.number().int(),
     next: z.number().int().optional(),
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ_ONLY,
   async handler({ store, offset = 0 }, ctx) {
     const page = await ctx.osc
       .listConfig(store, offset, ctx.signal)

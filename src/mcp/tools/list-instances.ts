@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { defineTool, serviceIdArg } from '../tool.js';
 import { redactInstance } from '../redact.js';
+import { READ_ONLY } from './annotations.js';
 
 const MAX_LISTED = 200;
 
@@ -22,7 +23,7 @@ export default defineTool({
     count: z.number().int(),
     truncated: z.boolean(),
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ_ONLY,
   async handler({ serviceId }, ctx) {
     const all = await ctx.osc.listInstances(serviceId, ctx.signal);
     const instances = all.slice(0, MAX_LISTED).map((i) => {

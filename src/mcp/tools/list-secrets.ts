@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { defineTool, serviceIdArg } from '../tool.js';
 import { stripControls } from '../sanitize-logs.js';
+import { READ_ONLY } from './annotations.js';
 
 const MAX_LISTED = 200;
 
@@ -17,7 +18,7 @@ export default defineTool({
   scope: 'osc:read',
   inputSchema: { serviceId: serviceIdArg },
   outputSchema: { serviceId: z.string(), names: z.array(z.string()), count: z.number().int(), truncated: z.boolean() },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ_ONLY,
   async handler({ serviceId }, ctx) {
     const all = await ctx.osc.listSecrets(serviceId, ctx.signal);
     const names = all.slice(0, MAX_LISTED).map((n) => stripControls(n).slice(0, 64));

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { defineTool } from '../tool.js';
-import { stripControls } from '../sanitize-logs.js';
+import { cleanText, serviceSummaryShape } from './service-summary.js';
+import { READ_ONLY } from './annotations.js';
 
 const MAX_LISTED = 200;
 
@@ -30,19 +31,11 @@ export default defineTool({
       .describe('Only services whose id, title or description contains this text'),
   },
   outputSchema: {
-    services: z.array(
-      z.object({
-        serviceId: z.string(),
-        title: z.string(),
-        category: z.string().optional(),
-        description: z.string().optional(),
-        pricing: z.string().optional(),
-      }),
-    ),
+    services: z.array(z.object(serviceSummaryShape)),
     count: z.number().int(),
     truncated: z.boolean(),
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ_ONLY,
   async handler({ category, query }, ctx) {
     const needle = query?.toLowerCase();
     const matching = (await ctx.osc.listServices(ctx.signal)).filter(
@@ -52,9 +45,9 @@ export default defineTool({
     );
     const services = matching.slice(0, MAX_LISTED).map((s) => ({
       serviceId: s.serviceId,
-      title: stripControls(s.title).slice(0, 100),
+      title: cleanText(s.title, 100) ?? s.serviceId,
       category: s.category,
-      description: s.description === undefined ? undefined : stripControls(s.description).slice(0, 300),
+      description: cleanText(s.description, 300),
       pricing: s.pricing,
     }));
     const truncated = matching.length > services.length;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { defineTool, logLinesArg } from '../tool.js';
 import { cleanLogs, DEFAULT_LOG_BUDGET, frameLogs } from '../sanitize-logs.js';
 import { appCall, appIdArg } from './app-common.js';
+import { READ_ONLY } from './annotations.js';
 
 export default defineTool({
   name: 'read_app_logs',
@@ -23,7 +24,7 @@ export default defineTool({
     lines: z.array(z.string()).describe('Untrusted app output, oldest first'),
     truncated: z.boolean(),
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ_ONLY,
   async handler({ appId, maxLines = 200 }, ctx) {
     const raw = await appCall({ id: appId }, () => ctx.osc.readAppLogs(appId, ctx.signal));
     const logs = cleanLogs(raw.text, { maxLines, maxBytes: DEFAULT_LOG_BUDGET.maxBytes }, raw.truncated);

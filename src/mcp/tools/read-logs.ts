@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { defineTool, instanceNameArg, logLinesArg, serviceIdArg } from '../tool.js';
 import { cleanLogs, DEFAULT_LOG_BUDGET, frameLogs } from '../sanitize-logs.js';
+import { READ_ONLY } from './annotations.js';
 
 export default defineTool({
   name: 'read_logs',
@@ -25,7 +26,7 @@ export default defineTool({
     lines: z.array(z.string()).describe('Untrusted instance output, oldest first'),
     truncated: z.boolean(),
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ_ONLY,
   async handler({ serviceId, name, maxLines = 200 }, ctx) {
     const raw = await ctx.osc.readLogs(serviceId, name, ctx.signal);
     const logs = cleanLogs(raw.text, { maxLines, maxBytes: DEFAULT_LOG_BUDGET.maxBytes }, raw.truncated);

@@ -15,6 +15,7 @@ import {
   waitArg,
   waitForBuild,
 } from './app-common.js';
+import { WRITES } from './annotations.js';
 
 export default defineTool({
   name: 'restart_app',
@@ -29,7 +30,7 @@ export default defineTool({
     wait: waitArg,
   },
   outputSchema: { app: z.object(appShape), rebuilt: z.boolean(), waited: z.boolean(), ...failureShape },
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: WRITES,
   deadlineMs: 15_000 + MAX_BUILD_WAIT_S * 1000 + 10_000,
   async handler({ appId, rebuild = false, wait = 0 }, ctx) {
     const started = await appCall({ id: appId }, () => ctx.osc.restartApp(appId, rebuild, ctx.signal));

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { defineTool, instanceNameArg, q, serviceIdArg } from '../tool.js';
+import { WRITES } from './annotations.js';
 
 export default defineTool({
   name: 'restart_instance',
@@ -14,7 +15,7 @@ export default defineTool({
   scope: 'osc:write',
   inputSchema: { serviceId: serviceIdArg, name: instanceNameArg },
   outputSchema: { serviceId: z.string(), name: z.string(), restarted: z.boolean() },
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: WRITES,
   async handler({ serviceId, name }, ctx) {
     await ctx.osc.restartInstance(serviceId, name, ctx.signal);
     return {

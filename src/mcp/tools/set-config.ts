@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { configStoreArg, defineTool, parameterArg, q } from '../tool.js';
 import { rethrowMissing, storeStarting } from './not-found.js';
+import { SETS } from './annotations.js';
 
 /** The store's own bound is 64 KiB (src/emulator/README.md); a model's plain setting needs far less. */
 const MAX_VALUE = 4096;
@@ -24,7 +25,7 @@ export default defineTool({
     value: z.string().max(MAX_VALUE).describe(`The plain value, at most ${MAX_VALUE} characters`),
   },
   outputSchema: { store: z.string(), parameter: z.string(), value: z.string() },
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: SETS,
   async handler({ store, parameter, value }, ctx) {
     const e = await ctx.osc
       .setConfig(store, parameter, value, ctx.signal)

@@ -28,6 +28,7 @@
  */
 import { z } from 'zod';
 import { defineTool, q, secretNameArg, serviceIdArg, ToolInputError } from '../tool.js';
+import { WRITES } from './annotations.js';
 
 /** The key of our one URL elicitation in a 2026-07-28 input-required result and its retry. */
 const ELICITATION_KEY = 'secret_page';
@@ -54,7 +55,7 @@ export default defineTool({
     expiresAt: z.string().optional().describe('When the link stops working (ISO 8601)'),
     openAsUrlElicitation: z.boolean().describe('The link was, or may be, opened as a URL-mode elicitation'),
   },
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: WRITES,
   async handler({ serviceId, secretName }, ctx) {
     if (!ctx.secretEntry) throw new ToolInputError('This server has no secret page configured; no link was made.');
     const exists = (await ctx.osc.listSecrets(serviceId, ctx.signal)).includes(secretName);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { defineTool } from '../tool.js';
+import { READ_ONLY } from './annotations.js';
 
 export default defineTool({
   name: 'token_balance',
@@ -19,7 +20,7 @@ export default defineTool({
     available: z.number().optional().describe('Tokens granted in the current period'),
     used: z.number().optional().describe('Tokens spent so far'),
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ_ONLY,
   async handler(_input, ctx) {
     const b = await ctx.osc.tokenBalance(ctx.signal);
     const plan = b.plan.replace(/[^A-Za-z0-9 _-]/g, '').slice(0, 40) || 'UNKNOWN';

@@ -16,6 +16,7 @@ import {
   sourceRefArg,
   storeArg,
 } from './app-common.js';
+import { SETS } from './annotations.js';
 
 /** An empty string clears the setting. */
 const orClear = <T extends z.ZodType<string>>(s: T) => z.union([s, z.literal('')]);
@@ -36,7 +37,7 @@ export default defineTool({
       .describe('Name of the stored secret with the Git token; "" for a public repository'),
   },
   outputSchema: { app: z.object(appShape), changed: z.array(z.enum(['ref', 'configStore', 'gitCredential'])) },
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: SETS,
   async handler({ appId, ref, configStore, gitCredential }, ctx) {
     if (ref === undefined && configStore === undefined && gitCredential === undefined) {
       throw new ToolInputError(

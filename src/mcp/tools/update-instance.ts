@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { defineTool, instanceNameArg, instanceShape, optionsArg, q, serviceIdArg, ToolInputError } from '../tool.js';
 import { checkUpdate, plainSensitive, plainSensitiveNote } from '../options.js';
 import { redactInstance } from '../redact.js';
+import { SETS } from './annotations.js';
 
 export default defineTool({
   name: 'update_instance',
@@ -24,7 +25,7 @@ export default defineTool({
     options: optionsArg.describe('The options to change, by name as describe_service lists them'),
   },
   outputSchema: { instance: z.object(instanceShape), changed: z.array(z.string()), plainSecrets: z.array(z.string()) },
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: SETS,
   async handler({ serviceId, name, options }, ctx) {
     const service = await ctx.osc.describeService(serviceId, ctx.signal);
     const check = checkUpdate(service, options);

@@ -30,74 +30,72 @@ async function onlyGrant(stack: RedisStack, grantIds: Set<string>): Promise<Gran
   return (await stack.store.get('grant', fresh[0]!))!;
 }
 
-describe.each([
-  ['default 15 s', undefined],
-  ['short 300 ms', 300],
-] as const)('three replicas, %s refresh locks', (_name, refreshLockTtlMs) => {
-  let stack: RedisStack;
-  let b: Replica;
-  let c: Replica;
-  const seen = new Set<string>();
+/** Three replicas on one Redis and one emulator, with this OSC refresh lock TTL (production's when undefined). */
+function threeReplicas(refreshLockTtlMs: number | undefined) {
+  const r = { seen: new Set<string>() } as { stack: RedisStack; b: Replica; c: Replica; seen: Set<string> };
   beforeAll(async () => {
-    stack = await startRedisStack({ overrides: { now, refreshLockTtlMs, defaults: PATIENT_REDIS } });
-    b = await stack.addReplica();
-    c = await stack.addReplica();
+    r.stack = await startRedisStack({ overrides: { now, refreshLockTtlMs, defaults: PATIENT_REDIS } });
+    r.b = await r.stack.addReplica();
+    r.c = await r.stack.addReplica();
   });
-  afterAll(() => stack.close());
+  afterAll(() => r.stack.close());
+  return r;
+}
 
+describe('three replicas, default 15 s refresh locks', () => {
+  const r = threeReplicas(undefined);
   // With a 300 ms lock a slow machine may let a second replica in: correctness then rests on
   // fencing alone (UPSTREAM-05), so the exact count is asserted with the production lock.
-  it.runIf(refreshLockTtlMs === undefined)(
-    'UPSTREAM-03: 20 concurrent calls on each of 3 replicas → 1 OSC refresh, 60 successes, grant version +1',
-    async () => {
-      const { tokens } = await connect(stack.url, { user: 'alice' });
-      const before = await onlyGrant(stack, seen);
-      const stats0 = await stack.emulator.control.stats();
-      offsetMs = EXPIRE_OSC;
-      try {
-        const urls = [stack.mcpUrl, b.mcpUrl, c.mcpUrl];
-        const results = await Promise.all(
-          Array.from({ length: 60 }, (_, i) => balance(urls[i % 3]!, tokens.access_token, i)),
-        );
-        expect(results.map((r) => r.status)).toEqual(Array(60).fill(200));
-        const stats1 = await stack.emulator.control.stats();
-        expect(stats1.refreshes - stats0.refreshes).toBe(1);
-        expect(stats1.refreshFailures - stats0.refreshFailures).toBe(0);
-        const after = (await stack.store.get('grant', before.id))!;
-        expect(after.version).toBe(before.version + 1);
-      } finally {
-        offsetMs = 0;
-      }
-    },
-  );
+  it('UPSTREAM-03: 20 concurrent calls on each of 3 replicas → 1 OSC refresh, 60 successes, grant version +1', async () => {
+    const { stack, b, c, seen } = r;
+    const { tokens } = await connect(stack.url, { user: 'alice' });
+    const before = await onlyGrant(stack, seen);
+    const stats0 = await stack.emulator.control.stats();
+    offsetMs = EXPIRE_OSC;
+    try {
+      const urls = [stack.mcpUrl, b.mcpUrl, c.mcpUrl];
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => balance(urls[i % 3]!, tokens.access_token, i)),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(60).fill(200));
+      const stats1 = await stack.emulator.control.stats();
+      expect(stats1.refreshes - stats0.refreshes).toBe(1);
+      expect(stats1.refreshFailures - stats0.refreshFailures).toBe(0);
+      const after = (await stack.store.get('grant', before.id))!;
+      expect(after.version).toBe(before.version + 1);
+    } finally {
+      offsetMs = 0;
+    }
+  });
+});
 
-  it.runIf(refreshLockTtlMs !== undefined)(
-    'UPSTREAM-05: a holder that outlives its lock cannot overwrite newer tokens, nor kill the grant',
-    async () => {
-      const { tokens } = await connect(stack.url, { user: 'bob' });
-      const start = await onlyGrant(stack, seen);
-      offsetMs = EXPIRE_OSC;
-      try {
-        // A's refresh reaches OSC only after 1.5 s, long after its 300 ms lock expired.
-        await stack.emulator.control.failNext('oauth.token.refresh', { delayMs: 1500 }, 1);
-        const callA = balance(stack.mcpUrl, tokens.access_token, 1);
-        await new Promise((r) => setTimeout(r, 500));
-        const resB = await balance(b.mcpUrl, tokens.access_token, 2);
-        expect(resB.status).toBe(200);
-        const afterB = (await stack.store.get('grant', start.id))!;
-        expect(afterB.version).toBe(start.version + 1);
-        const resA = await callA;
-        expect(resA.status).toBe(200);
-        expect(await resA.text()).not.toContain('"isError":true');
-        // OSC refused A's stale refresh token; B's tokens stand and the grant lives.
-        const final = (await stack.store.get('grant', start.id))!;
-        expect(final.oscSealed).toBe(afterB.oscSealed);
-        expect((await balance(c.mcpUrl, tokens.access_token, 3)).status).toBe(200);
-      } finally {
-        offsetMs = 0;
-      }
-    },
-  );
+describe('three replicas, short 300 ms refresh locks', () => {
+  const r = threeReplicas(300);
+  it('UPSTREAM-05: a holder that outlives its lock cannot overwrite newer tokens, nor kill the grant', async () => {
+    const { stack, b, c, seen } = r;
+    const { tokens } = await connect(stack.url, { user: 'bob' });
+    const start = await onlyGrant(stack, seen);
+    offsetMs = EXPIRE_OSC;
+    try {
+      // A's refresh reaches OSC only after 1.5 s, long after its 300 ms lock expired.
+      await stack.emulator.control.failNext('oauth.token.refresh', { delayMs: 1500 }, 1);
+      const callA = balance(stack.mcpUrl, tokens.access_token, 1);
+      await new Promise((r) => setTimeout(r, 500));
+      const resB = await balance(b.mcpUrl, tokens.access_token, 2);
+      expect(resB.status).toBe(200);
+      const afterB = (await stack.store.get('grant', start.id))!;
+      expect(afterB.version).toBe(start.version + 1);
+      const resA = await callA;
+      expect(resA.status).toBe(200);
+      expect(await resA.text()).not.toContain('"isError":true');
+      // OSC refused A's stale refresh token; B's tokens stand and the grant lives.
+      const final = (await stack.store.get('grant', start.id))!;
+      expect(final.oscSealed).toBe(afterB.oscSealed);
+      expect((await balance(c.mcpUrl, tokens.access_token, 3)).status).toBe(200);
+    } finally {
+      offsetMs = 0;
+    }
+  });
 });
 
 describe('a replica process killed while holding the refresh lock (REDIS-09, UPSTREAM-04)', () => {
