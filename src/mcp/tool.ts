@@ -152,6 +152,9 @@ export const instanceNameArg = z
   .regex(/^[a-z0-9]{1,64}$/, 'name must be 1-64 lowercase letters or digits, no spaces or dashes')
   .describe('Instance name: lowercase letters and digits only, e.g. "mystore"');
 
+/** The arguments that name one instance: its service and its name. */
+export const instanceArgs = { serviceId: serviceIdArg, name: instanceNameArg };
+
 /** Output shape of an instance after redaction (src/mcp/redact.ts). */
 export const instanceShape = {
   serviceId: z.string(),

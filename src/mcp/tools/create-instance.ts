@@ -6,16 +6,7 @@
  * Steady state: 2 OSC calls (the catalog read serves the check and the address) + polls.
  */
 import { z } from 'zod';
-import {
-  defineTool,
-  instanceNameArg,
-  instanceShape,
-  optionsArg,
-  q,
-  serviceIdArg,
-  ToolInputError,
-  waitSecondsArg,
-} from '../tool.js';
+import { defineTool, instanceArgs, instanceShape, optionsArg, q, ToolInputError, waitSecondsArg } from '../tool.js';
 import { checkOptions, plainSensitive, plainSensitiveNote } from '../options.js';
 import { redactInstance } from '../redact.js';
 import type { Service } from '../../osc/platform.js';
@@ -38,8 +29,7 @@ export default defineTool({
     'Give secret options (passwords, keys) as "{{secrets.<name>}}" references to service secrets (list_secrets), so the value never passes through this chat.',
   scope: 'osc:write',
   inputSchema: {
-    serviceId: serviceIdArg,
-    name: instanceNameArg,
+    ...instanceArgs,
     options: optionsArg
       .optional()
       .describe(

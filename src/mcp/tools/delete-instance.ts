@@ -4,7 +4,7 @@
  * Steady state: 2 OSC calls (the SDK's removeInstance reads the catalog first).
  */
 import { z } from 'zod';
-import { instanceNameArg, q, serviceIdArg } from '../tool.js';
+import { instanceArgs, q } from '../tool.js';
 import { defineDeleteTool } from './confirm.js';
 
 export default defineDeleteTool({
@@ -14,7 +14,7 @@ export default defineDeleteTool({
     'Permanently deletes an instance and its data from your workspace; it stops costing OSC tokens. This cannot be undone. ' +
     'Ask the user first, then call with confirm: true; without it nothing is deleted.',
   scope: 'osc:write',
-  inputSchema: { serviceId: serviceIdArg, name: instanceNameArg },
+  inputSchema: instanceArgs,
   outputSchema: { serviceId: z.string(), name: z.string(), deleted: z.boolean() },
   what: 'instance',
   loss: ({ serviceId, name }) => `Deleting ${q(name)} of ${q(serviceId)} is permanent and loses its data.`,

@@ -5,7 +5,7 @@
  * none on these routes. Three OSC calls in parallel (plus the catalog when uncached).
  */
 import { z } from 'zod';
-import { defineTool, instanceNameArg, serviceIdArg } from '../tool.js';
+import { defineTool, instanceArgs } from '../tool.js';
 import { stripControls } from '../sanitize-logs.js';
 import { READ_ONLY } from './annotations.js';
 
@@ -19,7 +19,7 @@ export default defineTool({
     'the internal DNS name and ports other instances in the same workspace use, and whether public access is on. Use it to wire an app to a database. ' +
     'Read-only; spends no OSC tokens.',
   scope: 'osc:read',
-  inputSchema: { serviceId: serviceIdArg, name: instanceNameArg },
+  inputSchema: instanceArgs,
   outputSchema: {
     serviceId: z.string(),
     name: z.string(),

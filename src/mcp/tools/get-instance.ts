@@ -2,7 +2,7 @@
  * get_instance: one instance's document, credentials redacted (docs/architecture.md, "The MCP endpoint"; src/emulator/README.md
  * "Instance document" echoes passwords in clear). Two OSC calls.
  */
-import { defineTool, instanceNameArg, instanceShape, serviceIdArg } from '../tool.js';
+import { defineTool, instanceArgs, instanceShape } from '../tool.js';
 import { redactInstance } from '../redact.js';
 import { stripControls } from '../sanitize-logs.js';
 import { READ_ONLY } from './annotations.js';
@@ -14,7 +14,7 @@ export default defineTool({
     'Shows one instance: URL, status and its configuration as OSC reports it. Passwords, keys and tokens are replaced by "[redacted]"; ' +
     'they cannot be read back through this server. Read-only; spends no OSC tokens.',
   scope: 'osc:read',
-  inputSchema: { serviceId: serviceIdArg, name: instanceNameArg },
+  inputSchema: instanceArgs,
   outputSchema: instanceShape,
   annotations: READ_ONLY,
   async handler({ serviceId, name }, ctx) {

@@ -3,7 +3,7 @@
  * retried on an ambiguous failure. Steady state: 2 OSC calls.
  */
 import { z } from 'zod';
-import { defineTool, instanceNameArg, q, serviceIdArg } from '../tool.js';
+import { defineTool, instanceArgs, q } from '../tool.js';
 import { WRITES } from './annotations.js';
 
 export default defineTool({
@@ -13,7 +13,7 @@ export default defineTool({
     'Restarts one instance, e.g. after it stopped responding. It is unavailable for a short while; its data and configuration are kept. ' +
     'Spends no extra OSC tokens.',
   scope: 'osc:write',
-  inputSchema: { serviceId: serviceIdArg, name: instanceNameArg },
+  inputSchema: instanceArgs,
   outputSchema: { serviceId: z.string(), name: z.string(), restarted: z.boolean() },
   annotations: WRITES,
   async handler({ serviceId, name }, ctx) {

@@ -6,7 +6,7 @@
  * Steady state: 2 OSC calls (catalog for the option check, the PATCH).
  */
 import { z } from 'zod';
-import { defineTool, instanceNameArg, instanceShape, optionsArg, q, serviceIdArg, ToolInputError } from '../tool.js';
+import { defineTool, instanceArgs, instanceShape, optionsArg, q, ToolInputError } from '../tool.js';
 import { checkUpdate, plainSensitive, plainSensitiveNote } from '../options.js';
 import { redactInstance } from '../redact.js';
 import { SETS } from './annotations.js';
@@ -20,8 +20,7 @@ export default defineTool({
     'Spends no extra OSC tokens. Secret options may be "{{secrets.<name>}}" references.',
   scope: 'osc:write',
   inputSchema: {
-    serviceId: serviceIdArg,
-    name: instanceNameArg,
+    ...instanceArgs,
     options: optionsArg.describe('The options to change, by name as describe_service lists them'),
   },
   outputSchema: { instance: z.object(instanceShape), changed: z.array(z.string()), plainSecrets: z.array(z.string()) },
