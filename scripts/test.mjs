@@ -2,25 +2,40 @@
 // `npm test`: type-check, lint (`npm run lint`), run every vitest project with its JSON
 // reporter, and print the summary line CI reads (`N passed, N failed`) as the very last
 // line. A type-check or lint failure counts as one failure. Exits non-zero on any failure.
-import { spawnSync } from 'node:child_process';
+// The type-check and lint run beside vitest (they take a few seconds of one core while
+// vitest starts up); their output is held and printed after vitest's, before the summary.
+import { spawn } from 'node:child_process';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const extra = process.argv.slice(2);
-const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
-const typecheckOk = tsc.status === 0;
-if (!typecheckOk) console.error('type-check failed');
-const lint = spawnSync('npm', ['run', '--silent', 'lint'], { stdio: 'inherit' });
-const lintOk = lint.status === 0;
-if (!lintOk) console.error('lint failed (npm run lint)');
+/** Runs a command; resolves with its exit status and, when `capture`, its output. */
+function run(cmd, args, capture) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    let out = '';
+    if (capture) {
+      child.stdout.on('data', (b) => (out += b));
+      child.stderr.on('data', (b) => (out += b));
+    }
+    child.on('error', (err) => resolve({ status: 1, out: `${out}${err.message}\n` }));
+    child.on('close', (status) => resolve({ status, out }));
+  });
+}
 
+const extra = process.argv.slice(2);
 const out = join(mkdtempSync(join(tmpdir(), 'osc-mcp-test-')), 'vitest.json');
-const vt = spawnSync(
-  'npx',
-  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...extra],
-  { stdio: 'inherit' },
-);
+const [tsc, lint, vt] = await Promise.all([
+  run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], true),
+  run('npm', ['run', '--silent', 'lint'], true),
+  run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...extra], false),
+]);
+const typecheckOk = tsc.status === 0;
+const lintOk = lint.status === 0;
+if (tsc.out.trim()) process.stdout.write(tsc.out);
+if (!typecheckOk) console.error('type-check failed (npx tsc -p tsconfig.json --noEmit)');
+if (lint.out.trim()) process.stdout.write(lint.out);
+if (!lintOk) console.error('lint failed (npm run lint)');
 
 let passed = 0;
 let failed = 0;
