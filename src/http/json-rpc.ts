@@ -15,6 +15,11 @@ export const RPC = {
   serverError: -32000,
 } as const;
 
+/** The body of a JSON-RPC error (JSON-RPC 2.0 §5.1), for writers that are not an Express response. */
+export function jsonRpcErrorBody(code: number, message: string, id: string | number | null = null) {
+  return { jsonrpc: '2.0', error: { code, message }, id } as const;
+}
+
 /** Writes `{ jsonrpc, error: { code, message }, id }` with `status`; never cached. */
 export function sendJsonRpcError(
   res: Response,
@@ -23,7 +28,10 @@ export function sendJsonRpcError(
   message: string,
   id: string | number | null = null,
 ): void {
-  res.status(status).set('Cache-Control', 'no-store').json({ jsonrpc: '2.0', error: { code, message }, id });
+  res
+    .status(status)
+    .set('Cache-Control', 'no-store')
+    .json(jsonRpcErrorBody(code, message, id));
 }
 
 /** A dependency (the store or OSC) is down: 503 with Retry-After, as a JSON-RPC error. */

@@ -15,6 +15,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toWebRequest } from '@modelcontextprotocol/node';
 import type { AuthInfo } from '@modelcontextprotocol/server';
+import { jsonRpcErrorBody, RPC } from '../http/json-rpc.js';
 
 /** What the handler gets besides the request: the bearer check's `req.auth` and the parsed body. */
 export interface WebHandlerOptions {
@@ -55,10 +56,7 @@ export async function serveWebHandler(
       });
     } catch (error) {
       onerror(error instanceof Error ? error : new Error(String(error)));
-      response = Response.json(
-        { jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: null },
-        { status: 500 },
-      );
+      response = Response.json(jsonRpcErrorBody(RPC.internalError, 'Internal server error'), { status: 500 });
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of response.headers) headers[name] = value;

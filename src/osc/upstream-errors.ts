@@ -64,11 +64,12 @@ const ABORT_CODES = new Set(['UND_ERR_ABORTED', 'ABORT_ERR']);
 
 /**
  * An abort or a timeout raised by the platform, not by us: the DOMException an AbortSignal
- * carries (its type is its `name` in WebIDL, DOMException has no subclasses), or undici's
- * and Node's abort errors, known by their error code.
+ * carries (DOMException has no subclasses; its legacy `code` tells an abort, 20, from a
+ * timeout, 23: WHATWG DOM "error names" table), or undici's and Node's abort errors, known by
+ * their error code.
  */
 function isAbort(err: unknown): boolean {
-  if (err instanceof DOMException) return err.name === 'TimeoutError' || err.name === 'AbortError';
+  if (err instanceof DOMException) return err.code === DOMException.ABORT_ERR || err.code === DOMException.TIMEOUT_ERR;
   const code = codeOf(err);
   return code !== undefined && ABORT_CODES.has(code);
 }
