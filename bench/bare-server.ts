@@ -115,3 +115,5 @@ app.post('/mcp', express.json(), async (req, res) => {
   await transport.handleRequest(req, res, req.body);
 });
 app.listen(port, '127.0.0.1');
+// Exits on SIGTERM (as osc-mcp does), so `--cpu-prof` (npm run bench --profile) writes its profile.
+process.once('SIGTERM', () => process.exit(0));

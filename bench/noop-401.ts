@@ -12,3 +12,5 @@ app.post('/mcp', (_req, res) => {
   res.status(401).end();
 });
 app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
+// Exits on SIGTERM (as osc-mcp does), so `--cpu-prof` (npm run bench --profile) writes its profile.
+process.once('SIGTERM', () => process.exit(0));

@@ -29,6 +29,38 @@ export function build(): void {
   });
 }
 
+/** A fixed test key (as test/support/stack.ts): the bench's Redis is its own and thrown away. */
+const SEAL_KEY = Buffer.alloc(32, 7).toString('base64');
+
+/** osc-mcp as every bench run starts it: against the emulator, with the Redis store. */
+function oscMcpEnv(emulatorUrl: string, redisUrl: string): Record<string, string> {
+  return {
+    OSC_ENVIRONMENT: 'emu',
+    OSC_EMULATOR_URL: emulatorUrl,
+    REDIS_URL: redisUrl,
+    SEAL_KEYS: SEAL_KEY,
+    LOG_LEVEL: 'info',
+    // The per-grant budget (INPUT-08) still runs on every call; it is raised so the bench's
+    // one grant is not refused after 60 calls.
+    TOOL_CALLS_PER_MINUTE: '100000000',
+  };
+}
+
+/** The two sides of the tool-call comparison, each with `env` added (a preload's settings). */
+export const startSide = {
+  ours: (mode: Mode, emu: { url: string; redisUrl: string }, env: Record<string, string>, flags: string[]) =>
+    startNode('osc-mcp', mode, 'src/main.ts', { ...oscMcpEnv(emu.url, emu.redisUrl), ...env }, { flags }),
+  /** The bare SDK server (./bare-server.ts) with a PAT the emulator minted. */
+  bare: (mode: Mode, emu: { url: string; pat: string }, env: Record<string, string>, flags: string[]) =>
+    startNode(
+      'bare-sdk',
+      mode,
+      'bench/bare-server.ts',
+      { OSC_ENVIRONMENT: 'emu', OSC_EMULATOR_URL: emu.url, BENCH_PAT: emu.pat, ...env },
+      { flags },
+    ),
+};
+
 export interface NodeServer {
   name: string;
   url: string;

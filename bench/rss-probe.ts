@@ -5,7 +5,7 @@
  * 2 s (after a full GC when MEMLOG_GC=1), while 10 × 1,000 token_balance calls run per side at
  * concurrency 10. `npx tsx bench/rss-probe.ts <dir>` writes <dir>/ours.jsonl and bare.jsonl.
  */
-import { startNode } from './procs.js';
+import { startNode, startSide } from './procs.js';
 import { run, target, type Shot } from './load.js';
 import { TestRedis } from '../test/support/redis-server.js';
 import { EmulatorControl } from '../test/support/emulator.js';
@@ -35,35 +35,12 @@ const shot = (token?: string): Shot => ({
 const redisServer = await TestRedis.start();
 const emulator = await startNode('emulator', mode, 'src/emulator/main.ts', {}, { ready: '/__emulator/stats' });
 const pat = (await new EmulatorControl(emulator.url).mint('alice')).access_token;
-const ours = await startNode(
-  'osc-mcp',
-  mode,
-  'src/main.ts',
-  {
-    OSC_ENVIRONMENT: 'emu',
-    OSC_EMULATOR_URL: emulator.url,
-    REDIS_URL: redisServer.url,
-    SEAL_KEYS: Buffer.alloc(32, 3).toString('base64'),
-    LOG_LEVEL: 'info',
-    TOOL_CALLS_PER_MINUTE: '100000000',
-    MEMLOG_FILE: `${dir}/ours.jsonl`,
-    ...(process.env.MEMLOG_GC ? { MEMLOG_GC: '1' } : {}),
-  },
-  { flags },
-);
-const bare = await startNode(
-  'bare-sdk',
-  mode,
-  'bench/bare-server.ts',
-  {
-    OSC_ENVIRONMENT: 'emu',
-    OSC_EMULATOR_URL: emulator.url,
-    BENCH_PAT: pat,
-    MEMLOG_FILE: `${dir}/bare.jsonl`,
-    ...(process.env.MEMLOG_GC ? { MEMLOG_GC: '1' } : {}),
-  },
-  { flags },
-);
+const memlog = (file: string) => ({
+  MEMLOG_FILE: `${dir}/${file}`,
+  ...(process.env.MEMLOG_GC ? { MEMLOG_GC: '1' } : {}),
+});
+const ours = await startSide.ours(mode, { url: emulator.url, redisUrl: redisServer.url }, memlog('ours.jsonl'), flags);
+const bare = await startSide.bare(mode, { url: emulator.url, pat }, memlog('bare.jsonl'), flags);
 const { tokens } = await connect(ours.url, { user: 'alice' });
 for (let i = 0; i < 10; i++) {
   const a = await run(target(`${ours.url}/mcp`, 10), shot(tokens.access_token), 1000, 10);

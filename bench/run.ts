@@ -24,7 +24,7 @@ import { TestRedis } from '../test/support/redis-server.js';
 import { EmulatorControl } from '../test/support/emulator.js';
 import { connect, refresh } from '../test/support/oauth-flow.js';
 import { run, round, summarize, target, type RunResult, type Shot, type Target } from './load.js';
-import { build, entryOf, nodeFlags, startNode, type Mode, type NodeServer } from './procs.js';
+import { build, entryOf, nodeFlags, startNode, startSide, type Mode, type NodeServer } from './procs.js';
 import { bytesOfGrant, grantIdOfKey, grantKeys, steadyStateOfGrant } from './redis-bytes.js';
 
 const { values: args } = parseArgs({
@@ -43,9 +43,6 @@ const CONCURRENCY = Number(args.concurrency);
 const MODE = args.mode as Mode;
 if (MODE !== 'build' && MODE !== 'tsx') throw new Error('--mode is build or tsx');
 const PREFIX = 'oscmcp:';
-const ENV = 'emu';
-/** A fixed test key (as test/support/stack.ts): the bench's Redis is its own and thrown away. */
-const SEAL_KEY = Buffer.alloc(32, 7).toString('base64');
 
 const started = Date.now();
 const note = (s: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${s}\n`);
@@ -110,25 +107,10 @@ async function main(): Promise<void> {
     const emu = new EmulatorControl(emulator.url);
     const pat = (await emu.mint('alice')).access_token;
 
-    const oursEnv = (): Record<string, string> => ({
-      OSC_ENVIRONMENT: ENV,
-      OSC_EMULATOR_URL: emulator.url,
-      REDIS_URL: redisServer.url,
-      SEAL_KEYS: SEAL_KEY,
-      LOG_LEVEL: 'info',
-      // The per-grant budget (INPUT-08) still runs on every call; it is raised so the bench's
-      // one grant is not refused after 60 calls.
-      TOOL_CALLS_PER_MINUTE: '100000000',
-    });
-    const bareEnv = (): Record<string, string> => ({
-      OSC_ENVIRONMENT: ENV,
-      OSC_EMULATOR_URL: emulator.url,
-      BENCH_PAT: pat,
-    });
     // --profile DIR: a V8 CPU profile of each side's last process, written when it stops.
     const flags = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
-    const startOurs = () => startNode('osc-mcp', MODE, 'src/main.ts', oursEnv(), { flags });
-    const startBare = () => startNode('bare-sdk', MODE, 'bench/bare-server.ts', bareEnv(), { flags });
+    const startOurs = () => startSide.ours(MODE, { url: emulator.url, redisUrl: redisServer.url }, {}, flags);
+    const startBare = () => startSide.bare(MODE, { url: emulator.url, pat }, {}, flags);
 
     // (e) cold start, interleaved, three each; the last pair stays up for the load phases.
     note('cold start');
