@@ -62,6 +62,11 @@ export interface McpServerContext {
   clock?: ToolClock;
   /** The secret page for this grant (ToolContext.secretEntry). */
   secretEntry?: ToolContext['secretEntry'];
+  /**
+   * Register only these of the grant's tools: the route passes the names a body of
+   * `tools/call` messages only calls (see `buildMcpServer`). Absent: every tool the scopes allow.
+   */
+  only?: ReadonlySet<string>;
 }
 
 /** The key under which a 2026-07-28 request's envelope carries the client's capabilities. */
@@ -114,6 +119,14 @@ function schemasOf(tool: AnyTool): ToolSchemas {
   return built;
 }
 
+/**
+ * The server for one request. With `ctx.only`, just those tools are registered: a body
+ * whose every message is a `tools/call` is answered from the called tools alone (the SDK's
+ * `tools/call` handler, its input and output checks and its scope challenge look up the one
+ * tool named), so registering the other two dozen, about 2 µs each, bought nothing
+ * (bench/README.md "Where the CPU goes"). The route only narrows when every name is a tool
+ * the grant may call, so the answers are the same as with the full set.
+ */
 export function buildMcpServer(ctx: McpServerContext): McpServer {
   const server = new McpServer(SERVER_INFO, {
     capabilities: { tools: { listChanged: false } },
@@ -121,7 +134,9 @@ export function buildMcpServer(ctx: McpServerContext): McpServer {
     jsonSchemaValidator: VALIDATOR,
   });
   const run = toolRunner(ctx);
+  const only = ctx.only;
   for (const tool of toolsFor(ctx.scopes, ctx.tools)) {
+    if (only && !only.has(tool.name)) continue;
     const schemas = schemasOf(tool);
     const { input, output } = schemas;
     const registered = server.registerTool(
