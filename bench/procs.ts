@@ -4,7 +4,7 @@
  * sides pay the same loader, flags and logging sink. RSS and CPU come from /proc.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/net.js';
@@ -20,13 +20,19 @@ export const nodeFlags = (mode: Mode): string[] => (mode === 'tsx' ? ['--import'
 export const entryOf = (mode: Mode, source: string): string =>
   mode === 'tsx' ? source : `bench/.build/${source.replace(/\.ts$/, '.js')}`;
 
-/** Compiles the servers for `build` mode (the Go-native tsc takes seconds). */
+/**
+ * Compiles the servers for `build` mode (the Go-native tsc takes seconds), and copies the
+ * data files modules read beside themselves (the emulator's seed catalog, src/emulator/*.json).
+ */
 export function build(): void {
   rmSync(join(ROOT, 'bench/.build'), { recursive: true, force: true });
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'bench/tsconfig.json'], {
     cwd: ROOT,
     stdio: 'inherit',
   });
+  for (const file of readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })) {
+    if (file.endsWith('.json')) cpSync(join(ROOT, 'src', file), join(ROOT, 'bench/.build/src', file));
+  }
 }
 
 /** A fixed test key (as test/support/stack.ts): the bench's Redis is its own and thrown away. */
