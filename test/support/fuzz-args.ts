@@ -191,26 +191,54 @@ export function schemaArgs(shape: ZodRawShape): fc.Arbitrary<Record<string, unkn
   // Each property mostly valid-shaped (checked against its own zod schema, so refinements the
   // JSON Schema cannot say hold too), sometimes hostile; optional ones sometimes left out.
   const props = Object.entries(json.properties ?? {}).map(([k, v]) => {
-    const prop = shape[k] as z.ZodType;
-    const valid = validFor(v).filter((x) => prop.safeParse(x).success);
+    const valid = validFor(v).filter(acceptedBy(shape[k] as z.ZodType));
     return [k, fc.oneof({ weight: 19, arbitrary: valid }, { weight: 1, arbitrary: hostile })] as const;
   });
   const shaped = fc.record(Object.fromEntries(props), { requiredKeys: required });
-  const mutated = fc
-    .tuple(
-      shaped,
-      fc.nat(9),
-      fc.constantFrom(...required, ''),
-      fc.constantFrom('__proto__', 'constructor', 'extra', 'confirm'),
-      hostile,
-    )
-    .map(([args, how, drop, key, value]) => {
-      const out: Record<string, unknown> = { ...args };
-      if (how === 0 && drop !== '') delete out[drop];
-      if (how === 1) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-      return out;
-    });
+  // One in ten drops a required key (or none, when the pick is ''), one in ten adds a stray
+  // key; what a mutation uses (the key, the value) is generated only for the calls it mutates.
+  // Each is a copy with Object's prototype, as parsed JSON arguments are.
+  const mutated = fc.oneof(
+    { weight: 8, arbitrary: shaped.map((args): Record<string, unknown> => ({ ...args })) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(shaped, fc.constantFrom(...required, '')).map(([args, drop]) => {
+        const out: Record<string, unknown> = { ...args };
+        if (drop !== '') delete out[drop];
+        return out;
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(shaped, fc.constantFrom('__proto__', 'constructor', 'extra', 'confirm'), hostile)
+        .map(([args, key, value]) => {
+          const out: Record<string, unknown> = { ...args };
+          Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+          return out;
+        }),
+    },
+  );
   return fc.oneof({ weight: 4, arbitrary: mutated }, { weight: 1, arbitrary: argsFor(Object.keys(shape)) });
+}
+
+/**
+ * Whether `prop` (a property's own zod schema, a pure function of the value) accepts `x`,
+ * remembered per string. The valid-shaped values are filtered through it, and where a
+ * refinement refuses most candidates the same constants are drawn again and again: create_app's
+ * repository accepts one of the offered strings, so about ten candidates are drawn per value.
+ */
+function acceptedBy(prop: z.ZodType): (x: unknown) => boolean {
+  const seen = new Map<string, boolean>();
+  return (x) => {
+    if (typeof x !== 'string') return prop.safeParse(x).success;
+    let ok = seen.get(x);
+    if (ok === undefined) {
+      ok = prop.safeParse(x).success;
+      if (seen.size < 100_000) seen.set(x, ok);
+    }
+    return ok;
+  };
 }
 
 /** No generated key reached Object.prototype. */
