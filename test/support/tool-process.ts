@@ -4,7 +4,8 @@
  * to use them without adding dependencies. Each runs in its own process group, so a test
  * that fails half-way still ends npx, node and whatever they started (`kill()`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { REPO_ROOT } from './sandbox-process.js';
 
 export interface ToolProcess {
@@ -24,6 +25,36 @@ export interface ToolProcess {
 
 export function npxArgs(packages: string[], bin: string, args: string[]): string[] {
   return ['-y', ...packages.flatMap((p) => ['-p', p]), '--', bin, ...args];
+}
+
+/**
+ * Where `npx -y -p <packages…>` puts each of `bins` (absolute paths in npx's install of those
+ * packages, e.g. node@22's `node` and a package's bin), asked once with `npx -c 'command -v …'`.
+ * Every npx run resolves its packages again (~0.7 s of CPU even with everything cached); a
+ * test that runs the same tool many times spawns these paths instead, with the returned
+ * `path` (the install's .bin first, as npx sets it) as its PATH.
+ */
+export async function npxBins(
+  packages: string[],
+  bins: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<{ paths: string[]; path: string }> {
+  for (const b of bins) if (!/^[\w@./-]+$/.test(b)) throw new Error(`not a plain bin name: ${b}`);
+  const { stdout } = await promisify(execFile)(
+    'npx',
+    [
+      '-y',
+      ...packages.flatMap((p) => ['-p', p]),
+      '-c',
+      `${bins.map((b) => `command -v ${b}`).join('; ')}; echo "PATH=$PATH"`,
+    ],
+    { cwd: opts.cwd ?? REPO_ROOT, env: opts.env ?? process.env, encoding: 'utf8', timeout: 240_000 },
+  );
+  const lines = stdout.trim().split('\n');
+  const path = lines.pop()?.replace(/^PATH=/, '') ?? '';
+  if (lines.length !== bins.length || !lines.every((l) => l.startsWith('/')))
+    throw new Error(`npx did not name ${bins.join(', ')}:\n${stdout}`);
+  return { paths: lines, path };
 }
 
 export function startTool(
