@@ -2,7 +2,7 @@
  * FUZZ-01's generated tool arguments (docs/security.md): hostile values a model or an
  * attacker might put in any argument, under the tool's own keys and a few others, and
  * valid-shaped records. Shared by the wire run (test/unit/mcp/fuzz-tools.test.ts) and the
- * 10,000-per-schema run (test/integration/mcp/fuzz-schemas.test.ts).
+ * 10,000-per-schema run (./fuzz-schemas.ts).
  */
 import fc from 'fast-check';
 import { type ZodRawShape, z } from 'zod';

@@ -6,7 +6,7 @@
  * refusal of arguments the schema does not accept; never our internal-failure wording, never
  * an output the tool's schema refuses, never a hang, never a polluted prototype. The SDK
  * path costs ten times the schema and handler alone, so the 10,000 per schema run there:
- * test/integration/mcp/fuzz-schemas.test.ts.
+ * test/support/fuzz-schemas.ts.
  */
 import fc from 'fast-check';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
