@@ -15,7 +15,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent, type Dispatcher, setGlobalDispatcher } from 'undici';
 import { EmulatorRedirect } from './emulator-redirect.js';
-import { OscEgressGuard, runAsOscEgress } from './egress.js';
+import { OscEgressGuard, pauseOscEgressContext, runAsOscEgress } from './egress.js';
 import { ForwardingHandler, WrappingDispatcher } from './wrapping-dispatcher.js';
 
 export interface UpstreamScope {
@@ -26,9 +26,31 @@ export interface UpstreamScope {
 
 const scopes = new AsyncLocalStorage<UpstreamScope>();
 
+/**
+ * SDK calls running. When the last one settles both storages are disabled, which on Node 20
+ * and 22 removes the promise hooks an enabled AsyncLocalStorage costs every promise of the
+ * process (./egress.ts); the next call enables them again. Nothing reads either storage
+ * outside an SDK call: our own calls carry their mark and signal themselves.
+ */
+let sdkCallsInFlight = 0;
+function settled(): void {
+  if (--sdkCallsInFlight > 0) return;
+  scopes.disable();
+  pauseOscEgressContext();
+}
+
 /** Runs `fn` with `scope` attached to every request it dispatches. */
 export function runInUpstreamScope<T>(scope: UpstreamScope, fn: () => Promise<T>): Promise<T> {
-  return scopes.run(scope, () => runAsOscEgress(fn));
+  sdkCallsInFlight++;
+  let running: Promise<T>;
+  try {
+    running = scopes.run(scope, () => runAsOscEgress(fn));
+  } catch (err) {
+    settled();
+    throw err;
+  }
+  running.then(settled, settled);
+  return running;
 }
 
 /** Forwards every callback to the fetch handler; aborts the request when the scope does. */

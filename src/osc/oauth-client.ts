@@ -4,7 +4,7 @@
  * typed error whose message we wrote.
  */
 import { z } from 'zod';
-import { runAsOscEgress } from './egress.js';
+import { OSC_EGRESS } from './egress.js';
 import { DEFAULTS } from '../defaults.js';
 import type { OscOAuthUrls } from './hosts.js';
 import { OscInvalidClientError, OscInvalidGrantError, UpstreamUnavailableError } from '../errors.js';
@@ -46,9 +46,12 @@ const ErrorReply = z.object({ error: z.string() });
 async function call(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; json: unknown }> {
   let res: Response;
   try {
-    res = await runAsOscEgress(() =>
-      fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }),
-    );
+    res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+      dispatcher: OSC_EGRESS,
+    } as RequestInit);
   } catch (err) {
     throw new UpstreamUnavailableError('OSC could not be reached', { cause: err });
   }

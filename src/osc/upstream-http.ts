@@ -5,7 +5,7 @@
  * a size cap on what is read (UPSTREAM-11), no redirects followed (EGRESS-02), and failures
  * typed by the one factory in ./errors.ts. OSC's text never leaves except as `detail`.
  */
-import { runAsOscEgress } from './egress.js';
+import { OSC_EGRESS } from './egress.js';
 import { UpstreamBadResponseError } from '../errors.js';
 import { toUpstreamError } from './upstream-errors.js';
 
@@ -26,15 +26,14 @@ async function send(call: OscCall): Promise<Response> {
   const headers = { ...call.headers, ...(call.json === undefined ? {} : { 'content-type': 'application/json' }) };
   let res: Response;
   try {
-    res = await runAsOscEgress(() =>
-      fetch(call.url, {
-        method: call.method,
-        headers,
-        body: call.json === undefined ? undefined : JSON.stringify(call.json),
-        redirect: 'manual',
-        signal: call.signal,
-      }),
-    );
+    res = await fetch(call.url, {
+      method: call.method,
+      headers,
+      body: call.json === undefined ? undefined : JSON.stringify(call.json),
+      redirect: 'manual',
+      signal: call.signal,
+      dispatcher: OSC_EGRESS,
+    } as RequestInit);
   } catch (err) {
     throw toUpstreamError(err);
   }

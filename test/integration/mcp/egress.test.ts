@@ -11,6 +11,9 @@ import type { TestEmulator } from '../../support/emulator.js';
 import { startEmu, textOf, userSession, type UserSession } from './harness.js';
 import { createOscOAuthClient } from '../../../src/osc/oauth-client.js';
 import { oscOAuthUrls } from '../../../src/osc/hosts.js';
+import { OSC_EGRESS } from '../../../src/osc/egress.js';
+import { runInUpstreamScope } from '../../../src/osc/dispatcher.js';
+import { UpstreamBadResponseError } from '../../../src/errors.js';
 
 let emu: TestEmulator;
 let alice: UserSession;
@@ -183,5 +186,43 @@ describe('EGRESS-03: the OSC OAuth client never follows a redirect', () => {
             refreshToken: 'osc_rt_CANARY',
           });
     await expect(call).rejects.toHaveProperty('kind');
+  });
+});
+
+// How a request is known for an OSC call (src/osc/egress.ts): ours by the dispatcher they
+// name, the SDK's by the context they run in, which is tracked only while one runs (issue
+// 18: an enabled AsyncLocalStorage costs every promise of the process on Node 20 and 22).
+describe('the OSC-call mark: our dispatcher, the SDK context, nothing outside', () => {
+  it('a request through OSC_EGRESS to a foreign host is refused before any connection', async () => {
+    const err = await fetch(`${foreignUrl}/x`, { dispatcher: OSC_EGRESS } as RequestInit).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((err as Error & { cause?: unknown }).cause).toBeInstanceOf(UpstreamBadResponseError);
+  });
+
+  it('a request inside an SDK scope is refused too; once no scope runs, an unmarked request passes', async () => {
+    const scope = { signal: new AbortController().signal };
+    const inside = await runInUpstreamScope(scope, () => fetch(`${foreignUrl}/x`)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((inside as Error & { cause?: unknown }).cause).toBeInstanceOf(UpstreamBadResponseError);
+    // Concurrent scopes: the first to settle leaves the other's requests held.
+    let release!: () => void;
+    const held = runInUpstreamScope(scope, async () => {
+      await new Promise<void>((r) => (release = r));
+      return fetch(`${foreignUrl}/y`);
+    });
+    await runInUpstreamScope(scope, async () => undefined);
+    release();
+    expect(((await held.catch((e: unknown) => e)) as Error & { cause?: unknown }).cause).toBeInstanceOf(
+      UpstreamBadResponseError,
+    );
+    expect(received).toEqual([]);
+    // Outside any scope (the metadata fetcher's kind of request) nothing is held.
+    expect((await fetch(`${foreignUrl}/z`)).status).toBe(200);
+    expect(received.map((r) => r.url)).toEqual(['/z']);
+    received.length = 0;
   });
 });
