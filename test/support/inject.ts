@@ -27,34 +27,45 @@ export interface InjectResponse {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** A socket that is never connected: it delivers nothing, and the response's writes are dropped. */
-function nullSocket(remoteAddress: string): Socket {
-  const sink = new Writable({
-    write(_chunk, _enc, cb) {
-      cb();
-    },
-  }) as unknown as Socket;
-  Object.assign(sink, {
-    remoteAddress,
-    remotePort: 40000,
-    encrypted: false,
-    // "Readable" for on-finished (body parsers skip a request whose socket is not); the
-    // body itself comes from the message's own buffer, so resuming it reads nothing.
-    readable: true,
-    resume: () => sink,
-    pause: () => sink,
-    setTimeout: () => sink,
-    setNoDelay: () => sink,
-    setKeepAlive: () => sink,
-    cork() {},
-    uncork() {},
-  });
-  return sink;
+/**
+ * A socket that is never connected: it delivers nothing, and the response's writes are dropped.
+ * One class rather than properties assigned to each request's stream, so every socket shares
+ * one shape and its methods.
+ */
+class NullSocket extends Writable {
+  readonly remotePort = 40000;
+  readonly encrypted = false;
+  // "Readable" for on-finished (body parsers skip a request whose socket is not); the body
+  // itself comes from the message's own buffer, so resuming it reads nothing.
+  readonly readable = true;
+  constructor(readonly remoteAddress: string) {
+    super();
+  }
+  override _write(_chunk: unknown, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    cb();
+  }
+  resume(): this {
+    return this;
+  }
+  pause(): this {
+    return this;
+  }
+  setTimeout(): this {
+    return this;
+  }
+  setNoDelay(): this {
+    return this;
+  }
+  setKeepAlive(): this {
+    return this;
+  }
+  override cork(): void {}
+  override uncork(): void {}
 }
 
 export function inject(handler: Handler, r: InjectRequest): Promise<InjectResponse> {
   return new Promise((resolve, reject) => {
-    const socket = nullSocket(r.remoteAddress ?? '127.0.0.1');
+    const socket = new NullSocket(r.remoteAddress ?? '127.0.0.1') as unknown as Socket;
     const req = new IncomingMessage(socket);
     const body = r.body === undefined ? undefined : Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body);
     const headers: IncomingHttpHeaders = {};
