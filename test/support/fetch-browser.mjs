@@ -36,16 +36,30 @@ function keep(url, res) {
   }
 }
 
+// A client may open the browser before its loopback callback listens (mcp-remote 0.15.1
+// prints "Browser opened" and only then "OAuth callback server running"); a person takes
+// seconds over the consent, this stand-in milliseconds. So a refused connection is tried
+// again for a while, as a person would reload the page; any other failure is final.
+const REFUSED_RETRY_MS = 10_000;
+
 async function request(url, init = {}) {
   const cookie = cookieHeader(url);
-  const res = await fetch(url, {
-    ...init,
-    redirect: 'manual',
-    headers: { ...(init.headers || {}), ...(cookie ? { cookie } : {}) },
-    signal: AbortSignal.timeout(20_000),
-  });
-  keep(url, res);
-  return res;
+  const started = Date.now();
+  for (;;) {
+    try {
+      const res = await fetch(url, {
+        ...init,
+        redirect: 'manual',
+        headers: { ...(init.headers || {}), ...(cookie ? { cookie } : {}) },
+        signal: AbortSignal.timeout(20_000),
+      });
+      keep(url, res);
+      return res;
+    } catch (err) {
+      if (err?.cause?.code !== 'ECONNREFUSED' || Date.now() - started > REFUSED_RETRY_MS) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }
 
 function field(html, name) {

@@ -10,7 +10,7 @@
 // /token answers its refresh with invalid_client (and /authorize would answer its JSON
 // preflight the same way, test/integration/oauth/cimd.test.ts), so it registers again —
 // without the user deleting its cache (MCP_REMOTE_CONFIG_DIR) or anything else.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -85,8 +85,14 @@ beforeAll(async () => {
 afterAll(async () => {
   sandbox?.kill();
   await sandbox?.exited;
-  // The bridge's own log, when asked for (it holds no secrets: mcp-remote redacts tokens).
-  if (process.env.MCP_REMOTE_TEST_LOG) writeFileSync(process.env.MCP_REMOTE_TEST_LOG, stderr);
+  // The bridge's own log and the stand-in browser's pages, when asked for (no secrets:
+  // mcp-remote redacts tokens, the browser logs URLs without their query).
+  const log = process.env.MCP_REMOTE_TEST_LOG;
+  if (log) {
+    writeFileSync(log, stderr);
+    if (existsSync(join(configDir, 'browser.jsonl')))
+      copyFileSync(join(configDir, 'browser.jsonl'), `${log}.browser.jsonl`);
+  }
   rmSync(configDir, { recursive: true, force: true });
 });
 
