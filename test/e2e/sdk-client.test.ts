@@ -121,7 +121,7 @@ describe('MCP SDK client (StreamableHTTPClientTransport + OAuthClientProvider)',
     const before = provider.saved.length;
     const oldAccess = provider.tokens()!.access_token;
     const oldRefresh = provider.tokens()!.refresh_token;
-    await new Promise((r) => setTimeout(r, (ACCESS_TTL_S + 1) * 1000));
+    await provider.accessTokenExpired(ACCESS_TTL_S);
     const mark = sent.length;
     const result = await client.callTool({ name: 'token_balance', arguments: {} });
     expect(result.isError).toBeFalsy();

@@ -170,7 +170,7 @@ describe.each<[string, Mode, number, 'legacy' | 'modern']>([
   it('an expired access token: 401, the SDK refreshes by itself (rotated pair), the call succeeds, no consent page', async () => {
     const saved = r.provider.saved.length;
     const oldRefresh = r.provider.tokens()!.refresh_token;
-    await new Promise((resolve) => setTimeout(resolve, (ACCESS_TTL_S + 1) * 1000));
+    await r.provider.accessTokenExpired(ACCESS_TTL_S);
     const from = r.sent.length;
     const result = await client.callTool({ name: 'token_balance', arguments: {} });
     expect(result.isError).toBeFalsy();

@@ -18,10 +18,23 @@ import type {
 import { Browser, consentFields } from './oauth-flow.js';
 import { approveAtEmulator } from './emulator.js';
 
+/**
+ * Resolves once an access token saved at `savedAt` (Date.now() when the client got it) has
+ * expired at a server issuing `ttlS`-second tokens: the server set its expiry `ttlS` after
+ * issuing it, before the client had it, on the same clock (src/oauth/issue.ts, bearer.ts).
+ * A test that needs an expired token waits this long and no longer.
+ */
+export async function tokenExpired(savedAt: number, ttlS: number): Promise<void> {
+  const left = savedAt + ttlS * 1000 + 20 - Date.now();
+  if (left > 0) await new Promise((r) => setTimeout(r, left));
+}
+
 /** An OAuthClientProvider the way a CLI client writes one, with the browser step done by fetch. */
 export class HeadlessProvider implements OAuthClientProvider {
   info?: OAuthClientInformationMixed;
   saved: OAuthTokens[] = [];
+  /** Date.now() at each saveTokens. */
+  savedAt: number[] = [];
   verifier = '';
   discovery?: OAuthDiscoveryState;
   /** What the client's redirect URI received. */
@@ -61,6 +74,13 @@ export class HeadlessProvider implements OAuthClientProvider {
   }
   saveTokens(tokens: OAuthTokens): void {
     this.saved.push(tokens);
+    this.savedAt.push(Date.now());
+  }
+  /** Resolves once the last saved access token has expired (`ttlS`: the server's ACCESS_TOKEN_TTL_S). */
+  accessTokenExpired(ttlS: number): Promise<void> {
+    const at = this.savedAt.at(-1);
+    if (at === undefined) throw new Error('no token saved yet');
+    return tokenExpired(at, ttlS);
   }
   saveCodeVerifier(v: string): void {
     this.verifier = v;

@@ -23,7 +23,6 @@ afterAll(async () => {
   await sandbox?.exited;
 });
 
-const expired = () => new Promise((r) => setTimeout(r, (ACCESS_TTL_S + 1) * 1000));
 const textOf = (content: unknown) => (content as { type: string; text?: string }[]).map((c) => c.text ?? '').join('\n');
 
 /** What the redirect URI received: the code and the `iss` (RFC 9207) the library checks. */
@@ -57,7 +56,7 @@ describe('Vercel AI SDK MCP client (@ai-sdk/mcp 2.0.99)', () => {
       const r = await client.callTool({ name: 'token_balance', arguments: {} });
       expect(r.isError ?? false).toBe(false);
       expect(textOf(r.content)).toMatch(/token/i);
-      await expired();
+      await provider.accessTokenExpired(ACCESS_TTL_S);
       const again = await client.callTool({ name: 'token_balance', arguments: {} });
       expect(again.isError ?? false).toBe(false);
       // The expired access token was refreshed by the library through our /token.
@@ -86,7 +85,7 @@ describe('LangChain MCP adapters (@langchain/mcp-adapters 1.1.4)', () => {
       const balance = tools.find((t) => t.name.endsWith('token_balance'));
       expect(balance, tools.map((t) => t.name).join(', ')).toBeDefined();
       expect(JSON.stringify(await balance!.invoke({}))).toMatch(/token/i);
-      await expired();
+      await provider.accessTokenExpired(ACCESS_TTL_S);
       expect(JSON.stringify(await balance!.invoke({}))).toMatch(/token/i);
       expect(provider.saved.length).toBeGreaterThanOrEqual(2);
     } finally {

@@ -10,7 +10,16 @@
 // /token answers its refresh with invalid_client (and /authorize would answer its JSON
 // preflight the same way, test/integration/oauth/cimd.test.ts), so it registers again —
 // without the user deleting its cache (MCP_REMOTE_CONFIG_DIR) or anything else.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -19,6 +28,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { cleanEnv, freePort, startSandbox, type SandboxProcess } from '../../support/sandbox-process.js';
+import { tokenExpired } from '../../support/sdk-oauth-provider.js';
 
 const PROXY = createRequire(import.meta.url).resolve('mcp-remote/dist/proxy.js');
 const BROWSER_SCRIPT = fileURLToPath(new URL('../../support/fetch-browser.mjs', import.meta.url));
@@ -61,13 +71,16 @@ async function startBridge(): Promise<{ client: Client; close(): Promise<void> }
   return { client, close: () => client.close() };
 }
 
-function cached(suffix: string): Record<string, unknown> | undefined {
+function cachedFile(suffix: string): string | undefined {
   const dir = readdirSync(configDir, { recursive: true, withFileTypes: true }).find(
     (d) => d.isFile() && d.name.endsWith(suffix),
   );
-  return dir
-    ? (JSON.parse(readFileSync(join(dir.parentPath, dir.name), 'utf8')) as Record<string, unknown>)
-    : undefined;
+  return dir ? join(dir.parentPath, dir.name) : undefined;
+}
+
+function cached(suffix: string): Record<string, unknown> | undefined {
+  const file = cachedFile(suffix);
+  return file ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : undefined;
 }
 
 async function tokenBalance(client: Client): Promise<string> {
@@ -105,8 +118,9 @@ describe('mcp-remote 0.15.1 over stdio', () => {
       expect(await tokenBalance(bridge.client)).toMatch(/token/i);
       const before = cached('_tokens.json');
       expect(before?.refresh_token).toBeTruthy();
-      // Past the access token's lifetime: mcp-remote refreshes by itself and the call succeeds.
-      await new Promise((r) => setTimeout(r, (ACCESS_TTL_S + 1) * 1000));
+      // Past the access token's lifetime (written to its cache after the server issued it):
+      // mcp-remote refreshes by itself and the call succeeds.
+      await tokenExpired(statSync(cachedFile('_tokens.json')!).mtimeMs, ACCESS_TTL_S);
       expect(await tokenBalance(bridge.client)).toMatch(/token/i);
       const after = cached('_tokens.json');
       expect(after?.refresh_token).toBeTruthy();
