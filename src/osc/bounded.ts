@@ -8,7 +8,20 @@
 /** A signal that never aborts, for work that must run on its own timeout only. */
 export const NEVER = new AbortController().signal;
 
-/** `fn` under `signal` and a `ms` timeout; the timer and the listener go when `fn` settles. */
+/**
+ * The reason the call signal is aborted with once the work has settled: fetch registers a
+ * request's signal in undici's FinalizationRegistry, holding it (and its listeners, and what
+ * they reach) until a garbage collection has finalized the request, so every upstream call's
+ * graph outlived it by seconds and was promoted to the old generation (issue 18,
+ * bench/README.md "RSS after calls"). Aborting drops the registration at once. One shared
+ * reason: abort() without one builds a DOMException with a stack.
+ */
+const SETTLED = new DOMException('The work has settled', 'AbortError');
+
+/**
+ * `fn` under `signal` and a `ms` timeout; the timer and the listener go when `fn` settles,
+ * and the call signal is then aborted (nothing of `fn`'s still runs on it: see SETTLED).
+ */
 export async function bounded<T>(
   signal: AbortSignal,
   ms: number,
@@ -27,5 +40,6 @@ export async function bounded<T>(
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
+    if (!c.signal.aborted) c.abort(SETTLED);
   }
 }
