@@ -316,13 +316,10 @@ describeBrowser('in headless Chromium', () => {
       // The catcher's origin plays the attacker; its body is replaced with a frame around our page.
       await page.goto(`${catcher.origin}/not-cb`);
       await page.setContent(`<iframe id="f" src="${a.url.replace(/&/g, '&amp;')}" width="600" height="400"></iframe>`);
-      await page.waitForTimeout(1_000);
-      // Chromium replaces a refused frame with its own error document.
-      const urls = page.frames().map((f) => f.url());
-      expect(
-        urls.some((u) => u.startsWith('chrome-error://')),
-        urls.join(' '),
-      ).toBe(true);
+      // Chromium replaces a refused frame with its own error document (up to 10 s for it).
+      await expect
+        .poll(() => page.frames().map((f) => f.url()), { timeout: 10_000, interval: 20 })
+        .toContainEqual(expect.stringMatching(/^chrome-error:\/\//));
       for (const f of page.frames())
         expect(
           await f

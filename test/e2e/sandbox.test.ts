@@ -1,6 +1,7 @@
 // The interface contract (docs/architecture.md, "Interface contract"): `npm run sandbox` as an outside script runs it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxProcess } from '../support/sandbox-process.js';
+import { until } from '../support/wait.js';
 
 let sb: SandboxProcess;
 beforeAll(async () => {
@@ -63,12 +64,7 @@ describe('npm run sandbox', () => {
     // npm killed by the signal while the server still answers = the signal never reached
     // the server (npm → sh → tsx: `sh -c` does not pass SIGTERM on).
     expect({ code, stillServing }).toEqual({ code: 0, stillServing: false });
-    // The emulator child gets SIGTERM from the sandbox; give it a moment to close its port.
-    let emulatorGone = false;
-    for (let i = 0; i < 20 && !emulatorGone; i++) {
-      emulatorGone = await refused(`${sb.emulatorUrl}/__emulator/stats`);
-      if (!emulatorGone) await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(emulatorGone).toBe(true);
+    // The emulator child gets SIGTERM from the sandbox; give it a moment (up to 5 s) to close its port.
+    await until(() => refused(`${sb.emulatorUrl}/__emulator/stats`), 5_000, 'the emulator closed its port');
   }, 30_000);
 });
