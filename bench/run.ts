@@ -153,10 +153,13 @@ async function main(): Promise<void> {
     // (a) tool calls, with CPU time per call measured around each side's rounds.
     note(`tool calls: ${ROUNDS} rounds × ${CALLS} per side at concurrency ${CONCURRENCY}`);
     const cpu = { ours: 0, bare: 0 };
+    // RSS right after each of the side's rounds (its calls just served).
+    const rssRounds: { ours: number[]; bare: number[] } = { ours: [], bare: [] };
     const timed = (s: NodeServer, t: Target, shot: Shot, key: 'ours' | 'bare') => async () => {
       const c0 = s.cpuMs();
       const r = await run(t, shot, CALLS, CONCURRENCY);
       cpu[key] += s.cpuMs() - c0;
+      rssRounds[key].push(s.rssBytes());
       return r;
     };
     const [ra, rb] = await interleaved(
@@ -169,6 +172,8 @@ async function main(): Promise<void> {
     const toolOurs = { ...summarize(ra), cpuMsPerCall: round(cpu.ours / (ROUNDS * CALLS), 3) };
     const toolBare = { ...summarize(rb), cpuMsPerCall: round(cpu.bare / (ROUNDS * CALLS), 3) };
     const rssAfter = { ours: ours.rssBytes(), bare: bare.rssBytes(), calls: 500 + ROUNDS * CALLS };
+    const secondHalf = (xs: number[]) => median(xs.slice(Math.floor(xs.length / 2)));
+    const rssSteady = { ours: secondHalf(rssRounds.ours), bare: secondHalf(rssRounds.bare) };
 
     // (b) invalid tokens.
     note('invalid tokens');
@@ -263,6 +268,12 @@ async function main(): Promise<void> {
       rss: {
         idle_mib: { osc_mcp: mib(idleRss.ours), bare_sdk: mib(idleRss.bare) },
         after_calls_mib: { osc_mcp: mib(rssAfter.ours), bare_sdk: mib(rssAfter.bare), calls: rssAfter.calls },
+        after_each_round_mib: { osc_mcp: rssRounds.ours.map(mib), bare_sdk: rssRounds.bare.map(mib) },
+        // What ratios.rss compares: the median of the samples after each of the second half's
+        // rounds. One instant lands anywhere in V8's cycle of old-space growth and collection
+        // (bench/README.md "RSS after calls"), so the instant ratio of the same build swung
+        // 0.90-1.31 between runs.
+        steady_mib: { osc_mcp: mib(rssSteady.ours), bare_sdk: mib(rssSteady.bare) },
       },
       cold_start_ms: {
         osc_mcp: round(median(cold.ours)),
@@ -273,7 +284,8 @@ async function main(): Promise<void> {
       ratios: {
         vs_bare_sdk: round(toolOurs.perSecond / toolBare.perSecond, 3),
         invalid_token: round(invOurs.perSecond / invNoop.perSecond, 3),
-        rss: round(rssAfter.ours / rssAfter.bare, 3),
+        rss: round(rssSteady.ours / rssSteady.bare, 3),
+        rss_at_end: round(rssAfter.ours / rssAfter.bare, 3),
         cold_start: round(median(cold.ours) / median(cold.bare), 3),
         cpu_per_call: round(toolOurs.cpuMsPerCall / toolBare.cpuMsPerCall, 3),
         cpu_per_401: round(invOurs.cpuMsPerCall / invNoop.cpuMsPerCall, 3),
@@ -290,6 +302,7 @@ async function main(): Promise<void> {
 }
 
 function printTable(r: {
+  settings: { rounds: number };
   tool_calls: {
     osc_mcp: ReturnType<typeof summarize> & { cpuMsPerCall: number };
     bare_sdk: ReturnType<typeof summarize> & { cpuMsPerCall: number };
@@ -299,7 +312,10 @@ function printTable(r: {
     express_401: ReturnType<typeof summarize> & { cpuMsPerCall: number };
   };
   upstream_round_trips_per_call: Record<string, { ours: number; bare: number }>;
-  rss: { after_calls_mib: { osc_mcp: number; bare_sdk: number; calls: number } };
+  rss: {
+    after_calls_mib: { osc_mcp: number; bare_sdk: number; calls: number };
+    steady_mib: { osc_mcp: number; bare_sdk: number };
+  };
   cold_start_ms: { osc_mcp: number; bare_sdk: number };
   redis_bytes_per_grant: {
     fresh: { persistent: number };
@@ -332,10 +348,16 @@ function printTable(r: {
       ([k, v]) => [`round trips/call ${k}`, v.ours, v.bare, ''] as [string, number, number, string],
     ),
     [
-      `RSS MiB after ${r.rss.after_calls_mib.calls} calls`,
+      `RSS MiB after calls (median after rounds ${Math.floor(r.settings.rounds / 2) + 1}-${r.settings.rounds})`,
+      r.rss.steady_mib.osc_mcp,
+      r.rss.steady_mib.bare_sdk,
+      r.ratios.rss!,
+    ],
+    [
+      `  at the end (${r.rss.after_calls_mib.calls} calls)`,
       r.rss.after_calls_mib.osc_mcp,
       r.rss.after_calls_mib.bare_sdk,
-      r.ratios.rss!,
+      r.ratios.rss_at_end!,
     ],
     ['cold start ms (median of 3)', r.cold_start_ms.osc_mcp, r.cold_start_ms.bare_sdk, r.ratios.cold_start!],
     ['Redis bytes/grant fresh', r.redis_bytes_per_grant.fresh.persistent, '', ''],

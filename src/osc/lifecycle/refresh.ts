@@ -38,7 +38,12 @@ export interface UpstreamRefresherOptions {
   /** A waiter gives up (503) after the lock TTL plus this. */
   waitMarginMs?: number;
   now?: () => number;
+  /** Grants whose opened access token is remembered in this process (default 1,000). */
+  openedEntries?: number;
 }
+
+/** About 2.5 KB each (the blob and the token): a few MB at most. */
+const DEFAULT_OPENED_ENTRIES = 1_000;
 
 /** What the caller wants: a token valid beyond the margin, or a token other than one OSC rejected. */
 type Need = { kind: 'fresh' } | { kind: 'replace'; rejected: string };
@@ -60,6 +65,25 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
   const waitLimitMs = lockTtlMs + (opts.waitMarginMs ?? DEFAULTS.refreshWaitMarginMs);
   const flights = new Map<string, Promise<GrantRecord>>();
 
+  /**
+   * Opened access tokens by grant id, with the exact blob they came from: every request of a
+   * grant reads the same sealed pair until a refresh replaces it, so it is opened once per
+   * blob instead of once per request (AES-GCM and inflate, about 15 µs; issue 18). Any other
+   * blob for the grant (refreshed, re-sealed, tampered) is opened again, exactly as before.
+   * Oldest first, at most `openedEntries`; a revoked grant's entry goes at once.
+   */
+  const opened = new Map<string, { sealed: string; accessToken: string }>();
+  const maxOpened = opts.openedEntries ?? DEFAULT_OPENED_ENTRIES;
+  const withToken = (grant: GrantRecord) => {
+    const hit = opened.get(grant.id);
+    if (hit?.sealed === grant.oscSealed) return { grant, accessToken: hit.accessToken };
+    const accessToken = openOscTokens(sealer, grant).accessToken;
+    opened.delete(grant.id);
+    if (opened.size >= maxOpened) opened.delete(opened.keys().next().value as string);
+    opened.set(grant.id, { sealed: grant.oscSealed, accessToken });
+    return { grant, accessToken };
+  };
+
   const satisfied = (grant: GrantRecord, need: Need): boolean => {
     if (need.kind === 'replace') return openOscTokens(sealer, grant).accessToken !== need.rejected;
     return grant.oscExpiresAt - now() > refreshMarginMs(grant);
@@ -72,6 +96,7 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
   };
 
   const kill = async (grant: GrantRecord, why: string): Promise<never> => {
+    opened.delete(grant.id);
     log.warn({ event: 'grant_revoked', grantId: grant.id, reason: why }, 'OSC authorization is dead; grant revoked');
     await store.revokeGrant(grant.id);
     throw new GrantRevokedError();
@@ -159,21 +184,6 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
     return p;
   };
 
-  /**
-   * Opened tokens per grant object: the bearer check and the request's credentials both ask
-   * for the same record (./grant-credentials.ts), so one request unseals once.
-   * Keyed weakly: the entry goes with the record when the request is done.
-   */
-  const opened = new WeakMap<GrantRecord, string>();
-  const withToken = (grant: GrantRecord) => {
-    let accessToken = opened.get(grant);
-    if (accessToken === undefined) {
-      accessToken = openOscTokens(sealer, grant).accessToken;
-      opened.set(grant, accessToken);
-    }
-    return { grant, accessToken };
-  };
-
   /** After a key rotation (SEAL_KEYS = [new, old]) a grant is re-sealed with the new key on first use (SECRETS-05). */
   const reseal = async (grant: GrantRecord): Promise<GrantRecord> => {
     const next: GrantRecord = {
@@ -191,6 +201,7 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
       return await fn();
     } catch (err) {
       if (err instanceof GrantRevokedError && err.tampered) {
+        opened.delete(grantId);
         log.warn(
           { event: 'grant_revoked', grantId, reason: 'sealed_tokens_tampered' },
           'stored OSC tokens failed authentication; grant revoked',
@@ -214,6 +225,7 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
       return dropTampered(grantId, async () => withToken(await flight(grantId, { kind: 'replace', rejected })));
     },
     async revoke(grantId, reason) {
+      opened.delete(grantId);
       log.warn({ event: 'grant_revoked', grantId, reason }, 'OSC authorization is dead; grant revoked');
       await store.revokeGrant(grantId);
     },
