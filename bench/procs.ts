@@ -36,7 +36,8 @@ export function build(): void {
 }
 
 /** A fixed test key (as test/support/stack.ts): the bench's Redis is its own and thrown away. */
-const SEAL_KEY = Buffer.alloc(32, 7).toString('base64');
+export const BENCH_SEAL_KEY = Buffer.alloc(32, 7);
+const SEAL_KEY = BENCH_SEAL_KEY.toString('base64');
 
 /** osc-mcp as every bench run starts it: against the emulator, with the Redis store. */
 function oscMcpEnv(emulatorUrl: string, redisUrl: string): Record<string, string> {
