@@ -11,7 +11,7 @@
  * bearer check refreshes first and answers 401 (dead) or 503 (OSC or store down) itself.
  * Mid-call, once the transport owns the response, the same failures are tool results.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   inputRequired,
@@ -161,6 +161,16 @@ export function buildMcpServer(ctx: McpServerContext): McpServer {
 }
 
 /**
+ * A tool call's reference: 12 hex digits, 48 random bits (a v4 UUID's first twelve digits are
+ * all random). randomUUID draws from a pool node refills in bulk: 0.5 µs against 3 µs for
+ * randomBytes(6) (issue 18).
+ */
+function correlationIdOf(): string {
+  const u = randomUUID();
+  return u.slice(0, 8) + u.slice(9, 13);
+}
+
+/**
  * What runs a tool once the SDK has validated its arguments (and before it validates the
  * output): the deadline, the platform seen as data only, the failure wording. buildMcpServer
  * registers every tool through it; the FUZZ-01 schema run calls it without a transport.
@@ -183,7 +193,7 @@ async function runTool(
   extra: ServerContext,
   ctx: McpServerContext,
 ): Promise<CallToolResult | InputRequiredResult> {
-  const correlationId = randomBytes(6).toString('hex');
+  const correlationId = correlationIdOf();
   const log = ctx.log.child({ tool: tool.name, correlationId, requestId: ctx.requestId });
   const token = extra.mcpReq._meta?.progressToken;
   const progress =
