@@ -27,16 +27,38 @@ export function bearerChallenge(
   return `Bearer ${parts.join(', ')}`;
 }
 
-/** 401: no token, or one we do not accept. The client should (re-)authorize. */
+/** The header and body of each 401 this server has answered: a handful of fixed combinations. */
+const unauthorizedAnswers = new Map<string, { header: string; body: string }>();
+/** Bounds the memo should a caller ever pass a varying description. */
+const MAX_MEMOISED_ANSWERS = 64;
+
+/**
+ * 401: no token, or one we do not accept. The client should (re-)authorize. Every invalid
+ * token is answered here, so the header and the JSON body are built once per combination
+ * (bench/README.md, invalid-token rejections).
+ */
 export function sendUnauthorized(
   res: Response,
   opts: ChallengeOptions & { error?: 'invalid_token'; description?: string },
 ): void {
+  const key = `${opts.error ?? ''}\n${opts.description ?? ''}\n${opts.scope ?? ''}\n${opts.resourceMetadataUrl}`;
+  let answer = unauthorizedAnswers.get(key);
+  if (!answer) {
+    answer = {
+      header: bearerChallenge(opts),
+      body: JSON.stringify({
+        error: opts.error ?? 'invalid_token',
+        error_description: opts.description ?? 'authorization required',
+      }),
+    };
+    if (unauthorizedAnswers.size < MAX_MEMOISED_ANSWERS) unauthorizedAnswers.set(key, answer);
+  }
   res
     .status(401)
-    .set('WWW-Authenticate', bearerChallenge(opts))
+    .set('WWW-Authenticate', answer.header)
     .set('Cache-Control', 'no-store')
-    .json({ error: opts.error ?? 'invalid_token', error_description: opts.description ?? 'authorization required' });
+    .type('application/json')
+    .send(answer.body);
 }
 
 /**
