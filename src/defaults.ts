@@ -40,6 +40,11 @@ export interface Defaults {
   refreshPollMs: number;
   /** A waiter gives up (503) after the lock TTL plus this. */
   refreshWaitMarginMs: number;
+  /**
+   * Grants whose opened OSC access token a replica keeps in memory, keyed by the exact sealed
+   * blob (src/osc/lifecycle/refresh.ts; docs/security.md, "Secrets"). About 2.5 KB each.
+   */
+  openedTokenEntries: number;
 
   // Redis (REDIS-02, REDIS-06).
   /** How long a grant write waits for replica acknowledgements (REDIS_WAIT_REPLICAS). */
@@ -130,6 +135,7 @@ export const DEFAULTS: Readonly<Defaults> = Object.freeze({
   refreshLockTtlMs: 15_000,
   refreshPollMs: 50,
   refreshWaitMarginMs: 5_000,
+  openedTokenEntries: 1_000,
 
   redisWaitTimeoutMs: 100,
   redisCommandTimeoutMs: 1_000,

@@ -38,12 +38,9 @@ export interface UpstreamRefresherOptions {
   /** A waiter gives up (503) after the lock TTL plus this. */
   waitMarginMs?: number;
   now?: () => number;
-  /** Grants whose opened access token is remembered in this process (default 1,000). */
+  /** Grants whose opened access token is remembered in this process (src/defaults.ts `openedTokenEntries`). */
   openedEntries?: number;
 }
-
-/** About 2.5 KB each (the blob and the token): a few MB at most. */
-const DEFAULT_OPENED_ENTRIES = 1_000;
 
 /** What the caller wants: a token valid beyond the margin, or a token other than one OSC rejected. */
 type Need = { kind: 'fresh' } | { kind: 'replace'; rejected: string };
@@ -73,7 +70,7 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
    * Oldest first, at most `openedEntries`; a revoked grant's entry goes at once.
    */
   const opened = new Map<string, { sealed: string; accessToken: string }>();
-  const maxOpened = opts.openedEntries ?? DEFAULT_OPENED_ENTRIES;
+  const maxOpened = opts.openedEntries ?? DEFAULTS.openedTokenEntries;
   const withToken = (grant: GrantRecord) => {
     const hit = opened.get(grant.id);
     if (hit?.sealed === grant.oscSealed) return { grant, accessToken: hit.accessToken };
