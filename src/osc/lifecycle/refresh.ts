@@ -82,7 +82,7 @@ export function createUpstreamRefresher(opts: UpstreamRefresherOptions): Upstrea
   };
 
   const satisfied = (grant: GrantRecord, need: Need): boolean => {
-    if (need.kind === 'replace') return openOscTokens(sealer, grant).accessToken !== need.rejected;
+    if (need.kind === 'replace') return withToken(grant).accessToken !== need.rejected;
     return grant.oscExpiresAt - now() > refreshMarginMs(grant);
   };
 
