@@ -6,8 +6,8 @@
  * a clean clone (CI) does not have, so it falls back to file size: a 25 s fuzz file of 90
  * lines then starts among the last, and the run ends with one worker busy and the others
  * idle. Here a file's expected seconds come from vitest's cache when this checkout has run it,
- * else from test/durations.json (seconds per file in a full `npm test`, written by
- * `node scripts/test-durations.mjs <vitest JSON report>`), else one second: the order only
+ * else from test/durations.json (seconds per file in a full `npm test`, hooks included, written
+ * by `node scripts/test-durations.mjs` from vitest's cache), else one second: the order only
  * changes how well the files pack on the cores, never what runs.
  */
 import { readFileSync } from 'node:fs';
