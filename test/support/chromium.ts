@@ -16,7 +16,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext } from 'playwright-core';
+
+// playwright-core is CommonJS (7 MB in two bundles). Imported from ESM, Node 20 first scans each
+// of its files for named exports (cjs-module-lexer); required, it only compiles them.
+const { chromium } = createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core');
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 /** Debian's `chromium-headless-shell` package: the old headless mode, no browser UI. */
