@@ -11,10 +11,19 @@ import { loadConfigOrExit } from './config.js';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
 
-const emulatorEntry = fileURLToPath(new URL('./emulator/main.ts', import.meta.url));
+/**
+ * The emulator's entry beside this file, run the way this file runs: `npm run sandbox` runs the
+ * TypeScript through tsx, so main.ts under tsx's loader; compiled to JavaScript (as tests start
+ * the sandbox, test/support/compiled.ts), main.js on plain node.
+ */
+const compiled = import.meta.url.endsWith('.js');
+const emulatorArgs = [
+  ...(compiled ? [] : ['--import', 'tsx']),
+  fileURLToPath(new URL(compiled ? './emulator/main.js' : './emulator/main.ts', import.meta.url)),
+];
 
 function startEmulator(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', emulatorEntry], {
+  const child = spawn(process.execPath, emulatorArgs, {
     env: { ...process.env, EMULATOR_PORT: process.env.EMULATOR_PORT ?? '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

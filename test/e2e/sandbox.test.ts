@@ -5,7 +5,7 @@ import { until } from '../support/wait.js';
 
 let sb: SandboxProcess;
 beforeAll(async () => {
-  sb = await startSandbox();
+  sb = await startSandbox({ launch: 'npm run sandbox' });
 }, 90_000);
 afterAll(() => sb?.kill());
 

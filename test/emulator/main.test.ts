@@ -1,11 +1,14 @@
 /**
  * `npm run emulator` as a child process (docs/architecture.md, "Interface contract"): prints its URL line, runs
  * the OAuth flow, answers `GET /mysubscriptions` for `Host: catalog.svc.prod.osaas.io`,
- * exits cleanly on SIGTERM, and refuses a bad variable naming it (never its value).
+ * exits cleanly on SIGTERM, and refuses a bad variable naming it (never its value). The first
+ * case runs the command itself; the others run its entry, src/emulator/main.ts, compiled on plain
+ * node (../support/compiled.ts: the same code without tsx's loader at each start).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { compiledEntry } from '../support/compiled.js';
 import { oauthFlow } from '../support/emulator.js';
 import { until } from '../support/wait.js';
 
@@ -91,7 +94,7 @@ describe('npm run emulator', () => {
   });
 
   it('exits 0 on SIGTERM and honours the knob variables', async () => {
-    const p = launch(process.execPath, ['--import', 'tsx', 'src/emulator/main.ts'], {
+    const p = launch(process.execPath, [await compiledEntry('src/emulator/main.ts')], {
       EMULATOR_PORT: '0',
       EMULATOR_ACCESS_TOKEN_TTL_S: '8',
       EMULATOR_AUTO_CONSENT: 'carol',
@@ -111,7 +114,7 @@ describe('npm run emulator', () => {
     [{ EMULATOR_ACCESS_TOKEN_TTL_S: '-5' }, 'EMULATOR_ACCESS_TOKEN_TTL_S'],
     [{ EMULATOR_AUTO_CONSENT: 'mallory' }, 'EMULATOR_AUTO_CONSENT'],
   ])('refuses %j with an error naming the variable', async (env, name) => {
-    const p = launch(process.execPath, ['--import', 'tsx', 'src/emulator/main.ts'], { EMULATOR_PORT: '0', ...env });
+    const p = launch(process.execPath, [await compiledEntry('src/emulator/main.ts')], { EMULATOR_PORT: '0', ...env });
     const { code } = await exited(p.child);
     expect(code).toBe(2);
     expect(p.err()).toContain(name);

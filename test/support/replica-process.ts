@@ -3,16 +3,14 @@
  * mid-flight (REDIS-09, UPSTREAM-04) and for the several-servers contract of docs/architecture.md, "Interface contract":
  * `OSC_EMULATOR_URL=… REDIS_URL=… SEAL_KEYS=… PORT=… PUBLIC_URL=… npm start`. With
  * `defaults`, the replica boots through ./replica-main.ts instead, with those operating numbers.
+ * Either runs compiled on plain node (./compiled.ts), as `npm start` runs dist/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { compiledEntry } from './compiled.js';
 import { freePort } from './net.js';
 import { TEST_SEAL_KEY } from './stack.js';
 import type { Defaults } from '../../src/defaults.js';
-
-const mainEntry = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-const testEntry = fileURLToPath(new URL('./replica-main.ts', import.meta.url));
 
 export interface ReplicaProcess {
   url: string;
@@ -30,8 +28,8 @@ export async function spawnReplica(
 ): Promise<ReplicaProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const entry = opts.defaults ? testEntry : mainEntry;
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const entry = await compiledEntry(opts.defaults ? 'test/support/replica-main.ts' : 'src/main.ts');
+  const child = spawn(process.execPath, [entry], {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),
