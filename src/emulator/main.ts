@@ -4,7 +4,6 @@
  * prints `OSC emulator: http://127.0.0.1:<port>`, and exits cleanly on SIGTERM/SIGINT.
  */
 import { z } from 'zod';
-import { startEmulator } from './server.js';
 import { DEMO_USERS } from './users.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -36,6 +35,9 @@ function readEnv(): z.infer<typeof envSchema> {
 }
 
 const env = readEnv();
+// The emulator's modules load only once the variables are known good (as src/main.ts does):
+// a bad one stops the process in the time it takes to parse them.
+const { startEmulator } = await import('./server.js');
 const emulator = await startEmulator({
   port: env.EMULATOR_PORT,
   ...(env.EMULATOR_ACCESS_TOKEN_TTL_S !== undefined ? { accessTokenTtlS: env.EMULATOR_ACCESS_TOKEN_TTL_S } : {}),
