@@ -2,31 +2,14 @@
 // /healthz with plain node. The clone is of this repository's HEAD (committed files only, as
 // a user gets them); npm reads its cache first (npm_config_prefer_offline).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ramTempDir } from '../support/ram-dir.js';
 import { REPO_ROOT, cleanEnv, freePort } from '../support/sandbox-process.js';
 import { until } from '../support/wait.js';
 
-const TMPFS_MAGIC = 0x01021994;
-
-/**
- * A RAM-backed folder for the clone when there is room (npm ci writes ~13,000 files, ~330 MB):
- * on this machine's ext4 /tmp that install took 7-10 s of system CPU, on tmpfs 2.6-3.9 s (user
- * time the same). Else (a container's 64 MB /dev/shm, no tmpfs) the temp folder.
- */
-function cloneParent(): string {
-  try {
-    const fs = statfsSync('/dev/shm');
-    if (fs.type === TMPFS_MAGIC && fs.bavail * fs.bsize > 2 * 2 ** 30) return mkdtempSync('/dev/shm/osc-mcp-clone-');
-  } catch {
-    // no /dev/shm, or not writable here
-  }
-  return mkdtempSync(join(tmpdir(), 'osc-mcp-clone-'));
-}
-
-const dir = cloneParent();
+const dir = ramTempDir('osc-mcp-clone-');
 let server: ChildProcess | undefined;
 afterAll(() => {
   if (server?.pid && server.exitCode === null) process.kill(-server.pid, 'SIGKILL');

@@ -5,17 +5,18 @@
 // with the stage's ENV on a free PORT. Then /healthz, the HEALTHCHECK command itself, and
 // SIGTERM. What cannot run here (the base image, USER) is checked by reading.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDockerfile, type Stage } from '../../support/dockerfile.js';
 import { REPO_ROOT } from '../../support/sandbox-process.js';
 import { freePort } from '../../support/net.js';
+import { ramTempDir } from '../../support/ram-dir.js';
 import { until } from '../../support/wait.js';
 
 const dockerfile = parseDockerfile(join(REPO_ROOT, 'Dockerfile'));
-const work = mkdtempSync(join(tmpdir(), 'osc-mcp-docker-'));
+// The stages' npm installs on tmpfs when there is room (../../support/ram-dir.ts).
+const work = ramTempDir('osc-mcp-docker-');
 const stageRoot = (name: string) => join(work, name);
 const inStage = (stage: string, path: string) => join(stageRoot(stage), resolve('/', path));
 let server: ChildProcess | undefined;
