@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `prestart`: `npm start` runs the compiled server (node dist/main.js). In a checkout with
-// the dev dependencies this brings dist/ up to date first (tsc's incremental build: a no-op
-// when nothing changed); in a production install (npm ci --omit=dev, no compiler) it only
+// the dev dependencies this brings dist/ up to date first (`npm run build`, tsc's build mode:
+// when no input is newer than the last build it only compares timestamps, ~0.2 s of CPU where
+// an incremental `tsc -p` re-read every file, ~0.9 s); in a production install (npm ci --omit=dev, no compiler) it only
 // checks that a build is there, so the error is a sentence instead of a module-not-found.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
