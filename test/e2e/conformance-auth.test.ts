@@ -10,7 +10,7 @@ import { startStack, type Stack } from '../support/stack.js';
 import { Browser, consentFields, registerClient } from '../support/oauth-flow.js';
 import { approveAtEmulator } from '../support/emulator.js';
 import { freePort } from '../support/sandbox-process.js';
-import { npxArgs, startTool, type ToolProcess } from '../support/tool-process.js';
+import { npxBins, startTool, type ToolProcess } from '../support/tool-process.js';
 import { CONFORMANCE, type Check } from '../support/conformance.js';
 
 /** The first `npx` run downloads node@22 and the runner. */
@@ -19,11 +19,17 @@ const RUN_TIMEOUT_MS = 280_000;
 let stack: Stack;
 let tool: ToolProcess | undefined;
 let outDir: string;
+/** The runner's bin in npx's install of node@22 and the runner, and npx's PATH (which puts that node first). */
+let runner: { paths: string[]; path: string };
 
 beforeAll(async () => {
+  // npx installs (first run) or finds them while the stack starts.
+  const bins = npxBins(['node@22', CONFORMANCE], ['conformance']);
+  bins.catch(() => undefined); // awaited below, once the stack is ours to close
   stack = await startStack();
   outDir = mkdtempSync(join(tmpdir(), 'osc-mcp-conformance-'));
-}, 60_000);
+  runner = await bins;
+}, RUN_TIMEOUT_MS);
 
 afterAll(async () => {
   tool?.kill();
@@ -72,8 +78,8 @@ describe('@modelcontextprotocol/conformance authorization (authorization-server 
       });
       const started = Date.now();
       tool = startTool(
-        'npx',
-        npxArgs(['node@22', CONFORMANCE], 'conformance', [
+        runner.paths[0]!,
+        [
           'authorization',
           '--url',
           stack.url,
@@ -85,7 +91,8 @@ describe('@modelcontextprotocol/conformance authorization (authorization-server 
           String(port),
           '-o',
           outDir,
-        ]),
+        ],
+        { env: { ...process.env, PATH: runner.path } },
       );
       // The runner prints the authorization URL and waits for a browser to reach its callback.
       const printed = await tool.waitFor(

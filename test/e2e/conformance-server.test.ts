@@ -15,7 +15,7 @@ import { startStack, type Stack } from '../support/stack.js';
 import { connect, mcpPost } from '../support/oauth-flow.js';
 import { startBearerProxy, type BearerProxy } from '../support/bearer-proxy.js';
 import { REPO_ROOT } from '../support/sandbox-process.js';
-import { npxArgs, startTool, type ToolProcess } from '../support/tool-process.js';
+import { npxBins, startTool, type ToolProcess } from '../support/tool-process.js';
 import { CONFORMANCE, type Check } from '../support/conformance.js';
 
 const BASELINE = join(REPO_ROOT, 'test/e2e/conformance-expected-failures.yml');
@@ -28,13 +28,19 @@ let stack: Stack;
 let proxy: BearerProxy;
 let tool: ToolProcess | undefined;
 let outDir: string;
+/** The runner's bin in npx's install of node@22 and the runner, and npx's PATH (which puts that node first). */
+let runner: { paths: string[]; path: string };
 
 beforeAll(async () => {
+  // npx installs (first run) or finds them while the stack starts.
+  const bins = npxBins(['node@22', CONFORMANCE], ['conformance']);
+  bins.catch(() => undefined); // awaited below, once the stack is ours to close
   stack = await startStack();
   const { tokens } = await connect(stack.url, { user: 'alice' });
   proxy = await startBearerProxy({ target: stack.mcpUrl, token: tokens.access_token });
   outDir = mkdtempSync(join(tmpdir(), 'osc-mcp-conformance-server-'));
-}, 60_000);
+  runner = await bins;
+}, RUN_TIMEOUT_MS);
 
 afterAll(async () => {
   tool?.kill();
@@ -131,16 +137,9 @@ describe('@modelcontextprotocol/conformance server (active suite, through the be
     async () => {
       const started = Date.now();
       tool = startTool(
-        'npx',
-        npxArgs(['node@22', CONFORMANCE], 'conformance', [
-          'server',
-          '--url',
-          proxy.url,
-          '--expected-failures',
-          BASELINE,
-          '-o',
-          outDir,
-        ]),
+        runner.paths[0]!,
+        ['server', '--url', proxy.url, '--expected-failures', BASELINE, '-o', outDir],
+        { env: { ...process.env, PATH: runner.path } },
       );
       const code = await tool.wait(RUN_TIMEOUT_MS);
       const output = tool.stdout();

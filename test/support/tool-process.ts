@@ -1,10 +1,15 @@
 /**
- * Third-party command-line judges (the MCP conformance runner, the MCP Inspector CLI) run
- * through `npx -y -p node@22 -p <package>@<version> -- <bin> …`, the project's chosen way
- * to use them without adding dependencies. Each runs in its own process group, so a test
- * that fails half-way still ends npx, node and whatever they started (`kill()`).
+ * Third-party command-line judges (the MCP conformance runner, the MCP Inspector CLI) come from
+ * `npx -y -p node@22 -p <package>@<version>`, the project's chosen way to use them without
+ * adding dependencies: run through npx (`npx … -- <bin> …`, as the README's Inspector line), or
+ * as the bins of npx's install, started directly (npxBins). Each runs in its own process group,
+ * so a test that fails half-way still ends npx, node and whatever they started (`kill()`).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from './sandbox-process.js';
 
@@ -29,10 +34,13 @@ export function npxArgs(packages: string[], bin: string, args: string[]): string
 
 /**
  * Where `npx -y -p <packages…>` puts each of `bins` (absolute paths in npx's install of those
- * packages, e.g. node@22's `node` and a package's bin), asked once with `npx -c 'command -v …'`.
- * Every npx run resolves its packages again (~0.7 s of CPU even with everything cached); a
- * test that runs the same tool many times spawns these paths instead, with the returned
- * `path` (the install's .bin first, as npx sets it) as its PATH.
+ * packages, e.g. node@22's `node` and a package's bin), and a PATH with that install's .bin
+ * first, as npx gives what it runs. Every npx run resolves its packages again (~1.1 s of CPU
+ * even with everything cached), so a test spawns these paths with that PATH instead: the
+ * programs npx would start. npx is asked once (`npx -c 'command -v …'`, which installs on a
+ * first run) and its answer kept in test/.build/npx/ for the same packages, bins and npm cache
+ * folder, as long as every bin it named is there. (For packages the working folder's project
+ * does not depend on: npx would take those from the project.)
  */
 export async function npxBins(
   packages: string[],
@@ -40,6 +48,23 @@ export async function npxBins(
   opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<{ paths: string[]; path: string }> {
   for (const b of bins) if (!/^[\w@./-]+$/.test(b)) throw new Error(`not a plain bin name: ${b}`);
+  const env = opts.env ?? process.env;
+  const cacheDir = env.npm_config_cache ?? join(homedir(), '.npm');
+  const key = createHash('sha256')
+    .update(JSON.stringify([packages, bins, cacheDir]))
+    .digest('hex')
+    .slice(0, 16);
+  const record = join(REPO_ROOT, 'test/.build/npx', `${key}.json`);
+  const answer = (paths: string[], installBin: string) => ({
+    paths,
+    path: [installBin, env.PATH ?? ''].join(delimiter),
+  });
+  try {
+    const kept = JSON.parse(readFileSync(record, 'utf8')) as { paths: string[]; installBin: string };
+    if (kept.paths.every((p) => existsSync(p))) return answer(kept.paths, kept.installBin);
+  } catch {
+    // not asked yet, or npm's cache was cleared since
+  }
   const { stdout } = await promisify(execFile)(
     'npx',
     [
@@ -48,13 +73,21 @@ export async function npxBins(
       '-c',
       `${bins.map((b) => `command -v ${b}`).join('; ')}; echo "PATH=$PATH"`,
     ],
-    { cwd: opts.cwd ?? REPO_ROOT, env: opts.env ?? process.env, encoding: 'utf8', timeout: 240_000 },
+    { cwd: opts.cwd ?? REPO_ROOT, env, encoding: 'utf8', timeout: 240_000 },
   );
   const lines = stdout.trim().split('\n');
-  const path = lines.pop()?.replace(/^PATH=/, '') ?? '';
-  if (lines.length !== bins.length || !lines.every((l) => l.startsWith('/')))
-    throw new Error(`npx did not name ${bins.join(', ')}:\n${stdout}`);
-  return { paths: lines, path };
+  const installBin =
+    lines
+      .pop()
+      ?.replace(/^PATH=/, '')
+      .split(delimiter)[0] ?? '';
+  if (lines.length !== bins.length || !lines.every((l) => dirname(l) === installBin))
+    throw new Error(`npx did not name ${bins.join(', ')} in its install:\n${stdout}`);
+  mkdirSync(dirname(record), { recursive: true });
+  const tmp = `${record}.${process.pid}`;
+  writeFileSync(tmp, JSON.stringify({ packages, bins, paths: lines, installBin }));
+  renameSync(tmp, record);
+  return answer(lines, installBin);
 }
 
 export function startTool(
