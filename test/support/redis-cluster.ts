@@ -31,6 +31,8 @@ interface Node {
 
 export class TestCluster {
   private readonly nodes: Node[] = [];
+  /** Open admin connections, by port. */
+  private readonly conns = new Map<number, { r: Redis; ready: Promise<void> }>();
 
   private constructor(readonly nodeTimeoutMs: number) {}
 
@@ -105,25 +107,40 @@ export class TestCluster {
     this.nodes.push({ port, dir, child });
   }
 
-  /** Runs `fn` on a plain (non-cluster) connection to one node, then drops it. */
+  /**
+   * Runs `fn` on a plain (non-cluster) connection to one node. The connection is kept for the
+   * next call (the waits below ask every 20 ms, a few hundred times a run); one that failed is
+   * dropped, and the next call connects again.
+   */
   async admin<T>(port: number, fn: (r: Redis) => Promise<T>): Promise<T> {
-    const r = new Redis({
-      port,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      connectTimeout: 1_000,
-      commandTimeout: 2_000,
-    });
-    r.on('error', () => undefined);
-    try {
-      await r.connect();
-      return await fn(r);
-    } finally {
-      r.disconnect();
+    let c = this.conns.get(port);
+    if (!c) {
+      const r = new Redis({
+        port,
+        host: '127.0.0.1',
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        connectTimeout: 1_000,
+        commandTimeout: 2_000,
+      });
+      r.on('error', () => undefined);
+      c = { r, ready: r.connect() };
+      this.conns.set(port, c);
     }
+    try {
+      await c.ready;
+      return await fn(c.r);
+    } catch (err) {
+      if (this.conns.get(port) === c) this.drop(port);
+      throw err;
+    }
+  }
+
+  private drop(port: number): void {
+    this.conns.get(port)?.r.disconnect();
+    this.conns.delete(port);
   }
 
   private states(): Promise<string[]> {
@@ -191,10 +208,12 @@ export class TestCluster {
       n.child.once('exit', () => resolve());
       n.child.kill('SIGKILL');
     });
+    this.drop(port);
   }
 
   /** Kills every node and removes their dirs. Safe to call twice. */
   async stop(): Promise<void> {
+    for (const port of [...this.conns.keys()]) this.drop(port);
     await Promise.all(this.nodes.map((n) => this.kill(n.port)));
     for (const n of this.nodes) rmSync(n.dir, { recursive: true, force: true });
   }
