@@ -2,14 +2,16 @@
 // to standard output in one write at its end, in order, scrubbed; lines still pending when the
 // process exits (process.exit right after logging) are written before it ends.
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { compiledTree } from '../support/compiled.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-function runLogger(script: string): string[] {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: root,
+/**
+ * Runs `script` in a process of its own, in the tree of the compiled sources
+ * (../support/compiled.ts), where `./src/log.js` is src/log.ts.
+ */
+async function runLogger(script: string): Promise<string[]> {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: await compiledTree(),
     encoding: 'utf8',
     timeout: 20_000,
   });
@@ -18,9 +20,9 @@ function runLogger(script: string): string[] {
 }
 
 describe('logging to standard output', () => {
-  it('writes every line of a turn, in order, scrubbed, and what is pending at exit', () => {
-    const lines = runLogger(`
-      import { createLogger } from './src/log.ts';
+  it('writes every line of a turn, in order, scrubbed, and what is pending at exit', async () => {
+    const lines = await runLogger(`
+      import { createLogger } from './src/log.js';
       const log = createLogger();
       for (let i = 0; i < 5; i++) log.info({ i, token: 'oscm_at_${'a'.repeat(30)}' }, 'line');
       setImmediate(() => { log.warn({ i: 5 }, 'next turn'); process.exit(0); });

@@ -26,6 +26,7 @@ import { finishCallback, openConsent, toCallback } from '../../support/consent-s
 import { findSecrets, logHaystacks, recordResponses, type Haystack } from '../../support/leak-scan.js';
 import { redisStoreFor, type DumpedKey } from '../../support/redis-keys.js';
 import { testClock, type TestClock } from '../../support/clocked-stack.js';
+import { compiledEntry } from '../../support/compiled.js';
 
 const SEALED = /^v1\.[0-9a-f]{8}\.[A-Za-z0-9_-]{40,}$/;
 const toolsList = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
@@ -351,11 +352,12 @@ describe('SECRETS-05: seal keys rotate; tampering kills the grant', () => {
 
 describe('SECRETS-06: a bad configuration fails at boot, naming variables, never values', () => {
   const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 
-  function boot(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  /** `npm start`'s entry, src/main.ts, compiled, on plain node (../../support/compiled.ts). */
+  async function boot(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+    const main = await compiledEntry('src/main.ts');
     return new Promise((resolve, reject) => {
-      const child = spawn(tsx, ['src/main.ts'], {
+      const child = spawn(process.execPath, [main], {
         cwd: root,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', HOST: '127.0.0.1', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -378,8 +380,8 @@ describe('SECRETS-06: a bad configuration fails at boot, naming variables, never
   const SECRET = 'osc_secret_0123456789abcdef0123456789abcdef0123456789abcdef01234567';
   const BAD_KEY = 'not-a-key-VALUE-MUST-NOT-PRINT';
 
-  // Each boot loads the whole server (about 2 s of CPU), so the cases share boots: every
-  // problem is reported at once.
+  // Each boot is a process of its own, so the cases share boots: every problem is reported at
+  // once.
   it.each([
     [
       'a bad SEAL_KEYS, OSC_CLIENT_SECRET without OSC_CLIENT_ID, REDIS_URL with a password',

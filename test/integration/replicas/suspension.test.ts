@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { resumeClient, listClients } from '../../../src/admin/operator.js';
+import { compiledEntry } from '../../support/compiled.js';
 import { pkcePair } from '../../support/emulator.js';
 import {
   Browser,
@@ -24,7 +25,7 @@ import type { Replica } from '../../support/stack.js';
 import { TEST_SEAL_KEY } from '../../support/stack.js';
 
 const run = promisify(execFile);
-/** Each admin run starts a TypeScript process; on a loaded two-core machine that takes a while. */
+/** Each admin run starts a process of its own; on a loaded two-core machine that takes a while. */
 const ADMIN_TIMEOUT_MS = 120_000;
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -41,9 +42,12 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => stack.close());
 
-/** The admin command as an operator runs it: its own process, the replicas' environment. */
+/**
+ * The admin command as an operator runs it: its own process, the replicas' environment. Its
+ * entry runs compiled on plain node (../../support/compiled.ts), as `npm run admin` runs dist/.
+ */
 async function admin(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/admin/main.ts', ...args], {
+  const { stdout } = await run(process.execPath, [await compiledEntry('src/admin/main.ts'), ...args], {
     cwd: REPO,
     env: {
       PATH: process.env.PATH ?? '',
