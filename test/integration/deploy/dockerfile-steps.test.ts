@@ -115,7 +115,11 @@ describe('Dockerfile steps, run as a script', () => {
       throw new Error(`${err.message}\n${out}`);
     });
     console.log(`image CMD: /healthz answered ${took} ms after spawn`);
-    expect(out).toContain(`MCP endpoint: http://localhost:${port}/mcp`);
+    // src/main.ts writes the endpoint line once startServer resolves, after the port listens:
+    // /healthz can answer before that line reaches this pipe.
+    const endpointLine = `MCP endpoint: http://localhost:${port}/mcp`;
+    await until(async () => out.includes(endpointLine), 5_000, 'the endpoint line').catch(() => undefined);
+    expect(out).toContain(endpointLine);
 
     const hc = final.healthcheck!;
     expect(hc.cmd[0]).toBe('node');
