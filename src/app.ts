@@ -37,6 +37,7 @@ import { cors } from './http/cors.js';
 import { originHostGuard } from './http/origin-host.js';
 import { sameOriginForm } from './http/same-origin-form.js';
 import { lazyHandler } from './http/lazy.js';
+import { useOnOwnPaths } from './http/own-paths.js';
 import { createSatCache } from './osc/sat-cache.js';
 import { SubscriptionCache } from './osc/subscription-cache.js';
 import { createSdkPlatform } from './osc/sdk-platform.js';
@@ -190,8 +191,11 @@ export function createApp(deps: AppDeps): App {
   });
   app.all('/mcp', mcpRoute);
 
-  app.use(healthRouter(() => store.ping()));
-  app.use(metrics.router({ token: deps.metricsToken }));
+  useOnOwnPaths(
+    app,
+    healthRouter(() => store.ping()),
+  );
+  useOnOwnPaths(app, metrics.router({ token: deps.metricsToken }));
   const cssTag = staticTag(PAGE_CSS);
   app.get('/assets/page.css', (_req, res) => {
     res.type('text/css').set('Cache-Control', 'public, max-age=3600').set('ETag', cssTag).send(PAGE_CSS);
@@ -205,8 +209,9 @@ export function createApp(deps: AppDeps): App {
   app.use(['/authorize', '/consent', '/oauth/callback'], pageBudget(anonymous));
   const ownForm = sameOriginForm(publicUrl);
   app.post(['/consent', '/connections/revoke', '/connections/signout', '/secrets/enter/:id'], ownForm);
-  app.use(metadataRouter(e));
-  app.use(
+  useOnOwnPaths(app, metadataRouter(e));
+  useOnOwnPaths(
+    app,
     registerRouter({
       store,
       limiter: deps.limits.register,
@@ -216,14 +221,16 @@ export function createApp(deps: AppDeps): App {
       now,
     }),
   );
-  app.use(
+  useOnOwnPaths(
+    app,
     authorizeRouter({ store, clients, issuer: e.issuer, resource, log, now, records, maxParamChars: d.maxParamChars }),
   );
   // What every browser sign-in through OSC shares: consent, the callback, /connections.
   const oscLeg = { store, oscOAuth, oscClients, callbackUrl, log, now };
-  app.use(consentRouter({ ...oscLeg, issuer: e.issuer, pendingTtlS: d.pendingTtlS, records }));
+  useOnOwnPaths(app, consentRouter({ ...oscLeg, issuer: e.issuer, pendingTtlS: d.pendingTtlS, records }));
   const connections = { ...oscLeg, clients, signInTtlS: d.signInTtlS, records };
-  app.use(
+  useOnOwnPaths(
+    app,
     callbackRouter({
       ...oscLeg,
       sealer,
@@ -233,8 +240,9 @@ export function createApp(deps: AppDeps): App {
       onSignIn: (req, res, key, rec) => finishSignIn(connections, req, res, key, rec),
     }),
   );
-  app.use(connectionsRouter(connections));
-  app.use(
+  useOnOwnPaths(app, connectionsRouter(connections));
+  useOnOwnPaths(
+    app,
     secretPagesRouter({
       store,
       clients,
@@ -245,8 +253,11 @@ export function createApp(deps: AppDeps): App {
       now,
     }),
   );
-  app.use(tokenRouter({ store, clients, resource, lifetimes, limits: deps.limits.token, log, deriver: sealer, now }));
-  app.use(revokeRouter({ store, clients, log }));
+  useOnOwnPaths(
+    app,
+    tokenRouter({ store, clients, resource, lifetimes, limits: deps.limits.token, log, deriver: sealer, now }),
+  );
+  useOnOwnPaths(app, revokeRouter({ store, clients, log }));
 
   app.use(notFound);
   app.use(errorHandler(log));
