@@ -38,6 +38,7 @@ import { originHostGuard } from './http/origin-host.js';
 import { sameOriginForm } from './http/same-origin-form.js';
 import { lazyHandler } from './http/lazy.js';
 import { useOnOwnPaths } from './http/own-paths.js';
+import { adoptPrototypes, messageClasses, type MessageClasses } from './http/message-classes.js';
 import { createSatCache } from './osc/sat-cache.js';
 import { SubscriptionCache } from './osc/subscription-cache.js';
 import { createSdkPlatform } from './osc/sdk-platform.js';
@@ -73,6 +74,8 @@ export interface AppDeps {
   /** Operating numbers to change (src/defaults.ts). */
   defaults?: Partial<Defaults>;
   now?: () => number;
+  /** The classes the HTTP server builds requests and responses from (src/http/message-classes.ts); default: new ones. */
+  messageClasses?: MessageClasses;
 }
 
 export interface App {
@@ -129,6 +132,7 @@ export function createApp(deps: AppDeps): App {
   const subscriptionCache = new SubscriptionCache({ ttlMs: d.subscriptionCacheTtlMs });
 
   const app = express();
+  adoptPrototypes(app, deps.messageClasses ?? messageClasses());
   app.disable('x-powered-by');
   // No ETag hashed from every body: the API answers are no-store and mostly errors, the pages
   // no-store; the two static documents (metadata, page.css) carry a tag computed once (issue 18).

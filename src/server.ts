@@ -3,6 +3,7 @@
  * (INPUT-06), and stop cleanly. main.ts and sandbox.ts both start the server through here.
  */
 import { createServer, type Server } from 'node:http';
+import { messageClasses } from './http/message-classes.js';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -137,8 +138,11 @@ export async function startServer(
     anonymous: anonymousLimits(config, d, redis),
   };
 
-  // Bind first, so PORT=0 works and PUBLIC_URL can name the real port.
+  // Bind first, so PORT=0 works and PUBLIC_URL can name the real port. Requests and
+  // responses are built with the app's prototypes already (src/http/message-classes.ts).
+  const classes = messageClasses();
   const server = createServer({
+    ...classes,
     requestTimeout: d.httpRequestTimeoutMs,
     headersTimeout: d.httpHeadersTimeoutMs,
     keepAliveTimeout: d.httpKeepAliveTimeoutMs,
@@ -169,6 +173,7 @@ export async function startServer(
     cimd: overrides.cimd ?? { allowLoopbackHttp: config.allowLoopbackHttpMetadata },
     defaults: d,
     now: overrides.now,
+    messageClasses: classes,
   });
   server.on('request', app);
   const mcpUrl = `${publicUrl}/mcp`;

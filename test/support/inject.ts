@@ -63,10 +63,32 @@ class NullSocket extends Writable {
   override uncork(): void {}
 }
 
+/**
+ * The classes a server would build `handler`'s messages from: an express app's request and
+ * response prototypes belong to classes when its server builds them (src/http/message-classes.ts);
+ * otherwise, and for a plain function, node's own.
+ */
+function messageClassesOf(handler: Handler): { Req: typeof IncomingMessage; Res: typeof ServerResponse } {
+  const app = handler as Partial<Record<'request' | 'response', { constructor?: unknown }>>;
+  const Req = app.request?.constructor;
+  const Res = app.response?.constructor;
+  return {
+    Req:
+      typeof Req === 'function' && Req.prototype instanceof IncomingMessage
+        ? (Req as typeof IncomingMessage)
+        : IncomingMessage,
+    Res:
+      typeof Res === 'function' && Res.prototype instanceof ServerResponse
+        ? (Res as typeof ServerResponse)
+        : ServerResponse,
+  };
+}
+
 export function inject(handler: Handler, r: InjectRequest): Promise<InjectResponse> {
+  const { Req, Res } = messageClassesOf(handler);
   return new Promise((resolve, reject) => {
     const socket = new NullSocket(r.remoteAddress ?? '127.0.0.1') as unknown as Socket;
-    const req = new IncomingMessage(socket);
+    const req = new Req(socket);
     const body = r.body === undefined ? undefined : Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body);
     const headers: IncomingHttpHeaders = {};
     const raw: string[] = [];
@@ -93,7 +115,7 @@ export function inject(handler: Handler, r: InjectRequest): Promise<InjectRespon
     // response.
     req.complete = true;
 
-    const res = new ServerResponse(req);
+    const res = new Res(req);
     res.assignSocket(socket);
     const chunks: Buffer[] = [];
     const write = res.write.bind(res);
