@@ -31,7 +31,12 @@ const ANSI =
 // C0 except tab and newline, DEL, C1; zero-width and bidi controls (Trojan Source, CVE-2021-42574).
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
+// Every ANSI sequence starts with ESC or CSI and every \r is one of CONTROL's characters, so
+// text without any of them passes the three replacements unchanged (most upstream strings).
+const ANY_CONTROL = new RegExp(CONTROL.source);
+
 export function stripControls(text: string): string {
+  if (!ANY_CONTROL.test(text)) return text;
   return text.replace(ANSI, '').replace(/\r\n?/g, '\n').replace(CONTROL, '');
 }
 

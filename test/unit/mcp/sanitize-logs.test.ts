@@ -1,4 +1,5 @@
 /** Logs as data (docs/security.md, "MCP and upstream", MCP-07): control characters gone, newest lines kept, framing. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanLogs, frameLogs, stripControls } from '../../../src/mcp/sanitize-logs.js';
 
@@ -10,6 +11,46 @@ describe('stripControls', () => {
   });
   it('keeps tabs and newlines', () => {
     expect(stripControls('a\tb\nc')).toBe('a\tb\nc');
+  });
+  it('returns text without controls as it came, and cleans text with any as the three passes do', () => {
+    // The passes stripControls makes when the text has a control character.
+    const passes = (t: string) =>
+      t
+        .replace(
+          /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u001b[@-_]?/g,
+          '',
+        )
+        .replace(/\r\n?/g, '\n')
+        .replace(
+          /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g,
+          '',
+        );
+    // Control characters and the pieces of ANSI sequences, among any others.
+    const CHARS = fc.oneof(
+      fc.constantFrom(
+        '\u001b',
+        '\u009b',
+        '[',
+        ']',
+        '1',
+        ';',
+        'm',
+        '\u0007',
+        '\\',
+        '\r',
+        '\n',
+        '\t',
+        '\u202e',
+        '\u200b',
+      ),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+    );
+    const plain = 'minio-minio 12 \u00e9t\u00e9 \u4e2d\u6587 {"a":[1]} \u2028?';
+    expect(stripControls(plain)).toBe(plain);
+    fc.assert(
+      fc.property(fc.string({ unit: CHARS, maxLength: 60 }), (t) => stripControls(t) === passes(t)),
+      { numRuns: 2000 },
+    );
   });
 });
 
