@@ -321,6 +321,16 @@ const method = (preferred: string) =>
     { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD') },
   );
 
+/**
+ * `{ ...headers, ...more }` as Object.assign makes it (the same keys in the same order; the
+ * generated header names are fixed words). On Node 20 an object literal that starts with a
+ * spread and goes on with properties costs V8 about a microsecond a property (a new hidden
+ * class for each object), against tens of nanoseconds for this.
+ */
+function withHeaders(headers: Record<string, string>, more: Record<string, string>): Record<string, string> {
+  return Object.assign({}, headers, more);
+}
+
 export interface Shot {
   method: string;
   url: string;
@@ -333,7 +343,12 @@ export const endpoints = {
   'POST /register': () =>
     fc
       .record({ m: method('POST'), ct: contentType('application/json'), h: commonHeaders(), body: jsonBody() })
-      .map(({ m, ct, h, body }) => ({ method: m, url: '/register', headers: { ...h, 'content-type': ct }, body })),
+      .map(({ m, ct, h, body }) => ({
+        method: m,
+        url: '/register',
+        headers: withHeaders(h, { 'content-type': ct }),
+        body,
+      })),
   'POST /token': () =>
     fc
       .record({
@@ -354,7 +369,12 @@ export const endpoints = {
           'client_assertion_type',
         ]),
       })
-      .map(({ m, ct, h, body }) => ({ method: m, url: '/token', headers: { ...h, 'content-type': ct }, body })),
+      .map(({ m, ct, h, body }) => ({
+        method: m,
+        url: '/token',
+        headers: withHeaders(h, { 'content-type': ct }),
+        body,
+      })),
   'POST /revoke': () =>
     fc
       .record({
@@ -363,7 +383,12 @@ export const endpoints = {
         h: commonHeaders(),
         body: form(['token', 'token_type_hint', 'client_id', 'client_secret']),
       })
-      .map(({ m, ct, h, body }) => ({ method: m, url: '/revoke', headers: { ...h, 'content-type': ct }, body })),
+      .map(({ m, ct, h, body }) => ({
+        method: m,
+        url: '/revoke',
+        headers: withHeaders(h, { 'content-type': ct }),
+        body,
+      })),
   'GET /authorize': () =>
     fc
       .record({ m: method('GET'), h: commonHeaders(), q: fc.oneof(authorizeQuery(), query(['client_id', 'state'])) })
@@ -393,7 +418,7 @@ export const endpoints = {
   'POST /mcp without a bearer token': () =>
     fc.record({ m: method('POST'), h: commonHeaders(), body: fc.oneof(fc.json(), hostile()) }).map(({ m, h, body }) => {
       const { authorization: _a, ...rest } = h;
-      return { method: m, url: '/mcp', headers: { ...rest, 'content-type': 'application/json' }, body };
+      return { method: m, url: '/mcp', headers: withHeaders(rest, { 'content-type': 'application/json' }), body };
     }),
   'POST /mcp with a bad bearer token': () =>
     fc
@@ -406,7 +431,7 @@ export const endpoints = {
       .map(({ m, h, token, body }) => ({
         method: m,
         url: '/mcp',
-        headers: { ...h, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        headers: withHeaders(h, { authorization: `Bearer ${token}`, 'content-type': 'application/json' }),
         body,
       })),
 } satisfies Record<string, () => fc.Arbitrary<Shot>>;
@@ -415,9 +440,16 @@ export type Endpoint = keyof typeof endpoints;
 
 /** One request to the app, refused as a hang when unanswered within a second (./hang-watch.ts). */
 export function shoot(app: FuzzApp, s: Shot, watch: HangWatch): Promise<InjectResponse> {
-  return watch.answer(inject(app.handler, { ...s, remoteAddress: '203.0.113.9', host: '127.0.0.1:8080' }), () =>
-    JSON.stringify(s).slice(0, 300),
-  );
+  // The shot's fields named one by one (see withHeaders: a spread followed by properties).
+  const request = {
+    method: s.method,
+    url: s.url,
+    headers: s.headers,
+    body: s.body,
+    remoteAddress: '203.0.113.9',
+    host: '127.0.0.1:8080',
+  };
+  return watch.answer(inject(app.handler, request), () => JSON.stringify(s).slice(0, 300));
 }
 
 interface Figure {
