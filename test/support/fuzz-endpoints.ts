@@ -122,6 +122,10 @@ export async function buildFuzzApp(): Promise<FuzzApp> {
   const conf = await register({ token_endpoint_auth_method: 'client_secret_post' });
   seeded.confidential = conf.client_id;
   seeded.secret = conf.client_secret ?? '';
+  // The MCP route imports the SDK and the tools with its first request (src/http/lazy.ts), which
+  // a generated GET or HEAD /mcp would otherwise be: loaded here, so the one-second hang watch
+  // times requests, not a module load on a loaded machine.
+  await inject(handler, { method: 'GET', url: '/mcp', headers: { accept: 'text/event-stream' } });
   return { handler, errorLines: sink.lines };
 }
 
