@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { UpstreamServerError } from '../../../../src/errors.js';
 import { defaultWorld, FakeOscPlatform } from '../../../support/fakes/osc-platform.js';
 import { inMemoryMcp, textOf } from '../../../support/mcp-in-memory.js';
+import { createLogger } from '../../../../src/log.js';
+import createInstance from '../../../../src/mcp/tools/create-instance.js';
 
 const minio = {
   serviceId: 'minio-minio',
@@ -132,5 +134,38 @@ describe('create_instance', () => {
     expect(textOf(r)).toContain('It is running.');
     expect(progress[0]).toMatchObject({ progress: 0, message: 'creating the instance' });
     expect(osc.calls.instanceHealth).toBe(1);
+  });
+
+  describe('the create request’s own bound', () => {
+    const contextFor = (osc: FakeOscPlatform, signal: AbortSignal) => ({
+      osc,
+      log: createLogger({ level: 'silent' }),
+      clock: osc.clock,
+      signal,
+      correlationId: 'c0ffee',
+    });
+
+    it('the call’s signal stops the requests, with its reason', async () => {
+      const osc = new FakeOscPlatform();
+      osc.describeService = (_id: string, signal: AbortSignal) =>
+        new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      const call = new AbortController();
+      const run = createInstance.handler(minio, contextFor(osc, call.signal));
+      call.abort(new Error('client left'));
+      await expect(run).rejects.toThrow('client left');
+    });
+
+    it('is released once the create is sent: its signal is aborted (and its timer cleared)', async () => {
+      const osc = new FakeOscPlatform();
+      let seen: AbortSignal | undefined;
+      const create = osc.createInstance.bind(osc);
+      osc.createInstance = (serviceId, name, options, signal) => {
+        seen = signal;
+        expect(signal.aborted).toBe(false);
+        return create(serviceId, name, options, signal);
+      };
+      await createInstance.handler(minio, contextFor(osc, new AbortController().signal));
+      expect(seen?.aborted).toBe(true);
+    });
   });
 });
