@@ -61,6 +61,8 @@ function runStage(stage: Stage): void {
           HOME: process.env.HOME ?? work,
           npm_config_prefer_offline: 'true',
           npm_config_update_notifier: 'false',
+          // As in the rest of `npm test` (scripts/test.mjs): the Go compiler's GC off for a one-shot build.
+          ...(process.env.GOGC ? { GOGC: process.env.GOGC } : {}),
           ...env,
         },
         encoding: 'utf8',
