@@ -9,6 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { startEmulator, type RunningEmulator, type StartOptions } from '../../src/emulator/server.js';
 import type { Stats } from '../../src/emulator/records.js';
+import { send } from './http.js';
 
 export type { RunningEmulator, StartOptions };
 
@@ -41,10 +42,10 @@ export class EmulatorControl {
   constructor(readonly url: string) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.url}/__emulator${path}`, {
+    const res = await send(`${this.url}/__emulator${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? null : JSON.stringify(body),
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`emulator ${method} ${path} → ${res.status} ${text}`);
@@ -164,9 +165,8 @@ export async function approveAtEmulator(
   decision: 'allow' | 'deny' = 'allow',
 ): Promise<URL> {
   const post = (form: Record<string, string>) =>
-    fetch(new URL('/api/connect/authorize', authorizeUrl), {
+    send(new URL('/api/connect/authorize', authorizeUrl), {
       method: 'POST',
-      redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(form).toString(),
     });
@@ -174,7 +174,7 @@ export async function approveAtEmulator(
     const loc = res.headers.get('location');
     return res.status >= 300 && res.status < 400 && loc ? new URL(loc) : undefined;
   };
-  const first = await fetch(authorizeUrl, { redirect: 'manual' });
+  const first = await send(authorizeUrl);
   const direct = located(first);
   if (direct) return direct;
   const signIn = await first.text();
@@ -197,7 +197,7 @@ export async function registerAtEmulator(
   redirectUri: string,
   extra: Record<string, unknown> = {},
 ): Promise<{ client_id: string; client_secret?: string }> {
-  const res = await fetch(`${emulatorUrl}/api/connect/register`, {
+  const res = await send(`${emulatorUrl}/api/connect/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -231,7 +231,7 @@ export async function tokenRequest(
   form: Record<string, string>,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
-  const res = await fetch(`${emulatorUrl}/api/connect/token`, {
+  const res = await send(`${emulatorUrl}/api/connect/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams(form).toString(),

@@ -2,6 +2,7 @@
  * Leak scans (docs/security.md, SECRETS family): where secrets occur in logs and in every
  * response our server sent to the client side of a test.
  */
+import { observeResponses } from './http.js';
 
 export interface Haystack {
   where: string;
@@ -36,9 +37,10 @@ export interface RecordedResponse {
 }
 
 /**
- * Records every response from `origin` (our server) to whoever calls the global fetch in
- * this process (the test's client side). The server's own calls to OSC go elsewhere and
- * are not recorded. Bodies are read from a clone, so callers see the response unchanged.
+ * Records every response from `origin` (our server) to the test's client side in this process:
+ * whoever calls the global fetch, and the helpers that send through ./http.ts. The server's
+ * own calls to OSC go elsewhere and are not recorded. Bodies are read from a clone, so callers
+ * see the response unchanged.
  */
 export function recordResponses(origin: string): {
   responses: RecordedResponse[];
@@ -48,23 +50,25 @@ export function recordResponses(origin: string): {
   const original = globalThis.fetch;
   const responses: RecordedResponse[] = [];
   const pending: Promise<void>[] = [];
+  const record = (url: string, method: string, res: Response): void => {
+    if (new URL(url).origin !== origin) return;
+    pending.push(
+      res
+        .clone()
+        .text()
+        .then((body) => {
+          responses.push({ method, url, status: res.status, headers: JSON.stringify([...res.headers]), body });
+        }),
+    );
+  };
+  const unobserve = observeResponses(record);
   globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const res = await original(input, init);
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
-    if (new URL(url).origin === origin) {
-      const copy = res.clone();
-      pending.push(
-        copy.text().then((body) => {
-          responses.push({
-            method: init?.method ?? 'GET',
-            url,
-            status: res.status,
-            headers: JSON.stringify([...res.headers]),
-            body,
-          });
-        }),
-      );
-    }
+    record(
+      typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url,
+      init?.method ?? 'GET',
+      res,
+    );
     return res;
   };
   return {
@@ -77,6 +81,7 @@ export function recordResponses(origin: string): {
     /** Restores fetch once every recorded body has been read. */
     async stop() {
       globalThis.fetch = original;
+      unobserve();
       await Promise.all(pending);
     },
   };

@@ -4,6 +4,7 @@
  * our /oauth/callback → the client's redirect URI with `code`, `state`, `iss`.
  */
 import { pkcePair, approveAtEmulator } from './emulator.js';
+import { send } from './http.js';
 
 export const REDIRECT_URI = 'http://127.0.0.1:7777/cb';
 
@@ -24,8 +25,7 @@ export class Browser {
   }
 
   async get(url: string): Promise<Response> {
-    const res = await fetch(url, {
-      redirect: 'manual',
+    const res = await send(url, {
       headers: this.cookies.size ? { cookie: this.cookieHeader() } : {},
     });
     this.keep(res);
@@ -33,9 +33,8 @@ export class Browser {
   }
 
   async post(url: string, form: URLSearchParams): Promise<Response> {
-    const res = await fetch(url, {
+    const res = await send(url, {
       method: 'POST',
-      redirect: 'manual',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}),
@@ -54,7 +53,7 @@ export interface RegisteredClient {
 }
 
 export async function registerClient(base: string, meta: Record<string, unknown> = {}): Promise<RegisteredClient> {
-  const res = await fetch(`${base}/register`, {
+  const res = await send(`${base}/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -162,7 +161,7 @@ export async function tokenRequest(
   form: Record<string, string>,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
-  const res = await fetch(`${base}/token`, {
+  const res = await send(`${base}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams(form),

@@ -20,6 +20,7 @@ import {
   type RegisteredClient,
 } from '../../support/oauth-flow.js';
 import { expectClientErrorPage } from '../../support/oauth-expect.js';
+import { send } from '../../support/http.js';
 import { DEFAULTS } from '../../../src/defaults.js';
 import { loadConfig } from '../../../src/config.js';
 
@@ -42,17 +43,14 @@ function histogram(statuses: number[]): Record<number, number> {
 }
 
 const authorizeFrom = (base: string, client: RegisteredClient, ip: string, state = randomBytes(16).toString('hex')) =>
-  fetch(
+  send(
     authorizeUrl(base, {
       clientId: client.client_id,
       redirectUri: REDIRECT_URI,
       challenge: pkcePair().challenge,
       state,
     }),
-    {
-      redirect: 'manual',
-      headers: from(ip),
-    },
+    { headers: from(ip) },
   );
 
 describe('a flood of anonymous requests from one address, on Redis with the default budgets', () => {
@@ -73,7 +71,7 @@ describe('a flood of anonymous requests from one address, on Redis with the defa
       const res =
         i % 2 === 0
           ? await authorizeFrom(stack.url, client, FLOODER)
-          : await fetch(`${stack.url}/connections`, { redirect: 'manual', headers: from(FLOODER) });
+          : await send(`${stack.url}/connections`, { headers: from(FLOODER) });
       await res.arrayBuffer();
       if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       return res.status;
@@ -113,7 +111,7 @@ describe('a flood of anonymous requests from one address, on Redis with the defa
       const kind = i % 3;
       const res =
         kind === 0
-          ? await fetch(`${stack.url}/token`, {
+          ? await send(`${stack.url}/token`, {
               method: 'POST',
               headers: from(OTHER, { 'content-type': 'application/x-www-form-urlencoded' }),
               body: new URLSearchParams({
@@ -125,7 +123,7 @@ describe('a flood of anonymous requests from one address, on Redis with the defa
               }),
             })
           : kind === 1
-            ? await fetch(`${stack.url}/revoke`, {
+            ? await send(`${stack.url}/revoke`, {
                 method: 'POST',
                 headers: from(OTHER, { 'content-type': 'application/x-www-form-urlencoded' }),
                 body: new URLSearchParams({ token: `oscm_rt_forged${i}`, client_id: client.client_id }),
@@ -157,11 +155,11 @@ describe('every anonymous route has a per-address budget', () => {
   afterAll(async () => stack?.close());
 
   const postFrom = (path: string, ip: string, body: string, type = 'application/x-www-form-urlencoded') =>
-    fetch(`${stack.url}${path}`, { method: 'POST', headers: from(ip, { 'content-type': type }), body });
+    send(`${stack.url}${path}`, { method: 'POST', headers: from(ip, { 'content-type': type }), body });
   const routes: Array<[string, (ip: string) => Promise<Response>, 'page' | 'oauth']> = [
     ['/authorize', (ip) => authorizeFrom(stack.url, client, ip), 'page'],
-    ['/connections', (ip) => fetch(`${stack.url}/connections`, { redirect: 'manual', headers: from(ip) }), 'page'],
-    ['/oauth/callback', (ip) => fetch(`${stack.url}/oauth/callback?state=x&code=y`, { headers: from(ip) }), 'page'],
+    ['/connections', (ip) => send(`${stack.url}/connections`, { headers: from(ip) }), 'page'],
+    ['/oauth/callback', (ip) => send(`${stack.url}/oauth/callback?state=x&code=y`, { headers: from(ip) }), 'page'],
     ['/consent', (ip) => postFrom('/consent', ip, 'pending=x&csrf=y'), 'page'],
     [
       '/register',
