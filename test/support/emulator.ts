@@ -7,7 +7,7 @@
  *   const tokens = await oauthFlow(emu.url, 'alice'); // register + PKCE + code exchange
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { startEmulator, type RunningEmulator, type StartOptions } from '../../src/emulator/server.js';
+import type { RunningEmulator, StartOptions } from '../../src/emulator/server.js';
 import type { Stats } from '../../src/emulator/records.js';
 import { send } from './http.js';
 
@@ -140,7 +140,13 @@ export interface TestEmulator extends RunningEmulator {
   control: EmulatorControl;
 }
 
+/**
+ * The emulator's modules (express and its routes) are imported here, when one starts: a file
+ * that only passes its pages (approveAtEmulator, pkcePair) against an emulator in another
+ * process, as the e2e files on the sandbox do, does not load them.
+ */
 export async function startTestEmulator(options: StartOptions = {}): Promise<TestEmulator> {
+  const { startEmulator } = await import('../../src/emulator/server.js');
   const emu = await startEmulator(options);
   return Object.assign(emu, { control: new EmulatorControl(emu.url) });
 }

@@ -3,13 +3,8 @@
  * with the browser step done by fetch: our consent page (Approve, every scope shown) → the
  * emulator's OSC pages → our callback → the client's redirect URI.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import {
-  UnauthorizedError,
-  type OAuthClientProvider,
-  type OAuthDiscoveryState,
-} from '@modelcontextprotocol/sdk/client/auth.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type {
   OAuthClientInformationMixed,
   OAuthClientMetadata,
@@ -117,9 +112,16 @@ export class HeadlessProvider implements OAuthClientProvider {
 /**
  * The whole OAuth flow the way the SDK drives it: a first connect that must end in
  * UnauthorizedError (401 → discovery → registration → `provider`'s browser step), finishAuth
- * with the code the redirect URI received, then a connected client.
+ * with the code the redirect URI received, then a connected client. The SDK's client modules
+ * are imported here, when it connects: a file that only hands HeadlessProvider to another
+ * client (the SDK v2 client, the agent libraries) does not load them.
  */
 export async function connectWithOAuth(mcpUrl: string, provider: HeadlessProvider, name = 'e2e'): Promise<Client> {
+  const [{ Client }, { StreamableHTTPClientTransport }, { UnauthorizedError }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+    import('@modelcontextprotocol/sdk/client/auth.js'),
+  ]);
   const first = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider });
   const refused = await new Client({ name, version: '1' }).connect(first).then(
     () => undefined,
