@@ -149,11 +149,13 @@ async function inspector(args: string[], timeoutMs = RUN_TIMEOUT_MS, via: 'npx' 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'osc-mcp-inspector-'));
   browserLog = join(home, 'browser.jsonl');
-  callbackPort = await freePort();
   // npx installs (first run) or finds node@22 and the Inspector while the sandbox boots.
   const bins = npxBins(['node@22', INSPECTOR], ['node', 'mcp-inspector'], { env: inspectorEnv(), cwd: home });
   bins.catch(() => undefined); // awaited below, once the sandbox is ours to kill
   sb = await startSandbox({ env: { EMULATOR_AUTO_CONSENT: 'alice' } });
+  // Chosen once the sandbox listens: its emulator binds port 0 as it starts, and could be
+  // given a port found free before.
+  callbackPort = await freePort();
   const { paths, path } = await bins;
   direct = { node: paths[0]!, bin: paths[1]!, path };
 }, FIRST_RUN_TIMEOUT_MS);

@@ -20,6 +20,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -89,10 +90,26 @@ async function tokenBalance(client: Client): Promise<string> {
   return (r.content as { text?: string }[]).map((c) => c.text ?? '').join('\n');
 }
 
+/**
+ * Listens on `at` until released: the callback port stays taken while a sandbox starts, whose
+ * emulator binds port 0 and could otherwise be given it (then mcp-remote's callback cannot
+ * listen and the sign-in never completes).
+ */
+async function holdPort(at: number): Promise<() => Promise<void>> {
+  const srv = createServer();
+  await new Promise<void>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(at, '127.0.0.1', resolve);
+  });
+  return () => new Promise<void>((resolve) => srv.close(() => resolve()));
+}
+
 beforeAll(async () => {
   configDir = mkdtempSync(join(tmpdir(), 'osc-mcp-remote-'));
-  [port, callbackPort] = [await freePort(), await freePort()];
+  port = await freePort();
   sandbox = await startSandbox({ port, env: { ACCESS_TOKEN_TTL_S: String(ACCESS_TTL_S) } });
+  // Chosen once the sandbox listens (its emulator binds port 0 as it starts).
+  callbackPort = await freePort();
 }, 90_000);
 
 afterAll(async () => {
@@ -136,7 +153,12 @@ describe('mcp-remote 0.15.1 over stdio', () => {
     // The server forgets every client and token: same URL, fresh memory store.
     sandbox.kill();
     await sandbox.exited;
-    sandbox = await startSandbox({ port, env: { ACCESS_TOKEN_TTL_S: String(ACCESS_TTL_S) } });
+    const release = await holdPort(callbackPort);
+    try {
+      sandbox = await startSandbox({ port, env: { ACCESS_TOKEN_TTL_S: String(ACCESS_TTL_S) } });
+    } finally {
+      await release();
+    }
 
     const bridge = await startBridge();
     try {
