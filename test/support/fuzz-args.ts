@@ -122,12 +122,37 @@ const KNOWN_NAMES = [
 ];
 
 /** Strings a valid-shaped value may still carry where the schema has no pattern: controls, bidi, braces, long. */
-const awkwardText = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('\u202eevil', 'a\u0000b', '\u001b[31m', '{{secrets.x}}', 'https://github.com/me/site', '__proto__'),
-  fc.constant('y'.repeat(4096)),
-);
+const AWKWARD_TEXT = {
+  generated: [fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 })],
+  fixed: ['\u202eevil', 'a\u0000b', '\u001b[31m', '{{secrets.x}}', 'https://github.com/me/site', '__proto__'],
+  long: 'y'.repeat(4096),
+};
+
+/**
+ * A string the schema (`ok`: its length bounds and the property's own zod schema) accepts,
+ * from AWKWARD_TEXT and KNOWN_NAMES, drawn as if from all of them and kept when accepted:
+ * awkward text and known names half each, the awkward half split over two generated strings,
+ * the fixed ones and the long one. The fixed candidates the schema refuses are left out up
+ * front and a generated one stays in with its weight times the share of it the schema accepts
+ * (of 200 drawn with a fixed seed), so a refinement that refuses nearly every candidate (a
+ * repository must be an https URL) costs no draws again and again.
+ */
+function awkwardOrKnown(ok: (v: string) => boolean): fc.Arbitrary<string> {
+  const branches: fc.WeightedArbitrary<string>[] = [];
+  for (const g of AWKWARD_TEXT.generated) {
+    const share = fc.sample(g, { numRuns: 200, seed: 1 }).filter(ok).length / 200;
+    const weight = Math.round(600 * share);
+    if (weight > 0) branches.push({ weight, arbitrary: g.filter(ok) });
+  }
+  const fixed = (values: string[], weight: number) => {
+    for (const v of values) if (ok(v)) branches.push({ weight, arbitrary: fc.constant(v) });
+  };
+  fixed(AWKWARD_TEXT.fixed, 100);
+  fixed([AWKWARD_TEXT.long], 600);
+  fixed(KNOWN_NAMES, 200);
+  if (branches.length === 0) throw new Error('no candidate string passes the schema');
+  return fc.oneof(...branches);
+}
 
 type JsonSchema = {
   type?: string;
@@ -145,11 +170,15 @@ type JsonSchema = {
   additionalProperties?: JsonSchema | boolean;
 };
 
-/** A value of the shape a JSON Schema node describes (zod refinements it cannot express aside). */
-function validFor(node: JsonSchema): fc.Arbitrary<unknown> {
+/**
+ * A value of the shape a JSON Schema node describes; `accepted` (the property's own zod schema,
+ * for the refinements JSON Schema cannot say) is applied where a string has no pattern, the
+ * caller filters the rest.
+ */
+function validFor(node: JsonSchema, accepted: (x: unknown) => boolean = () => true): fc.Arbitrary<unknown> {
   if (node.enum) return fc.constantFrom(...node.enum);
   if (node.const !== undefined) return fc.constant(node.const);
-  if (node.anyOf) return fc.oneof(...node.anyOf.map(validFor));
+  if (node.anyOf) return fc.oneof(...node.anyOf.map((n) => validFor(n, accepted)));
   switch (node.type) {
     case 'string': {
       if (node.pattern) {
@@ -160,7 +189,7 @@ function validFor(node: JsonSchema): fc.Arbitrary<unknown> {
       }
       const min = node.minLength ?? 0;
       const max = node.maxLength ?? 10_000;
-      return fc.oneof(awkwardText, fc.constantFrom(...KNOWN_NAMES)).filter((v) => v.length >= min && v.length <= max);
+      return awkwardOrKnown((v) => v.length >= min && v.length <= max && accepted(v));
     }
     case 'integer':
       return fc.integer({ min: node.minimum ?? -1e9, max: node.maximum ?? 1e9 });
@@ -191,19 +220,24 @@ export function schemaArgs(shape: ZodRawShape): fc.Arbitrary<Record<string, unkn
   // Each property mostly valid-shaped (checked against its own zod schema, so refinements the
   // JSON Schema cannot say hold too), sometimes hostile; optional ones sometimes left out.
   const props = Object.entries(json.properties ?? {}).map(([k, v]) => {
-    const valid = validFor(v).filter(acceptedBy(shape[k] as z.ZodType));
+    const accepted = acceptedBy(shape[k] as z.ZodType);
+    const valid = validFor(v, accepted).filter(accepted);
     return [k, fc.oneof({ weight: 19, arbitrary: valid }, { weight: 1, arbitrary: hostile })] as const;
   });
-  const shaped = fc.record(Object.fromEntries(props), { requiredKeys: required });
+  // With Object's prototype, as parsed JSON arguments are.
+  const shaped: fc.Arbitrary<Record<string, unknown>> = fc.record(Object.fromEntries(props), {
+    requiredKeys: required,
+    noNullPrototype: true,
+  });
   // One in ten drops a required key (or none, when the pick is ''), one in ten adds a stray
-  // key; what a mutation uses (the key, the value) is generated only for the calls it mutates.
-  // Each is a copy with Object's prototype, as parsed JSON arguments are.
+  // key; what a mutation uses (the key, the value) is generated only for the calls it mutates,
+  // on a copy (the generated value stays as fast-check made it).
   const mutated = fc.oneof(
-    { weight: 8, arbitrary: shaped.map((args): Record<string, unknown> => ({ ...args })) },
+    { weight: 8, arbitrary: shaped },
     {
       weight: 1,
       arbitrary: fc.tuple(shaped, fc.constantFrom(...required, '')).map(([args, drop]) => {
-        const out: Record<string, unknown> = { ...args };
+        const out: Record<string, unknown> = Object.assign({}, args);
         if (drop !== '') delete out[drop];
         return out;
       }),
@@ -213,7 +247,7 @@ export function schemaArgs(shape: ZodRawShape): fc.Arbitrary<Record<string, unkn
       arbitrary: fc
         .tuple(shaped, fc.constantFrom('__proto__', 'constructor', 'extra', 'confirm'), hostile)
         .map(([args, key, value]) => {
-          const out: Record<string, unknown> = { ...args };
+          const out: Record<string, unknown> = Object.assign({}, args);
           Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
           return out;
         }),
