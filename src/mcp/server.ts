@@ -202,18 +202,15 @@ async function runTool(
       : async (p: ProgressUpdate) => {
           await extra.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, ...p } });
         };
-  const toolCtx: Omit<ToolContext, 'signal'> = {
-    osc: ctx.osc,
-    log,
-    clock: ctx.clock ?? REAL_CLOCK,
-    correlationId,
-    ...(progress ? { progress } : {}),
-    ...(ctx.spendCreate ? { spendCreate: ctx.spendCreate } : {}),
-    ...(ctx.buildWait ? { buildWait: ctx.buildWait } : {}),
-    ...(ctx.secretEntry ? { secretEntry: ctx.secretEntry } : {}),
-    ...(declaresUrlElicitation(extra) ? { urlElicitation: true } : {}),
-    ...(extra.mcpReq.inputResponses ? { inputResponses: extra.mcpReq.inputResponses } : {}),
-  };
+  // The optional members assigned when present rather than spread in (`...(x ? { x } : {})`):
+  // V8 builds and copies an object for each spread, about a microsecond apiece on Node 20.
+  const toolCtx: Omit<ToolContext, 'signal'> = { osc: ctx.osc, log, clock: ctx.clock ?? REAL_CLOCK, correlationId };
+  if (progress) toolCtx.progress = progress;
+  if (ctx.spendCreate) toolCtx.spendCreate = ctx.spendCreate;
+  if (ctx.buildWait) toolCtx.buildWait = ctx.buildWait;
+  if (ctx.secretEntry) toolCtx.secretEntry = ctx.secretEntry;
+  if (declaresUrlElicitation(extra)) toolCtx.urlElicitation = true;
+  if (extra.mcpReq.inputResponses) toolCtx.inputResponses = extra.mcpReq.inputResponses;
   const started = Date.now();
   try {
     // The tool's deadline and the client's disconnect (UPSTREAM-10, MCP-09), released when the handler settles.

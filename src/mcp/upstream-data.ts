@@ -27,19 +27,29 @@ export function asData<T>(value: T, depth = 0): T {
   if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return value;
   if (Array.isArray(value)) return value.map((v) => asData(v, depth + 1)) as T;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[upstreamString(k)] = asData(v, depth + 1);
+  const o = value as Record<string, unknown>;
+  // Object.keys, not Object.entries: the same own enumerable keys in the same order, without an entry array each.
+  for (const k of Object.keys(o)) out[upstreamString(k)] = asData(o[k], depth + 1);
   return out as T;
 }
 
 /** The port as tools see it: every result through `asData`, except the raw log text read_logs and read_app_logs frame themselves. */
 export function dataOnlyPlatform(osc: OscPlatform): OscPlatform {
+  // Each method's wrapper is made once (per member, should the target's change) rather than at every access.
+  const wrappers = new Map<PropertyKey, { member: (...args: unknown[]) => unknown; wrapper: unknown }>();
   return new Proxy(osc, {
     get(target, prop, receiver) {
       const member = Reflect.get(target, prop, receiver);
       if (typeof member !== 'function') return member;
+      const known = wrappers.get(prop);
+      if (known !== undefined && known.member === member) return known.wrapper;
       // Called on the target itself: adapters may hold private fields a proxy cannot reach.
-      if (prop === 'readLogs' || prop === 'readAppLogs') return member.bind(target);
-      return async (...args: unknown[]) => asData(await member.apply(target, args));
+      const wrapper =
+        prop === 'readLogs' || prop === 'readAppLogs'
+          ? member.bind(target)
+          : async (...args: unknown[]) => asData(await member.apply(target, args));
+      wrappers.set(prop, { member, wrapper });
+      return wrapper;
     },
   });
 }
