@@ -76,6 +76,10 @@ function inspectorEnv(): NodeJS.ProcessEnv {
     npm_config_cache: process.env.npm_config_cache ?? join(homedir(), '.npm'),
     npm_config_userconfig: process.env.npm_config_userconfig ?? join(homedir(), '.npmrc'),
     npm_config_update_notifier: 'false',
+    // npx takes what npm's cache holds (node@22 and the Inspector, the packages and their
+    // metadata) without asking the registry again whether it is current: ~0.2 s of CPU less
+    // per npx run; what the cache lacks is still downloaded (a first run).
+    npm_config_prefer_offline: 'true',
     MCP_AUTO_OPEN_ENABLED: 'true',
     MCP_INSPECTOR_SECRET_STORE: 'file',
     MCP_INSPECTOR_SECRET_FILE: join(home, 'secrets.json'),
