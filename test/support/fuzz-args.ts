@@ -78,6 +78,21 @@ const hostile = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
 );
 
+/**
+ * fc.stringMatching of `pattern`, built once per pattern: building one costs about a
+ * millisecond (fast-check tokenizes its default string slices for every repetition in the
+ * pattern), and the tools share their name and id patterns. An arbitrary holds no state.
+ */
+const MATCHING = new Map<string, fc.Arbitrary<string>>();
+function matching(pattern: string): fc.Arbitrary<string> {
+  let arb = MATCHING.get(pattern);
+  if (arb === undefined) {
+    arb = fc.stringMatching(new RegExp(pattern));
+    MATCHING.set(pattern, arb);
+  }
+  return arb;
+}
+
 /** An argument object: the tool's own keys (and a few others) with hostile values. */
 export function argsFor(keys: string[]): fc.Arbitrary<Record<string, unknown>> {
   const key = fc.constantFrom(
@@ -95,7 +110,7 @@ export function argsFor(keys: string[]): fc.Arbitrary<Record<string, unknown>> {
     fc.record(
       {
         serviceId: fc.constantFrom('minio-minio', 'nosuch'),
-        name: fc.stringMatching(/^[a-z0-9]{1,8}$/),
+        name: matching('^[a-z0-9]{1,8}$'),
         options: fc.dictionary(fc.string({ maxLength: 12 }), hostile, { maxKeys: 4 }),
         confirm: fc.boolean(),
         wait: fc.constant(false),
@@ -184,7 +199,7 @@ function validFor(node: JsonSchema, accepted: (x: unknown) => boolean = () => tr
       if (node.pattern) {
         const re = new RegExp(node.pattern);
         const known = KNOWN_NAMES.filter((n) => re.test(n));
-        const generated = fc.stringMatching(re);
+        const generated = matching(node.pattern);
         return known.length > 0 ? fc.oneof(generated, fc.constantFrom(...known)) : generated;
       }
       const min = node.minLength ?? 0;
