@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { compiledEntry } from './compiled.js';
-import { freePort } from './net.js';
+import { freePort, freePorts } from './net.js';
 export { freePort };
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -57,14 +57,17 @@ export async function startSandbox(
     launch?: 'compiled' | 'npm run sandbox';
   } = {},
 ): Promise<SandboxProcess> {
+  // The sandbox's emulator gets a port chosen here too: left to bind port 0 itself, it could be
+  // handed the one picked for the server, freed a moment before (seen once in mcp-remote's e2e).
   const port = opts.port ?? (await freePort());
+  const emulatorPort = opts.env?.EMULATOR_PORT ?? String((await freePorts(1, [port]))[0]);
   const [command, args]: [string, string[]] =
     opts.launch === 'npm run sandbox'
       ? ['npm', ['run', '--silent', 'sandbox']]
       : [process.execPath, [await compiledEntry('src/sandbox.ts')]];
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
-    env: cleanEnv({ PORT: String(port), ...opts.env }),
+    env: cleanEnv({ PORT: String(port), ...opts.env, EMULATOR_PORT: emulatorPort }),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
