@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { OSC_EGRESS } from './egress.js';
+import { readCapped } from './upstream-http.js';
 import { DEFAULTS } from '../defaults.js';
 import type { OscOAuthUrls } from './hosts.js';
 import { OscInvalidClientError, OscInvalidGrantError, UpstreamUnavailableError } from '../errors.js';
@@ -55,8 +56,15 @@ async function call(url: string, init: RequestInit, timeoutMs: number): Promise<
   } catch (err) {
     throw new UpstreamUnavailableError('OSC could not be reached', { cause: err });
   }
-  const text = await res.text();
-  if (text.length > MAX_BODY) throw new UpstreamUnavailableError('OSC sent an oversized reply');
+  // At most MAX_BODY bytes are read (UPSTREAM-11): a longer reply is cancelled, not buffered whole.
+  let text: string;
+  let truncated: boolean;
+  try {
+    ({ text, truncated } = await readCapped(res, MAX_BODY, 'head'));
+  } catch (err) {
+    throw new UpstreamUnavailableError('OSC could not be reached', { cause: err });
+  }
+  if (truncated) throw new UpstreamUnavailableError('OSC sent an oversized reply');
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;

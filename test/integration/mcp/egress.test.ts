@@ -189,6 +189,21 @@ describe('EGRESS-03: the OSC OAuth client never follows a redirect', () => {
   });
 });
 
+describe('UPSTREAM-11: the OSC OAuth client reads a bounded reply', () => {
+  it('a 10 MB token reply → an upstream error, and the client goes on working', async () => {
+    await emu.control.failNext('oauth.token.refresh', { status: 200, body: 'x', bodyRepeat: 10_000_000 });
+    const client = createOscOAuthClient(oscOAuthUrls('emu'));
+    const refresh = () =>
+      client.refresh({ client: { clientId: 'c', clientSecret: 'osc_secret_CANARY' }, refreshToken: 'osc_rt_CANARY' });
+    await expect(refresh()).rejects.toMatchObject({
+      kind: 'upstream_unavailable',
+      message: 'OSC sent an oversized reply',
+    });
+    // The next reply is the emulator's own, read whole: a client it never registered.
+    await expect(refresh()).rejects.toMatchObject({ kind: 'osc_invalid_client' });
+  });
+});
+
 // How a request is known for an OSC call (src/osc/egress.ts): ours by the dispatcher they
 // name, the SDK's by the context they run in, which is tracked only while one runs (issue
 // 18: an enabled AsyncLocalStorage costs every promise of the process on Node 20 and 22).
