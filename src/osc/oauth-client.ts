@@ -60,7 +60,7 @@ async function call(url: string, init: RequestInit, timeoutMs: number): Promise<
   let text: string;
   let truncated: boolean;
   try {
-    ({ text, truncated } = await readCapped(res, MAX_BODY, 'head'));
+    ({ text, truncated } = await readCapped(res.body, MAX_BODY, 'head'));
   } catch (err) {
     throw new UpstreamUnavailableError('OSC could not be reached', { cause: err });
   }
