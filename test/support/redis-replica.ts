@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedisClient, type Redis } from '../../src/storage/redis-client.js';
 import { freePort } from './net.js';
+import { redisAnswers } from './redis-server.js';
 import { until } from './wait.js';
 
 /** `INFO <section>` as a map of `field → value`. */
@@ -21,33 +22,58 @@ export function parseInfo(text: string): Map<string, string> {
   return out;
 }
 
+/** How long a node may take to answer its first PING (a loaded 2-core machine included). */
+const START_MS = 10_000;
+
 export class RedisNode {
   private child?: ChildProcess;
   readonly dir = mkdtempSync(join(tmpdir(), 'osc-mcp-redis-node-'));
 
   private constructor(readonly port: number) {}
 
-  /** Starts a node; with `replicaOf` (a primary's port) as its replica. Resolves when it answers PING. */
+  /**
+   * Starts a node; with `replicaOf` (a primary's port) as its replica. Resolves when it answers
+   * PING. A server that exits before it answers (its port taken between freePort and its bind,
+   * by anything else on the machine binding port 0) is started again on another port.
+   */
   static async start(opts: { replicaOf?: number } = {}): Promise<RedisNode> {
-    const node = new RedisNode(await freePort());
-    const args = [
-      '--port',
-      String(node.port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      node.dir,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ];
-    // A replica's first full sync starts at once instead of after the default 5 s delay.
-    args.push('--repl-diskless-sync-delay', '0');
-    if (opts.replicaOf !== undefined) args.push('--replicaof', '127.0.0.1', String(opts.replicaOf));
-    node.child = spawn('redis-server', args, { stdio: 'ignore' });
-    await until(() => node.admin((r) => r.ping()), 5_000, 'redis-server start');
-    return node;
+    for (let attempt = 1; ; attempt++) {
+      const node = new RedisNode(await freePort());
+      const args = [
+        '--port',
+        String(node.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        node.dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ];
+      // A replica's first full sync starts at once instead of after the default 5 s delay.
+      args.push('--repl-diskless-sync-delay', '0');
+      if (opts.replicaOf !== undefined) args.push('--replicaof', '127.0.0.1', String(opts.replicaOf));
+      const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      node.child = child;
+      let output = '';
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => (output = (output + d).slice(-2000)));
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (output = (output + d).slice(-2000)));
+      const started = Date.now();
+      while (!(await redisAnswers(node.port))) {
+        if (child.exitCode !== null || child.signalCode !== null) break;
+        if (Date.now() - started > START_MS)
+          throw new Error(`redis-server did not answer within ${START_MS} ms:\n${output}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      if (child.exitCode === null && child.signalCode === null) {
+        child.stdout!.resume();
+        child.stderr!.resume();
+        return node;
+      }
+      rmSync(node.dir, { recursive: true, force: true });
+      if (attempt === 3) throw new Error(`redis-server exited before it answered, three times:\n${output}`);
+    }
   }
 
   /** A primary and one replica of it, in sync. */
