@@ -6,8 +6,8 @@
  * address from the catalog, so a 3xx or a foreign `apiUrl` would otherwise carry the
  * PAT (`x-pat-jwt`) or a SAT (`x-jwt`) to whatever host OSC named.
  *
- * Requests are marked as OSC calls two ways: ours (undici's `request` in ./upstream-http.ts,
- * `fetch` in ./oauth-client.ts) name `OSC_EGRESS` as their dispatcher, which marks each request and hands it to
+ * Requests are marked as OSC calls two ways: ours (undici's `request` in ./upstream-http.ts
+ * and ./oauth-client.ts) name `OSC_EGRESS` as their dispatcher, which marks each request and hands it to
  * the global dispatcher; the SDK's, which call the global `fetch` with no options of ours,
  * by the async context they are made in (`runAsOscEgress`, which `runInUpstreamScope` in
  * ./dispatcher.ts implies). A marked request to a foreign origin is refused before any
@@ -44,7 +44,7 @@ const MARKED = Symbol('osc-egress');
 type Marked = Dispatcher.DispatchOptions & { [MARKED]?: true };
 
 /**
- * The dispatcher our own OSC calls name (`request` or `fetch`): each request marked as an OSC call and
+ * The dispatcher our own OSC calls name (undici's `request`): each request marked as an OSC call and
  * sent through the global dispatcher (./dispatcher.ts), whose guard then holds it to the
  * boundary whatever async context it was made in.
  */

@@ -58,7 +58,7 @@ async function send(call: OscCall): Promise<Reply> {
 }
 
 /**
- * Reads a body (a fetch Response's stream or an undici reply's) up to `limit` bytes. `head`
+ * Reads a body (an undici reply's, or any async-iterable stream of bytes) up to `limit` bytes. `head`
  * stops at the limit; `tail` keeps reading (up to 16× the limit, then gives up) and keeps the
  * last `limit` bytes, for logs. Leaving the loop early cancels the body, so what is not read is
  * never buffered.
