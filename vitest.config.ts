@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import LongestFirstSequencer from './test/support/sequencer.js';
+import ProjectThenLongestSequencer from './test/support/sequencer.js';
 
 // vitest 5 targets Node 22 and calls Map.groupBy when it reports failures; Node 20 lacks
 // it (engines allows >= 20.19). A faithful polyfill for the reporter's process.
@@ -32,8 +32,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Longest files first across the three projects, so the cores stay busy to the end.
-    sequence: { sequencer: LongestFirstSequencer },
+    // Project by project (e2e, integration, unit), longest files first in each: test/support/sequencer.ts.
+    sequence: { sequencer: ProjectThenLongestSequencer },
     // Two cores: keep parallelism modest so timing-sensitive flows stay deterministic.
     maxWorkers: 3,
     projects: [

@@ -4,7 +4,7 @@
 // (imports and beforeAll/afterAll hooks included, which the JSON report's first-to-last test
 // times leave out: an e2e file that starts a server and a browser in beforeAll would look
 // short), in seconds, rounded, for files of at least one second that are still in the tree. Run it right after a full
-// `npm test`. The test sequencer (test/support/sequencer.ts) starts the longest files first on
+// `npm test`. The test sequencer (test/support/sequencer.ts) starts each project's longest files first on
 // a clean clone, which has no cache.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
