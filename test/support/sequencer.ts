@@ -23,13 +23,11 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { projectThenLongest } from './test-order.js';
 
 const hints: Record<string, number> = JSON.parse(
   readFileSync(new URL('../durations.json', import.meta.url), 'utf8'),
 ) as Record<string, number>;
-
-/** The projects in the order they start (vitest.config.ts `projects`); one not named here, last. */
-const PROJECT_ORDER = ['e2e', 'integration', 'unit'];
 
 export default class ProjectThenLongestSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -39,15 +37,6 @@ export default class ProjectThenLongestSequencer extends BaseSequencer {
       if (cached && cached.duration > 0) return cached.duration / 1000;
       return hints[relative(root, spec.moduleId)] ?? 1;
     };
-    const rank = (spec: TestSpecification): number => {
-      const i = PROJECT_ORDER.indexOf(spec.project.name);
-      return i === -1 ? PROJECT_ORDER.length : i;
-    };
-    const keys = new Map(files.map((spec) => [spec, { rank: rank(spec), seconds: expected(spec) }]));
-    return [...files].sort((a, b) => {
-      const ka = keys.get(a)!;
-      const kb = keys.get(b)!;
-      return ka.rank - kb.rank || kb.seconds - ka.seconds;
-    });
+    return projectThenLongest(files, (spec) => ({ project: spec.project.name, seconds: expected(spec) }));
   }
 }
