@@ -10,7 +10,8 @@
  * grouped, and used 243-253 s of CPU instead of 303-312 s (177 -> 144 s on a 2-core machine).
  * e2e goes first: its files are isolated (a new worker each, whatever the order) and the longest
  * (a clean install, real clients); unit's short files go last and fill the cores to the end.
- * (integration, e2e, unit measured 184 s.)
+ * (integration, e2e, unit measured 184 s.) vitest.config.ts also runs e2e as a group of its own
+ * (`sequence.groupOrder`), four files at a time, before the other two.
  *
  * Why longest first within a project: so the cores stay busy to the end. A file's expected
  * seconds come from vitest's cache when this checkout has run it, else from test/durations.json
