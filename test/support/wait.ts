@@ -34,19 +34,16 @@ export function cpuWaitMs(): number {
 }
 
 /**
- * `until`, for a deadline on the app's own behaviour when the app runs in this process (the
- * event loop, its timers and sockets are on this main thread): also says how long the thread
- * waited for a core meanwhile (`waitedForCpuMs`), time that belonged to the other test workers
- * on a loaded machine. Time the app itself spends on the CPU is not in it, so an app that is
- * slow of its own still misses the deadline. `limitMs` bounds the wait itself; the caller
- * checks `ms - waitedForCpuMs` against the deadline it means.
+ * Runs `work` and says how long it took of this process's own time: its wall time less the
+ * time the main thread waited for a core meanwhile (`cpuWaitMs`), which belonged to the other
+ * test workers on a loaded machine. For a deadline on the app's own behaviour when the app runs
+ * in this process (its event loop, timers and sockets are on this thread). Time the app spends
+ * on the CPU still counts, so an app slow of its own still misses the deadline.
  */
-export async function untilInProcess(
-  check: () => Promise<unknown>,
-  limitMs: number,
-  what = 'condition',
-): Promise<{ ms: number; waitedForCpuMs: number }> {
+export async function ownTime<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; waitedMs: number }> {
+  const started = Date.now();
   const before = cpuWaitMs();
-  const ms = await until(check, limitMs, what);
-  return { ms, waitedForCpuMs: Math.max(0, cpuWaitMs() - before) };
+  const value = await work();
+  const waitedMs = Math.max(0, cpuWaitMs() - before);
+  return { value, ms: Date.now() - started - waitedMs, waitedMs };
 }
