@@ -41,7 +41,9 @@ async function expectBackWithinOneSecond(url: string, id: string): Promise<void>
       body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:9/cb'], token_endpoint_auth_method: 'none' }),
     });
   const { ms, waitedMs } = await ownTime(() => until(async () => (await register()).status === 201, 10_000));
-  console.log(`${id}: first 2xx after ${ms.toFixed(0)} ms of the app's time (and ${waitedMs.toFixed(0)} ms waiting for a core)`);
+  console.log(
+    `${id}: first 2xx after ${ms.toFixed(0)} ms of the app's time (and ${waitedMs.toFixed(0)} ms waiting for a core)`,
+  );
   expect(ms).toBeLessThanOrEqual(1000);
 }
 
